@@ -1,0 +1,3 @@
+from qactl.cli import main
+
+main()

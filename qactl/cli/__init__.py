@@ -1,0 +1,67 @@
+"""The command line: Typer commands that parse options, call one library function and render the result.
+
+This package is the only place that imports typer and rich. Command modules import the library
+inside their functions, so ``qactl --help`` imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from qactl.cli import allocate, form, moderate, report, rubrics, schedule, score, timeline
+
+app = typer.Typer(
+    name="qactl",
+    help="Quality assurance of SEND services: allocate, score and report EHCP audits.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+app.command("allocate", help="Draw the round's sample of plans and share it among the auditor cohort.")(allocate.allocate)
+app.command("score", help="Check, score and grade an exported audit sheet against a rubric.")(score.score)
+app.command("report", help="Write the Practice Report (HTML or Markdown) from scored files.")(report.report)
+app.command("moderate", help="Measure agreement between two auditors of the same plan.")(moderate.moderate)
+app.command("schedule", help="Show the QA calendar as dated activities, or write it as an .ics file.")(schedule.schedule)
+app.add_typer(timeline.app, name="timeline", help="Statutory dates of a needs assessment or an annual review.")
+app.command("form", help="Write a blank audit workbook for a rubric, with drop-down answers.")(form.form)
+app.add_typer(rubrics.app, name="rubrics", help="List, show and validate rubrics.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from qactl import __version__
+
+        typer.echo(f"qactl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors (for bug reports)."),
+) -> None:
+    """qactl: quality assurance of SEND services."""
+
+
+def main() -> None:
+    """Entry point: run the app; print user-facing errors in one place, without a traceback."""
+    from qactl.errors import QactlError
+
+    debug = "--debug" in sys.argv
+    try:
+        app()
+    except QactlError as err:
+        if debug:
+            raise
+        from qactl.cli.common import print_error
+
+        print_error(err)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted: nothing was written.\n")
+        sys.exit(130)

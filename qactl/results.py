@@ -1,0 +1,188 @@
+"""What passes between commands: scored audits, allocations and moderation results.
+
+Written and read in this one module, so ``score``, ``moderate`` and ``report`` can never disagree
+about a file. The shapes are TypedDicts (validated with one ``TypeAdapter`` per file: a pydantic
+model per audit costs seconds at national scale; see PERFORMANCE.md). Two encodings:
+
+* ``.json``: one document (SPEC §5), for files a person may open;
+* ``.jsonl``: JSON Lines, a header line, one audit per line, then the summary line: streamed
+  both ways, for national-scale runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal, NotRequired, TypedDict
+
+from qactl.errors import InputError
+
+SCORED_KIND = "qactl.scored"
+ALLOCATION_KIND = "qactl.allocation"
+MODERATION_KIND = "qactl.moderation"
+FORMAT_VERSION = 1
+
+
+class RubricRef(TypedDict):
+    id: str
+    version: str
+    title: str
+
+
+class Source(TypedDict):
+    file: str
+    sheet: str
+    sha256: str
+
+
+class AnswerResult(TypedDict):
+    answer: str | None  # the canonical label (or labels joined by "; " for multi items)
+    points: float | None
+    max: float | None
+    applies: bool
+
+
+class MilestoneResult(TypedDict):
+    due: str | None  # ISO date
+    actual: str | None
+    status: Literal["on_time", "late", "missing", "not_due", "exception", "not_applicable", "unknown"]
+    days_late: int | None
+
+
+class SectionResult(TypedDict):
+    score: float | None
+    grade: str | None
+
+
+class ErrorRecord(TypedDict):
+    cell: str
+    column: str
+    item: str
+    value: str
+    code: str
+    message: str
+
+
+class Audit(TypedDict):
+    row: int
+    ref: str | None
+    status: Literal["scored", "error", "duplicate"]
+    score: float | None
+    grade: str | None
+    audit_date: NotRequired[str | None]
+    sections: dict[str, SectionResult]
+    answers: dict[str, AnswerResult]
+    milestones: dict[str, MilestoneResult]
+    fields: dict[str, Any]
+    comments: dict[str, str]
+    errors: list[ErrorRecord]
+
+
+class Summary(TypedDict):
+    rows: int
+    scored: int
+    with_errors: int
+    grades: dict[str, int]
+
+
+class ScoredHeader(TypedDict):
+    kind: str
+    qactl: str
+    format: NotRequired[int]
+    rubric: RubricRef
+    round: str | None
+    source: Source
+    created: NotRequired[str]
+    options: NotRequired[dict[str, Any]]
+    # The rubric's shape, so a report needs no rubric file: sections, items (id, text, section, scale labels), grades.
+    schema: NotRequired[dict[str, Any]]
+
+
+class ScoredFile(ScoredHeader):
+    audits: list[Audit]
+    summary: Summary
+
+
+def _adapter(tp):
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(tp)
+
+
+def write_scored(path: Path, header: ScoredHeader, audits: Iterable[Audit], summary_of: callable) -> None:
+    """Write a scored file (``.json`` or ``.jsonl`` by suffix) to ``path`` (already a temporary path).
+
+    ``audits`` is consumed once, as it comes; ``summary_of()`` is called afterwards for the summary.
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        if path.name.endswith(".jsonl") or path.suffix == ".tmp" and ".jsonl." in path.name:
+            f.write(dumps({**header, "format": FORMAT_VERSION}) + "\n")
+            for a in audits:
+                f.write(dumps(a) + "\n")
+            f.write(dumps({"summary": summary_of()}) + "\n")
+        else:
+            head = json.dumps({**header, "format": FORMAT_VERSION}, ensure_ascii=False, indent=1, default=str)
+            f.write(head[:-2] + ',\n "audits": [')
+            first = True
+            for a in audits:
+                f.write(("\n  " if first else ",\n  ") + dumps(a))
+                first = False
+            f.write("\n ],\n \"summary\": " + json.dumps(summary_of(), ensure_ascii=False) + "\n}\n")
+
+
+def read_any(path: Path) -> dict[str, Any]:
+    """Read a qactl JSON/JSONL output of any kind, checking kind and version. Returns the whole document."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file.")
+    try:
+        if path.suffix.lower() == ".jsonl":
+            with path.open(encoding="utf-8") as f:
+                head = json.loads(f.readline() or "{}")
+                audits, summary = [], None
+                for line in f:
+                    if not line.strip():
+                        continue
+                    obj = json.loads(line)
+                    if "summary" in obj and "row" not in obj:
+                        summary = obj["summary"]
+                    else:
+                        audits.append(obj)
+            doc = {**head, "audits": audits, "summary": summary}
+        else:
+            with path.open(encoding="utf-8") as f:
+                doc = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{path} is not a qactl output file (it is not valid JSON: {e}). Give the .json written by `qactl score`, `allocate` or `moderate`.") from None
+    if not isinstance(doc, dict) or not str(doc.get("kind", "")).startswith("qactl."):
+        raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). Give the .json written by `qactl score`, `allocate` or `moderate`.")
+    version = doc.get("format", 1)
+    if version != FORMAT_VERSION:
+        raise InputError(f"{path} was written in format {version}, and this qactl reads format {FORMAT_VERSION}. Score the export again with this version.")
+    return doc
+
+
+def read_scored(path: Path) -> ScoredFile:
+    """Read and validate a scored file (``.json`` or ``.jsonl``)."""
+    from pydantic import ValidationError
+
+    doc = read_any(path)
+    if doc["kind"] != SCORED_KIND:
+        raise InputError(f"{path} is a {doc['kind']} file, not scored audits (kind {SCORED_KIND}).")
+    try:
+        return _adapter(ScoredFile).validate_python(doc)
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Score the export again.") from None
+
+
+def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
+    """Stream the audits of a ``.jsonl`` scored file without holding them all."""
+    with path.open(encoding="utf-8") as f:
+        f.readline()
+        for line in f:
+            obj = json.loads(line)
+            if "row" in obj:
+                yield obj

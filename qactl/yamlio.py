@@ -1,0 +1,217 @@
+"""Reading YAML with line and column numbers, and turning pydantic errors into located problems.
+
+Used for rubrics, cohorts, schedules, themes and evidence files alike, so every configuration
+error reads ``file:line:column: what was wrong, what was expected``.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, TypeVar
+
+from qactl.errors import ConfigError, Problem, ProblemsError
+
+T = TypeVar("T")
+
+
+def load_yaml(path: Path, error: type[ProblemsError] = ConfigError) -> Any:
+    """Parse a YAML file with ruamel.yaml (round-trip, so nodes keep their line and column)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error([Problem(str(path), None, None, "no such file")]) from None
+    except UnicodeDecodeError as e:
+        raise error([Problem(str(path), None, None, f"not UTF-8 text ({e.reason}); save it as UTF-8")]) from None
+    except OSError as e:
+        raise error([Problem(str(path), None, None, f"cannot be read: {e.strerror}")]) from None
+    yaml = YAML(typ="rt")
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        what = " ".join(filter(None, [e.context, e.problem]))
+        raise error([Problem(str(path), line, col, f"not valid YAML: {what}")]) from None
+    except Exception as e:  # ruamel raises a few unmarked errors (duplicate keys among them)
+        raise error([Problem(str(path), None, None, f"not valid YAML: {e}")]) from None
+
+
+def to_plain(node: Any) -> Any:
+    """ruamel's commented containers as plain dicts and lists (pydantic wants plain data)."""
+    if isinstance(node, dict):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if hasattr(node, "isoformat") or isinstance(node, bool | int | float) or node is None:
+        return node
+    return str(node)
+
+
+def position(root: Any, loc: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
+    """1-based (line, column) of the node at a pydantic ``loc`` path, as near as the YAML allows."""
+    node = root
+    line = col = None
+    if hasattr(root, "lc"):
+        line, col = root.lc.line + 1, root.lc.col + 1
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        try:
+            if isinstance(node, dict) and part in node:
+                ln, cl = node.lc.key(part) if (last and key) else node.lc.value(part)
+                if not (last and key):
+                    # a nested mapping's value position is its first key; fine for pointing at it
+                    pass
+                line, col = ln + 1, cl + 1
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                ln, cl = node.lc.item(part)
+                line, col = ln + 1, cl + 1
+                node = node[part]
+            else:
+                break
+        except (AttributeError, KeyError, TypeError):
+            break
+    return line, col
+
+
+def _scalar_positions(node: Any, value: str, out: list[tuple[int, int]]) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(v, dict | list):
+                _scalar_positions(v, value, out)
+            elif str(v) == value:
+                ln, cl = node.lc.value(k)
+                out.append((ln + 1, cl + 1))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            if isinstance(v, dict | list):
+                _scalar_positions(v, value, out)
+            elif str(v) == value:
+                ln, cl = node.lc.item(i)
+                out.append((ln + 1, cl + 1))
+
+
+def locate_message(root: Any, message: str) -> tuple[int | None, int | None]:
+    """Where a cross-reference problem is: the quoted names of the message, as values in the YAML."""
+    tokens = re.findall(r"'([^']+)'", message)
+    for token in reversed(tokens):
+        found: list[tuple[int, int]] = []
+        _scalar_positions(root, token, found)
+        if found:
+            return found[-1] if message.startswith("duplicate") else found[0]
+    return None, None
+
+
+def _describe(err: dict) -> str:
+    t, msg, inp = err["type"], err["msg"], err.get("input")
+    field = err["loc"][-1] if err["loc"] else None
+    if t == "missing":
+        return f"missing the required key `{field}`"
+    if t == "literal_error":
+        return f"`{field}`: {msg.lower()}, found {inp!r}"
+    if t == "string_pattern_mismatch":
+        return f"`{field}` must be lower_snake_case (letters, digits, _), found {inp!r}"
+    if t.startswith("value_error"):
+        return msg.removeprefix("Value error, ")
+    if field is not None and not isinstance(field, int):
+        return f"`{field}`: {msg[0].lower() + msg[1:]}, found {inp!r}" if not isinstance(inp, dict | list) else f"`{field}`: {msg}"
+    return f"{msg}, found {inp!r}"
+
+
+def validate(model: type[T], root: Any, file: str, error: type[ProblemsError] = ConfigError) -> T:
+    """Validate YAML data against a pydantic model; every problem gets file, line and column."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(to_plain(root))  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        problems: list[Problem] = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+            if err["type"] == "extra_forbidden":
+                parent_loc, bad = loc[:-1], loc[-1]
+                parent = _node_at(root, parent_loc)
+                allowed = _allowed_keys(model, parent_loc, root)
+                hint = get_close_matches(str(bad), allowed, n=1, cutoff=0.5)
+                line, col = position(root, loc, key=True)
+                tip = f" (did you mean `{hint[0]}`?)" if hint else (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+                problems.append(Problem(file, line, col, f"unknown key `{bad}`{tip}"))
+                del parent
+                continue
+            if err["type"].startswith("value_error") and "\n" in err["msg"] or (err["type"].startswith("value_error") and not loc):
+                for line_msg in err["msg"].removeprefix("Value error, ").split("\n"):
+                    ln, cl = locate_message(root, line_msg)
+                    if ln is None:
+                        ln, cl = position(root, loc)
+                    problems.append(Problem(file, ln, cl, line_msg))
+                continue
+            if err["type"] == "missing":
+                line, col = position(root, loc[:-1])
+            else:
+                line, col = position(root, loc)
+            problems.append(Problem(file, line, col, _describe({**err, "loc": loc})))
+        raise error(problems) from None
+
+
+def _node_at(root: Any, loc: tuple) -> Any:
+    node = root
+    for p in loc:
+        try:
+            node = node[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _allowed_keys(model: type, loc: tuple, root: Any) -> list[str]:
+    """The keys the model accepts at ``loc`` (following nested models, lists and dicts)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            f = next((f for name, f in current.model_fields.items() if (f.alias or name) == part or name == part), None)
+            if f is None:
+                return []
+            current = f.annotation
+        else:
+            origin = typing.get_origin(current)
+            args = typing.get_args(current)
+            if origin in (list, tuple) and args:
+                current = args[0]
+            elif origin is dict and len(args) == 2:
+                current = args[1]
+            else:
+                return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items()]
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    import types
+    import typing
+
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else tp
+            if len(args) != 1:
+                return tp
+        elif isinstance(tp, str):
+            return tp
+        else:
+            return tp
