@@ -186,3 +186,37 @@ def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
             obj = json.loads(line)
             if "row" in obj:
                 yield obj
+
+
+def rubric_schema(rubric) -> dict[str, Any]:
+    """The rubric's shape, stored in every scored file so reports and moderation need no rubric file.
+
+    ``{"sections", "grades", "method", "fields": [{id, text, role}], "items": [{id, text, section, scale,
+    labels, max, ordered, theme}], "milestones": [{id, text, limit}], "comments": [{id, text, actions}]}``;
+    pii fields are listed (so readers know to leave them out) but never their values.
+    """
+    items = []
+    for i in rubric.items:
+        s = rubric.scales[i.scale]
+        items.append(
+            {
+                "id": i.id,
+                "text": i.text,
+                "section": i.section,
+                "scale": i.scale,
+                "labels": [c.label for c in sorted(s.choices, key=lambda c: -c.points)],
+                "points": {c.label: c.points for c in s.choices},
+                "max": i.max_points if i.max_points is not None else s.max_points,
+                "ordered": s.ordered,
+                "theme": i.theme,
+            }
+        )
+    return {
+        "method": rubric.grading.method,
+        "grades": [b.grade for b in rubric.grading.bands],
+        "sections": rubric.sections,
+        "fields": [{"id": f.id, "text": f.text, "role": f.role.value if f.role else None, "pii": f.pii} for f in rubric.fields],
+        "items": items,
+        "milestones": [{"id": m.id, "text": m.text, "limit": m.limit} for m in rubric.milestones],
+        "comments": [{"id": c.id, "text": c.text, "actions": c.actions} for c in rubric.comments],
+    }
