@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired
+
+from typing_extensions import TypedDict  # pydantic validates typing.TypedDict only on Python >= 3.12
 
 from qactl.errors import InputError
 

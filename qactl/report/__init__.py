@@ -1,0 +1,137 @@
+"""The Practice Report (``qactl report``): scored files in, one HTML or Markdown file out.
+
+``aggregate`` tallies audits (pure), ``context`` turns tallies into the template's data (pure),
+``charts`` draws inline SVG, ``render`` runs the Jinja template; this module reads the inputs and
+writes the output atomically: :func:`write_report` is the one function the CLI calls.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from qactl.errors import InputError, UsageError
+
+FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+@dataclass
+class ReportRequest:
+    """Everything ``qactl report`` was asked for."""
+
+    inputs: list[Path]
+    output: Path
+    previous: list[Path] = field(default_factory=list)
+    allocation: list[Path] = field(default_factory=list)
+    moderation: list[Path] = field(default_factory=list)
+    template: str | None = None
+    title: str | None = None
+    min_cell: int = 5
+    themes: Path | None = None
+    round: str | None = None
+
+
+@dataclass
+class ReportOutcome:
+    """What was written, for the CLI to say."""
+
+    output: Path
+    format: str
+    rubrics: list[str]
+    audits: int
+    notes: list[str]
+
+
+def _read(path: Path, want: str | None, option: str):
+    from qactl.report.context import Loaded
+    from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND, read_any
+
+    doc = read_any(path)
+    kind = doc.get("kind")
+    known = {SCORED_KIND, ALLOCATION_KIND, MODERATION_KIND}
+    if kind not in known or (want and kind != want):
+        expected = want or " or ".join(sorted(known))
+        raise InputError(f"{path} is a {kind} file, but {option} takes {expected} files. Check the order of the arguments.")
+    if kind == SCORED_KIND:
+        _check_scored(path, doc)
+    return Loaded(doc, path.name, None)
+
+
+def _check_scored(path: Path, doc: dict[str, Any]) -> None:
+    """The scored file's shape (results.py's contract), checked on the header and the first audits.
+
+    The aggregation reads every audit defensively, so a full validation of 100,000 audits is not
+    worth its seconds; a file damaged past its first audits still cannot crash the report.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from qactl.results import ScoredFile
+
+    sample = {**doc, "audits": (doc.get("audits") or [])[:50], "summary": doc.get("summary") or {"rows": 0, "scored": 0, "with_errors": 0, "grades": {}}}
+    try:
+        TypeAdapter(ScoredFile).validate_python(sample)
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Score the export again.") from None
+    if not isinstance(doc.get("audits"), list):
+        raise InputError(f"{path} is damaged: it has no list of audits. Score the export again.")
+
+
+def _generated() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    return now.strftime("%-d %B %Y, %H:%M UTC") if os.name != "nt" else now.strftime("%d %B %Y, %H:%M UTC")
+
+
+def write_report(req: ReportRequest) -> ReportOutcome:
+    """Read the inputs, aggregate, render and write the report atomically."""
+    from qactl import __version__
+    from qactl.report.aggregate import Options
+    from qactl.report.context import build_context
+    from qactl.report.render import render
+    from qactl.report.themes import load_themes
+    from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND
+    from qactl.sheets.writer import atomic_output
+
+    fmt = FORMATS.get(req.output.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"Cannot write {req.output}: the report is written as .html or .md; give -o with one of those endings.")
+    if not req.inputs:
+        raise UsageError("Give at least one scored file (the .json written by `qactl score`).")
+    if req.min_cell < 1:
+        raise UsageError(f"--min-cell must be 1 or more (found {req.min_cell}); 5 is the usual rule.")
+    themes = load_themes(req.themes)
+    gc.disable()  # many small objects: the collector would cost more than the work (PERFORMANCE.md)
+    try:
+        current, previous, allocations, moderations = [], [], [], []
+        for p in req.inputs:
+            f = _read(p, None, "INPUTS")
+            kind = f.doc["kind"]
+            if kind == ALLOCATION_KIND:
+                allocations.append(f)
+            elif kind == MODERATION_KIND:
+                moderations.append(f)
+            elif req.round and f.doc.get("round") and str(f.doc["round"]) != req.round:
+                previous.append(f)
+            else:
+                current.append(f)
+        previous += [_read(p, SCORED_KIND, "--previous") for p in req.previous]
+        allocations += [_read(p, ALLOCATION_KIND, "--allocation") for p in req.allocation]
+        moderations += [_read(p, MODERATION_KIND, "--moderation") for p in req.moderation]
+        if not current:
+            raise UsageError(f"None of the inputs holds scored audits{f' of the round {req.round}' if req.round else ''}: give the .json written by `qactl score`.")
+        ctx = build_context(
+            current, previous, allocations, moderations, themes, Options(min_cell=req.min_cell),
+            title=req.title or "SEND Practice Report", round_label=req.round, fmt=fmt, generated=_generated(), version=__version__,
+        )
+    finally:
+        gc.enable()
+    text = render(ctx, req.template)
+    with atomic_output(req.output, inputs=[*req.inputs, *req.previous, *req.allocation, *req.moderation]) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+    return ReportOutcome(req.output, fmt, [r.id for r in ctx.rubrics], ctx.audits, ctx.notes)

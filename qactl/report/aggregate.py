@@ -1,0 +1,289 @@
+"""Aggregating scored audits into the figures of the Practice Report: pure functions over plain dicts.
+
+One pass over the audits of each rubric (:class:`RubricTally`), holding counts and sums, never the
+audits themselves, except a capped heap of the worst-graded ones for the services to review.
+Privacy is applied here, at the source: only non-pii fields with a grouping role are read, and action
+comments are redacted before they are kept.
+"""
+
+from __future__ import annotations
+
+import heapq
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from qactl.report.redact import redactor
+from qactl.report.themes import Matcher
+
+GROUP_ROLES = ("service", "team", "key_stage")
+NOT_RECORDED = "Not recorded"
+_NO_PII = redactor([])
+
+
+@dataclass(frozen=True)
+class Options:
+    """What shapes the figures (not the look)."""
+
+    min_cell: int = 5
+    top: int = 5  # criteria listed as most / least often fully met
+    review_cap: int = 100  # audits listed for the services to review, per rubric
+    actions_cap: int = 10  # distinct auditor actions listed, per rubric
+
+
+def pct(part: float, whole: float) -> float | None:
+    return None if not whole else round(100.0 * part / whole, 1)
+
+
+def review_grades(grades: list[str]) -> list[str]:
+    """The grades whose audits go back to the services: the two lowest (the lowest when a rubric has two)."""
+    return grades[-2:] if len(grades) >= 3 else grades[-1:]
+
+
+@dataclass
+class RubricTally:
+    """Counts and sums for one rubric over any number of scored files."""
+
+    schema: dict[str, Any]
+    rubric: dict[str, Any]
+    matcher: Matcher | None = None
+    options: Options = field(default_factory=Options)
+    rows: int = 0
+    scored: int = 0
+    with_errors: int = 0
+    duplicates: int = 0
+    score_sum: float = 0.0
+    score_n: int = 0
+    last_date: str | None = None
+    sources: list[str] = field(default_factory=list)
+    rounds: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        s = self.schema
+        self.grades: list[str] = list(s.get("grades") or [])
+        self.grade_counts: Counter[str] = Counter()
+        self.items: list[dict] = [i for i in s.get("items") or [] if isinstance(i, dict) and i.get("id")]
+        # per item: [applicable, fully met, not met]
+        self.item_counts: dict[str, list[int]] = {i["id"]: [0, 0, 0] for i in self.items}
+        self.item_top: dict[str, str | None] = {i["id"]: (i.get("labels") or [None])[0] for i in self.items}
+        self.sections: dict[str, list[float]] = {}  # section -> [sum, n]
+        fields = [f for f in s.get("fields") or [] if isinstance(f, dict)]
+        self.pii_fields = [f["id"] for f in fields if f.get("pii")]
+        self.group_fields: dict[str, dict] = {}
+        for role in GROUP_ROLES:
+            f = next((f for f in fields if f.get("role") == role and not f.get("pii")), None)
+            if f:
+                self.group_fields[role] = f
+        # role -> value -> [audits, score_sum, score_n, Counter(grades)]
+        self.groups: dict[str, dict[str, list]] = {role: {} for role in self.group_fields}
+        self.milestones: list[dict] = [m for m in s.get("milestones") or [] if isinstance(m, dict) and m.get("id")]
+        self.ms_counts: dict[str, Counter[str]] = {m["id"]: Counter() for m in self.milestones}
+        self.ms_late: dict[str, list[int]] = {m["id"]: [] for m in self.milestones}
+        comments = [c for c in s.get("comments") or [] if isinstance(c, dict) and c.get("id")]
+        self.action_comments = [c["id"] for c in comments if c.get("actions")]
+        self.theme_counts: Counter[str] = Counter()
+        self.action_theme_counts: Counter[str] = Counter()
+        self.commented = 0
+        self.actions: Counter[str] = Counter()
+        self.action_first: dict[str, int] = {}
+        self.action_text: dict[str, str] = {}
+        self.review_set = set(review_grades(self.grades))
+        self.review_total = 0
+        self.review_heap: list[tuple] = []
+        self._seq = 0
+
+    # ---- the one pass ----
+    def add_file(self, doc: dict[str, Any], source: str) -> None:
+        self.sources.append(source)
+        rnd = doc.get("round")
+        if rnd and rnd not in self.rounds:
+            self.rounds.append(str(rnd))
+        for audit in doc.get("audits") or []:
+            self.add(audit, source)
+
+    def add(self, a: dict[str, Any], source: str) -> None:
+        self.rows += 1
+        status = a.get("status")
+        if status == "duplicate":
+            self.duplicates += 1
+            return
+        if status != "scored":
+            self.with_errors += 1
+            return
+        self.scored += 1
+        when = a.get("audit_date")
+        if when and (self.last_date is None or str(when) > self.last_date):
+            self.last_date = str(when)
+        grade = a.get("grade")
+        score = a.get("score")
+        if grade is not None:
+            self.grade_counts[grade] += 1
+        if isinstance(score, int | float):
+            self.score_sum += score
+            self.score_n += 1
+        answers = a.get("answers") or {}
+        counts = self.item_counts
+        for iid, ans in answers.items():
+            c = counts.get(iid)
+            if c is None or not ans.get("applies") or ans.get("answer") is None:
+                continue
+            c[0] += 1
+            pts, mx = ans.get("points"), ans.get("max")
+            if pts is not None and mx:
+                if pts >= mx:
+                    c[1] += 1
+                elif pts <= 0:
+                    c[2] += 1
+            elif ans.get("answer") == self.item_top.get(iid):
+                c[1] += 1
+        for name, sec in (a.get("sections") or {}).items():
+            sc = sec.get("score") if isinstance(sec, dict) else None
+            if isinstance(sc, int | float):
+                acc = self.sections.setdefault(name, [0.0, 0])
+                acc[0] += sc
+                acc[1] += 1
+        fields = a.get("fields") or {}
+        values = {}
+        for role, f in self.group_fields.items():
+            v = fields.get(f["id"])
+            v = " ".join(str(v).split()) if v not in (None, "") else NOT_RECORDED
+            values[role] = v
+            g = self.groups[role].get(v)
+            if g is None:
+                g = self.groups[role][v] = [0, 0.0, 0, Counter()]
+            g[0] += 1
+            if isinstance(score, int | float):
+                g[1] += score
+                g[2] += 1
+            if grade is not None:
+                g[3][grade] += 1
+        for mid, m in (a.get("milestones") or {}).items():
+            mc = self.ms_counts.get(mid)
+            if mc is None or not isinstance(m, dict):
+                continue
+            st = m.get("status")
+            mc[st] += 1
+            if st == "late" and isinstance(m.get("days_late"), int):
+                self.ms_late[mid].append(m["days_late"])
+        comments = a.get("comments") or {}
+        if comments:
+            self._comments(comments, fields)
+        if grade in self.review_set:
+            self._review(a, grade, score, values, source)
+
+    def _comments(self, comments: dict[str, Any], fields: dict[str, Any]) -> None:
+        texts = {k: str(v) for k, v in comments.items() if v not in (None, "") and str(v).strip()}
+        if not texts:
+            return
+        self.commented += 1
+        if self.matcher is not None:
+            found: set[str] = set()
+            for t in texts.values():
+                found |= self.matcher.themes_in(t)
+            self.theme_counts.update(found)
+        for cid in self.action_comments:
+            text = texts.get(cid)
+            if text is None:
+                continue
+            pii = [str(fields[f]) for f in self.pii_fields if fields.get(f) not in (None, "")]
+            clean = " ".join((redactor(pii) if pii else _NO_PII)(text).split())
+            if self.matcher is not None:
+                self.action_theme_counts.update(self.matcher.themes_in(text))
+            key = clean.rstrip(".").casefold()
+            if key not in self.action_first:
+                self.action_first[key] = len(self.action_first)
+                self.action_text[key] = clean
+            self.actions[key] += 1
+
+    def _review(self, a: dict, grade: str, score: Any, values: dict[str, str], source: str) -> None:
+        self.review_total += 1
+        self._seq += 1
+        rank = self.grades.index(grade) if grade in self.grades else 0
+        key = (rank, -(score if isinstance(score, int | float) else 0.0), -self._seq)  # larger: worse, then earlier
+        entry = (key, {
+            "ref": str(a.get("ref") or "–"), "grade": grade, "score": score if isinstance(score, int | float) else None,
+            "team": values.get("team"), "service": values.get("service"), "source": source, "row": int(a.get("row") or 0),
+        })
+        if len(self.review_heap) < self.options.review_cap:
+            heapq.heappush(self.review_heap, entry)
+        elif key > self.review_heap[0][0]:
+            heapq.heapreplace(self.review_heap, entry)
+
+    # ---- results ----
+    @property
+    def mean_score(self) -> float | None:
+        return round(self.score_sum / self.score_n, 1) if self.score_n else None
+
+    def share(self, grade: str) -> float | None:
+        return pct(self.grade_counts.get(grade, 0), self.scored_graded)
+
+    @property
+    def scored_graded(self) -> int:
+        return sum(self.grade_counts.values())
+
+    def criteria(self) -> list[dict]:
+        out = []
+        for i in self.items:
+            applicable, met, not_met = self.item_counts[i["id"]]
+            out.append({
+                "id": i["id"], "text": str(i.get("text") or i["id"]), "section": str(i.get("section") or ""),
+                "theme": i.get("theme"), "applicable": applicable, "fully_met": met, "not_met": not_met,
+                "share": pct(met, applicable),
+            })
+        return out
+
+    def timeliness(self) -> list[dict]:
+        out = []
+        for m in self.milestones:
+            c = self.ms_counts[m["id"]]
+            on_time, late, missing = c["on_time"], c["late"], c["missing"]
+            counted = on_time + late + missing
+            if not counted and not c["exception"] and not c["not_due"]:
+                continue
+            lates = self.ms_late[m["id"]]
+            out.append({
+                "id": m["id"], "text": str(m.get("text") or m["id"]), "limit": m.get("limit"),
+                "counted": counted, "on_time": on_time, "late": late, "missing": missing,
+                "exceptions": c["exception"], "not_due": c["not_due"],
+                "on_time_share": pct(on_time, counted),
+                "median_days_late": float(statistics.median(lates)) if lates else None,
+            })
+        return out
+
+    def review_list(self) -> tuple[list[dict], int]:
+        shown = [e for _, e in sorted(self.review_heap, key=lambda e: e[0], reverse=True)]
+        return shown, self.review_total - len(shown)
+
+    def top_actions(self) -> list[tuple[str, int]]:
+        texts = self.action_text
+        ranked = sorted(self.actions.items(), key=lambda kv: (-kv[1], self.action_first[kv[0]]))
+        return [(texts[k], n) for k, n in ranked[: self.options.actions_cap]]
+
+
+def suppress(n: int, min_cell: int) -> str:
+    """A count for a breakdown table: ``<5`` when it is 1 to ``min_cell`` - 1."""
+    return f"<{min_cell}" if 0 < n < min_cell else str(n)
+
+
+def breakdown_rows(t: RubricTally, role: str) -> list[dict]:
+    """Rows of one breakdown, small groups suppressed: a group under ``min_cell`` audits shows only ``<5``."""
+    mc = t.options.min_cell
+    out = []
+    for value in sorted(t.groups[role], key=lambda v: (v == NOT_RECORDED, _natural(v))):
+        n, ssum, sn, grades = t.groups[role][value]
+        small = n < mc
+        review = sum(grades.get(g, 0) for g in t.review_set)
+        out.append({
+            "value": value, "audits": suppress(n, mc), "suppressed": small,
+            "mean_score": None if small or not sn else round(ssum / sn, 1),
+            "grades": ["–" if small else suppress(grades.get(g, 0), mc) for g in t.grades],
+            "review": "–" if small else suppress(review, mc),
+        })
+    return out
+
+
+def _natural(text: str) -> list:
+    import re
+
+    return [int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", text)]

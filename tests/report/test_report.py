@@ -1,0 +1,222 @@
+"""`qactl report`: what the Practice Report says, what it never shows, and how it refuses bad input."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qactl.report import ReportRequest, write_report
+from qactl.report.aggregate import Options
+from qactl.report.context import Loaded, build_context
+from qactl.report.themes import load_themes, matcher
+from qactl.results import read_any
+
+
+def context(paths, previous=(), *, min_cell=5, allocation=(), moderation=()):
+    def loaded(ps):
+        return [Loaded(read_any(p), p.name) for p in ps]
+
+    return build_context(loaded(paths), loaded(previous), loaded(allocation), loaded(moderation), load_themes(), Options(min_cell=min_cell),
+                         title="T", round_label=None, fmt="html", generated="today", version="0")
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qactl", "report", *map(str, args)], capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def reports(files, tmp_path) -> dict[str, str]:
+    out = {}
+    for fmt in ("html", "md"):
+        target = tmp_path / f"report.{fmt}"
+        write_report(ReportRequest(inputs=[files["quality"], files["health"]], previous=[files["previous"]], output=target))
+        out[fmt] = target.read_text(encoding="utf-8")
+    return out
+
+
+def test_html_has_charts_captioned_tables_grade_counts_and_weakest_criteria(reports):
+    html = reports["html"]
+    assert html.count("<svg") >= 4  # overview, two grade charts, trend, timeliness
+    for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
+        assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    tables = re.findall(r"<table.*?</table>", html, flags=re.S)
+    assert tables and all("<caption>" in t for t in tables)
+    assert html.count("<h1") == 1 and 'lang="en-GB"' in html
+    # grade counts of the quality rubric: Outstanding 2, Good 4, RI 3, Inadequate 1
+    assert re.search(r'<th scope="row">Good</th><td class="n">4</td><td class="n">40.0%</td>', html)
+    assert re.search(r'<th scope="row">Inadequate</th><td class="n">1</td><td class="n">10.0%</td>', html)
+    weakest = re.search(r'<table id="rubric-plan_quality-weakest">.*?</table>', html, flags=re.S).group(0)
+    assert "Outcomes are SMART" in weakest and "20.0%" in weakest
+
+
+def test_html_is_self_contained(reports):
+    html = reports["html"]
+    assert "<script" not in html
+    assert not re.search(r"https?:", html.replace('xmlns="http://www.w3.org/2000/svg"', ""))
+    assert not re.search(r"""(?:src|href)\s*=\s*["'](?!#|data:)""", html)
+    assert "//" not in re.sub(r'xmlns="http://www.w3.org/2000/svg"', "", html).replace("<!--", "")
+    assert "@import" not in html and "url(" not in html.replace("url(#chart-", "")
+
+
+def test_script_in_a_comment_is_text_in_html_and_harmless_in_markdown(reports):
+    assert "<script>alert" not in reports["html"]
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in reports["html"]
+    md = reports["md"]
+    assert "<script" not in md and "&lt;script&gt;alert" in md
+
+
+def test_no_child_name_or_nhs_number_reaches_the_report(reports, kit):
+    for text in reports.values():
+        for secret in (kit.CHILD, "Amelia", "Hartley", kit.NHS, "943 476 5919", "2014-05-06"):
+            assert secret not in text
+        assert "[name] told us she likes art" in text.replace("\\[name\\]", "[name]")
+
+
+def test_trend_shows_the_change_in_each_grade_share(files, reports):
+    ctx = context([files["quality"]], [files["previous"]])
+    q = ctx.rubrics[0]
+    assert [(g.grade, g.share, g.previous_share, g.change) for g in q.grades] == [
+        ("Outstanding", 20.0, 10.0, 10.0),
+        ("Good", 40.0, 20.0, 20.0),
+        ("Requires improvement", 30.0, 40.0, -10.0),
+        ("Inadequate", 10.0, 30.0, -20.0),
+    ]
+    assert q.trend.previous_round == "2025 Autumn"
+    assert q.trend.mean_score_change == round(q.mean_score - q.trend.previous_mean_score, 1)
+    assert "| Good | 4 | 40.0% | 2 | 20.0% | +20.0 |" in reports["md"]
+    assert "| Inadequate | 1 | 10.0% | 3 | 30.0% | −20.0 |" in reports["md"]
+
+
+def test_small_counts_are_suppressed_in_breakdowns(files):
+    ctx = context([files["quality"]])
+    by = {b.role: {r.value: r for r in b.rows} for b in ctx.rubrics[0].breakdowns}
+    assert by["team"]["North"].audits == "7" and by["team"]["North"].grades == ["<5", "<5", "<5", "0"]
+    south = by["team"]["South"]
+    assert south.audits == "<5" and south.suppressed and south.mean_score is None and set(south.grades) == {"–"}
+    assert by["key_stage"]["KS4"].audits == "5"
+    ctx3 = context([files["quality"]], min_cell=3)
+    assert {r.value: r.audits for r in ctx3.rubrics[0].breakdowns[1].rows} == {"North": "7", "South": "3"}
+
+
+def test_themes_are_counted_once_per_audit(files):
+    ctx = context([files["quality"], files["health"]])
+    q = {t.id: t.audits for t in ctx.rubrics[0].themes}
+    assert q["smart_outcomes"] == 3  # "SMART outcomes", "measurable", "Outcomes are smartly" (outcome*), not "smartly"
+    assert q["provision_specificity"] == 3 and q["health_needs"] == 3 and q["voice_of_child"] == 1 and q["family_engagement"] == 1
+    assert q["jargon"] == 0 and q["timeliness"] == 0
+    assert {t.id: t.audits for t in ctx.themes}["health_needs"] == 5  # three in quality, two in health
+
+
+def test_theme_matching_is_on_whole_words_and_escaped():
+    m = matcher(load_themes())
+    assert m.themes_in("the LATE decision") == {"timeliness"}
+    assert m.themes_in("translated, plated, chocolate") == set()
+    assert m.themes_in("Parents’ views; the child’s   voice") == {"family_engagement", "voice_of_child"}
+    assert m.themes_in("a (.*) b [x] SMART+") == {"smart_outcomes"}
+
+
+def test_timeliness_counts_exceptions_apart(files):
+    ctx = context([files["quality"], files["health"]])
+    fp = ctx.rubrics[0].timeliness[0]
+    assert (fp.counted, fp.on_time, fp.late, fp.missing, fp.not_due, fp.on_time_share, fp.median_days_late) == (9, 6, 2, 1, 1, 66.7, 7.0)
+    adv = ctx.rubrics[1].timeliness[0]
+    assert (adv.counted, adv.exceptions, adv.on_time_share, adv.median_days_late) == (5, 1, 60.0, 15.0)
+
+
+def test_review_list_and_actions(files):
+    q = context([files["quality"]]).rubrics[0]
+    assert q.review.grades == ["Requires improvement", "Inadequate"] and q.review.total == 4
+    assert q.review.audits[0].grade == "Inadequate" and q.review.audits[0].team == "South"
+    auditors = [a for a in q.actions if a.source == "auditors"]
+    assert auditors[0].text == "Add the frequency of speech and language therapy." and auditors[0].count == 2
+    assert any(a.source == "criterion" and "Outcomes are SMART" in a.text for a in q.actions)
+
+
+def test_moderation_and_allocation_are_read_defensively(files, tmp_path, kit):
+    mod = kit.write_json(tmp_path / "mod.json", {"kind": "qactl.moderation", "format": 1, "rubric": {"id": "plan_quality"}, "pairs": 4,
+                                             "overall": {"percent_agreement": 0.75, "kappa": 0.512},
+                                             "items": [{"id": "smart", "text": "Outcomes are SMART", "percent_agreement": 50}, {"id": "x"}]})
+    bare = kit.write_json(tmp_path / "bare.json", {"kind": "qactl.moderation"})
+    alloc = kit.write_json(tmp_path / "alloc.json", {"kind": "qactl.allocation", "round": "2026 Spring", "seed": 1,
+                                                 "assignments": [{"plan_id": f"P{i}", "auditor_id": "A", "role": "primary"} for i in range(12)]
+                                                 + [{"plan_id": "P1", "auditor_id": "B", "role": "moderation"}]})
+    ctx = context([files["quality"]], allocation=[alloc], moderation=[mod, bare])
+    m = ctx.rubrics[0].moderation[0]
+    assert (m.pairs, m.percent_agreement, m.kappa, m.weighted_kappa, m.items[0].percent_agreement) == (4, 75.0, 0.51, None, 50.0)
+    assert ctx.moderation[0].pairs is None  # the bare file: shown at the top, all "no data"
+    c = ctx.completion[0]
+    assert (c.allocated, c.primary, c.moderation, c.returned, c.share) == (13, 12, 1, 11, 84.6)
+    out = tmp_path / "r.html"
+    write_report(ReportRequest(inputs=[files["quality"]], output=out, allocation=[alloc], moderation=[mod, bare]))
+    assert "Moderation agreement" in out.read_text()
+
+
+def test_wrong_kind_or_version_exits_2_and_writes_nothing(files, tmp_path, kit):
+    alloc = kit.write_json(tmp_path / "alloc.json", {"kind": "qactl.allocation", "assignments": []})
+    other = kit.write_json(tmp_path / "other.json", {"kind": "something.else"})
+    future = kit.write_json(tmp_path / "future.json", {"kind": "qactl.scored", "format": 99})
+    out = tmp_path / "r.html"
+    for args, words in [
+        ([files["quality"], "--previous", alloc], "qactl.allocation file, but --previous"),
+        ([other], "not a qactl output file"),
+        ([future], "format 99"),
+        ([files["quality"], "--moderation", files["health"]], "--moderation takes qactl.moderation"),
+        ([files["quality"], "--themes", tmp_path / "nothemes.yaml"], "no such file"),
+    ]:
+        r = run(*args, "-o", out)
+        assert r.returncode == 2, r.stderr
+        assert words in " ".join(r.stderr.split()) and "Traceback" not in r.stderr
+    assert not out.exists()
+    assert run(files["quality"], "-o", tmp_path / "r.pdf").returncode == 2
+
+
+def test_cli_writes_html_and_markdown(files, tmp_path):
+    for suffix in (".html", ".md"):
+        out = tmp_path / f"r{suffix}"
+        r = run(files["quality"], files["health"], "--previous", files["previous"], "-o", out, "--title", "Wolverhampton Practice Report")
+        assert r.returncode == 0, r.stderr
+        assert "Wolverhampton Practice Report" in out.read_text() and "Wrote" in r.stderr
+
+
+def test_round_option_treats_other_rounds_as_earlier(files, tmp_path):
+    out = tmp_path / "r.md"
+    write_report(ReportRequest(inputs=[files["quality"], files["previous"]], output=out, round="2026 Spring"))
+    assert "| Good | 4 | 40.0% | 2 | 20.0% | +20.0 |" in out.read_text()
+
+
+def test_theme_file_errors_are_located(files, tmp_path):
+    bad = tmp_path / "themes.yaml"
+    bad.write_text("themes:\n  - id: voice\n    label: Voice\n    patern: [child]\n", encoding="utf-8")
+    r = run(files["quality"], "--themes", bad, "-o", tmp_path / "r.html")
+    assert r.returncode == 2 and f"{bad}:4:5" in r.stderr and "patterns" in r.stderr
+
+
+def test_own_template_and_its_errors(files, tmp_path):
+    mine = tmp_path / "mine.html.j2"
+    mine.write_text("<h1>{{ report.title }}</h1>{% for r in report.rubrics %}<p>{{ r.title }}: {{ r.scored }}</p>{% endfor %}\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    write_report(ReportRequest(inputs=[files["quality"]], output=out, template=str(mine), title="<b>T</b>"))
+    assert out.read_text().strip() == "<h1>&lt;b&gt;T&lt;/b&gt;</h1><p>Quality of EHC plans (test rubric): 10</p>"
+    mine.write_text("line one\n{{ report.no_such_value }}\n", encoding="utf-8")
+    r = run(files["quality"], "--template", mine, "-o", tmp_path / "r2.html")
+    assert r.returncode == 2 and "mine.html.j2:2" in r.stderr and "no_such_value" in r.stderr
+    assert run(files["quality"], "--template", "practice-report", "-o", tmp_path / "r3.md").returncode == 0
+    assert run(files["quality"], "--template", mine, "-o", tmp_path / "r4.md").returncode == 2
+
+
+def test_every_context_field_is_documented():
+    from pydantic import BaseModel
+
+    from qactl.report import model
+
+    doc = (Path(__file__).parents[2] / "docs" / "report-template.md").read_text(encoding="utf-8")
+    for cls in vars(model).values():
+        if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == model.__name__ and not cls.__name__.startswith("_"):
+            assert f"## {cls.__name__}" in doc, cls.__name__
+            section = doc.split(f"## {cls.__name__}", 1)[1].split("\n## ", 1)[0]
+            for name in cls.model_fields:
+                assert f"`{name}`" in section, f"{cls.__name__}.{name} is not documented"
