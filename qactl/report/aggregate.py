@@ -122,20 +122,24 @@ class RubricTally:
         if isinstance(score, int | float):
             self.score_sum += score
             self.score_n += 1
-        answers = a.get("answers") or {}
         counts = self.item_counts
-        for iid, ans in answers.items():
+        for iid, ans in (a.get("answers") or {}).items():
             c = counts.get(iid)
-            if c is None or not ans.get("applies") or ans.get("answer") is None:
+            if c is None:
+                continue
+            try:
+                if not ans["applies"] or ans["answer"] is None:
+                    continue
+                pts, mx = ans["points"], ans["max"]
+            except (KeyError, TypeError):
                 continue
             c[0] += 1
-            pts, mx = ans.get("points"), ans.get("max")
             if pts is not None and mx:
                 if pts >= mx:
                     c[1] += 1
                 elif pts <= 0:
                     c[2] += 1
-            elif ans.get("answer") == self.item_top.get(iid):
+            elif ans["answer"] == self.item_top.get(iid):
                 c[1] += 1
         for name, sec in (a.get("sections") or {}).items():
             sc = sec.get("score") if isinstance(sec, dict) else None
@@ -173,23 +177,22 @@ class RubricTally:
             self._review(a, grade, score, values, source)
 
     def _comments(self, comments: dict[str, Any], fields: dict[str, Any]) -> None:
-        texts = {k: str(v) for k, v in comments.items() if v not in (None, "") and str(v).strip()}
+        texts = {k: v if isinstance(v, str) else str(v) for k, v in comments.items() if v is not None and str(v).strip()}
         if not texts:
             return
         self.commented += 1
-        if self.matcher is not None:
-            found: set[str] = set()
-            for t in texts.values():
-                found |= self.matcher.themes_in(t)
-            self.theme_counts.update(found)
+        themes_in = self.matcher.themes_in if self.matcher is not None else None
+        themes = {k: themes_in(t) for k, t in texts.items()} if themes_in else {}
+        if themes:
+            self.theme_counts.update(set().union(*themes.values()))
         for cid in self.action_comments:
             text = texts.get(cid)
             if text is None:
                 continue
             pii = [str(fields[f]) for f in self.pii_fields if fields.get(f) not in (None, "")]
             clean = " ".join((redactor(pii) if pii else _NO_PII)(text).split())
-            if self.matcher is not None:
-                self.action_theme_counts.update(self.matcher.themes_in(text))
+            if themes:
+                self.action_theme_counts.update(themes[cid])
             key = clean.rstrip(".").casefold()
             if key not in self.action_first:
                 self.action_first[key] = len(self.action_first)

@@ -123,7 +123,9 @@ def grade_bars(cid: str, title: str, desc: str, bars: list[GradeBar], *, current
     height = top + n * row_h + 26
     body = ""
     if previous:
-        body += _rect(cid, label_w, 6, 14, 10, BLUE, "solid") + _text(label_w + 20, 15, current, size=11)
+        for k in range(min(n, 4)):  # a swatch of the grades' colours: "the coloured bars"
+            body += _rect(cid, label_w + 4 * k, 6, 4, 10, grade_style(k, min(n, 4))[0], "solid")
+        body += _text(label_w + 20, 15, current, size=11)
         x2 = label_w + 30 + 7 * len(current)
         body += _rect(cid, x2, 6, 14, 10, "#999", "previous") + _text(x2 + 20, 15, f"{previous} (previous round)", size=11)
     body += _axis(label_w, bar_w, top - 2, top + n * row_h + 2)

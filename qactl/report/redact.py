@@ -45,9 +45,7 @@ def redactor(pii_values: list[str]):
     def redact(text: str) -> str:
         if regex is not None:
             text = regex.sub(PLACEHOLDER, text)
-        if any(c.isdigit() for c in text):
-            text = _NHS_SHAPE.sub(PLACEHOLDER, text)
-        return text
+        return _NHS_SHAPE.sub(PLACEHOLDER, text)
 
     return redact
 
