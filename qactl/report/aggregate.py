@@ -128,19 +128,19 @@ class RubricTally:
             if c is None:
                 continue
             try:
-                if not ans["applies"] or ans["answer"] is None:
+                pts = ans["points"]
+                if pts is None or not ans["applies"]:
+                    if pts is None and ans["applies"] and ans["answer"] is not None:  # an answer without points
+                        c[0] += 1
+                        c[1] += ans["answer"] == self.item_top.get(iid)
                     continue
-                pts, mx = ans["points"], ans["max"]
-            except (KeyError, TypeError):
-                continue
-            c[0] += 1
-            if pts is not None and mx:
-                if pts >= mx:
+                c[0] += 1
+                if pts >= ans["max"]:
                     c[1] += 1
                 elif pts <= 0:
                     c[2] += 1
-            elif ans["answer"] == self.item_top.get(iid):
-                c[1] += 1
+            except (KeyError, TypeError):
+                continue
         for name, sec in (a.get("sections") or {}).items():
             sc = sec.get("score") if isinstance(sec, dict) else None
             if isinstance(sc, int | float):

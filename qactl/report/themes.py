@@ -97,29 +97,34 @@ def words(text: str) -> list[str]:
 
 @dataclass
 class Matcher:
-    """Finds the themes of a text: one scan of its words, then dictionary look-ups (no pattern is a regex)."""
+    """Finds the themes of a text: one scan of its words, then set and dictionary look-ups (no pattern is a regex)."""
 
     single: dict[str, set[str]]  # a one-word pattern -> themes
-    stems: dict[str, list[tuple[str, set[str]]]]  # first 3 letters -> [(stem of a "word*" pattern, themes)]
+    stems: list[tuple[str, set[str]]]  # the stem of a "word*" pattern -> themes
     phrases: dict[str, list[tuple[tuple[str, ...], bool, set[str]]]]  # first word -> [(other words, last is a stem, themes)]
 
+    def __post_init__(self) -> None:
+        self._single_keys = set(self.single)
+        self._phrase_keys = set(self.phrases)
+
     def themes_in(self, text: str) -> set[str]:
-        toks = words(text)
+        folded = text.replace("\u2019", "'").casefold()
+        toks = _WORD.findall(folded)
+        ts = set(toks)
         found: set[str] = set()
-        single, stems, phrases = self.single, self.stems, self.phrases
-        for t in set(toks):
-            hit = single.get(t)
-            if hit:
-                found |= hit
-            for stem, themes in stems.get(t[:3], ()):
-                if t.startswith(stem):
-                    found |= themes
-        if phrases:
+        for t in ts & self._single_keys:
+            found |= self.single[t]
+        for stem, themes in self.stems:
+            if stem in folded and not themes <= found and any(t.startswith(stem) for t in ts):
+                found |= themes
+        for first in ts & self._phrase_keys:
             n = len(toks)
             for i, t in enumerate(toks):
-                for rest, last_stem, themes in phrases.get(t, ()):
+                if t != first:
+                    continue
+                for rest, last_stem, themes in self.phrases[first]:
                     k = len(rest)
-                    if i + k < n and toks[i + 1 : i + k] == list(rest[:-1]) and (
+                    if i + k < n and tuple(toks[i + 1 : i + k]) == rest[:-1] and (
                         toks[i + k].startswith(rest[-1]) if last_stem else toks[i + k] == rest[-1]
                     ):
                         found |= themes
@@ -129,7 +134,7 @@ class Matcher:
 def matcher(themes: ThemeFile) -> Matcher:
     """The look-up tables of the whole dictionary, built once."""
     single: dict[str, set[str]] = {}
-    stems: dict[str, list[tuple[str, set[str]]]] = {}
+    stems: dict[str, set[str]] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], bool, set[str]]]] = {}
     for t in themes.themes:
         for p in t.patterns:
@@ -138,7 +143,7 @@ def matcher(themes: ThemeFile) -> Matcher:
             if len(toks) == 1 and not is_stem:
                 single.setdefault(toks[0], set()).add(t.id)
             elif len(toks) == 1:
-                stems.setdefault(toks[0][:3], []).append((toks[0], {t.id}))
+                stems.setdefault(toks[0], set()).add(t.id)
             else:
                 phrases.setdefault(toks[0], []).append((tuple(toks[1:]), is_stem, {t.id}))
-    return Matcher(single, stems, phrases)
+    return Matcher(single, sorted(stems.items()), phrases)
