@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, NotRequired
 
-from typing_extensions import TypedDict  # pydantic validates typing.TypedDict only on Python >= 3.12
+# typing_extensions (a dependency of pydantic): pydantic validates typing.TypedDict only from Python 3.12.
+from typing_extensions import TypedDict
 
 from qactl.errors import InputError
 

@@ -8,16 +8,16 @@ import typer
 
 
 def report(
-    inputs: list[Path] = typer.Argument(..., help="Scored .json/.jsonl files of any rubric (and allocation or moderation .json).", show_default=False),
-    output: Path = typer.Option(..., "-o", "--output", help="The report to write: .html (self-contained, prints on A4) or .md.", show_default=False),
-    previous: list[Path] = typer.Option([], "--previous", help="Scored files of earlier rounds, for the trend (repeatable).", show_default=False),
-    allocation: list[Path] = typer.Option([], "--allocation", help="The round's allocation .json, for audits allocated against returned.", show_default=False),
-    moderation: list[Path] = typer.Option([], "--moderation", help="A moderation .json from `qactl moderate`, for agreement.", show_default=False),
-    template: str = typer.Option(None, "--template", help="A template name (shipped in templates/) or the path of your own .j2 file."),
-    title: str = typer.Option(None, "--title", help="The report's title (default: SEND Practice Report)."),
-    min_cell: int = typer.Option(5, "--min-cell", help="Counts below this are shown as <N in breakdowns by service, team and key stage."),
-    themes: Path = typer.Option(None, "--themes", help="A theme dictionary (YAML) instead of templates/themes.yaml."),
-    round_: str = typer.Option(None, "--round", help="The round this report covers; inputs of other rounds count as earlier rounds."),
+    inputs: list[Path] = typer.Argument(..., help="Scored .json/.jsonl files of any rubric (and allocation or moderation .json).", show_default=False, metavar="INPUTS..."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The report to write: .html (self-contained, prints on A4) or .md.", show_default=False),
+    previous: list[Path] = typer.Option([], "--previous", metavar="FILE", help="Scored files of earlier rounds, for the trend (repeatable).", show_default=False),
+    allocation: list[Path] = typer.Option([], "--allocation", metavar="FILE", help="The round's allocation .json, for audits allocated against returned.", show_default=False),
+    moderation: list[Path] = typer.Option([], "--moderation", metavar="FILE", help="A moderation .json from `qactl moderate`, for agreement.", show_default=False),
+    template: str = typer.Option(None, "--template", metavar="NAME|PATH", help="A template name (shipped in templates/) or the path of your own .j2 file."),
+    title: str = typer.Option(None, "--title", metavar="TEXT", help="The report's title (default: SEND Practice Report)."),
+    min_cell: int = typer.Option(5, "--min-cell", metavar="N", help="Counts below this are shown as <N in breakdowns by service, team and key stage."),
+    themes: Path = typer.Option(None, "--themes", metavar="FILE", help="A theme dictionary (YAML) instead of templates/themes.yaml."),
+    round_: str = typer.Option(None, "--round", metavar="LABEL", help="The round this report covers; inputs of other rounds count as earlier rounds."),
 ) -> None:
     from qactl.cli.common import console, notice
     from qactl.report import ReportRequest, write_report

@@ -46,6 +46,9 @@ def test_html_has_charts_captioned_tables_grade_counts_and_weakest_criteria(repo
     tables = re.findall(r"<table.*?</table>", html, flags=re.S)
     assert tables and all("<caption>" in t for t in tables)
     assert html.count("<h1") == 1 and 'lang="en-GB"' in html
+    levels = [int(h) for h in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))  # headings in order
+    assert re.findall(r"<th(?=[\s>])(?![^>]*scope=)[^>]*>", html) == []  # every header cell has a scope
     # grade counts of the quality rubric: Outstanding 2, Good 4, RI 3, Inadequate 1
     assert re.search(r'<th scope="row">Good</th><td class="n">4</td><td class="n">40.0%</td>', html)
     assert re.search(r'<th scope="row">Inadequate</th><td class="n">1</td><td class="n">10.0%</td>', html)
