@@ -116,7 +116,9 @@ def _describe(err: dict) -> str:
     if t == "literal_error":
         return f"`{field}`: {msg.lower()}, found {inp!r}"
     if t == "string_pattern_mismatch":
-        return f"`{field}` must be lower_snake_case (letters, digits, _), found {inp!r}"
+        hyphen = "-" in str((err.get("ctx") or {}).get("pattern", ""))
+        what = "lower case (letters, digits, _ and -)" if hyphen else "lower_snake_case (letters, digits, _)"
+        return f"`{field}` must be {what}, found {inp!r}"
     if t.startswith("value_error"):
         return msg.removeprefix("Value error, ")
     if field is not None and not isinstance(field, int):
