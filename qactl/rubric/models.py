@@ -312,7 +312,7 @@ class Rubric(_Model):
         for kind, things in (("field", self.fields), ("item", self.items), ("milestone", self.milestones), ("comment", self.comments)):
             for t in things:
                 if t.id in ids:
-                    problems.append(f"duplicate id {t.id!r}: used by a {ids[t.id]} and a {kind}")
+                    problems.append(f"duplicate id {t.id!r}: used by {_a(ids[t.id])} and {_a(kind)}")
                 ids[t.id] = kind
         fields = {f.id: f for f in self.fields}
         milestones = {m.id for m in self.milestones}
@@ -377,6 +377,10 @@ class Rubric(_Model):
                     if want is not None and norm_answer(want) not in allowed:
                         out.append(f"the condition on {c.item!r} tests the answer {want!r}, which its scale {it.scale!r} does not have")
         return out
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _suggest(word: str, options) -> str:
