@@ -271,7 +271,7 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
     steps = [
         f"Fill in one row per audit on the {AUDIT_SHEET} sheet. Do not change the headers: `qactl score` reads them.",
         "Choose answers from each cell's drop-down list. Type dates day first, as dd/mm/yyyy (3 April 2025 is 03/04/2025).",
-        "Leave a question blank only if it does not apply to this audit; questions with N/A in their list take N/A.",
+        "Answer every question; use N/A where the list offers it. A question that counts only in some audits (see 'What it wants') may be left blank in the others.",
         f"Then run: qactl score {rubric.id} THIS-FILE.xlsx -o scored.xlsx",
     ]
     ws.write_string(row, 0, "How to fill it in", bold)
