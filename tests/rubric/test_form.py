@@ -225,3 +225,23 @@ def test_form_errors_exit_2_without_traceback(tmp_path, args, message):
     assert message in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_filled_form_reads_back_row_by_row(tmp_path):
+    """An auditor fills the blank form in Excel (here openpyxl): the reader gets their answers and real dates."""
+    from datetime import date, datetime
+
+    rubric = load_rubric(builtin_dir() / "eps-advice.yaml")
+    out = tmp_path / "eps.xlsx"
+    write_form(rubric, out)
+    wb = load_workbook(out)
+    ws = wb["Audits"]
+    row = ["Ada Example", datetime(2011, 4, 3), "Dr Invented", "A. Auditor"] + ["Fully"] * 19 + ["Clear formulation", "", "None"]
+    ws.append(row)
+    wb.save(out)
+    sheet = open_sheet(out)
+    [(number, values)] = list(sheet.rows)
+    assert number == 2
+    assert values[0] == "Ada Example"
+    assert values[1] in (date(2011, 4, 3), datetime(2011, 4, 3))
+    assert values[4:23] == ["Fully"] * 19

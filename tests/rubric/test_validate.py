@@ -154,6 +154,12 @@ CASES = [
         'not valid YAML: while constructing a mapping found duplicate key "version"',
     ),
     (
+        "a rubric id with a space (hyphens are allowed in rubric ids)",
+        ("id: mini\n", "id: my audit\n"),
+        "id: my audit",
+        "`id` must be lower case (letters, digits, _ and -), found 'my audit'",
+    ),
+    (
         "an id that is not lower case",
         ("  - id: pfa\n", "  - id: PfA\n"),
         "id: PfA",
