@@ -218,3 +218,28 @@ def test_show_describes_a_builtin(runner, app, monkeypatch):
 
 def test_builtin_dir_is_the_checkout_folder_here():
     assert builtin_dir() == Path(__file__).resolve().parents[2] / "rubrics"
+
+
+def test_resolve_finds_a_local_rubric_whatever_its_file_is_called(tmp_path):
+    from qactl.rubric.loader import resolve
+
+    builtin = builtin_dir() / "ap-quality.yaml"
+    local = tmp_path / "rubrics" / "our-ap-toolkit.yaml"
+    local.parent.mkdir()
+    local.write_text(builtin.read_text(encoding="utf-8").replace('version: "2025.1"', 'version: "ours"'), encoding="utf-8")
+    found = resolve("ap-quality", cwd=tmp_path)
+    assert (found.origin, found.path, found.replaces, found.rubric.version) == ("local", local, builtin, "ours")
+    other = resolve("eps-advice", cwd=tmp_path)
+    assert (other.origin, other.path, other.replaces) == ("built-in", builtin_dir() / "eps-advice.yaml", None)
+
+
+def test_resolve_a_local_only_rubric_and_a_near_miss(tmp_path):
+    from qactl.errors import UsageError
+    from qactl.rubric.loader import resolve
+
+    local = tmp_path / "rubrics" / "x.yaml"
+    local.parent.mkdir()
+    local.write_text((Path(__file__).parents[1] / "data" / "mini.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert resolve("mini", cwd=tmp_path).path == local
+    with pytest.raises(UsageError, match="Did you mean 'mini'"):
+        resolve("minii", cwd=tmp_path)

@@ -245,3 +245,14 @@ def test_a_filled_form_reads_back_row_by_row(tmp_path):
     assert values[0] == "Ada Example"
     assert values[1] in (date(2011, 4, 3), datetime(2011, 4, 3))
     assert values[4:23] == ["Fully"] * 19
+
+
+def test_the_form_gets_the_usual_file_permissions(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "mini.xlsx"
+    write_form(load_rubric(MINI), out)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask  # not the 0600 of a temporary file
