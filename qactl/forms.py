@@ -155,6 +155,60 @@ def _inline_ok(values: list[str]) -> bool:
     return all("," not in v and '"' not in v for v in values) and len(",".join(values)) <= 255
 
 
+class _Lists:
+    """A hidden sheet holding the drop-down lists too long (or too full of commas) to write inline."""
+
+    def __init__(self, wb) -> None:
+        self.wb = wb
+        self.ws = None
+        self.col = 0
+
+    def source(self, name: str, values: list[str]) -> list[str] | str:
+        if _inline_ok(values):
+            return values
+        if self.ws is None:
+            self.ws = self.wb.add_worksheet(LISTS_SHEET)
+            self.ws.hide()
+        self.ws.write_string(0, self.col, name)
+        for r, v in enumerate(values, start=1):
+            self.ws.write_string(r, self.col, v)
+        self.ws.set_column(self.col, self.col, 40)
+        letter = _letter(self.col)
+        self.col += 1
+        return f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
+
+
+def _is_date(thing: Field | Item | Milestone | Comment) -> bool:
+    return isinstance(thing, Milestone) or (isinstance(thing, Field) and thing.type == FieldType.date)
+
+
+def _validation(rubric: Rubric, thing: Field | Item | Milestone | Comment, lists: _Lists) -> dict:
+    """The data validation of one column: a drop-down, a date or number check, and always an input message."""
+    dv: dict = {"input_title": thing.id if len(thing.id) <= 32 else thing.id[:31] + "…", "input_message": _input_message(rubric, thing)}
+    answers = answers_for(rubric, thing)
+    if answers:
+        enforced = isinstance(thing, Item) and not thing.multi  # field choices and multi-answer items are offered, not enforced
+        dv.update({"validate": "list", "source": lists.source(thing.id, answers), "show_error": enforced})
+        if enforced:
+            dv.update({"error_title": "Not one of the answers", "error_message": _clip("Choose one of: " + ", ".join(answers))})
+    elif _is_date(thing):
+        dv.update(
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": date(1900, 1, 1),
+                "maximum": date(2099, 12, 31),
+                "error_title": "Not a date",
+                "error_message": "Type a date as dd/mm/yyyy, day first: 3 April 2025 is 03/04/2025.",
+            }
+        )
+    elif isinstance(thing, Field) and thing.type == FieldType.integer:
+        dv.update({"validate": "integer", "criteria": "between", "minimum": -9, "maximum": 99999, "error_title": "Not a whole number", "error_message": "Type a whole number."})
+    else:
+        dv["validate"] = "any"
+    return dv
+
+
 def write_form(rubric: Rubric, target: str | Path) -> FormSummary:
     """Write a blank audit workbook for ``rubric`` to ``target`` (an .xlsx file), atomically."""
     import xlsxwriter
@@ -171,61 +225,22 @@ def write_form(rubric: Rubric, target: str | Path) -> FormSummary:
         wb.set_properties({"title": f"{rubric.title} ({rubric.id} {rubric.version})", "subject": "Blank audit form", "comments": "Written by qactl form"})
         header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
         date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
-        text_fmt = wb.add_format({"num_format": "@"})
+        text_fmt = wb.add_format({"num_format": "@"})  # NHS numbers and UPNs stay text: no lost digits, no 9.43E+09
         wrap_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
         ws = wb.add_worksheet(AUDIT_SHEET)
         guide = wb.add_worksheet(INSTRUCTIONS_SHEET)
-        lists = None
-        list_col = 0
-        tallest = 1
+        lists = _Lists(wb)
+        lines = 2
         for col, thing in enumerate(columns):
-            letter = _letter(col)
-            answers = answers_for(rubric, thing)
             width = _width(thing)
-            is_date = isinstance(thing, Milestone) or (isinstance(thing, Field) and thing.type == FieldType.date)
             is_text_id = isinstance(thing, Field) and thing.type in (FieldType.nhs_number, FieldType.upn)
-            fmt = date_fmt if is_date else text_fmt if is_text_id else wrap_fmt if isinstance(thing, Comment) else None
+            fmt = date_fmt if _is_date(thing) else text_fmt if is_text_id else wrap_fmt if isinstance(thing, Comment) else None
             ws.set_column(col, col, width, fmt)
             ws.write_string(0, col, thing.text, header_fmt)
-            tallest = max(tallest, math.ceil(len(thing.text) * 1.15 / max(width - 1, 1)))
-            message = _input_message(rubric, thing)
-            title = (thing.id if len(thing.id) <= 32 else thing.id[:31] + "…")
-            dv: dict = {"input_title": title, "input_message": message}
-            if answers:
-                if _inline_ok(answers):
-                    source: list[str] | str = answers
-                else:
-                    if lists is None:
-                        lists = wb.add_worksheet(LISTS_SHEET)
-                        lists.hide()
-                    lists.write_string(0, list_col, thing.id)
-                    for r, a in enumerate(answers, start=1):
-                        lists.write_string(r, list_col, a)
-                    lists.set_column(list_col, list_col, 40)
-                    source = f"={LISTS_SHEET}!${_letter(list_col)}$2:${_letter(list_col)}${len(answers) + 1}"
-                    list_col += 1
-                enforced = isinstance(thing, Item) and not thing.multi
-                dv.update({"validate": "list", "source": source, "show_error": enforced})
-                if enforced:
-                    dv.update({"error_title": "Not one of the answers", "error_message": _clip("Choose one of: " + ", ".join(answers))})
-            elif is_date:
-                dv.update(
-                    {
-                        "validate": "date",
-                        "criteria": "between",
-                        "minimum": date(1900, 1, 1),
-                        "maximum": date(2099, 12, 31),
-                        "error_title": "Not a date",
-                        "error_message": "Type a date as dd/mm/yyyy, day first: 3 April 2025 is 03/04/2025.",
-                    }
-                )
-            elif isinstance(thing, Field) and thing.type == FieldType.integer:
-                dv.update({"validate": "integer", "criteria": "between", "minimum": -9, "maximum": 99999, "error_title": "Not a whole number", "error_message": "Type a whole number."})
-            else:
-                dv["validate"] = "any"
-            ws.data_validation(1, col, LAST_ROW, col, dv)
-            summary["columns"].append({"letter": letter, "header": thing.text, "kind": _kind(thing), "id": thing.id, "answers": answers})
-        ws.set_row(0, min(409, 15 * max(2, tallest)))
+            lines = max(lines, math.ceil(len(thing.text) * 1.15 / max(width - 1, 1)))
+            ws.data_validation(1, col, LAST_ROW, col, _validation(rubric, thing, lists))
+            summary["columns"].append({"letter": _letter(col), "header": thing.text, "kind": _kind(thing), "id": thing.id, "answers": answers_for(rubric, thing)})
+        ws.set_row(0, min(409, 15 * lines))  # tall enough for the longest wrapped question
         ws.freeze_panes(1, 0)
         if columns:
             ws.autofilter(0, 0, 0, len(columns) - 1)
