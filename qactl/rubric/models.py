@@ -314,6 +314,13 @@ class Rubric(_Model):
                 if t.id in ids:
                     problems.append(f"duplicate id {t.id!r}: used by {_a(ids[t.id])} and {_a(kind)}")
                 ids[t.id] = kind
+        headers: dict[str, str] = {}
+        for t in self.columns():
+            for word in (t.id, t.text, *t.aliases):
+                owner = headers.setdefault(norm_header(word), t.id)
+                if owner != t.id:
+                    kind = type(t).__name__.lower()
+                    problems.append(f"{kind} {t.id!r}: the header {word!r} reads the same as a header of {owner!r}, so a column would match both")
         fields = {f.id: f for f in self.fields}
         milestones = {m.id for m in self.milestones}
         for fid in self.identify:

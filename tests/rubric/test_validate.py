@@ -109,6 +109,12 @@ CASES = [
         "duplicate id 'formulation': used by an item and an item",
     ),
     (
+        "two columns that read the same",
+        ("    text: Outcomes are SMART\n", "    text: \"Outcomes are SMART.\"\n    aliases: [A brief formulation is included]\n"),
+        "aliases: [A brief formulation is included]",
+        "item 'smart': the header 'A brief formulation is included' reads the same as a header of 'formulation', so a column would match both",
+    ),
+    (
         "bands out of order",
         (
             "    - {grade: Outstanding, min: 90}\n    - {grade: Good, min: 70}\n",
