@@ -95,6 +95,6 @@ def validate(files: list[Path] = typer.Argument(..., help="Rubric files to check
             print_error(err)
             failed = True
         else:
-            console().print(f"{f}: ok ({r.id} {r.version}, {len(r.items)} items, {len(r.milestones)} milestones)", markup=False)
+            console().print(f"{f}: ok ({r.id} {r.version}, {len(r.items)} items, {len(r.milestones)} milestones)", markup=False, soft_wrap=True)
     if failed:
         raise typer.Exit(2)
