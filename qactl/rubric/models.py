@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from pydantic import Field as PydField
 
 Id = Annotated[str, PydField(pattern=r"^[a-z][a-z0-9_]*$", description="lower_snake_case identifier")]
+# A rubric's id is typed on the command line, so it may also use hyphens (``eps-advice``).
+RubricId = Annotated[str, PydField(pattern=r"^[a-z][a-z0-9_-]*$", description="lower-case identifier; hyphens allowed")]
 
 
 class _Model(BaseModel):
@@ -261,7 +263,7 @@ class Exceptions(_Model):
 class Rubric(_Model):
     """One audit tool."""
 
-    id: Id
+    id: RubricId
     title: str
     version: str
     source: str
