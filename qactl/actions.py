@@ -107,8 +107,18 @@ COLUMNS = [
 ]
 
 
-def write_actions(path: str | Path, actions: Iterable[Action], *, title: str = "SEND Practice Improvement Plan", inputs: list[Path] | None = None) -> None:
+def write_actions(
+    path: str | Path,
+    actions: Iterable[Action],
+    *,
+    title: str = "SEND Practice Improvement Plan",
+    written: dt.date | None = None,
+    inputs: list[Path] | None = None,
+) -> None:
     """Write the improvement plan workbook atomically (nothing is left behind on failure).
+
+    ``written`` (default today) is the date shown on the About sheet and stored as the file's creation
+    date, so the same actions and date give the same bytes.
 
     Actions sheet: an Excel table with a frozen header, dates as dates, Status as a drop-down of
     :data:`STATUSES`; About sheet: what the columns mean and how to edit them.
@@ -124,7 +134,9 @@ def write_actions(path: str | Path, actions: Iterable[Action], *, title: str = "
             raise ValueError(f"two actions share the id {a.id!r}")
         seen.add(a.id)
     with atomic_output(path, inputs=inputs) as tmp:
+        written = written or dt.date.today()
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+        wb.set_properties({"title": title, "created": dt.datetime.combine(written, dt.time())})
         head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         top = wb.add_format({"valign": "top"})
@@ -163,7 +175,7 @@ def write_actions(path: str | Path, actions: Iterable[Action], *, title: str = "
         about.set_column(1, 1, 100, wrap)
         rows = [
             ("What", title),
-            ("Written", dt.date.today().strftime("%d/%m/%Y") + " by qactl"),
+            ("Written", written.strftime("%d/%m/%Y") + " by qactl"),
             ("Actions", str(len(actions))),
             ("ID", "Stable: derived from the source finding, so the next round finds the same action. Do not change it."),
             ("Status", "Not started, In progress, Complete or Overdue (the drop-down). qactl also shows an action as Overdue when its due date has passed and it is not Complete."),

@@ -273,7 +273,11 @@ def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | No
             phrases[name] = f"{name} ({sv.percent_met:g}% {'met' if origin == 'audit' else 'positive'})"
     if counts is not None and counts.signal is not None:
         signals["complaints and compliments"] = counts.signal
-        phrases["complaints and compliments"] = f"complaints ({counts.complaints} against {counts.compliments} compliments)"
+        phrases["complaints and compliments"] = {
+            "concern": f"complaints ({counts.complaints}, against {counts.compliments} compliments)",
+            "strength": f"compliments ({counts.compliments}, against {counts.complaints} complaints)",
+            "middle": f"the balance of complaints and compliments ({counts.complaints} and {counts.compliments})",
+        }[counts.signal]
     for s in surveys:
         if s.signal is not None:
             name = f"{s.source} survey: {s.question}"
@@ -330,7 +334,7 @@ def _verdict(signals: dict[str, Signal], phrases: dict[str, str]) -> tuple[Verdi
         if not signals:
             return "one source", "Too little evidence on this theme to compare sources."
         (name, sig), = signals.items()
-        return "one source", f"Only {phrases[name]} speaks to this theme ({_SIGNAL_WORDS[sig]}); look for a second source."
+        return "one source", f"One source only: {phrases[name]}, pointing to {_SIGNAL_WORDS[sig]}; look for a second source."
     kinds = set(signals.values())
     everyone = _join([phrases[n] for n in signals])
     if kinds == {"strength"}:
