@@ -419,6 +419,8 @@ def _check_record(kind: str, record: dict, path: Path, row: int, sheet, cols: di
 
 def _cell_message(key: str | None, err: dict) -> str:
     t, found = err["type"], err.get("input")
+    if isinstance(found, float) and found.is_integer():
+        found = int(found)  # calamine reads every number as a float; show it as the sheet does
     if t in ("int_parsing", "int_from_float", "int_type"):
         return f"{key} must be a whole number, found {found!r}"
     if t in ("float_parsing", "float_type"):

@@ -345,11 +345,15 @@ def _verdict(signals: dict[str, Signal], phrases: dict[str, str]) -> tuple[Verdi
     for sig in ("strength", "concern", "middle"):
         names = [phrases[n] for n, s in signals.items() if s == sig]
         if names:
-            verb = "points" if len(names) == 1 else "point"
-            parts.append(f"{_join(names)} {verb} to {_SIGNAL_WORDS[sig]}" if sig != "middle" else f"{_join(names)} {'is' if len(names) == 1 else 'are'} in between")
+            plural = len(names) > 1 or names[0].split(" (")[0] in _PLURAL
+            if sig == "middle":
+                parts.append(f"{_join(names)} {'are' if plural else 'is'} in between")
+            else:
+                parts.append(f"{_join(names)} {'point' if plural else 'points'} to {_SIGNAL_WORDS[sig]}")
     return "mixed", _cap("; ".join(parts) + ".")
 
 
+_PLURAL = {"audits", "practice conversations", "complaints", "compliments"}
 _SIGNAL_WORDS = {"strength": "a strength", "concern": "a concern", "middle": "neither a strength nor a concern"}
 
 
