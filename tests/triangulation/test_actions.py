@@ -6,7 +6,16 @@ import datetime as dt
 
 import pytest
 
-from qactl.actions import Action, Suggestion, action_id, findings_from, plan, progress, read_actions, write_actions
+from qactl.actions import (
+    Action,
+    Suggestion,
+    action_id,
+    findings_from,
+    plan,
+    progress,
+    read_actions,
+    write_actions,
+)
 from qactl.errors import ConfigError, OutputError
 
 A1 = Action(id=action_id("theme:timeliness"), action="Weekly tracker of cases at 14 weeks", owner="SENSTART manager",
