@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from qactl.errors import ConfigError, Problem
+from qactl.errors import ConfigError, InputError, Problem
 
 SurveySource = Literal["PCF", "CYP", "SENCO", "other"]
 
@@ -326,16 +326,29 @@ def _header_map(headers: list[str]) -> dict[int, str]:
 
 
 def _load_sheets(path: Path, themes: Collection[str] | None) -> Evidence:
-    from qactl.sheets.reader import open_sheet
+    from qactl.sheets.reader import Sheet, open_sheet
 
-    first = open_sheet(path)
-    names = first.sheet_names or [first.name]
+    first: Sheet | None
+    try:
+        first = open_sheet(path)
+        names = first.sheet_names or [first.name]
+    except InputError as e:  # an empty first sheet (a blank Notes sheet) is no reason to stop
+        if " is empty" not in e.message or path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise
+        from python_calamine import CalamineWorkbook
+
+        first, names = None, list(CalamineWorkbook.from_path(str(path)).sheet_names)
     data: dict[str, list[dict]] = {k: [] for k in ("services", "complaints", "compliments", "surveys", "kpis")}
     cells: dict[Loc, str] = {}  # (kind, index, field) -> "Complaints!C4"; (kind, index) -> the row's first cell
     problems: list[Problem] = []
     used_any = False
     for name in names:
-        sheet = first if name == first.name else open_sheet(path, name)
+        try:
+            sheet = first if first is not None and name == first.name else open_sheet(path, name)
+        except InputError as e:
+            if " is empty" in e.message and len(names) > 1:
+                continue  # an empty sheet holds no evidence
+            raise
         fixed = _SHEET_KINDS.get(" ".join(name.split()).casefold())
         cols = _header_map(sheet.headers)
         if fixed is None and "kind" not in cols.values():

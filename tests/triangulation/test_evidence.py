@@ -180,3 +180,8 @@ def test_an_xls_file_is_refused(tmp_path, themes):
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     with pytest.raises(InputError, match="save it as .xlsx"):
         load_evidence(p, themes)
+
+
+def test_empty_notes_sheets_are_skipped(tmp_path, themes, workbook, good_sheets):
+    ev = load_evidence(workbook(tmp_path / "ev.xlsx", {"Notes": [], **good_sheets, "Blank": []}), themes)
+    assert len(ev.complaints) == 2 and len(ev.kpis) == 1
