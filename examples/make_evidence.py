@@ -144,8 +144,8 @@ def family_feedback(path: Path) -> None:
     from qactl.rubric.loader import load_rubric
 
     rubric = load_rubric(HERE.parent / "rubrics" / "family-feedback.yaml")
-    lean = {"family_engagement": 0.6, "voice_of_child": 0.78, "jargon": 0.62, "smart_outcomes": 0.55, "provision_specificity": 0.45,
-            "multi_agency": 0.5, "health_needs": 0.6, "social_care": 0.55, "preparing_for_adulthood": 0.5, "timeliness": 0.22, None: 0.6}
+    lean = {"family_engagement": 0.72, "voice_of_child": 0.88, "jargon": 0.72, "smart_outcomes": 0.62, "provision_specificity": 0.5,
+            "multi_agency": 0.6, "health_needs": 0.66, "social_care": 0.64, "preparing_for_adulthood": 0.6, "timeliness": 0.25, None: 0.7}
     rng = random.Random(20251103)
     headers = FORMS_COLUMNS + [f.text for f in rubric.fields] + [i.text for i in rubric.items] + [c.text for c in rubric.comments]
     went_well = ["The caseworker phoned us back every time.", "My son's views are written in his own words.", "The EP really understood our daughter.", None]
