@@ -337,13 +337,40 @@ def _summary(a: Action, status: str, current: float | None, change: float | None
     return f"{head}; no source finding recorded."
 
 
+_ORIGIN_PRECEDENCE = ("audit", "family", "practice")
+
+
 def findings_from(theme_results: Mapping[str, Mapping[str, Mapping]]) -> dict[str, float]:
-    """Current findings from :func:`qactl.triangulate.theme_results`: ``theme:ID`` (audit results) and ``RUBRIC:ITEM``."""
+    """Current findings from :func:`qactl.triangulate.theme_results`: ``RUBRIC:ITEM`` for every themed
+    criterion, and ``theme:ID`` for every theme: the audit result, or where no audit measured the theme,
+    the family result, else the practice-conversation result."""
     out: dict[str, float] = {}
-    for origin, per_theme in theme_results.items():
-        for theme, r in per_theme.items():
-            if origin == "audit":
-                out[f"theme:{theme}"] = r["percent_met"]
+    for origin in reversed(_ORIGIN_PRECEDENCE):  # audits last, so they win
+        for theme, r in theme_results.get(origin, {}).items():
+            out[f"theme:{theme}"] = r["percent_met"]
+    for per_theme in theme_results.values():
+        for r in per_theme.values():
             for c in r["criteria"]:
                 out[f"{c['rubric']}:{c['item']}"] = c["percent_met"]
+    return out
+
+
+def suggest_actions(views: Iterable) -> list[Suggestion]:
+    """A suggestion for every theme where the sources agree on a concern, or where audits, families or
+    practitioners point to a concern in a mixed picture; baseline as :func:`findings_from` measures it.
+
+    ``views`` are :class:`qactl.triangulate.ThemeView`; a report may add its own suggestions beside these.
+    """
+    out = []
+    for v in views:
+        own = [s for s in (v.audit, v.family, v.practice) if s is not None]
+        concern = v.verdict == "agree: concern" or (v.verdict == "mixed" and any(s.signal == "concern" for s in own))
+        if not concern:
+            continue
+        base = next((s.percent_met for s in own), None)
+        if v.verdict == "agree: concern":
+            text = f"{v.label}: the sources agree this is a concern. Agree an improvement action with the services involved."
+        else:
+            text = f"{v.label}: some sources point to a concern. Look into why they differ and agree an action."
+        out.append(Suggestion(source=f"theme:{v.theme}", action=text, baseline=base))
     return out

@@ -14,6 +14,7 @@ from qactl.actions import (
     plan,
     progress,
     read_actions,
+    suggest_actions,
     write_actions,
 )
 from qactl.errors import ConfigError, OutputError
@@ -115,6 +116,21 @@ def test_findings_from_theme_results():
         "family": {"timeliness": {"audits": 9, "percent_met": 22.2, "criteria": [
             {"rubric": "family-feedback", "item": "on_time", "text": "", "answers": 9, "percent_met": 22.2}]}}}
     assert findings_from(results) == {"theme:timeliness": 50.0, "health-advice:six_weeks": 50.0, "family-feedback:on_time": 22.2}
+    del results["audit"]
+    assert findings_from(results)["theme:timeliness"] == 22.2  # no audit: the family view stands in
+
+
+def test_suggestions_from_triangulation_feed_the_next_plan():
+    from qactl.triangulate import triangulate
+
+    r = lambda n, p: {"audits": n, "percent_met": p, "criteria": []}  # noqa: E731
+    views = triangulate({"audit": {"timeliness": r(8, 40.0), "jargon": r(8, 90.0), "voice_of_child": r(8, 85.0)},
+                         "family": {"timeliness": r(20, 10.0), "jargon": r(20, 30.0), "voice_of_child": r(20, 80.0)}}, None)
+    got = suggest_actions(views)
+    assert [(s.source, s.baseline) for s in got] == [("theme:jargon", 90.0), ("theme:timeliness", 40.0)]
+    assert got[1].action.startswith("Timeliness: the sources agree this is a concern.")
+    new = plan([A1], got, "2026 Spring")
+    assert [a.source for a in new] == ["theme:timeliness", "theme:jargon"]  # timeliness already has an action
 
 
 def test_nothing_is_written_on_failure(tmp_path):
