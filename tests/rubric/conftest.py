@@ -12,7 +12,9 @@ BUILTIN_IDS = [
     "ehcna-file",
     "ehcp-quality",
     "eps-advice",
+    "family-feedback",
     "health-advice",
+    "practice-conversation",
     "sen-information-report",
 ]
 
