@@ -45,6 +45,10 @@ def _columns(sheet, known: tuple[str, ...], required: str, what: str, aliases: d
         if key in index:
             raise InputError(f"{sheet.path}: the columns {sheet.headers[index[key]]!r} and {h!r} (row {sheet.header_row}) both mean `{key}`. Delete or rename one.")
         index[key] = i
+    if required not in index:
+        near = get_close_matches(required, [norm_header(h) for h in sheet.headers], n=1, cutoff=0.5)
+        tip = f" (the nearest is {near[0]!r}: rename it to {required!r})" if near else ""
+        raise InputError(f"{sheet.path}: no `{required}` column in the header (row {sheet.header_row}){tip}. Found: {', '.join(repr(h) for h in sheet.headers)}.")
     if unknown:
         parts = []
         for h in unknown:
@@ -54,10 +58,6 @@ def _columns(sheet, known: tuple[str, ...], required: str, what: str, aliases: d
             f"{sheet.path}: unknown column{'s' if len(unknown) > 1 else ''} in the header (row {sheet.header_row}): {', '.join(parts)}. "
             f"A {what} has the columns {', '.join(known)}: rename the column, or delete it from the copy you give qactl."
         )
-    if required not in index:
-        near = get_close_matches(required, [norm_header(h) for h in sheet.headers], n=1, cutoff=0.5)
-        tip = f" (the nearest is {near[0]!r}: rename it to {required!r})" if near else ""
-        raise InputError(f"{sheet.path}: no `{required}` column in the header (row {sheet.header_row}){tip}. Found: {', '.join(repr(h) for h in sheet.headers)}.")
     return index
 
 
