@@ -71,7 +71,7 @@ def test_optimal_against_exhaustive_search(seed):
     assert sol.objective == best
     # the pairs themselves obey the hard rules
     load = [0] * len(inst.cap)
-    for p, a in sol.pairs:
+    for _p, a in sol.pairs:
         load[a] += 1
     assert all(load[a] <= inst.cap[a] for a in range(len(load)))
     for p in range(len(inst.demand)):
