@@ -112,10 +112,10 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
     inst = Instance(demand=arr([2 if s.moderation else 1 for s in sample]), team=arr([teams.index(s.plan.team) for s in sample]),
                     cap=arr([cap[a.id] for a in auditors]), service=arr([services.index(_fold(a.service)) for a in auditors]),
                     arc_plan=arr(ap), arc_aud=arr(aa), arc_keep=arr(ak), arc_own=arr(ao), arc_hist=arr(ah))
-    placed, state = max_flow_value(inst)
-    if placed < int(inst.demand.sum()):
-        raise InfeasibleError(explain.message(inst, state, [s.plan.plan_id for s in sample], [a.id for a in auditors], placed))
     sol = solve(inst)
+    if sol is None:  # the certificate: a maximum flow and the Hall violator it leaves
+        placed, state = max_flow_value(inst)
+        raise InfeasibleError(explain.message(inst, state, [s.plan.plan_id for s in sample], [a.id for a in auditors], placed))
     if sol.method.startswith("assignment"):
         notes.append("Large instance: solved as an assignment on capacity slots; the team-mix aim was not applied.")
 

@@ -127,8 +127,8 @@ def _hard_graph(inst: Instance) -> dict:
     return {"matrix": m, "source": source, "sink": sink, "plans0": plans0, "auds0": auds0, "n": nxt, "ps_index": ps_index}
 
 
-def solve(inst: Instance, *, method: str | None = None) -> Solution:
-    """The optimum allocation. Call only when ``max_flow_value`` places every unit (the caller checks)."""
+def solve(inst: Instance, *, method: str | None = None) -> Solution | None:
+    """The optimum allocation, or None when no allocation meets the hard rules (``explain`` says why)."""
     if method is None:
         method = "assignment" if (inst.demand.max(initial=1) <= 1 and len(inst.arc_plan) > DENSE_LIMIT) else "flow"
     if method == "assignment":
@@ -208,6 +208,8 @@ def _solve_flow(inst: Instance) -> Solution:
             for k in range(int(inst.cap[a])):
                 add(nodes[("a", a)], sink, 1, k * wf)
     n_nodes, n_arcs = len(nodes), len(tail)
+    if n_arcs == 0 or len(np.unique(inst.arc_plan)) < n_p:
+        return None  # some plan has no allowed auditor at all
     rows = np.concatenate([np.array(tail), np.array(head)])
     cols = np.concatenate([np.arange(n_arcs), np.arange(n_arcs)])
     vals = np.concatenate([np.ones(n_arcs), -np.ones(n_arcs)])
@@ -216,7 +218,9 @@ def _solve_flow(inst: Instance) -> Solution:
     b[:n_p] = inst.demand
     b[sink] = -float(inst.demand.sum())
     res = linprog(np.array(cost, dtype=float), A_eq=a_eq, b_eq=b, bounds=np.column_stack([np.zeros(n_arcs), np.array(cap, dtype=float)]), method="highs-ds")
-    if res.status != 0:  # the caller checked feasibility with a max flow first
+    if res.status == 2:  # infeasible: the hard rules leave some audit without an auditor
+        return None
+    if res.status != 0:
         raise RuntimeError(f"the flow solver failed: {res.message}")
     x = np.rint(res.x).astype(int)
     if not np.allclose(res.x, x, atol=1e-6):
@@ -225,24 +229,50 @@ def _solve_flow(inst: Instance) -> Solution:
     return Solution(pairs=pairs, objective=_objective(inst, pairs), method="min-cost flow (HiGHS dual simplex)")
 
 
-def _solve_assignment(inst: Instance) -> Solution:
-    """One row per plan, one column per capacity slot (auditor, k); forbidden arcs cost more than any plan."""
+def _solve_assignment(inst: Instance) -> Solution | None:
+    """The slot assignment on the instance's arcs, made dense (only used for large instances without moderation)."""
+    n_p, n_a = len(inst.demand), len(inst.cap)
+    allowed = np.zeros((n_p, n_a), dtype=bool)
+    flags = np.zeros((n_p, n_a), dtype=np.int8)  # bit 0 own service, bit 1 repeated pair, bit 2 changes a kept assignment
+    allowed[inst.arc_plan, inst.arc_aud] = True
+    flags[inst.arc_plan, inst.arc_aud] = inst.arc_own + 2 * inst.arc_hist + 4 * inst.arc_keep
+    pairs = assign_dense(allowed, flags, inst.cap, units=n_p)
+    if pairs is None:
+        return None
+    return Solution(pairs=pairs, objective=_objective(inst, pairs), method="assignment on capacity slots (linear_sum_assignment)")
+
+
+def assign_dense(allowed: np.ndarray, flags: np.ndarray, cap: np.ndarray, *, units: int) -> list[tuple[int, int]] | None:
+    """Exact assignment of each plan (row) to one auditor (column) on capacity slots; None when infeasible.
+
+    ``flags`` per pair: bit 0 own service, bit 1 repeated pair, bit 2 changes a kept assignment. Column j of
+    the slot matrix is auditor a's k-th place and costs k × W_fill on top of the pair's cost, so places fill
+    evenly. A forbidden pair costs more than any allocation; if the optimum uses one, none exists.
+    """
     from scipy.optimize import linear_sum_assignment
 
-    wk, wf, wo, wh, _ = weights(inst, team_level=False)
-    n_p = len(inst.demand)
-    caps = inst.cap.astype(np.int64)
-    slot_aud = np.repeat(np.arange(len(caps)), caps)
-    first = np.concatenate([[0], np.cumsum(caps)[:-1]])
-    base = wk * inst.arc_keep + wo * inst.arc_own + wh * inst.arc_hist
-    forbidden = float(wk * (n_p + 1))
-    m = np.full((n_p, len(slot_aud)), forbidden, dtype=np.float64)
-    for k in range(int(caps.max(initial=0))):
-        ok = caps[inst.arc_aud] > k
-        m[inst.arc_plan[ok], first[inst.arc_aud[ok]] + k] = base[ok] + k * wf
+    cap = np.asarray(cap, dtype=np.int64)
+    fill_max = int(sum(c * (c - 1) // 2 for c in cap.tolist()))
+    w_hist = 1
+    w_own = units + 1
+    w_fill = w_own * units + units + 1
+    w_keep = w_fill * fill_max + w_own * units + units + 1
+    forbidden = float(w_keep * (units + 1))
+    if forbidden >= 2**52:
+        raise OverflowError("the instance is too large for exact lexicographic costs in float64")
+    lut = np.array([w_own * (f & 1) + w_hist * ((f >> 1) & 1) + w_keep * ((f >> 2) & 1) for f in range(8)], dtype=np.float64)
+    slot_aud = np.repeat(np.arange(len(cap)), cap)
+    first = np.concatenate([[0], np.cumsum(cap)[:-1]]).astype(np.int64)
+    m = np.empty((allowed.shape[0], len(slot_aud)), dtype=np.float64)
+    for k in range(int(cap.max(initial=0))):
+        auds = np.flatnonzero(cap > k)
+        block = lut[flags[:, auds]] + k * w_fill
+        block[~allowed[:, auds]] = forbidden
+        m[:, first[auds] + k] = block
+        del block
+    if m.shape[0] > m.shape[1]:
+        return None
     r, c = linear_sum_assignment(m)
     if (m[r, c] >= forbidden).any():
-        raise RuntimeError("the assignment used a forbidden pair")
-    pairs = sorted(zip(r.tolist(), slot_aud[c].tolist(), strict=True))
-    obj = _objective(inst, pairs)
-    return Solution(pairs=pairs, objective=obj, method="assignment on capacity slots (linear_sum_assignment)")
+        return None
+    return sorted(zip(r.tolist(), slot_aud[c].tolist(), strict=True))

@@ -1,0 +1,46 @@
+"""Time the allocation solver once per size (a benchmark, not a test): python bench/allocate_bench.py [--big].
+
+Instances as PERFORMANCE.md's table: each plan one auditor, capacity 2, 5% random conflicts, random
+own-service and history flags. 60×30 and 2,000×1,000 go through ``solve`` (the path ``qactl allocate``
+takes: min-cost flow for small instances, slot assignment above ``DENSE_LIMIT`` arcs); 20,000×10,000
+(``--big``, about 4 GB) calls the dense slot assignment directly.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+import numpy as np
+
+from qactl.allocation.solve import Instance, assign_dense, solve
+
+
+def instance(n_p: int, n_a: int, rng: np.random.Generator) -> Instance:
+    allowed = rng.random((n_p, n_a)) >= 0.05
+    p, a = np.nonzero(allowed)
+    n = len(p)
+    return Instance(demand=np.ones(n_p, dtype=np.int64), team=rng.integers(0, 4, n_p), cap=np.full(n_a, 2), service=rng.integers(0, 8, n_a),
+                    arc_plan=p, arc_aud=a, arc_own=(rng.random(n) < 0.1).astype(np.int64), arc_hist=(rng.random(n) < 0.02).astype(np.int64))
+
+
+def main() -> None:
+    rng = np.random.default_rng(1)
+    for n_p, n_a in [(60, 30), (2_000, 1_000)]:
+        inst = instance(n_p, n_a, rng)
+        t = time.perf_counter()
+        sol = solve(inst)
+        print(f"{n_p:>6} × {n_a:<6} {sol.method}: {time.perf_counter() - t:.2f} s, objective {sol.objective}")
+    if "--big" in sys.argv:
+        n_p, n_a = 20_000, 10_000
+        allowed = rng.random((n_p, n_a), dtype=np.float32) >= 0.05
+        flags = ((rng.random((n_p, n_a), dtype=np.float32) < 0.1).astype(np.int8))
+        t = time.perf_counter()
+        pairs = assign_dense(allowed, flags, np.full(n_a, 2), units=n_p)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        print(f"{n_p:>6} × {n_a:<6} dense slot assignment: {time.perf_counter() - t:.1f} s, {len(pairs)} pairs, peak {rss:.1f} GB")
+
+
+if __name__ == "__main__":
+    main()
