@@ -256,8 +256,9 @@ def assign_dense(allowed: np.ndarray, flags: np.ndarray, cap: np.ndarray, *, uni
     w_hist = 1
     w_own = units + 1
     w_fill = w_own * units + units + 1
-    w_keep = w_fill * fill_max + w_own * units + units + 1
-    forbidden = float(w_keep * (units + 1))
+    w_keep = (w_fill * fill_max + w_own * units + units + 1) if (flags & 4).any() else 0
+    # any allocation that uses a forbidden pair costs more than the dearest valid one
+    forbidden = float(w_keep * units + w_fill * fill_max + w_own * units + w_hist * units + 1)
     if forbidden >= 2**52:
         raise OverflowError("the instance is too large for exact lexicographic costs in float64")
     lut = np.array([w_own * (f & 1) + w_hist * ((f >> 1) & 1) + w_keep * ((f >> 2) & 1) for f in range(8)], dtype=np.float64)
