@@ -42,5 +42,39 @@ def main() -> None:
         print(f"{n_p:>6} × {n_a:<6} dense slot assignment: {time.perf_counter() - t:.1f} s, {len(pairs)} pairs, peak {rss:.1f} GB")
 
 
+def end_to_end(n_p: int, n_a: int) -> None:
+    """``allocate()`` on files: a register of ``n_p`` plans (each naming ~5% of the auditors) and a cohort of ``n_a``."""
+    import csv
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from qactl.allocation.models import Options
+    from qactl.allocation.run import allocate
+
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as d:
+        plans, cohort = Path(d) / "plans.csv", Path(d) / "cohort.csv"
+        with cohort.open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "name", "service", "organisation", "capacity"])
+            for i in range(n_a):
+                w.writerow([f"A{i}", f"Auditor {i}", f"S{i % 8}", f"Org {i % 400}", 2])
+        with plans.open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["plan_id", "issued", "type", "team", "key_stage", "contributors"])
+            for i in range(n_p):
+                named = "; ".join(f"A{rng.randrange(n_a)}" for _ in range(n_a // 20))
+                w.writerow([f"P{i}", "01/05/2025", "new", f"T{i % 4}", f"KS{i % 5}", named])
+        t = time.perf_counter()
+        result = allocate(plans, cohort, Options(seed=1, sample=n_p))
+        print(f"{n_p:>6} × {n_a:<6} end to end (read, sample, rules, solve): {time.perf_counter() - t:.1f} s, {len(result.assignments)} audits")
+
+
 if __name__ == "__main__":
+    if "--e2e" in sys.argv:
+        end_to_end(2_000, 1_000)
+        if "--big" in sys.argv:
+            end_to_end(20_000, 10_000)
+        sys.exit()
     main()

@@ -9,36 +9,24 @@ from pathlib import Path
 import numpy as np
 
 from qactl.allocation.inputs import read_allocations, read_cohort, read_plans
-from qactl.allocation.models import Allocation, Assignment, Auditor, Options, Picked, Plan
+from qactl.allocation.models import Allocation, Assignment, Options, Picked
 from qactl.allocation.sample import draw, eligible, round_dates, seed_from_round, stratum
 from qactl.errors import InfeasibleError, InputError, UsageError
-
-
-def _fold(s: str) -> str:
-    return " ".join(s.casefold().split())
-
-
-def conflict(plan: Plan, a: Auditor) -> bool:
-    """The auditor (by id or organisation) contributed to the plan, or wrote it as its officer."""
-    names = {_fold(c) for c in plan.contributors}
-    if _fold(a.id) in names or (a.organisation and _fold(a.organisation) in names):
-        return True
-    return bool(plan.officer) and _fold(plan.officer) in {_fold(a.id), _fold(a.name)}
-
-
-def plan_services(plan: Plan, auditors: list[Auditor]) -> set[str]:
-    """The services that had a hand in a plan: named outright, or through one of their auditors or organisations."""
-    names = {_fold(c) for c in plan.contributors}
-    out = {_fold(a.service) for a in auditors if a.service and (_fold(a.service) in names or _fold(a.id) in names or (a.organisation and _fold(a.organisation) in names))}
-    if plan.officer:
-        out |= {_fold(a.service) for a in auditors if a.service and _fold(plan.officer) in {_fold(a.id), _fold(a.name)}}
-    return out
 
 
 def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: list[Path] = (), keep: Path | None = None, today: date | None = None) -> Allocation:
     """Draw the sample and allocate it. Raises ``InfeasibleError`` (naming the bottleneck) when no allocation exists."""
     from qactl.allocation import explain
-    from qactl.allocation.solve import Instance, max_flow_value, solve
+    from qactl.allocation.rules import CHANGED, OWN, REPEATED, fold, masks
+    from qactl.allocation.solve import (
+        DENSE_LIMIT,
+        Instance,
+        Solution,
+        assign_dense,
+        dense_objective,
+        max_flow_value,
+        solve,
+    )
 
     plans, plans_sha = read_plans(plans_path)
     auditors, cohort_sha = read_cohort(cohort_path)
@@ -92,32 +80,35 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
         options.sample = n
         sample = draw(pool, n, options.moderation, options.seed, options.focus)
 
-    # the instance, by index
-    services = sorted({_fold(a.service) for a in auditors})
-    teams = sorted({s.plan.team for s in sample})
+    # the rules as matrices, then the exact solver
     hist_pairs = {(x["plan_id"], x["auditor_id"]) for h in past for x in h["assignments"]}
     prev_pairs = {(x["plan_id"], x["auditor_id"]): x["role"] for x in previous["assignments"]} if previous else {}
-    ap, aa, ak, ao, ah = [], [], [], [], []
-    for pi, s in enumerate(sample):
-        svc = plan_services(s.plan, auditors)
-        for ai, a in enumerate(auditors):
-            if cap[a.id] <= 0 or conflict(s.plan, a):
-                continue
-            ap.append(pi)
-            aa.append(ai)
-            ak.append(1 if previous is not None and (s.plan.plan_id, a.id) not in prev_pairs else 0)
-            ao.append(1 if _fold(a.service) in svc else 0)
-            ah.append(1 if (s.plan.plan_id, a.id) in hist_pairs else 0)
-    arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
-    inst = Instance(demand=arr([2 if s.moderation else 1 for s in sample]), team=arr([teams.index(s.plan.team) for s in sample]),
-                    cap=arr([cap[a.id] for a in auditors]), service=arr([services.index(_fold(a.service)) for a in auditors]),
-                    arc_plan=arr(ap), arc_aud=arr(aa), arc_keep=arr(ak), arc_own=arr(ao), arc_hist=arr(ah))
-    sol = solve(inst)
+    caps = np.array([cap[a.id] for a in auditors], dtype=np.int64)
+    allowed, flags = masks([s.plan for s in sample], auditors, caps, history=hist_pairs, previous=prev_pairs if previous else None)
+    demand = np.array([2 if s.moderation else 1 for s in sample], dtype=np.int64)
+    teams = sorted({s.plan.team for s in sample})
+    services = sorted({fold(a.service) for a in auditors})
+
+    def instance() -> Instance:
+        arc_p, arc_a = np.nonzero(allowed)
+        f = flags[arc_p, arc_a]
+        return Instance(demand=demand, team=np.array([teams.index(s.plan.team) for s in sample], dtype=np.int64), cap=caps,
+                        service=np.array([services.index(fold(a.service)) for a in auditors], dtype=np.int64), arc_plan=arc_p, arc_aud=arc_a,
+                        arc_own=(f & OWN > 0).astype(np.int64), arc_hist=(f & REPEATED > 0).astype(np.int64), arc_keep=(f & CHANGED > 0).astype(np.int64))
+
+    inst = None
+    if demand.max() == 1 and allowed.sum() > DENSE_LIMIT:
+        pairs = assign_dense(allowed, flags, caps, units=len(sample))
+        sol = None if pairs is None else Solution(pairs=pairs, objective=dense_objective(flags, pairs), method="assignment on capacity slots (linear_sum_assignment)")
+        if sol is not None:
+            notes.append("Large instance: solved as an assignment on capacity slots; the team-mix aim was not applied.")
+    else:
+        inst = instance()
+        sol = solve(inst, method="flow")
     if sol is None:  # the certificate: a maximum flow and the Hall violator it leaves
+        inst = inst or instance()
         placed, state = max_flow_value(inst)
         raise InfeasibleError(explain.message(inst, state, [s.plan.plan_id for s in sample], [a.id for a in auditors], placed))
-    if sol.method.startswith("assignment"):
-        notes.append("Large instance: solved as an assignment on capacity slots; the team-mix aim was not applied.")
 
     by_plan: dict[int, list[int]] = {}
     for p, a in sol.pairs:

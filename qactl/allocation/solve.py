@@ -242,6 +242,15 @@ def _solve_assignment(inst: Instance) -> Solution | None:
     return Solution(pairs=pairs, objective=_objective(inst, pairs), method="assignment on capacity slots (linear_sum_assignment)")
 
 
+def dense_objective(flags: np.ndarray, pairs: list[tuple[int, int]]) -> tuple[int, int, int, int, int]:
+    """The levels reached by ``pairs`` under ``flags`` (team mix not measured: 0)."""
+    p = np.array([x for x, _ in pairs], dtype=np.int64)
+    a = np.array([y for _, y in pairs], dtype=np.int64)
+    f = flags[p, a] if len(pairs) else np.zeros(0, dtype=np.int8)
+    load = np.bincount(a, minlength=flags.shape[1]) if len(pairs) else np.zeros(0, dtype=np.int64)
+    return int((f & 4 > 0).sum()), int((load * (load - 1) // 2).sum()), int((f & 1 > 0).sum()), int((f & 2 > 0).sum()), 0
+
+
 def assign_dense(allowed: np.ndarray, flags: np.ndarray, cap: np.ndarray, *, units: int) -> list[tuple[int, int]] | None:
     """Exact assignment of each plan (row) to one auditor (column) on capacity slots; None when infeasible.
 
