@@ -42,10 +42,13 @@ def masks(plans: list[Plan], auditors: list[Auditor], cap: np.ndarray, *, histor
     allowed = np.ones((n_p, n_a), dtype=bool)
     allowed[:, cap <= 0] = False
     plan_svc = np.zeros((n_p, len(services)), dtype=bool)
+    folded: dict[str, str] = {}  # contributors repeat across plans: fold each once
     for p, plan in enumerate(plans):
         hit: list[int] = []
         for c in plan.contributors:
-            k = fold(c)
+            k = folded.get(c)
+            if k is None:
+                k = folded[c] = fold(c)
             hit += by_key.get(k, [])
             if k in svc_key:
                 plan_svc[p, svc_key[k]] = True
