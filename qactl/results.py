@@ -14,7 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired
+
+# pydantic validates only typing_extensions.TypedDict on Python < 3.12 (read_scored and read_allocation need it)
+from typing_extensions import TypedDict
 
 from qactl.errors import InputError
 
@@ -220,3 +223,44 @@ def rubric_schema(rubric) -> dict[str, Any]:
         "milestones": [{"id": m.id, "text": m.text, "limit": m.limit} for m in rubric.milestones],
         "comments": [{"id": c.id, "text": c.text, "actions": c.actions} for c in rubric.comments],
     }
+
+
+class AllocationAssignment(TypedDict):
+    plan_id: str
+    auditor_id: str
+    role: Literal["primary", "moderation"]
+
+
+class AllocationFile(TypedDict):
+    kind: str
+    format: int
+    qactl: str
+    round: str | None
+    seed: int
+    due: str
+    options: dict[str, Any]
+    inputs: list[dict[str, Any]]
+    assignments: list[AllocationAssignment]
+    sample: list[dict[str, Any]]
+    auditors: NotRequired[list[dict[str, Any]]]
+
+
+def write_allocation(path: Path, doc: AllocationFile) -> None:
+    """Write an allocation as JSON to ``path`` (already a temporary path): stable key order, so equal allocations are equal bytes."""
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        f.write(json.dumps({**doc, "kind": ALLOCATION_KIND, "format": FORMAT_VERSION}, ensure_ascii=False, indent=1) + "\n")
+
+
+def read_allocation(path: Path) -> AllocationFile:
+    """Read and validate an allocation written by ``qactl allocate``."""
+    from pydantic import ValidationError
+
+    doc = read_any(path)
+    if doc["kind"] != ALLOCATION_KIND:
+        raise InputError(f"{path} is a {doc['kind']} file, not an allocation (kind {ALLOCATION_KIND}).")
+    try:
+        return _adapter(AllocationFile).validate_python(doc)
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Run `qactl allocate` again.") from None
