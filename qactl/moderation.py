@@ -27,8 +27,9 @@ from typing import Any
 
 from qactl.errors import InputError
 
-# Microsoft Forms' respondent columns, kept in ``fields`` by ``score``: the auditor when no field has that role.
-RESPONDENT_KEYS = ("name", "email", "Name", "Email", "responder", "respondent")
+# Microsoft Forms' respondent columns (``Name``, ``Email``), kept in ``fields`` by ``score`` as ``respondent`` and
+# ``respondent_email``: the auditor when no field has the auditor role (or it is blank).
+RESPONDENT_KEYS = ("respondent", "respondent_email", "name", "email")
 
 
 # ---------------------------------------------------------------- agreement measures (pure)
@@ -285,6 +286,16 @@ def _fmt(x: Any, suffix: str = "") -> str:
     return f"{x:g}{suffix}" if isinstance(x, float | int) else str(x)
 
 
+def strength(k: float | None) -> str:
+    """Landis & Koch (1977) labels for kappa, a common (and rough) guide for discussion."""
+    if k is None:
+        return ""
+    for lo, label in ((0.81, "almost perfect"), (0.61, "substantial"), (0.41, "moderate"), (0.21, "fair"), (0.0, "slight")):
+        if k >= lo:
+            return label
+    return "poor"
+
+
 def _md_cell(text: Any) -> str:
     s = "" if text is None else str(text)
     return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
@@ -304,24 +315,24 @@ def to_markdown(doc: dict[str, Any]) -> str:
         "| measure | value |",
         "| --- | --- |",
         f"| percent agreement | {_fmt(o['percent_agreement'], '%')} |",
-        f"| Cohen's kappa (unweighted) | {_fmt(o['kappa'])} |",
+        f"| Cohen's kappa (unweighted) | {_fmt(o['kappa'])} {strength(o['kappa'])} |",
         f"| Cohen's kappa ({o['kappa_kind']}) | {_fmt(o['weighted_kappa'])} |",
         f"| same grade | {_fmt(o['grade_agreement'], '%')} of {o['graded_pairs']} graded pairs |",
         "",
-        "Kappa: agreement beyond chance (1 = perfect, 0 = no better than chance). n/a: not defined "
-        "(no pairs, or every answer the same).",
+        "Kappa: agreement beyond chance (1 = perfect, 0 = no better than chance); the words are Landis & Koch's "
+        "(1977) rough guide. n/a: not defined (no pairs, or both auditors gave one and the same answer throughout).",
         "",
         "## Items, least agreed first",
         "",
-        "| item | question | pairs | agreement | kappa | weighted kappa |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| item | question | pairs | agreement | kappa | weighted kappa | strength |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     def order(i):
         return (i["percent_agreement"] is None, i["percent_agreement"] if i["percent_agreement"] is not None else 0)
 
     for i in sorted(doc["items"], key=order):
         lines.append(
-            f"| {i['id']} | {_md_cell(i['text'])} | {i['pairs']} | {_fmt(i['percent_agreement'], '%')} | {_fmt(i['kappa'])} | {_fmt(i['weighted_kappa'])} |"
+            f"| {i['id']} | {_md_cell(i['text'])} | {i['pairs']} | {_fmt(i['percent_agreement'], '%')} | {_fmt(i['kappa'])} | {_fmt(i['weighted_kappa'])} | {strength(i['kappa'])} |"
         )
     lines += ["", "## To discuss: answers at opposite ends of the scale", ""]
     if doc["disagreements"]:

@@ -34,7 +34,7 @@ def moderate(
     c = console()
     c.print(table)
     c.print(f"Same grade: {f(o['grade_agreement'], '%')} of {o['graded_pairs']} graded pairs. "
-            f"{len(doc['disagreements'])} answers at opposite ends of the scale; {len(doc['unpaired'])} audits with no partner.", markup=False)
+            f"{len(doc['disagreements'])} answers at opposite ends of the scale; {len(doc['unpaired'])} audit(s) with no partner.", markup=False)
     for n in doc.get("notes", []):
         notice(n)
     console(stderr=True).print(f"Wrote {output}", markup=False)

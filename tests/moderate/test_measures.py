@@ -69,3 +69,9 @@ def test_against_sklearn_when_installed():
     table = confusion(list(zip(a, b, strict=True)), labels)
     assert kappa(table) == pytest.approx(metrics.cohen_kappa_score(a, b, labels=labels))
     assert kappa(table, "linear") == pytest.approx(metrics.cohen_kappa_score(a, b, labels=labels, weights="linear"))
+
+
+def test_landis_koch_words():
+    from qactl.moderation import strength
+
+    assert [strength(k) for k in (None, -0.1, 0.1, 0.4, 0.41, 0.7, 0.81)] == ["", "poor", "slight", "fair", "moderate", "substantial", "almost perfect"]

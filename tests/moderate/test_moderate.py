@@ -12,7 +12,8 @@ import pytest
 
 from qactl.errors import InputError
 from qactl.moderation import moderate_files
-from qactl.results import read_moderation
+from qactl.results import read_moderation, rubric_schema
+from qactl.rubric.loader import load_rubric
 
 
 def test_twelve_children_audited_twice_match_an_independent_computation(scored, kit):
@@ -81,21 +82,22 @@ def test_unpaired_same_auditor_and_three_audits(scored, kit):
 
 
 def test_pairs_across_files_and_forms_respondent(scored, kit):
+    """With no auditor-role field, the Forms respondent (kept by `score` as `respondent`) names the auditor."""
     audit = kit.audit
-    schema_without_auditor = None
-    first = scored("first.json", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"}, auditor_key="Name")])
-    import json as _json
-
-    from qactl.results import rubric_schema
-    from qactl.rubric.loader import load_rubric
-
     schema = rubric_schema(load_rubric(Path(__file__).parent.parent / "data" / "mini.yaml"))
-    schema_without_auditor = {**schema, "fields": [f for f in schema["fields"] if f["role"] != "auditor"]}
-    second = scored("second.json", [audit(9, "p1", "Cal Dunn", {"formulation": "Partially"}, auditor_key="Name")], schema=schema_without_auditor)
+    no_role = {**schema, "fields": [f for f in schema["fields"] if f["role"] != "auditor"]}
+    first = scored("first.json", [
+        audit(2, "p1", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
+        audit(3, "p2", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
+    ], schema=no_role)
+    second = scored("second.json", [
+        audit(9, "p1", "Cal Dunn", {"formulation": "Partially"}, auditor_key="respondent"),
+        audit(10, "p2", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
+    ], schema=no_role)
     doc = moderate_files([first, second])
     assert doc["pairs"] == 1
     assert doc["items"][0]["percent_agreement"] == 0.0
-    assert _json.dumps(doc)  # plain data
+    assert sorted((u["file"].rsplit("/", 1)[-1], u["row"]) for u in doc["unpaired"]) == [("first.json", 3), ("second.json", 10)]
 
 
 def test_mixing_rubrics_is_refused(scored, kit):
