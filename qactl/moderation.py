@@ -111,7 +111,7 @@ def _auditor_of(fields: dict[str, Any], key: str | None) -> str | None:
     return None
 
 
-def _gather(docs: list[tuple[str, dict[str, Any]]]) -> list[_Audit]:
+def _gather(docs: list[tuple[str, dict[str, Any]]], left_out: list[dict[str, Any]]) -> list[_Audit]:
     out = []
     for index, (name, doc) in enumerate(docs):
         schema = doc.get("schema") or {}
@@ -119,6 +119,8 @@ def _gather(docs: list[tuple[str, dict[str, Any]]]) -> list[_Audit]:
         labels = {i["id"]: set(i.get("labels", [])) for i in schema.get("items", [])}
         for a in doc["audits"]:
             if a.get("status") == "duplicate":
+                who = _auditor_of(a.get("fields") or {}, key)
+                left_out.append({"ref": a.get("ref"), "auditor": who, "file": name, "row": a["row"], "reason": "a duplicate row of the export (left out)"})
                 continue
             answers: dict[str, str | None] = {}
             for iid, res in (a.get("answers") or {}).items():
@@ -159,14 +161,15 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
     if len(versions) > 1:
         notes.append(f"The files use versions {', '.join(versions)} of the rubric; items are matched by id.")
 
-    audits = _gather(docs)
+    duplicates: list[dict[str, Any]] = []
+    audits = _gather(docs, duplicates)
     no_ref = [a for a in audits if not a.ref]
     by_ref: dict[str, list[_Audit]] = defaultdict(list)
     for a in audits:
         if a.ref:
             by_ref[a.ref].append(a)
     pairs: list[tuple[_Audit, _Audit]] = []
-    unpaired: list[dict[str, Any]] = []
+    unpaired: list[dict[str, Any]] = list(duplicates)
     for a in no_ref:
         unpaired.append({"ref": None, "auditor": a.auditor, "file": a.file, "row": a.row, "reason": "no reference (the audit has errors in its identifying fields)"})
     if any(a.auditor is None for a in audits):

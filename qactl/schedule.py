@@ -217,6 +217,8 @@ class Occurrence:
     outcome: str
     rule: str
     file: str
+    detail: str = ""
+    command: str = ""
 
     @property
     def uid(self) -> str:
@@ -360,7 +362,7 @@ def expand(schedules: list[tuple[str, Schedule]], start: date, end: date) -> Cal
                 followed = next(x for x in s.activities if x.id == a.when.after)
                 rule = f"{a.when._shift() or 'on the day of'} each {followed.what}"
             for d in _dates_of(s, a, start, end):
-                occ.append((d, n, Occurrence(d, a.id, a.what, a.who, a.outcome, rule, name)))
+                occ.append((d, n, Occurrence(d, a.id, a.what, a.who, a.outcome, rule, name, a.detail, a.command)))
             n += 1
         span = _term_span(s)
         termly = [a.id for a in s.activities if a.when.every in ("term", "half_term")]
@@ -419,7 +421,14 @@ def to_ics(cal: Calendar, *, stamp: datetime | None = None, name: str = "SEND QA
         f"X-WR-CALNAME:{_escape(name)}",
     ]
     for o in cal.occurrences:
-        description = "\n".join(x for x in (f"Who: {o.who}" if o.who else "", f"When: {o.rule}", f"Outcome: {o.outcome}" if o.outcome else "") if x)
+        parts = (
+            f"Who: {o.who}" if o.who else "",
+            f"When: {o.rule}",
+            o.detail,
+            f"Outcome: {o.outcome}" if o.outcome else "",
+            f"With: {o.command}" if o.command else "",
+        )
+        description = "\n".join(x for x in parts if x)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{o.uid}",
@@ -430,6 +439,7 @@ def to_ics(cal: Calendar, *, stamp: datetime | None = None, name: str = "SEND QA
             f"DESCRIPTION:{_escape(description)}",
             f"CATEGORIES:{_escape('SEND QA')}",
             "TRANSP:TRANSPARENT",
+            "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE",
             "SEQUENCE:0",
             "END:VEVENT",
         ]

@@ -46,7 +46,8 @@ def write(path: Path, audits: list[dict], *, rubric_id: str = "mini", round_labe
         return {"rows": len(audits), "scored": len(audits), "with_errors": 0, "grades": {}}
 
     write_scored(path, header, iter(audits), summary)
-    json.loads(path.read_text(encoding="utf-8"))  # the file is one JSON document
+    if path.suffix == ".json":
+        json.loads(path.read_text(encoding="utf-8"))  # the file is one JSON document
     return path
 
 

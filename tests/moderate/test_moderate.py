@@ -151,3 +151,16 @@ def test_cli_refuses_and_writes_nothing(scored, tmp_path, kit):
     assert r.returncode == 2 and "not scored audits" in r.stderr
     r = _qactl("moderate", str(a), "-o", str(tmp_path / "m.csv"))
     assert r.returncode == 2 and ".json, .xlsx or .md" in r.stderr
+
+
+def test_jsonl_input_duplicates_reported_and_round_label(scored, kit):
+    audit = kit.audit
+    dup = audit(4, "p1", "Ada Brook", {"formulation": "Fully"})
+    dup["status"] = "duplicate"
+    src = scored("big.jsonl", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"}), audit(3, "p1", "Cal Dunn", {"formulation": "Fully"}), dup])
+    doc = moderate_files([src], round_label="2026 Spring")
+    assert doc["round"] == "2026 Spring" and doc["pairs"] == 1
+    assert [(u["row"], u["reason"]) for u in doc["unpaired"]] == [(4, "a duplicate row of the export (left out)")]
+    # one answer throughout from both auditors: agreement 100 %, kappa undefined (not 1, not 0)
+    item = doc["items"][0]
+    assert (item["percent_agreement"], item["kappa"], item["weighted_kappa"]) == (100.0, None, None)

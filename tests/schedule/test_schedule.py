@@ -174,6 +174,7 @@ def test_ics_is_rfc5545_and_uids_are_stable(tmp_path):
     assert uids2 == {e["UID"] for e in events if e["DTSTART;VALUE=DATE"] >= "20251001"}
     march = [e for e in events if e["UID"] == "ehcp_quality_audit-20260302@qactl"]
     assert march and unescape(march[0]["SUMMARY"]) == "Quality of EHCP audits (round opens)"
+    assert "Outcome: Findings are reported to the CYP Performance Meeting" in unescape(march[0]["DESCRIPTION"])
 
 
 def test_ics_escapes_and_folds_long_unicode_text():
@@ -193,7 +194,7 @@ def test_cli_bad_input(tmp_path):
     out = tmp_path / "cal.ics"
     r = _qactl("schedule", "--file", str(bad), "--ics", str(out))
     assert r.returncode == 2 and "s.yaml:3:" in r.stderr and "did you mean `every`" in r.stderr and not out.exists()
-    r = _qactl("schedule", "--file", str(WOLVES))  # default window: today + 90 days
+    r = _qactl("schedule", cwd=tmp_path)  # no ./schedules here: the built-in schedule; default window today + 90 days
     assert r.returncode == 0, r.stderr
     counts = Counter(line.count("Audit of health advice") for line in r.stdout.splitlines())
     assert counts[1] >= 3  # monthly: three or four in 90 days

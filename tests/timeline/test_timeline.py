@@ -104,3 +104,25 @@ def test_cli_bad_date_and_no_milestones_exit_2():
     assert r.returncode == 2 and "US-style" in r.stderr and "Traceback" not in r.stderr
     r = _qactl("timeline", "ehcna", "--received", "2025-03-03", "--rubric", str(HERE.parent / "data" / "mini.yaml"))
     assert r.returncode == 2 and "no milestones" in r.stderr
+
+
+def _builtin(name: str):
+    from qactl.rubric.loader import resolve
+
+    for candidate in (name, name.replace("-", "_")):
+        try:
+            return resolve(candidate).rubric
+        except (UsageError, FileNotFoundError):
+            continue
+    pytest.skip(f"the built-in {name} rubric is not in this checkout yet")
+
+
+def test_builtin_ehcna_rubric_agrees_with_the_regulations():
+    """Runs once the built-in ehcna-file rubric is merged: its milestones give the statutory 6/12/14/16/20 weeks."""
+    rubric = _builtin("ehcna-file")
+    t = timeline.ehcna(rubric, date(2025, 3, 3))
+    dates = {d.date for d in t.dates if d.source.startswith("rubric")}
+    assert date(2025, 7, 21) in dates  # 20 weeks: final plan (reg 13(2))
+    assert date(2025, 4, 14) in dates  # 6 weeks: decision to assess (reg 5(1))
+    scoring = due_dates(rubric, {t.start["field"]: date(2025, 3, 3)})
+    assert {d.id: d.date for d in t.dates if d.source.startswith("rubric")} == scoring
