@@ -57,27 +57,33 @@ class Timeline:
 
 
 def start_field(rubric: Rubric, words: tuple[str, ...]) -> str:
-    """The date field the rubric's milestones count from that ``words`` name (e.g. "received", "meeting").
+    """The date the rubric's milestones count from that ``words`` name (e.g. "received", "meeting").
 
-    Milestones that count from other milestones follow from it. Refuses a rubric with no milestones.
+    It may be a date field (``request_received``) or a milestone others count from (an annual review's
+    ``review_meeting``: its actual date then stands in for its due date, as in scoring). Refuses a rubric
+    with no milestones.
     """
     if not rubric.milestones:
         raise UsageError(
             f"The rubric {rubric.id!r} has no milestones, so it gives no statutory dates. "
             "Use a rubric with `milestones:` (see `qactl rubrics show`)."
         )
-    milestone_ids = {m.id for m in rubric.milestones}
-    roots = list(dict.fromkeys(m.due.from_ for m in rubric.milestones if m.due.from_ not in milestone_ids))
+    by_id = {m.id: m for m in rubric.milestones}
+    starts = list(dict.fromkeys(m.due.from_ for m in rubric.milestones))
+
+    def label(x: str) -> str:
+        thing = rubric.field(x) or by_id.get(x)
+        return f"{x} {thing.text if thing else ''}".casefold()
+
+    for s in starts:
+        if any(w in label(s) for w in words):
+            return s
+    roots = [s for s in starts if s not in by_id]
     if len(roots) == 1:
         return roots[0]
-    for root in roots:
-        f = rubric.field(root)
-        label = f"{root} {f.text if f else ''}".casefold()
-        if any(w in label for w in words):
-            return root
     raise UsageError(
-        f"The rubric {rubric.id!r} counts its milestones from {', '.join(roots)}, and none of them is the "
-        f"{' / '.join(words)} date. Give the start with --known FIELD=DATE."
+        f"The rubric {rubric.id!r} counts its milestones from {', '.join(starts)}, and none of them is the "
+        f"{' / '.join(words)} date. Use a rubric whose milestones count from it."
     )
 
 
@@ -138,11 +144,11 @@ def ehcna(rubric: Rubric, received: date, *, draft: date | None = None, known: d
     t = Timeline("ehcna", _rubric_ref(rubric), {"field": root, "date": received.isoformat()})
     t.dates = milestone_dates(rubric, known)
     # The 15-day window for representations on the draft (reg 13(1)): service day is day 1.
-    served, how = draft, "the draft was issued"
+    served, how = draft, "draft issued"
     if served is None:
-        drafts = [d for d in t.dates if "draft" in f"{d.id} {d.what}".casefold() and d.date]
-        if drafts:
-            served, how = drafts[0].date, f"the draft is issued on its due date ({drafts[0].id})"
+        # No statutory date for the draft itself; IPSEA: it should go out within 14 weeks so that the
+        # 15 days and the consultation of schools fit inside the 20 (DOMAIN §1.1.9).
+        served, how = received + timedelta(weeks=14), "draft issued at 14 weeks (IPSEA guidance)"
     if served is not None:
         t.dates.append(
             Dated(
@@ -151,12 +157,13 @@ def ehcna(rubric: Rubric, received: date, *, draft: date | None = None, known: d
                 served + timedelta(days=14),
                 "reg 13(1): at least 15 days beginning with the day the draft is served",
                 "regulation",
-                counts_from="draft issued" if draft else how,
+                counts_from=how,
             )
         )
         if draft is None:
-            t.notes.append(f"The 15-day window assumes {how}; give --draft DATE for the real one.")
+            t.notes.append("The 15-day window assumes the draft goes out at 14 weeks, as IPSEA advises; give --draft DATE for the real one.")
     t.dates.sort(key=_order)
+    _needs_note(t)
     return t
 
 
@@ -175,12 +182,12 @@ def annual_review(
     known[root] = meeting
     t = Timeline("annual-review", _rubric_ref(rubric), {"field": root, "date": meeting.isoformat()})
     if amendment_notice is not None:
-        # An actual amendment notice date replaces its due date, as in scoring (milestones count from what happened).
-        notice = next((m for m in rubric.milestones if "amend" in m.id and "notice" in f"{m.id} {m.text}".casefold()), None)
+        # The actual notice date replaces its due date, as in scoring (milestones count from what happened).
+        notice = _amendment_notice(rubric)
         if notice is None:
-            t.notes.append("The rubric has no amendment-notice milestone; --amendment-notice was not used.")
+            t.notes.append("The rubric has no milestone for the amendment notice; --amendment-notice was not used.")
         else:
-            known[notice.id] = amendment_notice
+            known[notice] = amendment_notice
     t.dates = milestone_dates(rubric, known)
     t.dates.append(
         Dated(
@@ -223,7 +230,30 @@ def annual_review(
             )
         )
     t.dates.sort(key=_order)
+    _needs_note(t)
     return t
+
+
+def _amendment_notice(rubric: Rubric) -> str | None:
+    """The milestone the amended plan counts from: an amendment-notice milestone, else the one the
+    amended plan's own due date counts from (the 4-week decision, which sets out the proposed amendments)."""
+    def text(m) -> str:
+        return f"{m.id} {m.text}".casefold()
+
+    ids = {m.id for m in rubric.milestones}
+    for m in rubric.milestones:
+        if "amend" in text(m) and "notice" in text(m):
+            return m.id
+    for m in rubric.milestones:
+        if "amended" in text(m) and m.due.from_ in ids:
+            return m.due.from_
+    return None
+
+
+def _needs_note(t: Timeline) -> None:
+    needs = list(dict.fromkeys(d.needs for d in t.dates if d.needs))
+    if needs:
+        t.notes.append("Some dates count from a date not given: add " + ", ".join(f"--known {n}=DATE" for n in needs) + ".")
 
 
 def _order(d: Dated) -> tuple:

@@ -33,7 +33,7 @@ def test_ehcna_dates_are_the_regulations_weeks_after_receipt():
     assert got["draft_plan"] == date(2025, 6, 23)
     assert got["final_plan"] == date(2025, 7, 21)
     # reg 13(1): 15 days beginning with the day served: last day = served + 14
-    assert got["draft_representations_end"] == date(2025, 7, 7)
+    assert got["draft_representations_end"] == date(2025, 6, 23)  # draft assumed at 14 weeks (IPSEA): 9 June + 14
 
 
 def test_domain_worked_example_1_september_2025():
@@ -126,3 +126,17 @@ def test_builtin_ehcna_rubric_agrees_with_the_regulations():
     assert date(2025, 4, 14) in dates  # 6 weeks: decision to assess (reg 5(1))
     scoring = due_dates(rubric, {t.start["field"]: date(2025, 3, 3)})
     assert {d.id: d.date for d in t.dates if d.source.startswith("rubric")} == scoring
+
+
+def test_meeting_as_a_milestone():
+    rubric = load_rubric(HERE / "annual-review-meeting-milestone.yaml")
+    t = timeline.annual_review(rubric, date(2025, 6, 10), amendment_notice=date(2025, 7, 1))
+    assert t.start == {"field": "review_meeting", "date": "2025-06-10"}
+    got = {d.id: d for d in t.dates}
+    assert got["invitations_sent"].date == date(2025, 5, 27)
+    assert got["decision_notified"].date == date(2025, 7, 8)
+    # the actual notice (1 July) replaces the decision's due date for the amended plan: 1 July + 8 weeks
+    assert got["amended_plan"].date == date(2025, 8, 26)
+    assert got["review_meeting"].date is None and got["review_meeting"].needs == "last_review"
+    t = timeline.annual_review(rubric, date(2025, 6, 10), known={"last_review": date(2024, 7, 1)})
+    assert {d.id: d.date for d in t.dates}["review_meeting"] == date(2025, 7, 1)
