@@ -245,6 +245,11 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
         "graded_pairs": len(graded),
         "grade_agreement": _round(100.0 * sum(1 for x, y in graded if x == y) / len(graded), 1) if graded else None,
     }
+    if not pairs:
+        notes.append(
+            "No plan was audited by two different auditors in these files, so there is nothing to compare. "
+            "Give the scored files holding both audits of the moderation sample."
+        )
     if not one_ordered_scale and scales:
         notes.append("The items use more than one scale (or an unordered one): the overall kappa is unweighted, pooled by answer label.")
     rounds = list(dict.fromkeys(d.get("round") for _, d in docs if d.get("round")))
@@ -319,7 +324,8 @@ def to_markdown(doc: dict[str, Any]) -> str:
         "| --- | --- |",
         f"| percent agreement | {_fmt(o['percent_agreement'], '%')} |",
         f"| Cohen's kappa (unweighted) | {_fmt(o['kappa'])} {strength(o['kappa'])} |",
-        f"| Cohen's kappa ({o['kappa_kind']}) | {_fmt(o['weighted_kappa'])} |",
+        f"| Cohen's kappa (linear weighted) | {_fmt(o['weighted_kappa'])}"
+        + (" (needs one ordered scale for every item)" if o["kappa_kind"] != "linear weighted" and o["pairs_of_answers"] else "") + " |",
         f"| same grade | {_fmt(o['grade_agreement'], '%')} of {o['graded_pairs']} graded pairs |",
         "",
         "Kappa: agreement beyond chance (1 = perfect, 0 = no better than chance); the words are Landis & Koch's "

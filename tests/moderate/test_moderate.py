@@ -164,3 +164,10 @@ def test_jsonl_input_duplicates_reported_and_round_label(scored, kit):
     # one answer throughout from both auditors: agreement 100 %, kappa undefined (not 1, not 0)
     item = doc["items"][0]
     assert (item["percent_agreement"], item["kappa"], item["weighted_kappa"]) == (100.0, None, None)
+
+
+def test_no_pairs_is_said_not_hidden(scored, kit):
+    audit = kit.audit
+    doc = moderate_files([scored("s.json", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"}), audit(3, "p2", "Cal Dunn", {"formulation": "Fully"})])])
+    assert doc["pairs"] == 0 and doc["overall"]["kappa"] is None and len(doc["unpaired"]) == 2
+    assert any("No plan was audited by two different auditors" in n for n in doc["notes"])
