@@ -164,18 +164,24 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
     duplicates: list[dict[str, Any]] = []
     audits = _gather(docs, duplicates)
     no_ref = [a for a in audits if not a.ref]
-    by_ref: dict[str, list[_Audit]] = defaultdict(list)
+    # Refs link a child across rounds: when the files are of different rounds, audits pair within a round only.
+    file_round = [d.get("round") for _, d in docs]
+    several_rounds = len({r for r in file_round if r}) > 1
+    if several_rounds:
+        notes.append("The files are of different rounds: audits of a plan are paired within the same round only.")
+    by_ref: dict[tuple[str, str | None], list[_Audit]] = defaultdict(list)
     for a in audits:
         if a.ref:
-            by_ref[a.ref].append(a)
+            by_ref[(a.ref, file_round[a.file_index] if several_rounds else None)].append(a)
     pairs: list[tuple[_Audit, _Audit]] = []
     unpaired: list[dict[str, Any]] = list(duplicates)
     for a in no_ref:
         unpaired.append({"ref": None, "auditor": a.auditor, "file": a.file, "row": a.row, "reason": "no reference (the audit has errors in its identifying fields)"})
     if any(a.auditor is None for a in audits):
         notes.append("Some audits name no auditor; each is taken to be by a different auditor from the others.")
-    for ref in sorted(by_ref):
-        group = sorted(by_ref[ref], key=lambda x: (x.file_index, x.row))
+    for key in sorted(by_ref, key=lambda k: (k[0], k[1] or "")):
+        ref = key[0]
+        group = sorted(by_ref[key], key=lambda x: (x.file_index, x.row))
         paired = set()
         for a, b in combinations(group, 2):
             if _same_person(a, b):

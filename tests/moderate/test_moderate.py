@@ -171,3 +171,12 @@ def test_no_pairs_is_said_not_hidden(scored, kit):
     doc = moderate_files([scored("s.json", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"}), audit(3, "p2", "Cal Dunn", {"formulation": "Fully"})])])
     assert doc["pairs"] == 0 and doc["overall"]["kappa"] is None and len(doc["unpaired"]) == 2
     assert any("No plan was audited by two different auditors" in n for n in doc["notes"])
+
+
+def test_audits_of_different_rounds_do_not_pair(scored, kit):
+    audit = kit.audit
+    summer = scored("summer.json", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"})], round_label="2025 Summer")
+    autumn = scored("autumn.json", [audit(2, "p1", "Cal Dunn", {"formulation": "Fully"}), audit(3, "p1", "Eve Fox", {"formulation": "Partially"})], round_label="2025 Autumn")
+    doc = moderate_files([summer, autumn])
+    assert doc["pairs"] == 1 and doc["round"] == "2025 Summer + 2025 Autumn"
+    assert [(u["ref"], u["file"].rsplit("/", 1)[-1]) for u in doc["unpaired"]] == [("p1", "summer.json")]
