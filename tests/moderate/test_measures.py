@@ -75,3 +75,20 @@ def test_landis_koch_words():
     from qactl.moderation import strength
 
     assert [strength(k) for k in (None, -0.1, 0.1, 0.4, 0.41, 0.7, 0.81)] == ["", "poor", "slight", "fair", "moderate", "substantial", "almost perfect"]
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.lists(st.integers(0, 30), min_size=3, max_size=3), min_size=3, max_size=3))
+def test_kappa_properties(table):
+    """Swapping the two auditors (transposing) changes nothing; kappa never exceeds 1."""
+    transposed = [list(r) for r in zip(*table, strict=True)]
+    for w in (None, "linear"):
+        k, kt = kappa(table, w), kappa(transposed, w)
+        assert (k is None) == (kt is None)
+        if k is not None:
+            assert k == pytest.approx(kt, abs=1e-9)
+            assert k <= 1 + 1e-9
+    assert percent_agreement(table) == percent_agreement(transposed)

@@ -180,3 +180,11 @@ def test_audits_of_different_rounds_do_not_pair(scored, kit):
     doc = moderate_files([summer, autumn])
     assert doc["pairs"] == 1 and doc["round"] == "2025 Summer + 2025 Autumn"
     assert [(u["ref"], u["file"].rsplit("/", 1)[-1]) for u in doc["unpaired"]] == [("p1", "summer.json")]
+
+
+def test_read_moderation_refuses_a_damaged_file(tmp_path):
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps({"kind": "qactl.moderation", "format": 1, "qactl": "0.1.0", "rubric": {"id": "x", "version": "1", "title": "t"},
+                             "round": None, "pairs": "many"}), encoding="utf-8")
+    with pytest.raises(InputError, match="damaged: at pairs"):
+        read_moderation(p)
