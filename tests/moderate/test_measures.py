@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qactl.moderation import confusion, kappa, percent_agreement
 
@@ -76,9 +78,6 @@ def test_landis_koch_words():
 
     assert [strength(k) for k in (None, -0.1, 0.1, 0.4, 0.41, 0.7, 0.81)] == ["", "poor", "slight", "fair", "moderate", "substantial", "almost perfect"]
 
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @given(st.lists(st.lists(st.integers(0, 30), min_size=3, max_size=3), min_size=3, max_size=3))
