@@ -20,7 +20,9 @@ def test_wikipedia_worked_example_2x2():
 
 
 def test_fleiss_3x3_diagnoses():
-    # Fleiss (1981), Statistical Methods for Rates and Proportions, 2nd ed., ch. 13 (also Fleiss, Levin & Paik 2003, ch. 18):
+    # The textbook diagnosis table of Fleiss (1981), Statistical Methods for Rates and Proportions, 2nd ed., ch. 13
+    # (Fleiss, Levin & Paik 2003, ch. 18), quoted from memory and not re-checked against the book here; the
+    # arithmetic is done by hand below, so the test stands on it, not on the citation.
     # 100 patients, two diagnosticians, categories psychological / neurological / organic, proportions
     # [[.75 .01 .04] [.05 .04 .01] [0 0 .10]]: p_o = .89, row margins .80 .10 .10, column margins .80 .05 .15,
     # p_e = .64 + .005 + .015 = .66, kappa = (.89 - .66) / (1 - .66) = .676 (reported as .68).
