@@ -39,11 +39,14 @@ def _load(rubric: str):
     try:
         try:
             return resolve(rubric).rubric
-        except UsageError:
-            # Rubric ids are lower_snake_case in the rubric language; accept the SPEC's hyphenated spelling too.
+        except UsageError as first:
+            # Accept the snake_case spelling of a hyphenated id too (ehcna-file / ehcna_file).
             if "-" not in rubric or rubric.endswith((".yaml", ".yml")):
                 raise
-            return resolve(rubric.replace("-", "_")).rubric
+            try:
+                return resolve(rubric.replace("-", "_")).rubric
+            except UsageError:
+                raise first from None
     except FileNotFoundError:
         raise UsageError(f"No rubric {rubric!r}: this qactl has no built-in rubrics folder. Give the path of a rubric file with --rubric.") from None
 
