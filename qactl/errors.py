@@ -49,7 +49,7 @@ class ProblemsError(QactlError):
     def __init__(self, problems: list[Problem], *, hint: str | None = None) -> None:
         self.problems = list(problems)
         n = len(self.problems)
-        head = f"{n} {self.what.rstrip('s') if n == 1 else self.what}:"
+        head = f"{n} {self.what.replace('problems', 'problem', 1) if n == 1 else self.what}:"
         body = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{head}\n{body}", hint=hint)
 

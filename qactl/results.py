@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, NotRequired
 
-# typing_extensions (a dependency of pydantic): pydantic validates typing.TypedDict only from Python 3.12.
+# pydantic validates only typing_extensions.TypedDict on Python < 3.12 (read_scored and read_allocation need it)
 from typing_extensions import TypedDict
 
 from qactl.errors import InputError
@@ -223,3 +223,102 @@ def rubric_schema(rubric) -> dict[str, Any]:
         "milestones": [{"id": m.id, "text": m.text, "limit": m.limit} for m in rubric.milestones],
         "comments": [{"id": c.id, "text": c.text, "actions": c.actions} for c in rubric.comments],
     }
+
+
+class AllocationAssignment(TypedDict):
+    plan_id: str
+    auditor_id: str
+    role: Literal["primary", "moderation"]
+
+
+class AllocationFile(TypedDict):
+    kind: str
+    format: int
+    qactl: str
+    round: str | None
+    seed: int
+    due: str
+    options: dict[str, Any]
+    inputs: list[dict[str, Any]]
+    assignments: list[AllocationAssignment]
+    sample: list[dict[str, Any]]
+    auditors: NotRequired[list[dict[str, Any]]]
+
+
+def write_allocation(path: Path, doc: AllocationFile) -> None:
+    """Write an allocation as JSON to ``path`` (already a temporary path): stable key order, so equal allocations are equal bytes."""
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        f.write(json.dumps({**doc, "kind": ALLOCATION_KIND, "format": FORMAT_VERSION}, ensure_ascii=False, indent=1) + "\n")
+
+
+def read_allocation(path: Path) -> AllocationFile:
+    """Read and validate an allocation written by ``qactl allocate``."""
+    from pydantic import ValidationError
+
+    doc = read_any(path)
+    if doc["kind"] != ALLOCATION_KIND:
+        raise InputError(f"{path} is a {doc['kind']} file, not an allocation (kind {ALLOCATION_KIND}).")
+    try:
+        return _adapter(AllocationFile).validate_python(doc)
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Run `qactl allocate` again.") from None
+
+
+class ModerationOverall(TypedDict):
+    pairs_of_answers: int
+    percent_agreement: float | None
+    kappa: float | None
+    weighted_kappa: float | None
+    kappa_kind: str
+    graded_pairs: int
+    grade_agreement: float | None
+
+
+class ModerationItem(TypedDict):
+    id: str
+    text: str
+    pairs: int
+    percent_agreement: float | None
+    kappa: float | None
+    weighted_kappa: float | None
+
+
+class ModerationFile(TypedDict):
+    """``qactl moderate`` JSON (SPEC §8): agreement between two auditors of the same plan."""
+
+    kind: str
+    format: int
+    qactl: str
+    rubric: RubricRef
+    round: str | None
+    pairs: int
+    overall: ModerationOverall
+    items: list[ModerationItem]
+    disagreements: list[dict[str, Any]]
+    unpaired: list[dict[str, Any]]
+
+
+def write_moderation(path: Path, doc: ModerationFile) -> None:
+    """Write a moderation document to ``path`` (already a temporary path) as JSON."""
+    if doc.get("kind") != MODERATION_KIND:
+        raise ValueError(f"not a moderation document: kind {doc.get('kind')!r}")
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        json.dump({**doc, "format": FORMAT_VERSION}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
+def read_moderation(path: Path) -> ModerationFile:
+    """Read and validate a moderation file written by ``qactl moderate``."""
+    from pydantic import ValidationError
+
+    doc = read_any(path)
+    if doc["kind"] != MODERATION_KIND:
+        raise InputError(f"{path} is a {doc['kind']} file, not a moderation (kind {MODERATION_KIND}).")
+    try:
+        return _adapter(ModerationFile).validate_python(doc)
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Run `qactl moderate` again.") from None

@@ -6,6 +6,7 @@ error reads ``file:line:column: what was wrong, what was expected``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from difflib import get_close_matches
 from pathlib import Path
@@ -81,8 +82,13 @@ def position(root: Any, loc: tuple, *, key: bool = False) -> tuple[int | None, i
 
 
 def _scalar_positions(node: Any, value: str, out: list[tuple[int, int]]) -> None:
+    """Every (line, column) where ``value`` stands as a scalar value or a mapping key under ``node``."""
     if isinstance(node, dict):
         for k, v in node.items():
+            if str(k) == value:
+                with contextlib.suppress(AttributeError, KeyError, TypeError):
+                    ln, cl = node.lc.key(k)
+                    out.append((ln + 1, cl + 1))
             if isinstance(v, dict | list):
                 _scalar_positions(v, value, out)
             elif str(v) == value:
@@ -97,14 +103,43 @@ def _scalar_positions(node: Any, value: str, out: list[tuple[int, int]]) -> None
                 out.append((ln + 1, cl + 1))
 
 
+_PLURAL = {"item": "items", "milestone": "milestones", "field": "fields", "comment": "comments"}
+
+
+def _scope(root: Any, message: str) -> tuple[Any, str]:
+    """The part of the document a cross-reference message is about, and the message left to search in it.
+
+    ``item 'pfa': …`` is about the item whose id is ``pfa``; ``limit: …`` about the grading limits.
+    """
+    m = re.match(r"(item|milestone|field|comment) '([^']+)'", message)
+    if m and isinstance(root, dict) and isinstance(root.get(_PLURAL[m.group(1)]), list):
+        for node in root[_PLURAL[m.group(1)]]:
+            if isinstance(node, dict) and str(node.get("id")) == m.group(2):
+                return node, message[m.end() :]
+    if message.startswith(("limit:", "a limit")) and isinstance(root, dict) and isinstance(root.get("grading"), dict):
+        limits = root["grading"].get("limits")
+        if isinstance(limits, list):
+            return limits, message
+    return root, message
+
+
 def locate_message(root: Any, message: str) -> tuple[int | None, int | None]:
-    """Where a cross-reference problem is: the quoted names of the message, as values in the YAML."""
-    tokens = re.findall(r"'([^']+)'", message)
-    for token in reversed(tokens):
-        found: list[tuple[int, int]] = []
-        _scalar_positions(root, token, found)
-        if found:
-            return found[-1] if message.startswith("duplicate") else found[0]
+    """Where a cross-reference problem is: the quoted names of the message, as values in the YAML.
+
+    A "did you mean" suggestion is not searched for (it names something that exists elsewhere), and a
+    message about one item is looked for inside that item first.
+    """
+    message = re.sub(r"\s*\(did you mean [^)]*\)", "", message)
+    scope, rest = _scope(root, message)
+    for where in ((scope, rest), (root, message)) if scope is not root else ((root, message),):
+        tokens = re.findall(r"'([^']+)'", where[1])
+        for token in reversed(tokens):
+            found: list[tuple[int, int]] = []
+            _scalar_positions(where[0], token, found)
+            if found:
+                return found[-1] if message.startswith("duplicate") else found[0]
+        if where[0] is not root and hasattr(where[0], "lc"):
+            return where[0].lc.line + 1, where[0].lc.col + 1
     return None, None
 
 
@@ -116,7 +151,9 @@ def _describe(err: dict) -> str:
     if t == "literal_error":
         return f"`{field}`: {msg.lower()}, found {inp!r}"
     if t == "string_pattern_mismatch":
-        return f"`{field}` must be lower_snake_case (letters, digits, _), found {inp!r}"
+        hyphen = "_-]" in str((err.get("ctx") or {}).get("pattern", ""))
+        what = "lower case (letters, digits, _ and -)" if hyphen else "lower_snake_case (letters, digits, _)"
+        return f"`{field}` must be {what}, found {inp!r}"
     if t.startswith("value_error"):
         return msg.removeprefix("Value error, ")
     if field is not None and not isinstance(field, int):

@@ -1,9 +1,85 @@
-"""`qactl allocate` (not built yet: see the open issue)."""
+"""`qactl allocate`: draw the round's sample and share it among the auditor cohort (SPEC §6)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 
-def allocate() -> None:
+import typer
+
+
+def allocate(
+    plans: Path = typer.Option(..., "--plans", help="The plans register (.xlsx or .csv): plan_id, issued, type, team, key_stage, primary_need, contributors…"),
+    cohort: Path = typer.Option(..., "--cohort", help="The auditors (.yaml with `auditors:`, or .xlsx/.csv, one row each)."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output: .xlsx (workbook to send out), .csv or .json (for `qactl report`)."),
+    round_label: str | None = typer.Option(None, "--round", help="Round label such as '2025 Autumn': sets the issue window, the due date and the default seed."),
+    date_from: str | None = typer.Option(None, "--from", help="Plans issued on or after this date (day-first, 01/06/2025)."),
+    date_to: str | None = typer.Option(None, "--to", help="Plans issued on or before this date."),
+    types: str = typer.Option("new,amended", "--types", help="Plan types to sample, comma-separated: new, amended, annual review."),
+    per_auditor: int = typer.Option(2, "--per-auditor", min=0, help="Places per auditor when the cohort gives no capacity."),
+    sample: int | None = typer.Option(None, "--sample", min=1, help="Plans to sample (default: the cohort's places minus --moderation)."),
+    moderation: int = typer.Option(0, "--moderation", min=0, help="Plans of the sample given a second auditor from another service."),
+    focus: list[str] = typer.Option([], "--focus", help="A dip sample: only plans with this value, e.g. primary_need=SEMH (repeatable)."),
+    history: list[Path] = typer.Option([], "--history", help="Earlier allocation .json files: pairs in them are not repeated where avoidable."),
+    keep: Path | None = typer.Option(None, "--keep", help="A previous allocation .json to re-solve (an auditor dropped out), moving as few plans as possible."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: derived from --round, else random; always printed)."),
+    due: str | None = typer.Option(None, "--due", help="Date the audits are due (default: 4 weeks after the round starts, or today + 28 days)."),
+    mail_merge: Path | None = typer.Option(None, "--mail-merge", help="Also write a .csv with one row per auditor (name, email, plans, due) for a mail merge."),
+) -> None:
+    from qactl.allocation.models import Options
+    from qactl.allocation.output import check_suffix, write, write_mail_merge
+    from qactl.allocation.run import allocate as run
+    from qactl.cli.common import console, is_interactive, notice
+    from qactl.dates import DateParseError, format_date, parse_date
     from qactl.errors import UsageError
+    from qactl.sheets.writer import atomic_output
 
-    raise UsageError("`qactl allocate` is not built yet.")
+    def day(value: str | None, option: str):
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except DateParseError as e:
+            raise UsageError(f"{option} {value!r}: {e}.") from None
+
+    suffix = check_suffix(out)
+    if mail_merge is not None and mail_merge.suffix.lower() != ".csv":
+        raise UsageError(f"--mail-merge {mail_merge}: give a file ending in .csv.")
+    wanted = tuple(t.strip().lower().replace("_", " ") for t in types.split(",") if t.strip())
+    bad = [t for t in wanted if t not in ("new", "amended", "annual review")]
+    if bad:
+        raise UsageError(f"--types: {', '.join(bad)} is not a plan type; use new, amended, annual review.")
+    pairs = []
+    for f in focus:
+        key, sep, value = f.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"--focus {f!r}: write it as column=value, e.g. primary_need=SEMH.")
+        pairs.append((key.strip().lower().replace(" ", "_"), value.strip()))
+    opts = Options(round=round_label, date_from=day(date_from, "--from"), date_to=day(date_to, "--to"), types=wanted,
+                   per_auditor=per_auditor, sample=sample, moderation=moderation, focus=tuple(pairs), seed=seed, due=day(due, "--due"))
+    result = run(plans, cohort, opts, history=history, keep=keep)
+    inputs = [plans, cohort, *history, *([keep] if keep else [])]
+    with atomic_output(out, inputs=inputs) as tmp:
+        write(result, tmp, suffix)
+    if mail_merge is not None:
+        with atomic_output(mail_merge, inputs=inputs) as tmp:
+            write_mail_merge(result, tmp)
+    for n in result.notes:
+        notice(n)
+    err = console(stderr=True)
+    if is_interactive():
+        from rich.table import Table
+
+        load = result.load()
+        t = Table(title=f"Allocation {result.round or ''}".strip())
+        for c in ("auditor", "service", "plans", "places", "unallocated"):
+            t.add_column(c, justify="right" if c in ("plans", "places", "unallocated") else "left")
+        for a in result.auditors:
+            cap = result.capacity[a.id]
+            t.add_row(f"{a.id} {a.name}".strip() + ("" if a.available else " (unavailable)"), a.service, str(load[a.id]), str(cap), str(cap - load[a.id]))
+        err.print(t)
+    n_mod = sum(1 for x in result.assignments if x.role == "moderation")
+    err.print(f"{len(result.sample)} plans, {len(result.assignments)} audits ({n_mod} moderation) for {sum(1 for v in result.load().values() if v)} auditors; "
+              f"seed {result.seed}; due {format_date(result.due)}.", markup=False)
+    if keep:
+        err.print(f"Kept {result.kept} assignments, moved {result.moved}.", markup=False)
+    err.print(f"Wrote {out}" + (f" and {mail_merge}" if mail_merge else ""), markup=False)

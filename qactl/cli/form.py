@@ -1,9 +1,29 @@
-"""`qactl form` (not built yet: see the open issue)."""
+"""`qactl form RUBRIC -o FILE.xlsx`: a blank audit workbook that `qactl score` reads back."""
 
 from __future__ import annotations
 
+from pathlib import Path
 
-def form() -> None:
-    from qactl.errors import UsageError
+import typer
 
-    raise UsageError("`qactl form` is not built yet.")
+
+def form(
+    rubric: str = typer.Argument(..., help="A rubric id (see `qactl rubrics list`) or the path of a rubric file."),
+    output: Path = typer.Option(None, "-o", "--output", help="The workbook to write (.xlsx). Default: RUBRIC-ID.xlsx here."),
+) -> None:
+    """Write a blank audit workbook: the rubric's questions as columns, drop-down answers, an Instructions sheet."""
+    from qactl.cli.common import console, notice
+    from qactl.forms import write_form
+    from qactl.rubric.loader import resolve
+
+    found = resolve(rubric)
+    if found.replaces:
+        notice(f"Using the {found.origin} rubric {found.path}, which replaces {found.replaces} (same id {found.rubric.id!r}).")
+    r = found.rubric
+    summary = write_form(r, output or Path(f"{r.id}.xlsx"))
+    words = {"field": "fields", "item": "questions", "milestone": "statutory dates", "comment": "comments"}
+    counts = {w: sum(1 for c in summary["columns"] if c["kind"] == k) for k, w in words.items()}
+    parts = [f"{n} {w if n != 1 else w[:-1]}" for w, n in counts.items() if n]
+    c = console()
+    c.print(f"Wrote {summary['path']}: a blank {r.id} {r.version} form, {len(summary['columns'])} columns ({', '.join(parts)}).", markup=False, soft_wrap=True)
+    c.print(f"Fill one row per audit on the {summary['sheet']} sheet, then: qactl score {r.id} {summary['path']} -o scored.xlsx", markup=False, soft_wrap=True)

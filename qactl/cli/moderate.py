@@ -1,9 +1,40 @@
-"""`qactl moderate` (not built yet: see the open issue)."""
+"""`qactl moderate SCORED... -o OUT`: agreement between two auditors of the same plan."""
 
 from __future__ import annotations
 
+from pathlib import Path
 
-def moderate() -> None:
-    from qactl.errors import UsageError
+import typer
 
-    raise UsageError("`qactl moderate` is not built yet.")
+
+def moderate(
+    scored: list[Path] = typer.Argument(..., help="Scored files (.json or .jsonl written by `qactl score`) of one rubric."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write: .json, .xlsx or .md (the workshop handout)."),
+    round_label: str | None = typer.Option(None, "--round", help="The round's label (default: the scored files' own)."),
+) -> None:
+    """Pair the audits of the same plan by different auditors; percent agreement, Cohen's kappa, disagreements."""
+    from rich.table import Table
+
+    from qactl.cli.common import console, notice
+    from qactl.moderation import moderate_files, write
+
+    doc = moderate_files(scored, round_label=round_label)
+    write(doc, output, inputs=scored)
+    o = doc["overall"]
+
+    def f(x, suffix=""):
+        return "n/a" if x is None else f"{x:g}{suffix}"
+
+    table = Table(title=f"Moderation of {doc['rubric']['id']}: {doc['pairs']} pairs of audits", title_justify="left")
+    for col in ("item", "pairs", "agreement", "kappa", "weighted"):
+        table.add_column(col, overflow="fold")
+    for i in doc["items"]:
+        table.add_row(i["id"], str(i["pairs"]), f(i["percent_agreement"], "%"), f(i["kappa"]), f(i["weighted_kappa"]))
+    table.add_row("overall", str(o["pairs_of_answers"]), f(o["percent_agreement"], "%"), f(o["kappa"]), f(o["weighted_kappa"]), style="bold")
+    c = console()
+    c.print(table)
+    c.print(f"Same grade: {f(o['grade_agreement'], '%')} of {o['graded_pairs']} graded pairs. "
+            f"{len(doc['disagreements'])} answers at opposite ends of the scale; {len(doc['unpaired'])} audit(s) with no partner.", markup=False)
+    for n in doc.get("notes", []):
+        notice(n)
+    console(stderr=True).print(f"Wrote {output}", markup=False)

@@ -10,7 +10,7 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("list")
-def list_() -> None:
+def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one a line (for scripts).")) -> None:
     """Every rubric: built-in, then ./rubrics/*.yaml (a local rubric with a built-in's id replaces it)."""
     from rich.table import Table
 
@@ -18,6 +18,10 @@ def list_() -> None:
     from qactl.rubric.loader import discover
 
     found = discover()
+    if ids:
+        for rid in sorted(found):
+            typer.echo(rid)
+        return
     table = Table(title="Rubrics", title_justify="left")
     for col in ("id", "title", "version", "items", "source", "from"):
         table.add_column(col, overflow="fold")
@@ -95,6 +99,6 @@ def validate(files: list[Path] = typer.Argument(..., help="Rubric files to check
             print_error(err)
             failed = True
         else:
-            console().print(f"{f}: ok ({r.id} {r.version}, {len(r.items)} items, {len(r.milestones)} milestones)", markup=False)
+            console().print(f"{f}: ok ({r.id} {r.version}, {len(r.items)} items, {len(r.milestones)} milestones)", markup=False, soft_wrap=True)
     if failed:
         raise typer.Exit(2)

@@ -59,6 +59,9 @@ def resolve(name: str, cwd: Path | None = None) -> Found:
         if not p.is_file():
             raise UsageError(f"No rubric file at {name}.")
         return Found(load_rubric(p), p, "path")
+    quick = _find_quickly(name, cwd)
+    if quick is not None:
+        return quick
     found = discover(cwd=cwd)
     if name in found:
         return found[name]
@@ -67,3 +70,23 @@ def resolve(name: str, cwd: Path | None = None) -> Found:
     near = get_close_matches(name, list(found), n=1)
     tip = f" Did you mean {near[0]!r}?" if near else ""
     raise UsageError(f"No rubric called {name!r}.{tip} `qactl rubrics list` shows them all; a path to a .yaml file works too.")
+
+
+def _find_quickly(name: str, cwd: Path | None) -> Found | None:
+    """A rubric by id without loading every built-in: local files first, then the built-in ``<id>.yaml``.
+
+    Built-in files are named after their ids; local ones may be named anything, so all of them are read.
+    ``None`` when this shortcut cannot tell (the caller then discovers everything).
+    """
+    builtin = builtin_dir() / f"{name}.yaml"
+    local_dir = (cwd or Path.cwd()) / "rubrics"
+    if local_dir.is_dir() and local_dir.resolve() != builtin_dir().resolve():
+        for path in sorted(local_dir.glob("*.y*ml"), reverse=True):  # the last one wins, as in discover()
+            rubric = load_rubric(path)
+            if rubric.id == name:
+                return Found(rubric, path, "local", builtin if builtin.is_file() else None)
+    if builtin.is_file():
+        rubric = load_rubric(builtin)
+        if rubric.id == name:
+            return Found(rubric, builtin, "built-in")
+    return None

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from pydantic import Field as PydField
 
 Id = Annotated[str, PydField(pattern=r"^[a-z][a-z0-9_]*$", description="lower_snake_case identifier")]
+# A rubric's id is typed on the command line, so it may also use hyphens (``eps-advice``).
+RubricId = Annotated[str, PydField(pattern=r"^[a-z][a-z0-9_-]*$", description="lower-case identifier; hyphens allowed")]
 
 
 class _Model(BaseModel):
@@ -261,7 +263,7 @@ class Exceptions(_Model):
 class Rubric(_Model):
     """One audit tool."""
 
-    id: Id
+    id: RubricId
     title: str
     version: str
     source: str
@@ -310,8 +312,15 @@ class Rubric(_Model):
         for kind, things in (("field", self.fields), ("item", self.items), ("milestone", self.milestones), ("comment", self.comments)):
             for t in things:
                 if t.id in ids:
-                    problems.append(f"duplicate id {t.id!r}: used by a {ids[t.id]} and a {kind}")
+                    problems.append(f"duplicate id {t.id!r}: used by {_a(ids[t.id])} and {_a(kind)}")
                 ids[t.id] = kind
+        headers: dict[str, str] = {}
+        for t in self.columns():
+            for word in (t.id, t.text, *t.aliases):
+                owner = headers.setdefault(norm_header(word), t.id)
+                if owner != t.id:
+                    kind = type(t).__name__.lower()
+                    problems.append(f"{kind} {t.id!r}: the header {word!r} reads the same as a header of {owner!r}, so a column would match both")
         fields = {f.id: f for f in self.fields}
         milestones = {m.id for m in self.milestones}
         for fid in self.identify:
@@ -375,6 +384,10 @@ class Rubric(_Model):
                     if want is not None and norm_answer(want) not in allowed:
                         out.append(f"the condition on {c.item!r} tests the answer {want!r}, which its scale {it.scale!r} does not have")
         return out
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _suggest(word: str, options) -> str:

@@ -28,6 +28,10 @@ def atomic_output(target: str | Path, *, inputs: list[Path] | None = None) -> It
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     tmp_path = Path(tmp)
+    umask = os.umask(0)  # mkstemp makes the file private (0600); the output gets the usual permissions
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
         try:

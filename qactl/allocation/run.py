@@ -1,0 +1,141 @@
+"""``allocate``: the one library call behind ``qactl allocate`` (read, sample, solve, explain)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from qactl.allocation.inputs import read_allocations, read_cohort, read_plans
+from qactl.allocation.models import Allocation, Assignment, Options, Picked
+from qactl.allocation.sample import draw, eligible, round_dates, seed_from_round, stratum
+from qactl.errors import InfeasibleError, InputError, UsageError
+
+
+def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: list[Path] = (), keep: Path | None = None, today: date | None = None) -> Allocation:
+    """Draw the sample and allocate it. Raises ``InfeasibleError`` (naming the bottleneck) when no allocation exists."""
+    from qactl.allocation import explain
+    from qactl.allocation.rules import CHANGED, OWN, REPEATED, fold, masks
+    from qactl.allocation.solve import (
+        DENSE_LIMIT,
+        Instance,
+        Solution,
+        assign_dense,
+        dense_objective,
+        max_flow_value,
+        solve,
+    )
+
+    plans, plans_sha = read_plans(plans_path)
+    auditors, cohort_sha = read_cohort(cohort_path)
+    if not auditors:
+        raise InputError(f"{cohort_path}: the cohort has no auditors.")
+    rd = round_dates(options.round)
+    if options.date_from is None and options.date_to is None and rd:
+        options.date_from, options.date_to = rd[1], rd[2]
+    if options.due is None:
+        options.due = (rd[0] if rd else (today or date.today())) + timedelta(days=28)
+    cap = {a.id: (0 if not a.available else (a.capacity if a.capacity is not None else options.per_auditor)) for a in auditors}
+    total_cap = sum(cap.values())
+    previous = read_allocations([keep])[0] if keep else None
+    past = read_allocations(list(history))
+    notes: list[str] = []
+    by_id = {p.plan_id: p for p in plans}
+
+    if previous is not None:
+        if options.seed is None:
+            options.seed = int(previous["seed"])
+        roles: dict[str, set[str]] = {}
+        for x in previous["assignments"]:
+            roles.setdefault(x["plan_id"], set()).add(x["role"])
+        missing = sorted(set(roles) - set(by_id))
+        if missing:
+            raise InputError(f"{keep}: plans {', '.join(missing[:10])} of the previous allocation are not in the register {plans_path}. Give the same register.")
+        sample = [Picked(plan=by_id[pid], stratum=stratum(by_id[pid]), moderation="moderation" in r) for pid, r in sorted(roles.items())]
+        prev_reasons = {s["plan_id"]: s for s in previous.get("sample", [])}
+        for s in sample:
+            s.focus = prev_reasons.get(s.plan.plan_id, {}).get("focus", "")
+            s.stratum = prev_reasons.get(s.plan.plan_id, {}).get("stratum", s.stratum)
+        options.moderation = sum(s.moderation for s in sample)
+        options.sample = len(sample)
+    else:
+        if options.seed is None:
+            options.seed = seed_from_round(options.round) if options.round else secrets.randbelow(2**31)
+        if options.moderation < 0:
+            raise UsageError("--moderation must be 0 or more.")
+        n = options.sample if options.sample is not None else total_cap - options.moderation
+        if n <= 0:
+            raise UsageError(f"The sample would be {n} plans: the available auditors have {total_cap} places and --moderation is {options.moderation}. Lower --moderation or add auditors.")
+        if options.moderation > n:
+            raise UsageError(f"--moderation {options.moderation} is more than the sample of {n} plans.")
+        pool = eligible(plans, options.date_from, options.date_to, options.types, options.focus)
+        if not pool:
+            raise InputError(f"{plans_path}: no plan of type {', '.join(options.types)} issued between {options.date_from or 'the start'} and {options.date_to or 'the end'}"
+                             + (f" with {', '.join(f'{k}={v}' for k, v in options.focus)}" if options.focus else "") + ". Widen --from/--to or --types.")
+        if n > len(pool):
+            notes.append(f"Only {len(pool)} plans are eligible, fewer than the sample of {n}: all of them are allocated.")
+            n = len(pool)
+        options.sample = n
+        sample = draw(pool, n, options.moderation, options.seed, options.focus)
+
+    # the rules as matrices, then the exact solver
+    hist_pairs = {(x["plan_id"], x["auditor_id"]) for h in past for x in h["assignments"]}
+    prev_pairs = {(x["plan_id"], x["auditor_id"]): x["role"] for x in previous["assignments"]} if previous else {}
+    caps = np.array([cap[a.id] for a in auditors], dtype=np.int64)
+    allowed, flags = masks([s.plan for s in sample], auditors, caps, history=hist_pairs, previous=prev_pairs if previous else None)
+    demand = np.array([2 if s.moderation else 1 for s in sample], dtype=np.int64)
+    teams = sorted({s.plan.team for s in sample})
+    services = sorted({fold(a.service) for a in auditors})
+
+    def instance() -> Instance:
+        arc_p, arc_a = np.nonzero(allowed)
+        f = flags[arc_p, arc_a]
+        return Instance(demand=demand, team=np.array([teams.index(s.plan.team) for s in sample], dtype=np.int64), cap=caps,
+                        service=np.array([services.index(fold(a.service)) for a in auditors], dtype=np.int64), arc_plan=arc_p, arc_aud=arc_a,
+                        arc_own=(f & OWN > 0).astype(np.int64), arc_hist=(f & REPEATED > 0).astype(np.int64), arc_keep=(f & CHANGED > 0).astype(np.int64))
+
+    inst = None
+    if demand.max() == 1 and allowed.sum() > DENSE_LIMIT:
+        pairs = assign_dense(allowed, flags, caps, units=len(sample))
+        sol = None if pairs is None else Solution(pairs=pairs, objective=dense_objective(flags, pairs), method="assignment on capacity slots (linear_sum_assignment)")
+        if sol is not None:
+            notes.append("Large instance: solved as an assignment on capacity slots; the team-mix aim was not applied.")
+    else:
+        inst = instance()
+        sol = solve(inst, method="flow")
+    if sol is None:  # the certificate: a maximum flow and the Hall violator it leaves
+        inst = inst or instance()
+        placed, state = max_flow_value(inst)
+        raise InfeasibleError(explain.message(inst, state, [s.plan.plan_id for s in sample], [a.id for a in auditors], placed))
+
+    by_plan: dict[int, list[int]] = {}
+    for p, a in sol.pairs:
+        by_plan.setdefault(p, []).append(a)
+    assignments: list[Assignment] = []
+    for pi, ais in sorted(by_plan.items()):
+        pid = sample[pi].plan.plan_id
+        if len(ais) == 1:
+            assignments.append(Assignment(pid, auditors[ais[0]].id, "primary"))
+            continue
+        # the primary auditor: the one who held that role before (--keep), else the earlier in the cohort
+        ais.sort(key=lambda a: (prev_pairs.get((pid, auditors[a].id)) != "primary", a))
+        assignments.append(Assignment(pid, auditors[ais[0]].id, "primary"))
+        assignments.append(Assignment(pid, auditors[ais[1]].id, "moderation"))
+    kept = sum(1 for x in assignments if (x.plan_id, x.auditor_id) in prev_pairs)
+    inputs = [{"role": "plans", "file": Path(plans_path).name, "sha256": plans_sha}, {"role": "cohort", "file": Path(cohort_path).name, "sha256": cohort_sha}]
+    for h in history:
+        from qactl.sheets.reader import file_sha256
+
+        inputs.append({"role": "history", "file": Path(h).name, "sha256": file_sha256(Path(h))})
+    if keep:
+        from qactl.sheets.reader import file_sha256
+
+        inputs.append({"role": "keep", "file": Path(keep).name, "sha256": file_sha256(Path(keep))})
+    opts = options.as_dict()
+    opts["solver"] = sol.method
+    opts["objective"] = dict(zip(("changed_kept", "fill", "own_service", "repeated_pairs", "same_team"), sol.objective, strict=True))
+    return Allocation(round=options.round, seed=int(options.seed), due=options.due, options=opts, inputs=inputs, sample=sample,
+                      assignments=assignments, auditors=auditors, capacity=cap, kept=kept,
+                      moved=(len(prev_pairs) - kept) if previous else 0, notes=notes)

@@ -1,0 +1,361 @@
+"""Triangulation: each theme's audit finding beside what families, practitioners, complaints, surveys and KPIs say.
+
+Wolverhampton QA Framework §7 ("Triangulation and Broader Insights") and Appendix A stage 2; Worcestershire
+§4–5 (audits brought together with service-user feedback). Pure functions, no I/O:
+
+* :func:`theme_results` turns scored files (SPEC §5, any rubric) into per-origin, per-theme results;
+* :func:`triangulate` puts those results beside an :class:`~qactl.evidence.Evidence` and gives each theme a
+  verdict: ``agree: strength``, ``agree: concern``, ``mixed`` or ``one source``.
+
+How a verdict is reached (the thresholds are the module constants below, documented in docs/triangulation.md):
+each source gives a *signal* for the theme, ``strength``, ``concern`` or ``middle`` (or none, when it has too
+little to say). Percentages (audits, family feedback, practice conversations, surveys) are a strength from
+``STRENGTH_AT`` (70%) and a concern below ``CONCERN_BELOW`` (50%); KPIs are a strength when they meet their
+target and a concern when they miss it; complaints and compliments are a concern when there are at least
+``COUNT_MIN`` complaints and more than twice as many complaints as compliments (and the other way round
+for a strength). With two or more sources signalling: all strength → ``agree: strength``; all concern →
+``agree: concern``; anything else → ``mixed``. With fewer, ``one source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, TypedDict
+
+from pydantic import BaseModel, ConfigDict
+
+from qactl.evidence import Evidence, Kpi, Survey
+
+Origin = Literal["audit", "family", "practice"]
+Signal = Literal["strength", "concern", "middle"]
+Verdict = Literal["agree: strength", "agree: concern", "mixed", "one source"]
+
+STRENGTH_AT = 70.0  # a percentage at or above this is a strength (the Good band of the audit rubrics)
+CONCERN_BELOW = 50.0  # a percentage below this is a concern (Requires improvement and below)
+MIN_BASE = 3  # fewer audits/responses than this on a theme give no signal
+COUNT_MIN = 3  # complaints (or compliments) needed before they signal anything
+COUNT_RATIO = 2.0  # ... and they must outnumber the other kind by more than this
+
+#: Rubrics whose results are the family's or the practitioners' view rather than an audit.
+ORIGIN_OF_RUBRIC: dict[str, Origin] = {"family-feedback": "family", "practice-conversation": "practice"}
+
+#: The share of an item's maximum an answer needs to count as met (audit) or positive (family, practice).
+#: Audits: the top of the scale only (Fully, Yes). Family: Agree or Strongly agree. Practice: Mostly or Consistently.
+MET_AT: dict[Origin, float] = {"audit": 1.0, "family": 0.75, "practice": 2 / 3}
+
+#: The theme ids of the report's theme dictionary at issue 8, with labels; the report passes its own.
+THEME_LABELS: dict[str, str] = {
+    "voice_of_child": "Voice of the child",
+    "smart_outcomes": "SMART outcomes",
+    "jargon": "Clear language, no jargon",
+    "provision_specificity": "Provision specified",
+    "preparing_for_adulthood": "Preparing for adulthood",
+    "health_needs": "Health needs",
+    "social_care": "Social care",
+    "timeliness": "Timeliness",
+    "multi_agency": "Multi-agency working",
+    "family_engagement": "Family engagement",
+}
+
+
+class CriterionResult(TypedDict):
+    rubric: str
+    item: str
+    text: str
+    answers: int  # applying answers (N/A and not-applicable left out)
+    percent_met: float
+
+
+class ThemeResult(TypedDict):
+    """What one origin says about one theme: the input of :func:`triangulate`."""
+
+    audits: int  # audits (or responses) with at least one applying answer on the theme
+    percent_met: float  # share of applying answers met (audit) / positive (family, practice), 0–100, 1 dp
+    criteria: list[CriterionResult]  # the items counted, weakest first
+
+
+ThemeResults = Mapping[Origin, Mapping[str, ThemeResult]]
+
+
+def origin_of(rubric_id: str) -> Origin:
+    return ORIGIN_OF_RUBRIC.get(rubric_id, "audit")
+
+
+def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dict[str, ThemeResult]]:
+    """Per-origin, per-theme results from scored files (SPEC §5 documents, each with its ``schema``).
+
+    Only audits with ``status == "scored"`` count; an answer counts when the item applies and it has points
+    (N/A and "Don't know" have none). Items without a ``theme`` are left out.
+    """
+    tallies: dict[Origin, dict[str, dict[str, Any]]] = {}
+    for doc in scored_files:
+        rubric_id = doc["rubric"]["id"]
+        origin = origin_of(rubric_id)
+        items = [i for i in (doc.get("schema") or {}).get("items", []) if i.get("theme")]
+        if not items:
+            continue
+        per_theme = tallies.setdefault(origin, {})
+        for item in items:
+            t = per_theme.setdefault(item["theme"], {"refs": set(), "n": 0, "met": 0, "criteria": {}})
+            t["criteria"].setdefault((rubric_id, item["id"]), {"text": item["text"], "n": 0, "met": 0})
+        for k, audit in enumerate(doc.get("audits", [])):
+            if audit.get("status") != "scored":
+                continue
+            for item in items:
+                a = audit.get("answers", {}).get(item["id"])
+                if not a or not a.get("applies") or a.get("points") is None or not a.get("max"):
+                    continue
+                met = a["points"] >= MET_AT[origin] * a["max"] - 1e-9
+                t = per_theme[item["theme"]]
+                t["refs"].add((rubric_id, audit.get("ref") or k, doc.get("round")))
+                t["n"] += 1
+                t["met"] += met
+                c = t["criteria"][(rubric_id, item["id"])]
+                c["n"] += 1
+                c["met"] += met
+    out: dict[Origin, dict[str, ThemeResult]] = {}
+    for origin, per_theme in tallies.items():
+        for theme, t in per_theme.items():
+            if not t["n"]:
+                continue
+            criteria = [
+                CriterionResult(rubric=r, item=i, text=c["text"], answers=c["n"], percent_met=_pct(c["met"], c["n"]))
+                for (r, i), c in t["criteria"].items()
+                if c["n"]
+            ]
+            criteria.sort(key=lambda c: (c["percent_met"], c["rubric"], c["item"]))
+            out.setdefault(origin, {})[theme] = ThemeResult(audits=len(t["refs"]), percent_met=_pct(t["met"], t["n"]), criteria=criteria)
+    return out
+
+
+def _pct(met: float, n: int) -> float:
+    return round(100.0 * met / n, 1) if n else 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# The views
+# ---------------------------------------------------------------------------------------------
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SourceView(_View):
+    """An audit, family-feedback or practice-conversation result on the theme."""
+
+    origin: Origin
+    audits: int
+    percent_met: float
+    criteria: list[dict[str, Any]]
+    signal: Signal | None
+
+
+class CountsView(_View):
+    """Complaints and compliments on the theme, in total and by service."""
+
+    complaints: int
+    compliments: int
+    by_service: dict[str, dict[str, int]]  # service -> {"complaints": n, "compliments": n}
+    signal: Signal | None
+
+
+class SurveyView(_View):
+    source: str
+    title: str | None
+    date: str  # ISO
+    question: str
+    agree_percent: float
+    respondents: int | None
+    service: str | None
+    signal: Signal | None
+
+
+class KpiView(_View):
+    id: str
+    label: str
+    value: float
+    target: float
+    unit: str
+    period: str | None
+    service: str | None
+    met: bool
+    gap: float  # beyond (+) or short of (−) the target, in the KPI's unit
+    signal: Signal
+
+
+class ThemeView(_View):
+    """One theme, every source side by side, and the verdict."""
+
+    theme: str
+    label: str
+    audit: SourceView | None
+    family: SourceView | None
+    practice: SourceView | None
+    counts: CountsView | None
+    surveys: list[SurveyView]
+    kpis: list[KpiView]
+    signals: dict[str, Signal]  # source name ("audits", "families", "complaints", "PCF survey", KPI label) -> signal
+    verdict: Verdict
+    explanation: str
+
+
+def percent_signal(p: float, n: int | None = None) -> Signal | None:
+    """``strength`` from STRENGTH_AT, ``concern`` below CONCERN_BELOW, else ``middle``; none under MIN_BASE."""
+    if n is not None and n < MIN_BASE:
+        return None
+    return "strength" if p >= STRENGTH_AT else "concern" if p < CONCERN_BELOW else "middle"
+
+
+def counts_signal(complaints: int, compliments: int) -> Signal | None:
+    """Complaints outnumbering compliments more than COUNT_RATIO to 1 (at least COUNT_MIN) are a concern."""
+    if complaints >= COUNT_MIN and complaints > COUNT_RATIO * compliments:
+        return "concern"
+    if compliments >= COUNT_MIN and compliments > COUNT_RATIO * complaints:
+        return "strength"
+    if complaints + compliments >= COUNT_MIN:
+        return "middle"
+    return None
+
+
+def kpi_signal(kpi: Kpi) -> Signal:
+    return "strength" if kpi.met else "concern"
+
+
+def triangulate(results: ThemeResults, evidence: Evidence | None, themes: Mapping[str, str] | None = None) -> list[ThemeView]:
+    """Every theme with any evidence, in the order of ``themes``, each source beside the others.
+
+    Args:
+        results: ``{"audit": {theme_id: ThemeResult}, "family": {...}, "practice": {...}}`` (any origin may
+            be missing), as :func:`theme_results` makes from scored files.
+        evidence: the loaded ``--evidence`` file, or ``None``.
+        themes: theme id -> label, in report order (the theme dictionary); default :data:`THEME_LABELS`.
+            Themes outside it that appear in ``results`` come after, labelled by their id.
+    """
+    themes = dict(themes or THEME_LABELS)
+    order = list(themes)
+    for per_theme in results.values():
+        order += [t for t in per_theme if t not in order]
+    views = []
+    for theme in order:
+        view = _theme_view(theme, themes.get(theme, theme.replace("_", " ").capitalize()), results, evidence)
+        if view is not None:
+            views.append(view)
+    return views
+
+
+_ORIGIN_WORDS = {"audit": "audits", "family": "family feedback", "practice": "practice conversations"}
+
+
+def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | None) -> ThemeView | None:
+    sources: dict[Origin, SourceView | None] = {}
+    for origin in ("audit", "family", "practice"):
+        r = results.get(origin, {}).get(theme)
+        sources[origin] = None if r is None else SourceView(
+            origin=origin, audits=r["audits"], percent_met=r["percent_met"], criteria=list(r["criteria"]),
+            signal=percent_signal(r["percent_met"], r["audits"]),
+        )
+    counts = surveys = kpis = None
+    if ev is not None:
+        counts = _counts(theme, ev)
+        surveys = [_survey(s) for s in ev.surveys if s.theme == theme]
+        kpis = [_kpi(k) for k in ev.kpis if k.theme == theme]
+    surveys, kpis = surveys or [], kpis or []
+    if not any(sources.values()) and counts is None and not surveys and not kpis:
+        return None
+
+    signals: dict[str, Signal] = {}
+    phrases: dict[str, str] = {}
+    for origin, sv in sources.items():
+        if sv is not None and sv.signal is not None:
+            name = _ORIGIN_WORDS[origin]
+            signals[name] = sv.signal
+            phrases[name] = f"{name} ({sv.percent_met:g}% {'met' if origin == 'audit' else 'positive'})"
+    if counts is not None and counts.signal is not None:
+        signals["complaints and compliments"] = counts.signal
+        phrases["complaints and compliments"] = {
+            "concern": f"complaints ({counts.complaints}, against {counts.compliments} compliments)",
+            "strength": f"compliments ({counts.compliments}, against {counts.complaints} complaints)",
+            "middle": f"the balance of complaints and compliments ({counts.complaints} and {counts.compliments})",
+        }[counts.signal]
+    for s in surveys:
+        if s.signal is not None:
+            name = f"{s.source} survey: {s.question}"
+            signals[name] = s.signal
+            phrases[name] = f"the {s.source} survey ({s.agree_percent:g}% agreeing)"
+    for k in kpis:
+        name = f"KPI: {k.label}"
+        signals[name] = k.signal
+        unit = "" if k.unit in ("", "count") else k.unit
+        phrases[name] = f"the KPI {k.label!r} ({k.value:g}{unit} against a target of {k.target:g}{unit})"
+    verdict, explanation = _verdict(signals, phrases)
+    return ThemeView(
+        theme=theme, label=label, audit=sources["audit"], family=sources["family"], practice=sources["practice"],
+        counts=counts, surveys=surveys, kpis=kpis, signals=signals, verdict=verdict, explanation=explanation,
+    )
+
+
+def _counts(theme: str, ev: Evidence) -> CountsView | None:
+    by_service: dict[str, dict[str, int]] = {}
+    totals = {"complaints": 0, "compliments": 0}
+    found = False
+    for kind in ("complaints", "compliments"):
+        for c in getattr(ev, kind):
+            if c.theme != theme:
+                continue
+            found = True
+            totals[kind] += c.count
+            by_service.setdefault(c.service, {"complaints": 0, "compliments": 0})[kind] += c.count
+    if not found:
+        return None
+    return CountsView(**totals, by_service=by_service, signal=counts_signal(totals["complaints"], totals["compliments"]))
+
+
+def _survey(s: Survey) -> SurveyView:
+    return SurveyView(
+        source=s.source, title=s.title, date=s.date.isoformat(), question=s.question, agree_percent=s.agree_percent,
+        respondents=s.respondents, service=s.service, signal=percent_signal(s.agree_percent, s.respondents),
+    )
+
+
+def _kpi(k: Kpi) -> KpiView:
+    return KpiView(
+        id=k.id, label=k.label, value=k.value, target=k.target, unit=k.unit, period=k.period, service=k.service,
+        met=k.met, gap=k.gap, signal=kpi_signal(k),
+    )
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _verdict(signals: dict[str, Signal], phrases: dict[str, str]) -> tuple[Verdict, str]:
+    if len(signals) < 2:
+        if not signals:
+            return "one source", "Too little evidence on this theme to compare sources."
+        (name, sig), = signals.items()
+        return "one source", f"One source only: {phrases[name]}, pointing to {_SIGNAL_WORDS[sig]}; look for a second source."
+    kinds = set(signals.values())
+    everyone = _join([phrases[n] for n in signals])
+    if kinds == {"strength"}:
+        return "agree: strength", _cap(f"{everyone} all point to a strength.")
+    if kinds == {"concern"}:
+        return "agree: concern", _cap(f"{everyone} all point to a concern.")
+    parts = []
+    for sig in ("strength", "concern", "middle"):
+        names = [phrases[n] for n, s in signals.items() if s == sig]
+        if names:
+            plural = len(names) > 1 or names[0].split(" (")[0] in _PLURAL
+            if sig == "middle":
+                parts.append(f"{_join(names)} {'are' if plural else 'is'} in between")
+            else:
+                parts.append(f"{_join(names)} {'point' if plural else 'points'} to {_SIGNAL_WORDS[sig]}")
+    return "mixed", _cap("; ".join(parts) + ".")
+
+
+_PLURAL = {"audits", "practice conversations", "complaints", "compliments"}
+_SIGNAL_WORDS = {"strength": "a strength", "concern": "a concern", "middle": "neither a strength nor a concern"}
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]

@@ -1,0 +1,147 @@
+"""Triangulation verdicts on constructed cases, and theme results from scored files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qactl.evidence import Count, Evidence, Kpi, Service, Survey
+from qactl.triangulate import counts_signal, percent_signal, theme_results, triangulate
+
+
+def _r(audits: int, pct: float) -> dict:
+    return {"audits": audits, "percent_met": pct, "criteria": []}
+
+
+def _ev(**kw) -> Evidence:
+    return Evidence(services=[Service(name="SEND casework"), Service(name="Health")], **kw)
+
+
+def _kpi(value, target, theme="timeliness", higher=True) -> Kpi:
+    return Kpi(id="k", label="EHC plans within 20 weeks", value=value, target=target, theme=theme, higher_is_better=higher)
+
+
+def _view(views, theme):
+    return next(v for v in views if v.theme == theme)
+
+
+def test_audit_family_complaints_and_kpi_agree_on_a_concern():
+    ev = _ev(complaints=[Count(service="SEND casework", theme="timeliness", count=14)], kpis=[_kpi(48.2, 60)])
+    views = triangulate({"audit": {"timeliness": _r(12, 41.7)}, "family": {"timeliness": _r(24, 30.0)}}, ev)
+    v = _view(views, "timeliness")
+    assert v.verdict == "agree: concern"
+    assert v.audit.percent_met == 41.7 and v.family.percent_met == 30.0
+    assert v.counts.complaints == 14 and v.counts.by_service == {"SEND casework": {"complaints": 14, "compliments": 0}}
+    assert (v.kpis[0].met, v.kpis[0].gap) == (False, -11.8)
+    assert v.explanation == (
+        "Audits (41.7% met), family feedback (30% positive), complaints (14, against 0 compliments) and "
+        "the KPI 'EHC plans within 20 weeks' (48.2% against a target of 60%) all point to a concern."
+    )
+
+
+def test_agree_on_a_strength():
+    ev = _ev(surveys=[Survey(source="CYP", date=dt.date(2025, 6, 20), question="Adults ask me", theme="voice_of_child", agree_percent=78, respondents=88)])
+    v = _view(triangulate({"audit": {"voice_of_child": _r(10, 85.0)}, "practice": {"voice_of_child": _r(6, 72.2)}}, ev), "voice_of_child")
+    assert v.verdict == "agree: strength"
+    assert set(v.signals.values()) == {"strength"} and len(v.signals) == 3
+
+
+def test_mixed_when_audits_and_families_disagree():
+    v = _view(triangulate({"audit": {"jargon": _r(10, 90.0)}, "family": {"jargon": _r(20, 35.0)}}, None), "jargon")
+    assert v.verdict == "mixed"
+    assert v.explanation == "Audits (90% met) point to a strength; family feedback (35% positive) points to a concern."
+
+
+def test_a_middle_result_makes_it_mixed_not_agreed():
+    v = _view(triangulate({"audit": {"jargon": _r(10, 40.0)}, "family": {"jargon": _r(20, 60.0)}}, None), "jargon")
+    assert v.verdict == "mixed" and "is in between" in v.explanation
+
+
+def test_one_source_is_not_a_verdict():
+    v = _view(triangulate({"audit": {"jargon": _r(10, 40.0)}}, None), "jargon")
+    assert v.verdict == "one source" and "look for a second source" in v.explanation
+
+
+def test_too_few_audits_give_no_signal():
+    v = _view(triangulate({"audit": {"jargon": _r(2, 10.0)}, "family": {"jargon": _r(20, 20.0)}}, None), "jargon")
+    assert v.audit is not None and v.audit.signal is None
+    assert v.verdict == "one source"
+
+
+@pytest.mark.parametrize(("pct", "signal"), [(70.0, "strength"), (69.9, "middle"), (50.0, "middle"), (49.9, "concern")])
+def test_percent_thresholds(pct, signal):
+    assert percent_signal(pct, 10) == signal
+
+
+@pytest.mark.parametrize(("complaints", "compliments", "signal"), [(3, 1, "concern"), (4, 2, "middle"), (2, 0, None), (0, 3, "strength"), (5, 5, "middle")])
+def test_count_thresholds(complaints, compliments, signal):
+    assert counts_signal(complaints, compliments) == signal
+
+
+def test_kpi_lower_is_better():
+    k = _kpi(12.0, 10.0, higher=False)
+    assert (k.met, k.gap) == (False, -2.0)
+    assert _kpi(8.0, 10.0, higher=False).met
+
+
+def test_themes_in_dictionary_order_and_themes_without_evidence_left_out():
+    views = triangulate({"audit": {"timeliness": _r(5, 50), "voice_of_child": _r(5, 50), "local_theme": _r(5, 80)}}, None,
+                        {"voice_of_child": "Voice", "jargon": "Jargon", "timeliness": "Timeliness"})
+    assert [v.theme for v in views] == ["voice_of_child", "timeliness", "local_theme"]
+    assert views[0].label == "Voice" and views[2].label == "Local theme"
+
+
+# ---- theme_results from scored files ----
+
+
+def _doc(rubric_id, items, audits, round_="2025 Autumn"):
+    return {"rubric": {"id": rubric_id, "version": "1", "title": rubric_id}, "round": round_,
+            "schema": {"items": [{"id": i, "text": f"{i} text", "theme": t} for i, t in items]}, "audits": audits}
+
+
+def _audit(ref, answers, status="scored"):
+    return {"ref": ref, "status": status, "answers": {k: {"answer": None, "points": p, "max": m, "applies": a} for k, (p, m, a) in answers.items()}}
+
+
+def test_theme_results_audits_count_only_the_top_of_the_scale():
+    doc = _doc("eps-advice", [("smart", "smart_outcomes"), ("pfa", "preparing_for_adulthood"), ("formulation", None)], [
+        _audit("a1", {"smart": (2, 2, True), "pfa": (2, 2, False), "formulation": (0, 2, True)}),
+        _audit("a2", {"smart": (1, 2, True), "pfa": (1, 2, True)}),
+        _audit("a3", {"smart": (2, 2, True)}),
+        _audit("a4", {"smart": (0, 2, True)}, status="error"),
+    ])
+    out = theme_results([doc])
+    assert set(out) == {"audit"}
+    assert out["audit"]["smart_outcomes"] == {"audits": 3, "percent_met": 66.7, "criteria": [
+        {"rubric": "eps-advice", "item": "smart", "text": "smart text", "answers": 3, "percent_met": 66.7}]}
+    assert out["audit"]["preparing_for_adulthood"]["audits"] == 1  # a1's pfa did not apply
+    assert out["audit"]["preparing_for_adulthood"]["percent_met"] == 0.0
+
+
+def test_theme_results_family_agree_is_positive_and_dont_know_is_left_out():
+    doc = _doc("family-feedback", [("on_time", "timeliness")], [
+        _audit("f1", {"on_time": (4, 4, True)}),  # Strongly agree
+        _audit("f2", {"on_time": (3, 4, True)}),  # Agree
+        _audit("f3", {"on_time": (2, 4, True)}),  # Neither
+        _audit("f4", {"on_time": (None, 4, True)}),  # Don't know
+    ])
+    out = theme_results([doc])
+    assert out["family"]["timeliness"]["percent_met"] == 66.7 and out["family"]["timeliness"]["audits"] == 3
+
+
+def test_theme_results_practice_mostly_is_positive():
+    doc = _doc("practice-conversation", [("timely", "timeliness")], [
+        _audit("p1", {"timely": (2, 3, True)}), _audit("p2", {"timely": (1, 3, True)})])
+    assert theme_results([doc])["practice"]["timeliness"]["percent_met"] == 50.0
+
+
+def test_end_to_end_with_the_example_evidence(root, themes):
+    from qactl.evidence import load_evidence
+
+    ev = load_evidence(root / "examples" / "evidence.yaml", themes)
+    doc = _doc("family-feedback", [("on_time", "timeliness")], [_audit(f"f{i}", {"on_time": (1, 4, True)}) for i in range(6)])
+    v = _view(triangulate(theme_results([doc]), ev), "timeliness")
+    assert v.family.percent_met == 0.0 and v.counts.complaints == 19
+    assert v.verdict == "agree: concern"
+    assert {k.id for k in v.kpis} == {"ehcna_20_weeks", "annual_reviews_on_time"}
