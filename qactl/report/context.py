@@ -83,11 +83,9 @@ def _num(v: Any) -> float | None:
 
 
 def _percent(v: Any) -> float | None:
-    """A percent from a moderation file, written either as 0–1 or 0–100 (0–1 when at most 1)."""
+    """A percent from a moderation file (0–100, as `qactl moderate` writes it)."""
     x = _num(v)
-    if x is None:
-        return None
-    return round(x * 100 if 0 <= x <= 1 else x, 1)
+    return None if x is None else round(x, 1)
 
 
 def _count(v: Any) -> int | None:

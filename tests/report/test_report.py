@@ -141,7 +141,7 @@ def test_review_list_and_actions(files):
 
 def test_moderation_and_allocation_are_read_defensively(files, tmp_path, kit):
     mod = kit.write_json(tmp_path / "mod.json", {"kind": "qactl.moderation", "format": 1, "rubric": {"id": "plan_quality"}, "pairs": 4,
-                                             "overall": {"percent_agreement": 0.75, "kappa": 0.512},
+                                             "overall": {"percent_agreement": 75.0, "kappa": 0.512},
                                              "items": [{"id": "smart", "text": "Outcomes are SMART", "percent_agreement": 50}, {"id": "x"}]})
     bare = kit.write_json(tmp_path / "bare.json", {"kind": "qactl.moderation"})
     alloc = kit.write_json(tmp_path / "alloc.json", {"kind": "qactl.allocation", "round": "2026 Spring", "seed": 1,
