@@ -223,3 +223,22 @@ def test_every_context_field_is_documented():
             section = doc.split(f"## {cls.__name__}", 1)[1].split("\n## ", 1)[0]
             for name in cls.model_fields:
                 assert f"`{name}`" in section, f"{cls.__name__}.{name} is not documented"
+
+
+def test_a_real_moderation_file_is_shown_under_its_rubric(quality, tmp_path, kit):
+    """The moderation file as `qactl moderate` writes it (the contract in results.py), end to end."""
+    from qactl.moderation import moderate_files, write
+
+    def doc(name, who, grades):
+        audits = kit.quality_audits(quality, grades, fields={i: {"auditor": who} for i in range(len(grades))})
+        return kit.write_doc(tmp_path / name, quality, audits, "2026 Spring")
+
+    a = doc("a.json", "Auditor A", ["Good", "Good", "Outstanding", "Inadequate", "Good", "Requires improvement"])
+    b = doc("b.json", "Auditor B", ["Good", "Outstanding", "Outstanding", "Inadequate", "Requires improvement", "Requires improvement"])
+    mod = tmp_path / "moderation.json"
+    write(moderate_files([a, b]), mod, inputs=[a, b])
+    m = context([a], moderation=[mod]).rubrics[0].moderation[0]
+    assert m.pairs == 6 and m.grade_agreement == 66.7 and m.percent_agreement is not None and m.kappa is not None
+    out = tmp_path / "r.html"
+    write_report(ReportRequest(inputs=[a], output=out, moderation=[mod]))
+    assert "Moderation agreement: 2026 Spring" in out.read_text() and "66.7%" in out.read_text()
