@@ -48,9 +48,10 @@ class ReportOutcome:
 
 def _read(path: Path, want: str | None, option: str):
     from qactl.report.context import Loaded
-    from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND, read_any
+    from qactl.report.reading import open_document
+    from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND
 
-    doc = read_any(path)
+    doc = open_document(path)
     kind = doc.get("kind")
     known = {SCORED_KIND, ALLOCATION_KIND, MODERATION_KIND}
     if kind not in known or (want and kind != want):
@@ -62,24 +63,26 @@ def _read(path: Path, want: str | None, option: str):
 
 
 def _check_scored(path: Path, doc: dict[str, Any]) -> None:
-    """The scored file's shape (results.py's contract), checked on the header and the first audits.
+    """The scored file's shape (results.py's contract), checked on the header and the first 50 audits.
 
     The aggregation reads every audit defensively, so a full validation of 100,000 audits is not
     worth its seconds; a file damaged past its first audits still cannot crash the report.
     """
     from pydantic import TypeAdapter, ValidationError
 
+    from qactl.report.reading import LazyAudits
     from qactl.results import ScoredFile
 
-    sample = {**doc, "audits": (doc.get("audits") or [])[:50], "summary": doc.get("summary") or {"rows": 0, "scored": 0, "with_errors": 0, "grades": {}}}
+    audits = doc.get("audits")
+    if not isinstance(audits, list | LazyAudits):
+        raise InputError(f"{path} is damaged: it has no list of audits. Score the export again.")
+    sample = {**doc, "audits": audits.head if isinstance(audits, LazyAudits) else audits[:50], "summary": doc.get("summary") or {"rows": 0, "scored": 0, "with_errors": 0, "grades": {}}}
     try:
         TypeAdapter(ScoredFile).validate_python(sample)
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Score the export again.") from None
-    if not isinstance(doc.get("audits"), list):
-        raise InputError(f"{path} is damaged: it has no list of audits. Score the export again.")
 
 
 def _generated() -> str:

@@ -20,6 +20,7 @@ from qactl.report.themes import Matcher
 GROUP_ROLES = ("service", "team", "key_stage")
 NOT_RECORDED = "Not recorded"
 _NO_PII = redactor([])
+_SEPARATOR = " qactlcommentbreak "  # a word no pattern has, between an audit's comments
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class RubricTally:
             f = next((f for f in fields if f.get("role") == role and not f.get("pii")), None)
             if f:
                 self.group_fields[role] = f
+        self.group_ids = [(role, f["id"]) for role, f in self.group_fields.items()]
+        self._norm: dict[str, str] = {}  # raw value -> value with its spaces tidied (values repeat)
         # role -> value -> [audits, score_sum, score_n, Counter(grades)]
         self.groups: dict[str, dict[str, list]] = {role: {} for role in self.group_fields}
         self.milestones: list[dict] = [m for m in s.get("milestones") or [] if isinstance(m, dict) and m.get("id")]
@@ -82,6 +85,7 @@ class RubricTally:
         self.ms_late: dict[str, list[int]] = {m["id"]: [] for m in self.milestones}
         comments = [c for c in s.get("comments") or [] if isinstance(c, dict) and c.get("id")]
         self.action_comments = [c["id"] for c in comments if c.get("actions")]
+        self.action_set = set(self.action_comments)
         self.theme_counts: Counter[str] = Counter()
         self.action_theme_counts: Counter[str] = Counter()
         self.commented = 0
@@ -119,7 +123,8 @@ class RubricTally:
         score = a.get("score")
         if grade is not None:
             self.grade_counts[grade] += 1
-        if isinstance(score, int | float):
+        has_score = isinstance(score, int | float)
+        if has_score:
             self.score_sum += score
             self.score_n += 1
         counts = self.item_counts
@@ -149,15 +154,20 @@ class RubricTally:
                 acc[1] += 1
         fields = a.get("fields") or {}
         values = {}
-        for role, f in self.group_fields.items():
-            v = fields.get(f["id"])
-            v = " ".join(str(v).split()) if v not in (None, "") else NOT_RECORDED
+        norm = self._norm
+        for role, fid in self.group_ids:
+            raw = fields.get(fid)
+            v = norm.get(raw) if isinstance(raw, str) else None
+            if v is None:
+                v = " ".join(str(raw).split()) if raw not in (None, "") else NOT_RECORDED
+                if isinstance(raw, str) and len(norm) < 10_000:
+                    norm[raw] = v
             values[role] = v
             g = self.groups[role].get(v)
             if g is None:
                 g = self.groups[role][v] = [0, 0.0, 0, Counter()]
             g[0] += 1
-            if isinstance(score, int | float):
+            if has_score:
                 g[1] += score
                 g[2] += 1
             if grade is not None:
@@ -181,18 +191,24 @@ class RubricTally:
         if not texts:
             return
         self.commented += 1
-        themes_in = self.matcher.themes_in if self.matcher is not None else None
-        themes = {k: themes_in(t) for k, t in texts.items()} if themes_in else {}
-        if themes:
-            self.theme_counts.update(set().union(*themes.values()))
+        matcher = self.matcher
+        found: dict[str, set[str]] = {}
+        if matcher is not None:  # each comment scanned once: the action comments alone, the others together
+            rest = [t for k, t in texts.items() if k not in self.action_set]
+            every = matcher.themes_in(_SEPARATOR.join(rest)) if rest else set()
+            for cid in self.action_comments:
+                if cid in texts:
+                    found[cid] = matcher.themes_in(texts[cid])
+                    every |= found[cid]
+            self.theme_counts.update(every)
         for cid in self.action_comments:
             text = texts.get(cid)
             if text is None:
                 continue
             pii = [str(fields[f]) for f in self.pii_fields if fields.get(f) not in (None, "")]
             clean = " ".join((redactor(pii) if pii else _NO_PII)(text).split())
-            if themes:
-                self.action_theme_counts.update(themes[cid])
+            if cid in found:
+                self.action_theme_counts.update(found[cid])
             key = clean.rstrip(".").casefold()
             if key not in self.action_first:
                 self.action_first[key] = len(self.action_first)

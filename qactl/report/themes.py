@@ -108,21 +108,22 @@ class Matcher:
         self._phrase_keys = set(self.phrases)
 
     def themes_in(self, text: str) -> set[str]:
-        folded = text.replace("\u2019", "'").casefold()
+        folded = text.replace("\u2019", "'").casefold() if "\u2019" in text else text.casefold()
         toks = _WORD.findall(folded)
         ts = set(toks)
         found: set[str] = set()
         for t in ts & self._single_keys:
             found |= self.single[t]
-        for stem, themes in self.stems:
+        for stem, themes in self.stems:  # a substring test first: most comments hold few stems
             if stem in folded and not themes <= found and any(t.startswith(stem) for t in ts):
                 found |= themes
-        for first in ts & self._phrase_keys:
+        firsts = ts & self._phrase_keys
+        if firsts:
             n = len(toks)
             for i, t in enumerate(toks):
-                if t != first:
+                if t not in firsts:
                     continue
-                for rest, last_stem, themes in self.phrases[first]:
+                for rest, last_stem, themes in self.phrases[t]:
                     k = len(rest)
                     if i + k < n and tuple(toks[i + 1 : i + k]) == rest[:-1] and (
                         toks[i + k].startswith(rest[-1]) if last_stem else toks[i + k] == rest[-1]

@@ -12,13 +12,13 @@ import pytest
 from qactl.report import ReportRequest, write_report
 from qactl.report.aggregate import Options
 from qactl.report.context import Loaded, build_context
+from qactl.report.reading import LazyAudits, open_document
 from qactl.report.themes import load_themes, matcher
-from qactl.results import read_any
 
 
 def context(paths, previous=(), *, min_cell=5, allocation=(), moderation=()):
     def loaded(ps):
-        return [Loaded(read_any(p), p.name) for p in ps]
+        return [Loaded(open_document(p), p.name) for p in ps]  # as the CLI reads them: streamed when it can
 
     return build_context(loaded(paths), loaded(previous), loaded(allocation), loaded(moderation), load_themes(), Options(min_cell=min_cell),
                          title="T", round_label=None, fmt="html", generated="today", version="0")
@@ -242,3 +242,19 @@ def test_a_real_moderation_file_is_shown_under_its_rubric(quality, tmp_path, kit
     out = tmp_path / "r.html"
     write_report(ReportRequest(inputs=[a], output=out, moderation=[mod]))
     assert "Moderation agreement: 2026 Spring" in out.read_text() and "66.7%" in out.read_text()
+
+
+def test_damaged_or_other_layout_files(files, tmp_path):
+    import json
+
+    lines = files["quality"].read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines) if line.startswith("  {")) + 3
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text("".join(lines[: n - 1]) + lines[n - 1][:40] + "\n" + "".join(lines[n:]), encoding="utf-8")
+    r = run(damaged, "-o", tmp_path / "r.html")
+    assert r.returncode == 2 and f"damaged at line {n}" in r.stderr and not (tmp_path / "r.html").exists()
+    pretty = tmp_path / "pretty.json"  # the same document laid out by another tool: read whole, same figures
+    pretty.write_text(json.dumps(json.loads(files["quality"].read_text(encoding="utf-8")), indent=4), encoding="utf-8")
+    assert isinstance(open_document(files["quality"])["audits"], LazyAudits) and isinstance(open_document(pretty)["audits"], list)
+    a, b = (context([p]).rubrics[0] for p in (files["quality"], pretty))
+    assert [g.count for g in a.grades] == [g.count for g in b.grades] == [2, 4, 3, 1] and a.rows == b.rows == 11
