@@ -14,7 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired
+
+# typing_extensions (a dependency of pydantic): pydantic validates typing.TypedDict only from Python 3.12.
+from typing_extensions import TypedDict
 
 from qactl.errors import InputError
 
@@ -68,6 +71,7 @@ class Audit(TypedDict):
     row: int
     ref: str | None
     status: Literal["scored", "error", "duplicate"]
+    duplicate_of: NotRequired[int]  # for a duplicate: the row of the first submission
     score: float | None
     grade: str | None
     audit_date: NotRequired[str | None]
@@ -84,6 +88,10 @@ class Summary(TypedDict):
     scored: int
     with_errors: int
     grades: dict[str, int]
+    duplicates: NotRequired[int]
+    blank_rows: NotRequired[int]
+    ignored_columns: NotRequired[list[str]]  # headers matched to nothing (left out of the output)
+    notes: NotRequired[list[str]]
 
 
 class ScoredHeader(TypedDict):
