@@ -149,6 +149,12 @@ def map_columns(rubric: Rubric, headers: list[str], mapping: dict[str, str] | No
         )
     missing = [t for t in [*rubric.items, *(f for f in rubric.fields if f.required), *(m for m in rubric.milestones if m.required)]
                if t.id not in seen and (not hasattr(t, "scale") or t.required)]
+    if missing and rubric.items and not any(t.kind == "item" for t in cm.targets.values()):
+        raise InputError(
+            f"{file} matches none of the {len(rubric.items)} questions of the rubric {rubric.id} ({rubric.title}): "
+            "it looks like the export of another form. Check the rubric named on the command line (`qactl rubrics list` "
+            "shows them all), or, if the headers were reworded, map them with --map FILE (column: id)."
+        )
     if missing:
         free = [h for c, h in enumerate(headers) if h and c not in cm.targets and c not in cm.forms]
         normed = {norm_header(h): h for h in free}
