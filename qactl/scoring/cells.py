@@ -67,7 +67,7 @@ def item_parser(item: Item, scale: Scale) -> Callable[[Any], tuple[Answer | None
     expected = f"expected {_or_list(allowed)}"
 
     def nearest(text: str) -> str:
-        m = get_close_matches(norm_answer(text), list(spellings), n=1, cutoff=0.5)
+        m = get_close_matches(norm_answer(text), list(spellings), n=1, cutoff=0.6)
         return f"; did you mean {spellings[m[0]]!r}?" if m else ""
 
     def one(text: str) -> tuple[Answer | None, Problem | None]:

@@ -62,7 +62,7 @@ class Layout:
             out += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late")]
         out += [a["fields"].get(k) for k in self.field_keys]
         out += [a["comments"].get(c.id) for c in self.rubric.comments]
-        out += ["; ".join(f"{e['cell']}: {e['message']}" for e in a["errors"]) or None]
+        out += ["; ".join(f"{e['cell']} {e['value']!r}: {e['message']}" for e in a["errors"]) or None]
         return out
 
 

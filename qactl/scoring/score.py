@@ -53,13 +53,14 @@ class Tally:
     duplicates: int = 0
     blank_rows: int = 0
     grades: dict[str, int] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # the rubric's grades, best first
 
     def summary(self, extra_columns: list[str]) -> Summary:
         out: dict[str, Any] = {
             "rows": self.rows,
             "scored": self.scored,
             "with_errors": self.with_errors,
-            "grades": dict(self.grades),
+            "grades": {g: self.grades[g] for g in self.order if g in self.grades},
             "duplicates": self.duplicates,
             "blank_rows": self.blank_rows,
             "ignored_columns": extra_columns,
@@ -84,7 +85,7 @@ class Scorer:
         self.key, self.fixed_date, self.include_pii = key, audit_date, include_pii
         self.today = today or date.today()
         self.cell_ref = cell_ref
-        self.tally = Tally()
+        self.tally = Tally(order=[b.grade for b in rubric.grading.bands])
         self._seen: dict[bytes, int] = {}
         self.grades = [b.grade for b in rubric.grading.bands]
         col = {t.id: c for c, t in cmap.targets.items()}
