@@ -87,16 +87,31 @@ class Redactor:
                 last = n.split(" ")[-1]
                 if len(last) >= 3 and last != first:
                     words.add(last)
-        self._patterns: list[tuple[re.Pattern[str], str]] = []
-        if words:
-            alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-            self._patterns.append((re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.I), "[name]"))
-        for digits, label in numbers:
-            chars = [c for c in str(digits) if c.isalnum()]
+        # Patterns are compiled only when a comment could contain one of the words (most do not): a regex per
+        # audit costs more than the scoring at national scale.
+        self._words = sorted(words, key=len, reverse=True)
+        self._first_words = {w.split(" ")[0].casefold() for w in words}
+        self._numbers = [([c for c in str(d) if c.isalnum()], label) for d, label in numbers]
+        self._patterns: list[tuple[re.Pattern[str], str]] | None = None
+
+    def _compile(self) -> list[tuple[re.Pattern[str], str]]:
+        patterns = []
+        if self._words:
+            alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in self._words)
+            patterns.append((re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.I), "[name]"))
+        for chars, label in self._numbers:
             if len(chars) >= 6:
-                self._patterns.append((re.compile(r"[\s-]?".join(re.escape(c) for c in chars), re.I), label))
+                patterns.append((re.compile(r"[\s-]?".join(re.escape(c) for c in chars), re.I), label))
+        return patterns
 
     def __call__(self, text: str) -> str:
+        folded = text.casefold()
+        if not any(w in folded for w in self._first_words) and not any(
+            chars and chars[0].casefold() in folded and chars[-1].casefold() in folded for chars, _ in self._numbers
+        ):
+            return text
+        if self._patterns is None:
+            self._patterns = self._compile()
         for pattern, label in self._patterns:
             text = pattern.sub(label, text)
         return text

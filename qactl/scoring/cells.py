@@ -81,10 +81,22 @@ def item_parser(item: Item, scale: Scale) -> Callable[[Any], tuple[Answer | None
             return None, ("na_not_allowed", f"N/A is not an answer to this question; {expected}")
         return None, ("unknown_answer", f"{expected}{nearest(text)}")
 
+    memo: dict[str, tuple[Answer | None, Problem | None]] = {}  # answers repeat: parse each spelling once
+
     if not item.multi:
         def parse(value: Any) -> tuple[Answer | None, Problem | None]:
-            if is_blank(value):
+            if value is None:
                 return None, None
+            if type(value) is str:
+                hit = memo.get(value)
+                if hit is not None:
+                    return hit
+                if not value.strip():
+                    return None, None
+                result = one(value)
+                if len(memo) < 4096:
+                    memo[value] = result
+                return result
             return one(cell_text(value))
         return parse
 
