@@ -40,7 +40,7 @@ COMMENTS = [
     "{first} is described warmly and their views are quoted.",
     "Some jargon in the provision section; consider plain English.",
     "Outcomes need to be more specific and time-bound.",
-    "Good use of parents' views throughout.",
+    "Good use of parents’ views throughout – a model for the team.",
     "",
 ]
 ROUNDS = {"current": ("2025 Autumn", date(2025, 10, 6)), "previous": ("2025 Summer", date(2025, 6, 9))}
@@ -158,10 +158,14 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25) -> tuple[lis
     offset_cols = 5
     if rubric.items:
         k = cols.index(rubric.items[0])
-        rows[7][offset_cols + k] = "Fullly" if "fully" in rows[7][offset_cols + k].casefold() else "Maybe"
+        word = str(rows[7][offset_cols + k]).split(";")[0].strip() or "Yes"
+        i = min(2, len(word) - 1)
+        rows[7][offset_cols + k] = word[:i] + word[i] + word[i:]  # a typo: Fully → Fullly, Yes → Yess
     date_cols = [k for k, c in enumerate(cols) if getattr(c, "type", None) == FieldType.date or c in rubric.milestones]
     if date_cols:
         rows[11][offset_cols + date_cols[0]] = "31/02/2025"
+    else:  # no date question: the impossible date goes in Forms' completion time
+        rows[11][2] = "31/02/2025 10:15:00"
     return heads, rows
 
 
