@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from difflib import get_close_matches
 from typing import Any
 
@@ -43,12 +44,16 @@ def _or_list(words: list[str]) -> str:
 
 
 class Answer:
-    """The parsed answer of one item: canonical label, points (None when not applicable)."""
+    """The parsed answer of one item: canonical label, points (None when not applicable).
 
-    __slots__ = ("label", "points", "na")
+    ``weighted`` is weight × points as a Decimal, computed once per distinct answer (answers are memoised).
+    """
 
-    def __init__(self, label: str, points: float | None, na: bool = False) -> None:
+    __slots__ = ("label", "points", "na", "weighted")
+
+    def __init__(self, label: str, points: float | None, na: bool = False, weight: float = 1.0) -> None:
         self.label, self.points, self.na = label, points, na
+        self.weighted = None if points is None else Decimal(repr(float(weight))) * Decimal(repr(float(points)))
 
 
 def item_parser(item: Item, scale: Scale) -> Callable[[Any], tuple[Answer | None, Problem | None]]:
@@ -74,7 +79,7 @@ def item_parser(item: Item, scale: Scale) -> Callable[[Any], tuple[Answer | None
         key = norm_answer(text)
         hit = table.get(key)
         if hit is not None:
-            return Answer(hit[0], hit[1]), None
+            return Answer(hit[0], hit[1], weight=item.weight), None
         if key in na_words:
             if item.allow_na:
                 return Answer(na_words[key], None, na=True), None
@@ -119,7 +124,7 @@ def item_parser(item: Item, scale: Scale) -> Callable[[Any], tuple[Answer | None
             if ans.label not in labels:
                 labels.append(ans.label)
                 total += ans.points
-        return Answer("; ".join(labels), min(total, cap)), None
+        return Answer("; ".join(labels), min(total, cap), weight=item.weight), None
 
     return parse_multi
 

@@ -101,7 +101,7 @@ class Scorer:
         self.item_max = {i.id: (i.max_points if i.multi and i.max_points is not None else
                                 (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points))
                          for i, _, _, s in self.item_cols}
-        self.item_weight = {i.id: (_d(i.weight), _d(i.weight) * _d(self.item_max[i.id])) for i in rubric.items}
+        self.item_weight = {i.id: _d(float(i.weight)) * _d(float(self.item_max[i.id])) for i in rubric.items}
         self.section_order = [*rubric.sections, *([TIMELINESS] if TIMELINESS not in rubric.sections else [])]
         self.milestone_cols = [(m, col.get(m.id)) for m in rubric.milestones]
         self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
@@ -197,13 +197,13 @@ class Scorer:
                 answers[item.id] = {"answer": ans.label, "points": None, "max": top, "applies": False}
                 continue
             answers[item.id] = {"answer": ans.label, "points": ans.points, "max": top, "applies": True}
-            w, wmax = self.item_weight[item.id]
+            wmax = self.item_weight[item.id]
             sec = item.section
             if sec in sec_num:
-                sec_num[sec] += w * _d(ans.points)
+                sec_num[sec] += ans.weighted
                 sec_den[sec] += wmax
             else:
-                sec_num[sec] = w * _d(ans.points)
+                sec_num[sec] = ans.weighted
                 sec_den[sec] = wmax
 
         # milestones
