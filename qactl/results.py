@@ -214,7 +214,7 @@ def rubric_schema(rubric) -> dict[str, Any]:
                 "scale": i.scale,
                 "labels": [c.label for c in sorted(s.choices, key=lambda c: -c.points)],
                 "points": {c.label: c.points for c in s.choices},
-                "max": i.max_points if i.max_points is not None else s.max_points,
+                "max": i.max_points if i.max_points is not None else (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points),
                 "ordered": s.ordered,
                 "theme": i.theme,
             }

@@ -94,14 +94,13 @@ class Scorer:
         self.width = len(cmap.headers)
         self.tally = Tally(order=[b.grade for b in rubric.grading.bands])
         self._seen: dict[int, int] = {}
-        self.grades = [b.grade for b in rubric.grading.bands]
         col = {t.id: c for c, t in cmap.targets.items()}
         self.field_cols = [(f, col.get(f.id), field_parser(f)) for f in rubric.fields]
         self.item_cols = [(i, col.get(i.id), item_parser(i, rubric.scales[i.scale]), rubric.scales[i.scale]) for i in rubric.items]
         self.item_max = {i.id: (i.max_points if i.multi and i.max_points is not None else
                                 (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points))
                          for i, _, _, s in self.item_cols}
-        self.item_weight = {i.id: _d(float(i.weight)) * _d(float(self.item_max[i.id])) for i in rubric.items}
+        self.item_wmax = {i.id: _d(float(i.weight)) * _d(float(self.item_max[i.id])) for i in rubric.items}
         self.section_order = [*rubric.sections, *([TIMELINESS] if TIMELINESS not in rubric.sections else [])]
         self.milestone_cols = [(m, col.get(m.id)) for m in rubric.milestones]
         self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
@@ -109,7 +108,6 @@ class Scorer:
         self.completion_col = cmap.forms_column("completion_time")
         self.extra_cols = list(cmap.extra.items())
         self.target_cols = sorted(cmap.targets)
-        self.pii = {f.id for f in rubric.fields if f.pii}
         self.exceptions = rubric.exceptions
         self.reasons = {norm_answer(r) for r in rubric.exceptions.reasons} if rubric.exceptions else set()
         self.weights = rubric.grading.section_weights
@@ -197,7 +195,7 @@ class Scorer:
                 answers[item.id] = {"answer": ans.label, "points": None, "max": top, "applies": False}
                 continue
             answers[item.id] = {"answer": ans.label, "points": ans.points, "max": top, "applies": True}
-            wmax = self.item_weight[item.id]
+            wmax = self.item_wmax[item.id]
             sec = item.section
             if sec in sec_num:
                 sec_num[sec] += ans.weighted
