@@ -59,6 +59,11 @@ def score_file(
 
     output = Path(output)
     suffix = check_suffix(output)
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():  # say so before reading a large export
+        from qactl.errors import OutputError
+
+        raise OutputError(f"Cannot write {output}: the folder {folder} does not exist. Create it first.")
     found = resolve(rubric_name)
     rubric = found.rubric
     src = open_sheet(input_path, sheet)

@@ -90,3 +90,13 @@ def test_wrong_output_suffix(tmp_path, monkeypatch, capsys):
     src = write_csv(tmp_path / "h.csv", ["a"], [["b"]])
     code, err = run(monkeypatch, capsys, ["score", str(HEALTH), str(src), "-o", str(tmp_path / "o.txt")])
     assert code == 2 and ".json, .jsonl, .csv or .xlsx" in err
+
+
+def test_missing_output_folder_and_unknown_sheet(tmp_path, monkeypatch, capsys):
+    src = write_csv(tmp_path / "h.csv", ["a"], [["b"]])
+    code, err = run(monkeypatch, capsys, ["score", str(HEALTH), str(src), "-o", str(tmp_path / "no" / "o.json")])
+    assert code == 2 and "does not exist" in err
+    book = write_xlsx(tmp_path / "b.xlsx", ["a"], [["b"]], sheet="Form1")
+    code, err = run(monkeypatch, capsys, ["score", str(HEALTH), str(book), "--sheet", "Responses", "-o", str(tmp_path / "o.json")])
+    assert code == 2 and "no sheet called 'Responses'" in err and "'Form1'" in err
+    assert not (tmp_path / "o.json").exists()
