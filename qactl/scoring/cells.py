@@ -46,17 +46,19 @@ def _or_list(words: list[str]) -> str:
 class Answer:
     """The parsed answer of one item: canonical label, points (None when not applicable).
 
-    ``weighted`` is weight × points as a Decimal, computed once per distinct answer (answers are memoised).
+    ``weighted`` is weight × points × ``unit`` as an exact integer (``unit`` a power of ten making every
+    weight × points of the rubric whole: see :func:`qactl.scoring.score.unit_of`), computed once per distinct
+    answer (answers are memoised), so scores are summed in integers, exactly.
     """
 
     __slots__ = ("label", "points", "na", "weighted")
 
-    def __init__(self, label: str, points: float | None, na: bool = False, weight: float = 1.0) -> None:
+    def __init__(self, label: str, points: float | None, na: bool = False, weight: float = 1.0, unit: int = 1) -> None:
         self.label, self.points, self.na = label, points, na
-        self.weighted = None if points is None else Decimal(repr(float(weight))) * Decimal(repr(float(points)))
+        self.weighted = None if points is None else int(Decimal(repr(float(weight))) * Decimal(repr(float(points))) * unit)
 
 
-def item_parser(item: Item, scale: Scale) -> Callable[[Any], tuple[Answer | None, Problem | None]]:
+def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tuple[Answer | None, Problem | None]]:
     """A parser for the answers of one item. Blank cells give ``(None, None)``; the caller decides if that is allowed."""
     table: dict[str, tuple[str, float]] = {}
     for c in scale.choices:
@@ -79,7 +81,7 @@ def item_parser(item: Item, scale: Scale) -> Callable[[Any], tuple[Answer | None
         key = norm_answer(text)
         hit = table.get(key)
         if hit is not None:
-            return Answer(hit[0], hit[1], weight=item.weight), None
+            return Answer(hit[0], hit[1], weight=item.weight, unit=unit), None
         if key in na_words:
             if item.allow_na:
                 return Answer(na_words[key], None, na=True), None
@@ -124,7 +126,7 @@ def item_parser(item: Item, scale: Scale) -> Callable[[Any], tuple[Answer | None
             if ans.label not in labels:
                 labels.append(ans.label)
                 total += ans.points
-        return Answer("; ".join(labels), min(total, cap), weight=item.weight), None
+        return Answer("; ".join(labels), min(total, cap), weight=item.weight, unit=unit), None
 
     return parse_multi
 

@@ -1,8 +1,8 @@
 """Scoring one audit row: the SPEC §4 rule, sections, grade bands and limits, milestones, duplicates.
 
 ``score = 100 × Σ(weight × points) / Σ(weight × maximum points)`` over the items that apply, computed
-in :class:`~decimal.Decimal` and rounded to one decimal place **half up** (86.25 → 86.3, as a person
-rounds, not Python's half-to-even). Not applicable answers, items whose ``applies_if`` is false (the
+exactly (weight × points scaled to whole numbers, summed as integers, divided as fractions) and rounded to
+one decimal place **half up** (86.25 → 86.3, as a person rounds, not Python's half-to-even). Not applicable answers, items whose ``applies_if`` is false (the
 answer is kept, ``applies`` false) and blank optional items are out of the denominator.
 
 With ``grading.section_weights`` the overall score is ``Σ w_s × section% / Σ w_s`` over the sections that
@@ -14,9 +14,11 @@ The grade is the first band whose ``min`` the score reaches, then capped by ever
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from qactl.errors import Finding
@@ -30,12 +32,29 @@ from qactl.scoring.mapping import ColumnMap
 
 TIMELINESS = "Timeliness"
 _TENTH = Decimal("0.1")
-_HUNDRED = Decimal(100)
 
 
-def round_half_up(value: Decimal) -> float:
-    """One decimal place, half up (``Decimal.quantize`` with ``ROUND_HALF_UP``)."""
+def round_half_up(value: Decimal | Fraction) -> float:
+    """One decimal place, half up (``Decimal.quantize`` with ``ROUND_HALF_UP``; a Fraction exactly)."""
+    if isinstance(value, Fraction):
+        return math.floor(value * 10 + Fraction(1, 2)) / 10
     return float(value.quantize(_TENTH, rounding=ROUND_HALF_UP))
+
+
+def percent_half_up(num: int, den: int) -> float:
+    """``100 × num / den`` rounded half up to one decimal, in integers (num, den ≥ 0, den > 0)."""
+    return ((2000 * num + den) // (2 * den)) / 10
+
+
+def unit_of(rubric: Rubric) -> int:
+    """The power of ten that makes every weight × points of the rubric a whole number (1 for whole points)."""
+    places = 0
+    for i in rubric.items:
+        w = Decimal(repr(float(i.weight)))
+        s = rubric.scales[i.scale]
+        for v in [*(c.points for c in s.choices), s.max_points, i.max_points or 0, sum(c.points for c in s.choices if c.points > 0)]:
+            places = max(places, -(w * Decimal(repr(float(v)))).normalize().as_tuple().exponent)
+    return 10 ** min(places, 9)
 
 
 _DECIMALS: dict[float, Decimal] = {}
@@ -96,11 +115,12 @@ class Scorer:
         self._seen: dict[int, int] = {}
         col = {t.id: c for c, t in cmap.targets.items()}
         self.field_cols = [(f, col.get(f.id), field_parser(f)) for f in rubric.fields]
-        self.item_cols = [(i, col.get(i.id), item_parser(i, rubric.scales[i.scale]), rubric.scales[i.scale]) for i in rubric.items]
+        self.unit = unit_of(rubric)
+        self.item_cols = [(i, col.get(i.id), item_parser(i, rubric.scales[i.scale], self.unit), rubric.scales[i.scale]) for i in rubric.items]
         self.item_max = {i.id: (i.max_points if i.multi and i.max_points is not None else
                                 (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points))
                          for i, _, _, s in self.item_cols}
-        self.item_wmax = {i.id: _d(float(i.weight)) * _d(float(self.item_max[i.id])) for i in rubric.items}
+        self.item_wmax = {i.id: int(_d(float(i.weight)) * _d(float(self.item_max[i.id])) * self.unit) for i in rubric.items}
         self.section_order = [*rubric.sections, *([TIMELINESS] if TIMELINESS not in rubric.sections else [])]
         self.milestone_cols = [(m, col.get(m.id)) for m in rubric.milestones]
         self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
@@ -176,8 +196,8 @@ class Scorer:
             parsed_answers[item.id] = ans
             labels[item.id] = ans.label if ans else None
         answers: dict[str, Any] = {}
-        sec_num: dict[str, Decimal] = {}
-        sec_den: dict[str, Decimal] = {}
+        sec_num: dict[str, int] = {}
+        sec_den: dict[str, int] = {}
         for item, c, _, _ in self.item_cols:
             ans = parsed_answers[item.id]
             top = self.item_max[item.id]
@@ -226,8 +246,8 @@ class Scorer:
                     st, late = status(dues[m.id], actual[m.id], audit_date, excepted=excepted)
                 milestones[m.id] = {"due": _iso(dues[m.id]), "actual": _iso(actual[m.id]), "status": st, "days_late": late}
                 if self.compliance and st in ("on_time", "late", "missing"):
-                    sec_num[TIMELINESS] = sec_num.get(TIMELINESS, Decimal(0)) + (1 if st == "on_time" else 0)
-                    sec_den[TIMELINESS] = sec_den.get(TIMELINESS, Decimal(0)) + 1
+                    sec_num[TIMELINESS] = sec_num.get(TIMELINESS, 0) + (self.unit if st == "on_time" else 0)
+                    sec_den[TIMELINESS] = sec_den.get(TIMELINESS, 0) + self.unit
 
         # ref, comments, fields kept
         ref = make_ref(self.key, [parsed.get(i) for i in self.rubric.identify])
@@ -282,24 +302,24 @@ class Scorer:
         return audit  # type: ignore[return-value]
 
     # ---- helpers ----
-    def _grade(self, audit: dict, num: dict[str, Decimal], den: dict[str, Decimal], parsed, labels, audit_date) -> None:
+    def _grade(self, audit: dict, num: dict[str, int], den: dict[str, int], parsed, labels, audit_date) -> None:
         grading = self.rubric.grading
-        pct: dict[str, Decimal] = {}
+        used: list[str] = []
         for s in self.section_order:
             if den.get(s):
-                pct[s] = _HUNDRED * num[s] / den[s]
-                sc = round_half_up(pct[s])
+                used.append(s)
+                sc = percent_half_up(num[s], den[s])
                 audit["sections"][s] = {"score": sc, "grade": grading.grade_for(sc)}
-        if not pct:
+        if not used:
             return
         if self.weights:
-            wsum = sum(_d(self.weights.get(s, 1.0)) for s in pct)
-            overall = sum(_d(self.weights.get(s, 1.0)) * p for s, p in pct.items()) / wsum if wsum else None
+            ws = {s: Fraction(Decimal(repr(float(self.weights.get(s, 1.0))))) for s in used}
+            wsum = sum(ws.values())
+            if not wsum:
+                return
+            score = round_half_up(sum(ws[s] * Fraction(100 * num[s], den[s]) for s in used) / wsum)
         else:
-            overall = _HUNDRED * sum(num[s] for s in pct) / sum(den[s] for s in pct)
-        if overall is None:
-            return
-        score = round_half_up(overall)
+            score = percent_half_up(sum(num[s] for s in used), sum(den[s] for s in used))
         grade = grading.grade_for(score)
         for limit in grading.limits:
             if holds(limit.if_, parsed, labels, audit_date) and grading.rank(grade) < grading.rank(limit.max_grade):

@@ -49,3 +49,27 @@ def test_section_weights():
     b = _audit(rubric, {"formulation": "Not included", "smart": "Fully", "pfa": "Partially"})
     # Formulation 0 %, Outcomes 5 of 6 = 83.33… %: (0 + 250) / 4 = 62.5
     assert b["score"] == 62.5 and b["grade"] == "Requires improvement"
+
+
+def test_fractional_weights_are_exact():
+    from qactl.scoring.score import unit_of
+
+    data = load_rubric(MINI).model_dump(by_alias=True, exclude_none=True)
+    for item, w in zip(data["items"], (0.1, 0.35, 0.3), strict=True):
+        item["weight"] = w
+    data["grading"]["limits"] = []
+    rubric = Rubric.model_validate(data)
+    assert unit_of(rubric) == 100
+    # 0.1×2 + 0.35×1 + 0.3×0 = 0.55 of 0.2 + 0.7 + 0.6 = 1.5: 36.666… → 36.7
+    a = _audit(rubric, {"formulation": "Fully", "smart": "Partially", "pfa": "Not included"})
+    assert a["score"] == 36.7
+    # 0.1×1 + 0.35×2 + 0.3×... : formulation Partially, smart Fully, child under 14: 0.8 of 0.9 = 88.888… → 88.9
+    b = _audit(rubric, {"formulation": "Partially", "smart": "Fully", "pfa": "Fully"}, dob="01/01/2015")
+    assert b["score"] == 88.9
+
+
+def test_percent_half_up_in_integers():
+    from qactl.scoring.score import percent_half_up
+
+    assert percent_half_up(69, 80) == 86.3 and percent_half_up(1, 3) == 33.3 and percent_half_up(2, 3) == 66.7
+    assert percent_half_up(0, 5) == 0.0 and percent_half_up(5, 5) == 100.0
