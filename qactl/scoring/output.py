@@ -7,8 +7,9 @@
   Excel, opening the CSV, cannot take it for a formula;
 * ``.xlsx``: for people: Audits (an Excel table with filters, frozen header, grades coloured and spelt out),
   Items (per criterion), Errors (per cell) and About. Written with xlsxwriter, strings never turned into
-  formulas, numbers or links. Tables need xlsxwriter's normal mode, so the workbook is built in memory:
-  use it up to tens of thousands of audits, and ``.csv``/``.jsonl`` beyond.
+  formulas, numbers or links. Tables need xlsxwriter's normal mode (in memory): above ``TABLE_MAX_ROWS``
+  audits the workbook is written in constant memory with a filtered range instead. Use ``.xlsx`` up to
+  tens of thousands of audits, and ``.csv``/``.jsonl`` beyond.
 """
 
 from __future__ import annotations
@@ -124,11 +125,38 @@ class _ItemCounts:
             self.miles[mid][ms["status"]] = self.miles[mid].get(ms["status"], 0) + 1
 
 
+TABLE_MAX_ROWS = 25_000  # above this, the Audits sheet is a filtered range, not a table, written in constant memory
+
+
+def _spool(audits: Iterable[Audit]) -> tuple[Any, int]:
+    """Audits to a temporary JSON Lines file (constant memory), and how many there are."""
+    import json
+    import tempfile
+
+    f = tempfile.TemporaryFile("w+", encoding="utf-8")
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+    n = 0
+    for a in audits:
+        f.write(dumps(a) + "\n")
+        n += 1
+    f.seek(0)
+    return f, n
+
+
 def _write_xlsx(tmp: Path, audits: Iterable[Audit], summary_of, layout: Layout, about: dict[str, Any]) -> None:
+    """The workbook for people. Up to TABLE_MAX_ROWS audits the Audits sheet is an Excel table (built in memory,
+    as xlsxwriter needs for tables); above, the workbook is written in constant memory and the sheet is a
+    filtered range with a frozen header (the About sheet says so)."""
+    import json
+
     import xlsxwriter
 
+    spool, count = _spool(audits)
+    big = count > TABLE_MAX_ROWS
+    audits = (json.loads(line) for line in spool)
     rubric = layout.rubric
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                                        "constant_memory": big})
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet("Audits")
     errs = wb.add_worksheet("Errors")
@@ -136,6 +164,8 @@ def _write_xlsx(tmp: Path, audits: Iterable[Audit], summary_of, layout: Layout, 
     about_ws = wb.add_worksheet("About")
     err_head = ["row", "ref", "cell", "column", "item", "value", "message"]
     errs.write_row(0, 0, err_head, bold)
+    if big:
+        ws.write_row(0, 0, _unique_headers(layout.columns), bold)
     erow = 0
     counts = _ItemCounts(rubric)
     r = 0
@@ -160,11 +190,16 @@ def _write_xlsx(tmp: Path, audits: Iterable[Audit], summary_of, layout: Layout, 
                 elif v is not None:
                     errs.write_string(erow, c, str(v))
         counts.add(a)
+    spool.close()
     ncols = len(layout.columns)
-    ws.add_table(0, 0, max(r, 1), ncols - 1, {
-        "columns": [{"header": h} for h in _unique_headers(layout.columns)],
-        "style": "Table Style Light 9", "name": "Audits",
-    })
+    if big:
+        ws.autofilter(0, 0, max(r, 1), ncols - 1)
+        about = {**about, "note on Audits": f"{count} audits: a filtered range, not an Excel table (tables are built in memory)."}
+    else:
+        ws.add_table(0, 0, max(r, 1), ncols - 1, {
+            "columns": [{"header": h} for h in _unique_headers(layout.columns)],
+            "style": "Table Style Light 9", "name": "Audits",
+        })
     ws.freeze_panes(1, 0)
     grade_col = layout.columns.index("grade")
     grades = [b.grade for b in rubric.grading.bands]

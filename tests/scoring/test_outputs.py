@@ -63,3 +63,16 @@ def test_json_header(tmp_path):
     assert [m["id"] for m in doc["schema"]["milestones"]][:1] == ["decision_to_assess"]
     assert doc["summary"]["grades"] == {"Compliant": 3, "Partly compliant": 1, "Not compliant": 1}
     assert forms_prefix and FEB  # the shared shapes come from test_ehcna
+
+
+def test_big_xlsx_is_written_in_constant_memory_with_a_filter(tmp_path, monkeypatch):
+    import qactl.scoring.output as output
+
+    monkeypatch.setattr(output, "TABLE_MAX_ROWS", 3)
+    _, out = _score(tmp_path, ".xlsx")
+    wb = load_workbook(out)
+    ws = wb["Audits"]
+    assert not ws.tables and ws.auto_filter.ref and ws.freeze_panes == "A2"
+    head = [c.value for c in ws[1]]
+    assert dict(zip(head, [c.value for c in ws[3]], strict=True))["final_plan days late"] == 11
+    assert ws.max_row == 7 and "filtered range" in str({r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)})
