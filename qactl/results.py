@@ -71,6 +71,7 @@ class Audit(TypedDict):
     row: int
     ref: str | None
     status: Literal["scored", "error", "duplicate"]
+    duplicate_of: NotRequired[int]  # for a duplicate: the row of the first submission
     score: float | None
     grade: str | None
     audit_date: NotRequired[str | None]
@@ -87,6 +88,10 @@ class Summary(TypedDict):
     scored: int
     with_errors: int
     grades: dict[str, int]
+    duplicates: NotRequired[int]
+    blank_rows: NotRequired[int]
+    ignored_columns: NotRequired[list[str]]  # headers matched to nothing (left out of the output)
+    notes: NotRequired[list[str]]
 
 
 class ScoredHeader(TypedDict):
@@ -209,7 +214,7 @@ def rubric_schema(rubric) -> dict[str, Any]:
                 "scale": i.scale,
                 "labels": [c.label for c in sorted(s.choices, key=lambda c: -c.points)],
                 "points": {c.label: c.points for c in s.choices},
-                "max": i.max_points if i.max_points is not None else s.max_points,
+                "max": i.max_points if i.max_points is not None else (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points),
                 "ordered": s.ordered,
                 "theme": i.theme,
             }
