@@ -81,7 +81,7 @@ def children(seed: int) -> list[dict]:
     return out
 
 
-def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25) -> tuple[list[str], list[list]]:
+def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: int = 8) -> tuple[list[str], list[list]]:
     rng = random.Random(f"{rubric.id}/{seed}")
     kids = children(7)  # the same invented children every round
     rng.shuffle(kids)
@@ -150,6 +150,24 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25) -> tuple[lis
         for c in rubric.comments:
             values[c.id] = rng.choice(COMMENTS).format(first=kid["first"]) or None
         rows.append([r + 1, began, done, f"{auditor.split()[1].lower()}@example.org", auditor, *[values[c.id] for c in cols]])
+    # a moderation sample: the first `moderated` children audited again by another auditor, who mostly agrees
+    auditor_col = next((5 + k for k, c in enumerate(cols) if getattr(c, "role", None) == "auditor"), None)
+    for r in range(moderated):
+        second = list(rows[r])
+        other = AUDITORS[(r + 3) % len(AUDITORS)]
+        second[0] = n + 2 + r
+        second[1], second[2] = second[1] + timedelta(days=2), second[2] + timedelta(days=2)
+        second[3], second[4] = f"{other.split()[1].lower()}@example.org", other
+        if auditor_col is not None:
+            second[auditor_col] = other
+        for it in rubric.items:
+            k = 5 + cols.index(it)
+            ranked = [c.label for c in sorted(rubric.scales[it.scale].choices, key=lambda c: -c.points)]
+            given = str(second[k] or "").strip().casefold()
+            here = next((i for i, lab in enumerate(ranked) if lab.casefold() == given), None)
+            if here is not None and not it.multi and rng.random() < 0.25:
+                second[k] = ranked[min(len(ranked) - 1, max(0, here + rng.choice([-1, 1])))]
+        rows.append(second)
     # one duplicate submission: the same audit sent twice, later
     dup = list(rows[4])
     dup[0], dup[1], dup[2] = n + 1, dup[1] + timedelta(hours=2), dup[2] + timedelta(hours=2)
@@ -196,6 +214,11 @@ def write_cp1252_csv(path: Path, heads: list[str], rows: list[list]) -> None:
             w.writerow(["" if v is None else (v.strftime("%d/%m/%Y %H:%M:%S") if isinstance(v, datetime) else v) for v in row])
 
 
+# Survey-shaped exports with a story to triangulate (voice a strength, timeliness a concern) come from
+# examples/make_evidence.py, beside the evidence file they agree or disagree with.
+MADE_ELSEWHERE = {"family-feedback", "practice-conversation"}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="folder to write into (created)")
@@ -210,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         label, start = ROUNDS[which]
         for p in paths:
             rubric = load_rubric(p)
+            if rubric.id in MADE_ELSEWHERE and args.rubrics == ROOT / "rubrics":
+                continue
             heads, rows = audit_rows(rubric, seed=1 if which == "current" else 2, start=start)
             if rubric.id.replace("_", "-") == "health-advice":
                 target = folder / f"{rubric.id}.csv"
