@@ -37,10 +37,22 @@ def score(
             rubric, input, output, sheet=sheet, round_label=round_label, map_file=map_file, audit_date=when,
             include_pii=include_pii, on_key_created=notice, advance=advance,
         )
-    if not quiet and is_interactive():
-        _render(console(stderr=True), result)
+    if not quiet:
+        if is_interactive():
+            _render(console(stderr=True), result)
+        else:
+            _plain(result)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+def _plain(result) -> None:
+    """Piped or redirected: a few plain lines on stderr (no colour, no table), so logs still say what happened."""
+    s = result.summary
+    grades = ", ".join(f"{g} {n}" for g, n in s["grades"].items())
+    lines = [f"{result.output}: {s['rows']} audits, {s['scored']} scored, {s['with_errors']} with errors" + (f" ({grades})" if grades else "") + "."]
+    lines += [f"  {e['cell']} {e['item']}: {e['message']}" for e in result.first_errors[:10]]
+    typer.echo("\n".join(lines), err=True)
 
 
 def _render(c, result) -> None:
