@@ -71,7 +71,8 @@ def test_examples_generator_on_the_mini_rubric(tmp_path):
 
     result = score_file(str(ROOT / "tests" / "data" / "mini.yaml"), tmp_path / "mini.xlsx", tmp_path / "mini.json", round_label="2025 Autumn")
     s = result.summary
-    assert (s["rows"], s["with_errors"], s["duplicates"]) == (26, 2, 1) and s["scored"] == 23
+    # 25 audits, 8 of them audited again by another auditor (the moderation sample), 1 duplicate submission
+    assert (s["rows"], s["with_errors"], s["duplicates"]) == (34, 2, 1) and s["scored"] == 31
     assert {e["code"] for e in result.first_errors} == {"unknown_answer", "bad_date"}
     # deterministic apart from the file's own timestamps: the same cells on a second run
     from openpyxl import load_workbook
