@@ -163,14 +163,7 @@ def upn_ok(upn: str) -> bool:
 def field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
     """A parser for one field column. Blank cells give ``(None, None)``."""
     if f.type == FieldType.date:
-        def parse_date_cell(value: Any) -> tuple[Any, Problem | None]:
-            if is_blank(value):
-                return None, None
-            try:
-                return parse_date(value), None
-            except DateParseError as e:
-                return None, ("bad_date", str(e))
-        return parse_date_cell
+        return date_cell
     if f.type == FieldType.integer:
         def parse_int(value: Any) -> tuple[Any, Problem | None]:
             if is_blank(value):
