@@ -1,16 +1,53 @@
 #!/usr/bin/env bash
 # `make demo`: the whole audit cycle on the synthetic local area in examples/, into out/.
-# Usage: bash examples/demo.sh PATH/TO/qactl
+# Usage: bash examples/demo.sh [PATH/TO/qactl]
 set -euo pipefail
 QACTL=${1:-qactl}
 cd "$(dirname "$0")/.."
+# A fixed key, so the demo's pseudonymous references are the same on every machine. Never use it for real data:
+# a real key lives in your config folder (qactl makes one on first use) or in QACTL_KEY.
 export QACTL_KEY=${QACTL_KEY:-demo-key-not-for-real-data}
-rm -rf out && mkdir -p out/forms out/scored
+rm -rf out && mkdir -p out/forms out/scored out/previous
+first() { for x in "$@"; do if [ -e "$x" ]; then echo "$x"; return; fi; done; }
 step() { printf '\n== %s\n' "$*"; }
+# score exits 1 when some audits have errors (the examples have a few bad cells on purpose): that is not a failure here
+score() { "$QACTL" score "$@" || [ $? -eq 1 ]; }
 
-step "Rubrics"
+AUDITS="eps-advice health-advice ehcna-file annual-review ehcp-quality sen-information-report ap-quality"
+
+step "1. The rubrics, and a blank audit workbook for each"
 "$QACTL" rubrics list
 for id in $("$QACTL" rubrics list --ids); do "$QACTL" form "$id" -o "out/forms/$id.xlsx"; done
 
-echo
-echo "Done. Open out/ to see the results."
+step "2. Allocate the autumn round: the sample, two plans each, a moderation sample"
+"$QACTL" allocate --plans examples/plans.xlsx --cohort examples/cohort.yaml --round "2025 Autumn" --moderation 6 \
+  --history examples/previous-allocation.json --seed 20251001 -o out/allocation.xlsx --mail-merge out/mail-merge.csv
+"$QACTL" allocate --plans examples/plans.xlsx --cohort examples/cohort.yaml --round "2025 Autumn" --moderation 6 \
+  --history examples/previous-allocation.json --seed 20251001 -o out/allocation.json
+
+step "3. Score every export (this round and the previous one)"
+for id in $AUDITS; do
+  f=$(first examples/exports/$id.xlsx examples/exports/$id.csv)
+  p=$(first examples/exports/previous/$id.xlsx examples/exports/previous/$id.csv)
+  score "$id" "$f" --round "2025 Autumn" -o "out/scored/$id.json" --quiet
+  score "$id" "$f" --round "2025 Autumn" -o "out/scored/$id.xlsx" --quiet
+  score "$id" "$p" --round "2025 Summer" -o "out/previous/$id.json" --quiet
+done
+score family-feedback examples/family-feedback.xlsx --round "2025 Autumn" -o out/scored/family-feedback.json --quiet
+score practice-conversation examples/practice-conversation.xlsx --round "2025 Autumn" -o out/scored/practice-conversation.json --quiet
+score eps-advice examples/exports/eps-advice.xlsx --round "2025 Autumn" -o out/scored/eps-advice.json
+
+step "4. Moderation: how far two auditors of the same plan agreed"
+"$QACTL" moderate out/scored/eps-advice.json -o out/moderation.json
+"$QACTL" moderate out/scored/eps-advice.json -o out/moderation.md > /dev/null
+
+step "5. The QA calendar and a statutory timeline"
+"$QACTL" schedule --from 2025-09-01 --to 2026-08-31 --ics out/qa-calendar.ics > /dev/null
+echo "Wrote out/qa-calendar.ics"
+"$QACTL" timeline ehcna --received 2025-03-03
+
+step "6. The Practice Report"
+echo "(the report command lands next)"
+
+printf '\nDone. In out/: the allocation (allocation.xlsx, mail-merge.csv), scored workbooks (scored/*.xlsx),\n'
+printf 'moderation.md, qa-calendar.ics and the Practice Report (practice-report.html, practice-report.md).\n'

@@ -15,6 +15,7 @@ from typing import TypedDict
 
 from qactl.errors import OutputError, UsageError
 from qactl.rubric.models import Comment, Condition, Field, FieldType, Item, Milestone, Rubric
+from qactl.sheets.reader import column_letter
 
 AUDIT_SHEET = "Audits"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -38,14 +39,6 @@ class FormSummary(TypedDict):
     sheet: str
     columns: list[FormColumn]
 
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def answers_for(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> list[str] | None:
@@ -173,7 +166,7 @@ class _Lists:
         for r, v in enumerate(values, start=1):
             self.ws.write_string(r, self.col, v)
         self.ws.set_column(self.col, self.col, 40)
-        letter = _letter(self.col)
+        letter = column_letter(self.col)
         self.col += 1
         return f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
 
@@ -239,7 +232,7 @@ def write_form(rubric: Rubric, target: str | Path) -> FormSummary:
             ws.write_string(0, col, thing.text, header_fmt)
             lines = max(lines, math.ceil(len(thing.text) * 1.15 / max(width - 1, 1)))
             ws.data_validation(1, col, LAST_ROW, col, _validation(rubric, thing, lists))
-            summary["columns"].append({"letter": _letter(col), "header": thing.text, "kind": _kind(thing), "id": thing.id, "answers": answers_for(rubric, thing)})
+            summary["columns"].append({"letter": column_letter(col), "header": thing.text, "kind": _kind(thing), "id": thing.id, "answers": answers_for(rubric, thing)})
         ws.set_row(0, min(409, 15 * lines))  # tall enough for the longest wrapped question
         ws.freeze_panes(1, 0)
         if columns:
@@ -304,7 +297,7 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
         if isinstance(thing, Item):
             kind = f"question ({thing.section})"
         required = getattr(thing, "required", False)
-        ws.write_string(row, 0, _letter(col))
+        ws.write_string(row, 0, column_letter(col))
         ws.write_string(row, 1, thing.text, wrap_fmt)
         ws.write_string(row, 2, kind, wrap_fmt)
         ws.write_string(row, 3, wants(rubric, thing), wrap_fmt)

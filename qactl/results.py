@@ -71,6 +71,7 @@ class Audit(TypedDict):
     row: int
     ref: str | None
     status: Literal["scored", "error", "duplicate"]
+    duplicate_of: NotRequired[int]  # for a duplicate: the row of the first submission
     score: float | None
     grade: str | None
     audit_date: NotRequired[str | None]
@@ -87,6 +88,10 @@ class Summary(TypedDict):
     scored: int
     with_errors: int
     grades: dict[str, int]
+    duplicates: NotRequired[int]
+    blank_rows: NotRequired[int]
+    ignored_columns: NotRequired[list[str]]  # headers matched to nothing (left out of the output)
+    notes: NotRequired[list[str]]
 
 
 class ScoredHeader(TypedDict):
@@ -166,19 +171,24 @@ def read_any(path: Path) -> dict[str, Any]:
     return doc
 
 
-def read_scored(path: Path) -> ScoredFile:
-    """Read and validate a scored file (``.json`` or ``.jsonl``)."""
+def _read_kind(path: Path, kind: str, shape: Any, what: str, remedy: str) -> Any:
+    """Read a qactl file, check it is of ``kind``, and validate it against its TypedDict ``shape``."""
     from pydantic import ValidationError
 
     doc = read_any(path)
-    if doc["kind"] != SCORED_KIND:
-        raise InputError(f"{path} is a {doc['kind']} file, not scored audits (kind {SCORED_KIND}).")
+    if doc["kind"] != kind:
+        raise InputError(f"{path} is a {doc['kind']} file, not {what} (kind {kind}).")
     try:
-        return _adapter(ScoredFile).validate_python(doc)
+        return _adapter(shape).validate_python(doc)
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Score the export again.") from None
+        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. {remedy}") from None
+
+
+def read_scored(path: Path) -> ScoredFile:
+    """Read and validate a scored file (``.json`` or ``.jsonl``)."""
+    return _read_kind(path, SCORED_KIND, ScoredFile, "scored audits", "Score the export again.")
 
 
 def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
@@ -209,7 +219,7 @@ def rubric_schema(rubric) -> dict[str, Any]:
                 "scale": i.scale,
                 "labels": [c.label for c in sorted(s.choices, key=lambda c: -c.points)],
                 "points": {c.label: c.points for c in s.choices},
-                "max": i.max_points if i.max_points is not None else s.max_points,
+                "max": i.max_points if i.max_points is not None else (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points),
                 "ordered": s.ordered,
                 "theme": i.theme,
             }
@@ -253,17 +263,7 @@ def write_allocation(path: Path, doc: AllocationFile) -> None:
 
 def read_allocation(path: Path) -> AllocationFile:
     """Read and validate an allocation written by ``qactl allocate``."""
-    from pydantic import ValidationError
-
-    doc = read_any(path)
-    if doc["kind"] != ALLOCATION_KIND:
-        raise InputError(f"{path} is a {doc['kind']} file, not an allocation (kind {ALLOCATION_KIND}).")
-    try:
-        return _adapter(AllocationFile).validate_python(doc)
-    except ValidationError as e:
-        first = e.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Run `qactl allocate` again.") from None
+    return _read_kind(path, ALLOCATION_KIND, AllocationFile, "an allocation", "Run `qactl allocate` again.")
 
 
 class ModerationOverall(TypedDict):
@@ -311,14 +311,4 @@ def write_moderation(path: Path, doc: ModerationFile) -> None:
 
 def read_moderation(path: Path) -> ModerationFile:
     """Read and validate a moderation file written by ``qactl moderate``."""
-    from pydantic import ValidationError
-
-    doc = read_any(path)
-    if doc["kind"] != MODERATION_KIND:
-        raise InputError(f"{path} is a {doc['kind']} file, not a moderation (kind {MODERATION_KIND}).")
-    try:
-        return _adapter(ModerationFile).validate_python(doc)
-    except ValidationError as e:
-        first = e.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Run `qactl moderate` again.") from None
+    return _read_kind(path, MODERATION_KIND, ModerationFile, "a moderation", "Run `qactl moderate` again.")

@@ -1,0 +1,250 @@
+"""Write synthetic Microsoft Forms exports for every rubric, for demos and manual testing.
+
+    python examples/make_exports.py examples/exports [--rubrics DIR]
+
+For each ``rubrics/*.yaml`` (or ``--rubrics DIR``) it reads the rubric and writes ``<id>.xlsx`` (or a
+Windows-1252 ``.csv`` for ``health-advice``) with ~25 audits in the shape Forms exports: its own columns
+first (ID, Start time, Completion time as Excel datetimes, Email, Name), then one column per question,
+some numbered (``5.``), some with trailing spaces; mixed-case answers; day-first text dates; one
+duplicate submission; and exactly two bad cells (an unknown answer, an impossible date). An earlier
+round ("2025 Summer") goes to ``<out>/previous/``; the same invented children recur, so refs link.
+
+Every name is invented and obviously synthetic. Output is deterministic (seeded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qactl.dates import offset  # noqa: E402
+from qactl.rubric.loader import load_rubric  # noqa: E402
+from qactl.rubric.milestones import due_dates  # noqa: E402
+from qactl.rubric.models import FieldType, Rubric  # noqa: E402
+
+FIRST = ["Amberly", "Bramble", "Corvina", "Dandelion", "Elderry", "Fennick", "Gorsey", "Hazelle", "Ivybel", "Juniperine",
+         "Kestrelle", "Larkin", "Marram", "Nettleby", "Oakleaf", "Primula", "Quincey", "Rowanna", "Sorrelina", "Tansyl",
+         "Umberly", "Vetchling", "Willowby", "Yarrowin", "Zinnia", "Aspenor", "Birchley", "Cloverly"]
+LAST = ["Testperson", "Fakename", "Sampleton", "Exampleby", "Placeholder", "Mockworth"]
+AUDITORS = ["Auditor Alpha-Example", "Auditor Bravo-Example", "Auditor Charlie-Example", "Auditor Delta-Example"]
+TEAMS = ["Team North (example)", "Team South (example)", "Team East (example)", "Team West (example)"]
+COMMENTS = [
+    "Clear summary of needs; outcomes well linked to provision.",
+    "{first} is described warmly and their views are quoted.",
+    "Some jargon in the provision section; consider plain English.",
+    "Outcomes need to be more specific and time-bound.",
+    "Good use of parents’ views throughout – a model for the team.",
+    "",
+]
+ROUNDS = {"current": ("2025 Autumn", date(2025, 10, 6)), "previous": ("2025 Summer", date(2025, 6, 9))}
+
+
+def nhs_number(rng: random.Random) -> str:
+    """A valid NHS number in the 999 test range, never issued (DOMAIN.md §7.1)."""
+    while True:
+        digits = [9, 9, 9] + [rng.randrange(10) for _ in range(6)]
+        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+        check = 0 if check == 11 else check
+        if check != 10:
+            s = "".join(map(str, digits + [check]))
+            return f"{s[:3]} {s[3:6]} {s[6:]}"
+
+
+def upn(rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNPQRTUVWXYZ"
+    body = [rng.randrange(10) for _ in range(12)]
+    return letters[sum(p * v for p, v in zip(range(2, 14), body, strict=True)) % 23] + "".join(map(str, body))
+
+
+def header(n: int, text: str) -> str:
+    if n % 3 == 0:
+        return f"{n}.{text}"
+    if n % 4 == 1:
+        return f"{n}. {text} "
+    return text
+
+
+def children(seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for i, first in enumerate(FIRST):
+        dob = date(2006, 9, 1) + timedelta(days=rng.randrange(365 * 14))
+        out.append({"name": f"{first} {LAST[i % len(LAST)]}", "first": first, "dob": dob,
+                    "nhs": nhs_number(rng), "upn": upn(rng), "team": TEAMS[i % len(TEAMS)]})
+    return out
+
+
+def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: int = 8) -> tuple[list[str], list[list]]:
+    rng = random.Random(f"{rubric.id}/{seed}")
+    kids = children(7)  # the same invented children every round
+    rng.shuffle(kids)
+    cols = rubric.columns()
+    heads = ["ID", "Start time", "Completion time", "Email", "Name"] + [header(k, c.text) for k, c in enumerate(cols, start=1)]
+    starts = {m.due.from_ for m in rubric.milestones}
+    rows: list[list] = []
+    for r in range(n):
+        kid = kids[r % len(kids)]
+        done = datetime.combine(start + timedelta(days=rng.randrange(28)), time(9 + rng.randrange(8), rng.randrange(60), rng.randrange(60)))
+        began = done - timedelta(minutes=rng.randrange(8, 50))
+        auditor = AUDITORS[r % len(AUDITORS)]
+        values: dict[str, object] = {}
+        known: dict[str, date] = {}
+        for f in rubric.fields:
+            v: object = None
+            if f.role == "child_name":
+                v = kid["name"]
+            elif f.type == FieldType.date and (f.role == "dob" or "birth" in f.text.lower()):
+                v = kid["dob"]
+            elif f.type == FieldType.date and f.id == rubric.audit_date:
+                v = done.date()
+            elif f.type == FieldType.date:
+                v = done.date() - timedelta(weeks=rng.randrange(22, 40)) if f.id in starts else done.date() - timedelta(days=rng.randrange(10, 200))
+            elif f.type == FieldType.nhs_number:
+                v = kid["nhs"]
+            elif f.type == FieldType.upn:
+                v = kid["upn"]
+            elif f.type == FieldType.integer:
+                v = rng.randrange(1, 14)
+            elif rubric.exceptions and f.id == rubric.exceptions.field:
+                v = rng.choice(rubric.exceptions.reasons) if rng.random() < 0.15 else None
+            elif f.role in ("team", "service"):
+                v = kid["team"]
+            elif f.role == "auditor":
+                v = auditor
+            elif f.choices:
+                v = rng.choice(f.choices)
+            else:
+                v = f"Example {f.text.split()[0].lower()} {r % 5 + 1}"
+            if isinstance(v, date):
+                known[f.id] = v
+                v = v.strftime("%d/%m/%Y") if rng.random() < 0.5 else datetime.combine(v, time())
+            values[f.id] = v
+        for it in rubric.items:
+            scale = rubric.scales[it.scale]
+            ranked = sorted(scale.choices, key=lambda c: -c.points)
+            if it.allow_na and scale.na and rng.random() < 0.15:
+                ans = scale.na.label
+            elif it.multi:
+                ans = ";".join(c.label for c in ranked if rng.random() < 0.5) + ";"
+            else:
+                ans = ranked[min(int(rng.expovariate(1.6)), len(ranked) - 1)].label
+            roll = rng.random()
+            values[it.id] = ans.lower() if roll < 0.15 else (ans.upper() if roll < 0.2 else (ans + " " if roll < 0.3 else ans))
+        for m in rubric.milestones:
+            due = due_dates(rubric, known).get(m.id)
+            actual = None
+            if due is not None:
+                actual = offset(due, days=rng.choice([-20, -10, -5, -2, 0, 0, 3, 9, 25]))
+                if actual > done.date() or rng.random() < 0.05:
+                    actual = None
+            if actual is not None:
+                known[m.id] = actual
+            values[m.id] = None if actual is None else (actual.strftime("%d/%m/%Y") if rng.random() < 0.6 else datetime.combine(actual, time()))
+        for c in rubric.comments:
+            values[c.id] = rng.choice(COMMENTS).format(first=kid["first"]) or None
+        rows.append([r + 1, began, done, f"{auditor.split()[1].lower()}@example.org", auditor, *[values[c.id] for c in cols]])
+    # a moderation sample: the first `moderated` children audited again by another auditor, who mostly agrees
+    auditor_col = next((5 + k for k, c in enumerate(cols) if getattr(c, "role", None) == "auditor"), None)
+    for r in range(moderated):
+        second = list(rows[r])
+        other = AUDITORS[(r + 3) % len(AUDITORS)]
+        second[0] = n + 2 + r
+        second[1], second[2] = second[1] + timedelta(days=2), second[2] + timedelta(days=2)
+        second[3], second[4] = f"{other.split()[1].lower()}@example.org", other
+        if auditor_col is not None:
+            second[auditor_col] = other
+        for it in rubric.items:
+            k = 5 + cols.index(it)
+            ranked = [c.label for c in sorted(rubric.scales[it.scale].choices, key=lambda c: -c.points)]
+            given = str(second[k] or "").strip().casefold()
+            here = next((i for i, lab in enumerate(ranked) if lab.casefold() == given), None)
+            if here is not None and not it.multi and rng.random() < 0.25:
+                second[k] = ranked[min(len(ranked) - 1, max(0, here + rng.choice([-1, 1])))]
+        rows.append(second)
+    # one duplicate submission: the same audit sent twice, later
+    dup = list(rows[4])
+    dup[0], dup[1], dup[2] = n + 1, dup[1] + timedelta(hours=2), dup[2] + timedelta(hours=2)
+    rows.append(dup)
+    # exactly two bad cells: an unknown answer and an impossible date
+    offset_cols = 5
+    if rubric.items:
+        k = cols.index(rubric.items[0])
+        word = str(rows[7][offset_cols + k]).split(";")[0].strip() or "Yes"
+        i = min(2, len(word) - 1)
+        rows[7][offset_cols + k] = word[:i] + word[i] + word[i:]  # a typo: Fully → Fullly, Yes → Yess
+    date_cols = [k for k, c in enumerate(cols) if getattr(c, "type", None) == FieldType.date or c in rubric.milestones]
+    if date_cols:
+        rows[11][offset_cols + date_cols[0]] = "31/02/2025"
+    else:  # no date question: the impossible date goes in Forms' completion time
+        rows[11][2] = "31/02/2025 10:15:00"
+    return heads, rows
+
+
+def write_xlsx(path: Path, heads: list[str], rows: list[list]) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    ws = wb.add_worksheet("Sheet1")
+    when = wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, heads)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, datetime):
+                ws.write_datetime(r, c, v, when if v.time() != time() else day)
+            else:
+                ws.write(r, c, v)
+    wb.close()
+
+
+def write_cp1252_csv(path: Path, heads: list[str], rows: list[list]) -> None:
+    with path.open("w", encoding="cp1252", errors="replace", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(heads)
+        for row in rows:
+            w.writerow(["" if v is None else (v.strftime("%d/%m/%Y %H:%M:%S") if isinstance(v, datetime) else v) for v in row])
+
+
+# Survey-shaped exports with a story to triangulate (voice a strength, timeliness a concern) come from
+# examples/make_evidence.py, beside the evidence file they agree or disagree with.
+MADE_ELSEWHERE = {"family-feedback", "practice-conversation"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", type=Path, help="folder to write into (created)")
+    ap.add_argument("--rubrics", type=Path, default=ROOT / "rubrics", help="folder of rubric .yaml files (default: rubrics/)")
+    args = ap.parse_args(argv)
+    paths = sorted(args.rubrics.glob("*.yaml")) if args.rubrics.is_dir() else [args.rubrics]
+    if not paths:
+        print(f"No rubrics in {args.rubrics}.", file=sys.stderr)
+        return 2
+    for which, folder in (("current", args.out), ("previous", args.out / "previous")):
+        folder.mkdir(parents=True, exist_ok=True)
+        label, start = ROUNDS[which]
+        for p in paths:
+            rubric = load_rubric(p)
+            if rubric.id in MADE_ELSEWHERE and args.rubrics == ROOT / "rubrics":
+                continue
+            heads, rows = audit_rows(rubric, seed=1 if which == "current" else 2, start=start)
+            if rubric.id.replace("_", "-") == "health-advice":
+                target = folder / f"{rubric.id}.csv"
+                write_cp1252_csv(target, heads, rows)
+            else:
+                target = folder / f"{rubric.id}.xlsx"
+                write_xlsx(target, heads, rows)
+            print(f"{label}: {target} ({len(rows)} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

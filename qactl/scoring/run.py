@@ -1,0 +1,131 @@
+"""``qactl score`` as one library call: read the export, map, score every row, write the output.
+
+One pass: rows stream from the reader through the scorer into the writer; nothing holds the whole
+sheet. The garbage collector is paused during the pass (the audits are many small, short-lived
+containers: collecting them costs more than the scoring; see PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from qactl.results import SCORED_KIND, Audit, ScoredHeader, Summary
+
+
+@dataclass
+class ScoreResult:
+    """What the command shows after the run."""
+
+    output: Path
+    summary: Summary
+    first_errors: list[dict[str, Any]] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)  # header → target id
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.summary["with_errors"] else 0
+
+
+def score_file(
+    rubric_name: str,
+    input_path: str | Path,
+    output: str | Path,
+    *,
+    sheet: str | None = None,
+    round_label: str | None = None,
+    map_file: str | Path | None = None,
+    audit_date: date | None = None,
+    include_pii: bool = False,
+    on_key_created: Callable[[str], None] | None = None,
+    advance: Callable[[int], None] | None = None,
+    max_errors_kept: int = 20,
+) -> ScoreResult:
+    """Score one export against a rubric and write ``output`` (format by suffix). Raises QactlError on unusable input."""
+    from qactl import __version__
+    from qactl.privacy import load_key
+    from qactl.results import rubric_schema
+    from qactl.rubric.loader import resolve
+    from qactl.scoring.mapping import load_map, map_columns
+    from qactl.scoring.output import Layout, check_suffix, write_output
+    from qactl.scoring.score import Scorer
+    from qactl.sheets.reader import open_sheet
+    from qactl.sheets.writer import atomic_output
+
+    output = Path(output)
+    suffix = check_suffix(output)
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():  # say so before reading a large export
+        from qactl.errors import OutputError
+
+        raise OutputError(f"Cannot write {output}: the folder {folder} does not exist. Create it first.")
+    found = resolve(rubric_name)
+    rubric = found.rubric
+    src = open_sheet(input_path, sheet)
+    mapping = load_map(map_file, rubric) if map_file else None
+    cmap = map_columns(rubric, src.headers, mapping, file=str(src.path))
+    key = load_key(on_key_created)
+    scorer = Scorer(rubric, cmap, sheet=src.name, key=key, audit_date=audit_date, include_pii=include_pii)
+
+    field_keys = [f.id for f in rubric.fields if f.id in {t.id for t in cmap.targets.values()} and (include_pii or not f.pii)]
+    field_keys += list(cmap.forms.values())
+    if include_pii:
+        field_keys += list(cmap.extra.values())
+    layout = Layout(rubric, field_keys)
+    ignored = [] if include_pii else list(cmap.extra.values())
+    options = {
+        "sheet": src.name, "map": str(map_file) if map_file else None,
+        "audit_date": audit_date.isoformat() if audit_date else None, "include_pii": include_pii,
+    }
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    header: ScoredHeader = {
+        "kind": SCORED_KIND, "qactl": __version__,
+        "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title},
+        "round": round_label,
+        "source": {"file": src.path.name, "sheet": src.name, "sha256": src.sha256},
+        "created": created, "options": options, "schema": rubric_schema(rubric),
+    }
+    about = {
+        "rubric": f"{rubric.id} {rubric.version}: {rubric.title}", "rubric source": rubric.source,
+        "source file": src.path.name, "sha256": src.sha256, "sheet": src.name, "round": round_label or "",
+        "options": ", ".join(f"{k}={v}" for k, v in options.items() if v not in (None, False)) or "none",
+        "when": created, "qactl": __version__,
+        "how": "score = 100 × Σ(weight × points) / Σ(weight × max) over the items that apply, rounded half up to 1 dp.",
+        "ignored columns": ", ".join(ignored) or "none",
+    }
+    first_errors: list[dict[str, Any]] = []
+
+    def audits() -> Iterator[Audit]:
+        pending = 0
+        for row, values in src.rows:
+            a = scorer.audit(row, values)
+            pending += 1
+            if advance and pending >= 500:
+                advance(pending)
+                pending = 0
+            if a is None:
+                continue
+            if a["errors"] and len(first_errors) < max_errors_kept and a["status"] == "error":
+                first_errors.extend(a["errors"][: max_errors_kept - len(first_errors)])
+            yield a
+        if advance and pending:
+            advance(pending)
+
+    def summary_of() -> Summary:
+        return scorer.tally.summary(ignored)
+
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with atomic_output(output, inputs=[src.path]) as tmp:
+            write_output(tmp, suffix, header, audits(), summary_of, layout, about)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    mapped = {cmap.headers[c]: t.id for c, t in cmap.targets.items()}
+    return ScoreResult(output=output, summary=summary_of(), first_errors=first_errors, mapped=mapped, ignored_columns=ignored)

@@ -1,0 +1,367 @@
+"""Scoring one audit row: the SPEC §4 rule, sections, grade bands and limits, milestones, duplicates.
+
+``score = 100 × Σ(weight × points) / Σ(weight × maximum points)`` over the items that apply, computed
+exactly (weight × points scaled to whole numbers, summed as integers, divided as fractions) and rounded to
+one decimal place **half up** (86.25 → 86.3, as a person rounds, not Python's half-to-even). Not applicable answers, items whose ``applies_if`` is false (the
+answer is kept, ``applies`` false) and blank optional items are out of the denominator.
+
+With ``grading.section_weights`` the overall score is ``Σ w_s × section% / Σ w_s`` over the sections that
+have an applicable criterion (a section not listed weighs 1), each section% unrounded. With
+``method: compliance`` each milestone is one more criterion worth 1 in the section ``Timeliness``:
+on time = 1, late or missing = 0; exceptions, not yet due, unknown and not applicable are out.
+The grade is the first band whose ``min`` the score reaches, then capped by every limit that fires.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from qactl.errors import Finding
+from qactl.privacy import Redactor, make_ref
+from qactl.results import Audit, Summary
+from qactl.rubric.conditions import holds
+from qactl.rubric.milestones import due_dates, status
+from qactl.rubric.models import FieldType, Rubric, norm_answer
+from qactl.scoring.cells import Answer, cell_text, date_cell, field_parser, is_blank, item_parser
+from qactl.scoring.mapping import ColumnMap
+
+TIMELINESS = "Timeliness"
+_TENTH = Decimal("0.1")
+
+
+def round_half_up(value: Decimal | Fraction) -> float:
+    """One decimal place, half up (``Decimal.quantize`` with ``ROUND_HALF_UP``; a Fraction exactly)."""
+    if isinstance(value, Fraction):
+        return math.floor(value * 10 + Fraction(1, 2)) / 10
+    return float(value.quantize(_TENTH, rounding=ROUND_HALF_UP))
+
+
+def percent_half_up(num: int, den: int) -> float:
+    """``100 × num / den`` rounded half up to one decimal, in integers (num, den ≥ 0, den > 0)."""
+    return ((2000 * num + den) // (2 * den)) / 10
+
+
+def unit_of(rubric: Rubric) -> int:
+    """The power of ten that makes every weight × points of the rubric a whole number (1 for whole points)."""
+    places = 0
+    for i in rubric.items:
+        w = Decimal(repr(float(i.weight)))
+        s = rubric.scales[i.scale]
+        for v in [*(c.points for c in s.choices), s.max_points, i.max_points or 0, sum(c.points for c in s.choices if c.points > 0)]:
+            places = max(places, -(w * Decimal(repr(float(v)))).normalize().as_tuple().exponent)
+    return 10 ** min(places, 9)
+
+
+_DECIMALS: dict[float, Decimal] = {}
+
+
+def _d(x: float) -> Decimal:
+    """A float of the rubric (points, weights) as the Decimal it was written as (``0.1`` → ``Decimal('0.1')``); cached."""
+    d = _DECIMALS.get(x)
+    if d is None:
+        d = _DECIMALS[x] = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+    return d
+
+
+@dataclass
+class Tally:
+    """What the summary needs, accumulated as the audits stream past."""
+
+    rows: int = 0
+    scored: int = 0
+    with_errors: int = 0
+    duplicates: int = 0
+    blank_rows: int = 0
+    grades: dict[str, int] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # the rubric's grades, best first
+
+    def summary(self, extra_columns: list[str]) -> Summary:
+        out: dict[str, Any] = {
+            "rows": self.rows,
+            "scored": self.scored,
+            "with_errors": self.with_errors,
+            "grades": {g: self.grades[g] for g in self.order if g in self.grades},
+            "duplicates": self.duplicates,
+            "blank_rows": self.blank_rows,
+            "ignored_columns": extra_columns,
+        }
+        notes = []
+        if self.duplicates:
+            notes.append(f"{self.duplicates} row(s) repeat an earlier submission (same child, same answers) and are not counted.")
+        if self.blank_rows:
+            notes.append(f"{self.blank_rows} blank row(s) skipped: they are not audits.")
+        out["notes"] = notes
+        return out  # type: ignore[return-value]
+
+
+class Scorer:
+    """Built once per rubric and export (parsers per column), then called once per row."""
+
+    def __init__(self, rubric: Rubric, cmap: ColumnMap, *, sheet: str, key: bytes,
+                 audit_date: date | None = None, include_pii: bool = False, today: date | None = None) -> None:
+        from qactl.sheets.reader import cell_ref
+
+        self.rubric, self.cmap, self.sheet = rubric, cmap, sheet
+        self.key, self.fixed_date, self.include_pii = key, audit_date, include_pii
+        self.today = today or date.today()
+        self.cell_ref = cell_ref
+        self.width = len(cmap.headers)
+        self.tally = Tally(order=[b.grade for b in rubric.grading.bands])
+        self._seen: dict[int, int] = {}
+        col = {t.id: c for c, t in cmap.targets.items()}
+        self.field_cols = [(f, col.get(f.id), field_parser(f)) for f in rubric.fields]
+        self.unit = unit_of(rubric)
+        self.item_cols = [(i, col.get(i.id), item_parser(i, rubric.scales[i.scale], self.unit), rubric.scales[i.scale]) for i in rubric.items]
+        self.item_max = {i.id: (i.max_points if i.multi and i.max_points is not None else
+                                (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points))
+                         for i, _, _, s in self.item_cols}
+        self.item_wmax = {i.id: int(_d(float(i.weight)) * _d(float(self.item_max[i.id])) * self.unit) for i in rubric.items}
+        self.section_order = [*rubric.sections, *([TIMELINESS] if TIMELINESS not in rubric.sections else [])]
+        self.milestone_cols = [(m, col.get(m.id)) for m in rubric.milestones]
+        self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
+        self.forms_cols = list(cmap.forms.items())
+        self.completion_col = cmap.forms_column("completion_time")
+        self.extra_cols = list(cmap.extra.items())
+        self.target_cols = sorted(cmap.targets)
+        self.exceptions = rubric.exceptions
+        self.reasons = {norm_answer(r) for r in rubric.exceptions.reasons} if rubric.exceptions else set()
+        self.weights = rubric.grading.section_weights
+        self.compliance = rubric.grading.method == "compliance"
+
+    # ---- one row ----
+    def audit(self, row: int, values: list[Any]) -> Audit | None:
+        """The audit of one data row, or ``None`` for a fully blank row (not an audit)."""
+        for v in values:
+            if v is not None and (type(v) is not str or v.strip()):
+                break
+        else:
+            self.tally.blank_rows += 1
+            return None
+        if len(values) < self.width:
+            values = [*values, *([None] * (self.width - len(values)))]
+
+        def cell(c: int | None) -> Any:
+            return None if c is None else values[c]
+
+        findings: list[Finding] = []
+
+        def problem(c: int, target: str, raw: Any, code: str, message: str) -> None:
+            findings.append(Finding(self.cell_ref(self.sheet, row, c), self.cmap.headers[c], target, cell_text(raw)[:200], message, code))
+
+        # fields
+        parsed: dict[str, Any] = {}
+        for f, c, parse in self.field_cols:
+            if c is None:
+                parsed[f.id] = None
+                continue
+            raw = cell(c)
+            value, prob = parse(raw)
+            if prob:
+                problem(c, f.id, raw, *prob)
+            elif value is None and f.required:
+                problem(c, f.id, raw, "blank", f"{f.text!r} is required but blank")
+            parsed[f.id] = value
+        forms: dict[str, Any] = {}
+        for c, key in self.forms_cols:
+            raw = cell(c)
+            if key in ("start_time", "completion_time", "last_modified_time"):
+                forms[key] = raw.isoformat(sep=" ") if isinstance(raw, datetime) else (None if is_blank(raw) else cell_text(raw))
+            else:
+                forms[key] = None if is_blank(raw) else cell_text(raw)
+
+        # audit date: --audit-date, the rubric's audit_date field, Forms completion time, today
+        audit_date = self.fixed_date
+        if audit_date is None and self.rubric.audit_date:
+            audit_date = parsed.get(self.rubric.audit_date)
+        if audit_date is None and self.completion_col is not None:
+            audit_date, prob = date_cell(cell(self.completion_col))
+            if prob:
+                problem(self.completion_col, "completion_time", cell(self.completion_col), *prob)
+        if audit_date is None:
+            audit_date = self.today
+
+        # items
+        parsed_answers: dict[str, Answer | None] = {}
+        labels: dict[str, str | None] = {}
+        for item, c, parse, _ in self.item_cols:
+            raw = cell(c)
+            ans, prob = parse(raw)
+            if prob:
+                problem(c, item.id, raw, *prob)  # type: ignore[arg-type]
+            parsed_answers[item.id] = ans
+            labels[item.id] = ans.label if ans else None
+        answers: dict[str, Any] = {}
+        sec_num: dict[str, int] = {}
+        sec_den: dict[str, int] = {}
+        for item, c, _, _ in self.item_cols:
+            ans = parsed_answers[item.id]
+            top = self.item_max[item.id]
+            applies = True
+            if item.applies_if is not None and holds(item.applies_if, parsed, labels, audit_date) is False:
+                applies = False
+            if ans is None:
+                raw = cell(c)
+                if applies and item.required and c is not None and is_blank(raw):
+                    problem(c, item.id, raw, "blank", "this question is required but blank; " +
+                            "expected " + _or(self.rubric.scales[item.scale], item.allow_na))
+                answers[item.id] = {"answer": None, "points": None, "max": top, "applies": False}
+                continue
+            if ans.na or not applies:
+                answers[item.id] = {"answer": ans.label, "points": None, "max": top, "applies": False}
+                continue
+            answers[item.id] = {"answer": ans.label, "points": ans.points, "max": top, "applies": True}
+            wmax = self.item_wmax[item.id]
+            sec = item.section
+            if sec in sec_num:
+                sec_num[sec] += ans.weighted
+                sec_den[sec] += wmax
+            else:
+                sec_num[sec] = ans.weighted
+                sec_den[sec] = wmax
+
+        # milestones
+        milestones: dict[str, Any] = {}
+        if self.milestone_cols:
+            known: dict[str, date | None] = {k: v for k, v in parsed.items() if isinstance(v, date)}
+            actual: dict[str, date | None] = {}
+            for m, c in self.milestone_cols:
+                raw = cell(c)
+                d, prob = date_cell(raw)
+                if prob and c is not None:
+                    problem(c, m.id, raw, *prob)
+                actual[m.id] = d
+                if d is not None:
+                    known[m.id] = d
+            dues = due_dates(self.rubric, known)
+            excepted = self._excepted(parsed)
+            for m, _ in self.milestone_cols:
+                if m.applies_if is not None and holds(m.applies_if, parsed, labels, audit_date) is False:
+                    st, late = "not_applicable", None
+                else:
+                    st, late = status(dues[m.id], actual[m.id], audit_date, excepted=excepted)
+                milestones[m.id] = {"due": _iso(dues[m.id]), "actual": _iso(actual[m.id]), "status": st, "days_late": late}
+                if self.compliance and st in ("on_time", "late", "missing"):
+                    sec_num[TIMELINESS] = sec_num.get(TIMELINESS, 0) + (self.unit if st == "on_time" else 0)
+                    sec_den[TIMELINESS] = sec_den.get(TIMELINESS, 0) + self.unit
+
+        # ref, comments, fields kept
+        ref = make_ref(self.key, [parsed.get(i) for i in self.rubric.identify])
+        redact: Any = 0  # built on the first comment that needs it
+        comments: dict[str, str] = {}
+        for cm, c in self.comment_cols:
+            raw = cell(c)
+            if not is_blank(raw):
+                text = cell_text(raw)
+                if not self.include_pii:
+                    if redact == 0:
+                        redact = self._redactor(parsed)
+                    if redact is not None:
+                        text = redact(text)
+                comments[cm.id] = text
+        fields_out: dict[str, Any] = {}
+        for f, c, _ in self.field_cols:
+            if c is None or (f.pii and not self.include_pii):
+                continue
+            v = parsed[f.id]
+            if v is None and not is_blank(cell(c)):
+                v = cell_text(cell(c))  # keep what was written, even when it did not parse
+            fields_out[f.id] = v.isoformat() if isinstance(v, date) else v
+        for key, v in forms.items():
+            fields_out[key] = v
+        if self.include_pii:
+            for c, header in self.extra_cols:
+                if not is_blank(cell(c)):
+                    fields_out[header] = cell_text(cell(c))
+
+        audit: dict[str, Any] = {
+            "row": row, "ref": ref, "status": "scored", "score": None, "grade": None,
+            "audit_date": audit_date.isoformat(), "sections": {}, "answers": answers,
+            "milestones": milestones, "fields": fields_out, "comments": comments,
+            "errors": [f.as_dict() for f in findings],
+        }
+        self.tally.rows += 1
+        dup_of = self._duplicate(ref, values, row)
+        if dup_of is not None:
+            audit["status"] = "duplicate"
+            audit["duplicate_of"] = dup_of
+            self.tally.duplicates += 1
+            return audit  # type: ignore[return-value]
+        if findings:
+            audit["status"] = "error"
+            self.tally.with_errors += 1
+            return audit  # type: ignore[return-value]
+        self._grade(audit, sec_num, sec_den, parsed, labels, audit_date)
+        self.tally.scored += 1
+        if audit["grade"] is not None:
+            self.tally.grades[audit["grade"]] = self.tally.grades.get(audit["grade"], 0) + 1
+        return audit  # type: ignore[return-value]
+
+    # ---- helpers ----
+    def _grade(self, audit: dict, num: dict[str, int], den: dict[str, int], parsed, labels, audit_date) -> None:
+        grading = self.rubric.grading
+        used: list[str] = []
+        for s in self.section_order:
+            if den.get(s):
+                used.append(s)
+                sc = percent_half_up(num[s], den[s])
+                audit["sections"][s] = {"score": sc, "grade": grading.grade_for(sc)}
+        if not used:
+            return
+        if self.weights:
+            ws = {s: Fraction(Decimal(repr(float(self.weights.get(s, 1.0))))) for s in used}
+            wsum = sum(ws.values())
+            if not wsum:
+                return
+            score = round_half_up(sum(ws[s] * Fraction(100 * num[s], den[s]) for s in used) / wsum)
+        else:
+            score = percent_half_up(sum(num[s] for s in used), sum(den[s] for s in used))
+        grade = grading.grade_for(score)
+        for limit in grading.limits:
+            if holds(limit.if_, parsed, labels, audit_date) and grading.rank(grade) < grading.rank(limit.max_grade):
+                grade = limit.max_grade
+        audit["score"], audit["grade"] = score, grade
+
+    def _excepted(self, parsed: dict[str, Any]) -> bool:
+        if not self.exceptions:
+            return False
+        v = parsed.get(self.exceptions.field)
+        if v is None:
+            return False
+        parts = {norm_answer(p) for p in str(v).split(";") if p.strip()}
+        return bool(parts & self.reasons)
+
+    def _redactor(self, parsed: dict[str, Any]) -> Redactor | None:
+        names, numbers = [], []
+        for f in self.rubric.fields:
+            if not f.pii or parsed.get(f.id) is None:
+                continue
+            if f.type == FieldType.text:
+                names.append(str(parsed[f.id]))
+            elif f.type == FieldType.nhs_number:
+                numbers.append((parsed[f.id], "[NHS number]"))
+            elif f.type == FieldType.upn:
+                numbers.append((parsed[f.id], "[UPN]"))
+        return Redactor(names, numbers) if names or numbers else None
+
+    def _duplicate(self, ref: str | None, values: list[Any], row: int) -> int | None:
+        # Python's 64-bit tuple hash: a false match needs a collision (about 1 in 10^8 at 600,000 rows)
+        key = hash((ref, *[values[c] for c in self.target_cols]))
+        first = self._seen.get(key)
+        if first is None:
+            self._seen[key] = row
+            return None
+        return first
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _or(scale, allow_na: bool) -> str:
+    words = [c.label for c in scale.choices] + ([scale.na.label] if allow_na and scale.na else [])
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
