@@ -85,6 +85,30 @@ def _check_scored(path: Path, doc: dict[str, Any]) -> None:
         raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Score the export again.") from None
 
 
+def _current_round(files: list) -> str | None:
+    """The round a report covers when the inputs hold several: the one with the latest audit dates.
+
+    Dates come from the first audits of each file (rounds are months apart), else the file's ``created``
+    time; with neither, the round most files have.
+    """
+    from qactl.report.reading import LazyAudits
+
+    rounds: dict[str, list] = {}
+    for i, f in enumerate(files):
+        label = f.doc.get("round")
+        if not label:
+            continue
+        audits = f.doc.get("audits")
+        head = audits.head if isinstance(audits, LazyAudits) else (audits or [])[:50]
+        latest = max((str(a.get("audit_date")) for a in head if isinstance(a, dict) and a.get("audit_date")), default=str(f.doc.get("created") or ""))
+        r = rounds.setdefault(str(label), ["", 0, -i])
+        r[0] = max(r[0], latest)
+        r[1] += 1
+    if len(rounds) < 2:
+        return None
+    return max(rounds, key=lambda k: tuple(rounds[k]))
+
+
 def _generated() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     now = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
@@ -119,10 +143,12 @@ def write_report(req: ReportRequest) -> ReportOutcome:
                 allocations.append(f)
             elif kind == MODERATION_KIND:
                 moderations.append(f)
-            elif req.round and f.doc.get("round") and str(f.doc["round"]) != req.round:
-                previous.append(f)
             else:
                 current.append(f)
+        this_round = req.round or _current_round(current)
+        if this_round:  # inputs of other rounds are earlier rounds (so `--previous old/*.json` works unquoted)
+            previous += [f for f in current if f.doc.get("round") and str(f.doc["round"]) != this_round]
+            current = [f for f in current if not f.doc.get("round") or str(f.doc["round"]) == this_round]
         previous += [_read(p, SCORED_KIND, "--previous") for p in req.previous]
         allocations += [_read(p, ALLOCATION_KIND, "--allocation") for p in req.allocation]
         moderations += [_read(p, MODERATION_KIND, "--moderation") for p in req.moderation]

@@ -93,6 +93,9 @@ class RubricTally:
         self.action_first: dict[str, int] = {}
         self.action_text: dict[str, str] = {}
         self.review_set = set(review_grades(self.grades))
+        plan = next((f for f in fields if f.get("role") == "plan_id" and not f.get("pii")), None)
+        self.plan_field: str | None = plan["id"] if plan else None
+        self.plans: Counter[str] = Counter()  # plan id -> audits returned (scored or not), for completion
         self.review_total = 0
         self.review_heap: list[tuple] = []
         self._seq = 0
@@ -112,6 +115,10 @@ class RubricTally:
         if status == "duplicate":
             self.duplicates += 1
             return
+        if self.plan_field is not None:
+            pid = (a.get("fields") or {}).get(self.plan_field)
+            if pid not in (None, ""):
+                self.plans[" ".join(str(pid).split()).casefold()] += 1
         if status != "scored":
             self.with_errors += 1
             return

@@ -119,23 +119,29 @@ def moderation(f: Loaded) -> m.Moderation:
 
 
 def completion(f: Loaded, tallies: dict[str, RubricTally]) -> m.Completion:
-    """Allocated against returned: the allocation's assignments, against the audits of its round (and rubric, if it names one)."""
+    """Allocated against returned: the allocation's assignments against the current audits of the allocated plans.
+
+    An audit is returned when its plan id (the rubric's non-pii field with role ``plan_id``) is one the
+    allocation assigned. The rubric is the one the allocation names, else the one with most audits of its
+    plans; when no rubric has a plan id field (or none matches), returned is unknown.
+    """
     d = f.doc
     assignments = [a for a in d.get("assignments") or [] if isinstance(a, dict)]
     roles = Counter(str(a.get("role") or "primary") for a in assignments)
+    plans = {" ".join(str(a.get("plan_id")).split()).casefold() for a in assignments if a.get("plan_id") not in (None, "")}
     rid = _rubric_id(d)
     if rid is None and isinstance(d.get("options"), dict) and d["options"].get("rubric"):
         rid = str(d["options"]["rubric"])
-    rnd = str(d["round"]) if d.get("round") else None
-    chosen = [tallies[rid]] if rid in tallies else list(tallies.values())
-    returned = 0
-    for t in chosen:
-        if rnd is None or not t.rounds or rnd in t.rounds:
-            returned += t.rows - t.duplicates
+    matches = {r: sum(n for p, n in t.plans.items() if p in plans) for r, t in tallies.items() if t.plan_field}
+    if rid not in matches:
+        rid = max(matches, key=lambda r: matches[r], default=None)
+        if rid is not None and not matches[rid]:
+            rid = None
+    returned = matches[rid] if rid is not None else None
     return m.Completion(
-        source=f.name, round=rnd, rubric_id=rid if rid in tallies else None, allocated=len(assignments),
+        source=f.name, round=str(d["round"]) if d.get("round") else None, rubric_id=rid, allocated=len(assignments),
         primary=roles.get("primary", 0), moderation=sum(n for r, n in roles.items() if r != "primary"),
-        returned=returned, share=pct(returned, len(assignments)),
+        returned=returned, share=None if returned is None else pct(returned, len(assignments)),
     )
 
 
@@ -320,7 +326,7 @@ def build_context(current: list[Loaded], previous: list[Loaded], allocations: li
         audits=sum(t.rows for t in tallies.values()), scored=sum(t.scored for t in tallies.values()),
         overview=overview, overview_chart=overview_chart, rubrics=rubrics,
         themes=_themes(themes, all_themes, commented), audits_with_comments=commented,
-        moderation=[x for x in mods if x.rubric_id not in ids], completion=[c for c in comps if c.rubric_id is None],
+        moderation=[x for x in mods if x.rubric_id not in ids], completion=comps,
         actions=[a for r in rubrics for a in r.actions],
         inputs=[_source(f) for f in current], previous=[_source(f) for f in previous], notes=notes,
     )

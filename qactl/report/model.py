@@ -198,7 +198,7 @@ class Completion(_M):
     allocated: int
     primary: int
     moderation: int
-    returned: int
+    returned: int | None
     share: float | None
 
 

@@ -86,7 +86,7 @@ def quality_audits(rubric, grades: list[str], *, teams=None, services=None, stag
     for i, g in enumerate(grades):
         answers = dict(zip(["voice", "needs", "smart", "provision"], GRADE_ANSWERS[g], strict=True))
         f = {"team": teams[i] if teams else "North", "service": services[i] if services else "Educational Psychology",
-             "key_stage": stages[i] if stages else "KS2", "auditor": "Auditor A"}
+             "key_stage": stages[i] if stages else "KS2", "auditor": "Auditor A", "plan_id": f"P{i}"}
         f.update((fields or {}).get(i, {}))
         out.append(make_audit(rubric, i + 2, answers, fields=f, comments=(comments or {}).get(i), milestones=(milestones or {}).get(i)))
     return out

@@ -151,8 +151,9 @@ def test_moderation_and_allocation_are_read_defensively(files, tmp_path, kit):
     m = ctx.rubrics[0].moderation[0]
     assert (m.pairs, m.percent_agreement, m.kappa, m.weighted_kappa, m.items[0].percent_agreement) == (4, 75.0, 0.51, None, 50.0)
     assert ctx.moderation[0].pairs is None  # the bare file: shown at the top, all "no data"
-    c = ctx.completion[0]
-    assert (c.allocated, c.primary, c.moderation, c.returned, c.share) == (13, 12, 1, 11, 84.6)
+    c = ctx.completion[0]  # 13 audits allocated (12 plans, one twice); the 10 scored audits are of allocated plans
+    assert (c.allocated, c.primary, c.moderation, c.returned, c.share, c.rubric_id) == (13, 12, 1, 10, 76.9, "plan_quality")
+    assert ctx.rubrics[0].completion == c
     out = tmp_path / "r.html"
     write_report(ReportRequest(inputs=[files["quality"]], output=out, allocation=[alloc], moderation=[mod, bare]))
     assert "Moderation agreement" in out.read_text()
@@ -185,10 +186,17 @@ def test_cli_writes_html_and_markdown(files, tmp_path):
         assert "Wolverhampton Practice Report" in out.read_text() and "Wrote" in r.stderr
 
 
-def test_round_option_treats_other_rounds_as_earlier(files, tmp_path):
+def test_inputs_of_other_rounds_count_as_earlier_rounds(files, tmp_path):
     out = tmp_path / "r.md"
     write_report(ReportRequest(inputs=[files["quality"], files["previous"]], output=out, round="2026 Spring"))
     assert "| Good | 4 | 40.0% | 2 | 20.0% | +20.0 |" in out.read_text()
+    # without --round: the round with the latest audit dates is this round (as when a shell glob after
+    # --previous puts all but the first file among the inputs)
+    older = files["previous"].read_text(encoding="utf-8").replace('"audit_date":"2026-03-20"', '"audit_date":"2025-11-02"')
+    files["previous"].write_text(older, encoding="utf-8")
+    write_report(ReportRequest(inputs=[files["previous"], files["quality"]], output=out))
+    text = out.read_text()
+    assert text.startswith("# SEND Practice Report: 2026 Spring\n") and "| Good | 4 | 40.0% | 2 | 20.0% | +20.0 |" in text
 
 
 def test_theme_file_errors_are_located(files, tmp_path):
