@@ -47,7 +47,10 @@ echo "Wrote out/qa-calendar.ics"
 "$QACTL" timeline ehcna --received 2025-03-03
 
 step "6. The Practice Report"
-echo "(the report command lands next)"
+for fmt in html md; do
+  "$QACTL" report out/scored/*.json --previous out/previous/*.json --allocation out/allocation.json \
+    --moderation out/moderation.json -o "out/practice-report.$fmt"
+done
 
 printf '\nDone. In out/: the allocation (allocation.xlsx, mail-merge.csv), scored workbooks (scored/*.xlsx),\n'
 printf 'moderation.md, qa-calendar.ics and the Practice Report (practice-report.html, practice-report.md).\n'

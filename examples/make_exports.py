@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import sys
 from datetime import date, datetime, time, timedelta
@@ -81,7 +82,7 @@ def children(seed: int) -> list[dict]:
     return out
 
 
-def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: int = 8) -> tuple[list[str], list[list]]:
+def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: int = 8, plan_ids: list[str] | None = None) -> tuple[list[str], list[list]]:
     rng = random.Random(f"{rubric.id}/{seed}")
     kids = children(7)  # the same invented children every round
     rng.shuffle(kids)
@@ -114,6 +115,8 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
                 v = rng.randrange(1, 14)
             elif rubric.exceptions and f.id == rubric.exceptions.field:
                 v = rng.choice(rubric.exceptions.reasons) if rng.random() < 0.15 else None
+            elif f.role == "plan_id" and plan_ids:
+                v = plan_ids[r % len(plan_ids)]
             elif f.role in ("team", "service"):
                 v = kid["team"]
             elif f.role == "auditor":
@@ -223,11 +226,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="folder to write into (created)")
     ap.add_argument("--rubrics", type=Path, default=ROOT / "rubrics", help="folder of rubric .yaml files (default: rubrics/)")
+    ap.add_argument("--allocation", type=Path, default=ROOT / "examples" / "autumn-allocation.json", help="this round's allocation (plan ids for plan audits)")
+    ap.add_argument("--previous-allocation", type=Path, default=ROOT / "examples" / "previous-allocation.json", help="the previous round's allocation")
     args = ap.parse_args(argv)
     paths = sorted(args.rubrics.glob("*.yaml")) if args.rubrics.is_dir() else [args.rubrics]
     if not paths:
         print(f"No rubrics in {args.rubrics}.", file=sys.stderr)
         return 2
+    # the EHC plan audits name the plans the round's allocation shared out (by plan id), so the report can count returns
+    allocated = {}
+    for which, path in (("current", args.allocation), ("previous", args.previous_allocation)):
+        if path and path.exists():
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            allocated[which] = [a["plan_id"] for a in doc["assignments"] if a["role"] == "primary"]
     for which, folder in (("current", args.out), ("previous", args.out / "previous")):
         folder.mkdir(parents=True, exist_ok=True)
         label, start = ROUNDS[which]
@@ -235,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             rubric = load_rubric(p)
             if rubric.id in MADE_ELSEWHERE and args.rubrics == ROOT / "rubrics":
                 continue
-            heads, rows = audit_rows(rubric, seed=1 if which == "current" else 2, start=start)
+            heads, rows = audit_rows(rubric, seed=1 if which == "current" else 2, start=start, plan_ids=allocated.get(which) if rubric.id == "ehcp-quality" else None)
             if rubric.id.replace("_", "-") == "health-advice":
                 target = folder / f"{rubric.id}.csv"
                 write_cp1252_csv(target, heads, rows)
