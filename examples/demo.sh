@@ -47,10 +47,13 @@ echo "Wrote out/qa-calendar.ics"
 "$QACTL" timeline ehcna --received 2025-03-03
 
 step "6. The Practice Report"
-for fmt in html md; do
-  "$QACTL" report out/scored/*.json --previous out/previous/*.json --allocation out/allocation.json \
-    --moderation out/moderation.json -o "out/practice-report.$fmt"
-done
+# out/scored/*.json holds family-feedback.json and practice-conversation.json: the family and practice views of each theme.
+"$QACTL" report out/scored/*.json --previous out/previous/*.json --allocation out/allocation.json \
+  --moderation out/moderation.json --evidence examples/evidence.yaml \
+  --actions examples/actions-previous.xlsx --write-actions out/actions.xlsx -o out/practice-report.html
+"$QACTL" report out/scored/*.json --previous out/previous/*.json --allocation out/allocation.json \
+  --moderation out/moderation.json --evidence examples/evidence.yaml -o out/practice-report.md
 
 printf '\nDone. In out/: the allocation (allocation.xlsx, mail-merge.csv), scored workbooks (scored/*.xlsx),\n'
-printf 'moderation.md, qa-calendar.ics and the Practice Report (practice-report.html, practice-report.md).\n'
+printf 'moderation.md, qa-calendar.ics, the Practice Report (practice-report.html, practice-report.md)\n'
+printf 'and the next improvement plan (actions.xlsx).\n'

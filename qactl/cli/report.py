@@ -18,6 +18,9 @@ def report(
     min_cell: int = typer.Option(5, "--min-cell", metavar="N", help="Counts below this are shown as <N in breakdowns by service, team and key stage."),
     themes: Path = typer.Option(None, "--themes", metavar="FILE", help="A theme dictionary (YAML) instead of templates/themes.yaml."),
     round_: str = typer.Option(None, "--round", metavar="LABEL", help="The round this report covers; inputs of other rounds count as earlier rounds."),
+    evidence: Path = typer.Option(None, "--evidence", metavar="FILE", help="Complaints, compliments, surveys and KPIs (.yaml, .xlsx or .csv), set beside the audits theme by theme."),
+    actions: Path = typer.Option(None, "--actions", metavar="FILE.xlsx", help="The previous round's improvement plan: each action's progress beside the change in its finding."),
+    write_actions: Path = typer.Option(None, "--write-actions", metavar="FILE.xlsx", help="Write this round's improvement plan: the --actions carried forward and one per new suggestion."),
 ) -> None:
     from qactl.cli.common import console, notice
     from qactl.report import ReportRequest, write_report
@@ -25,6 +28,7 @@ def report(
     outcome = write_report(ReportRequest(
         inputs=list(inputs), output=output, previous=list(previous), allocation=list(allocation), moderation=list(moderation),
         template=template, title=title, min_cell=min_cell, themes=themes, round=round_,
+        evidence=evidence, actions=actions, write_actions=write_actions,
     ))
     for note in outcome.notes:
         notice(f"Note: {note}")
@@ -32,3 +36,7 @@ def report(
         f"Wrote {outcome.output} ({outcome.format}): {outcome.audits:,} audits of {len(outcome.rubrics)} rubric(s): {', '.join(outcome.rubrics)}.",
         markup=False,
     )
+    if outcome.actions_written is not None:
+        console(stderr=True).print(
+            f"Wrote {write_actions}: the improvement plan, {outcome.actions_written} actions ({outcome.actions_added} new).", markup=False,
+        )

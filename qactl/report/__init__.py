@@ -33,6 +33,9 @@ class ReportRequest:
     min_cell: int = 5
     themes: Path | None = None
     round: str | None = None
+    evidence: Path | None = None  # complaints, compliments, surveys, KPIs (qactl.evidence)
+    actions: Path | None = None  # the previous round's improvement plan, to track
+    write_actions: Path | None = None  # where to write this round's improvement plan
 
 
 @dataclass
@@ -44,6 +47,8 @@ class ReportOutcome:
     rubrics: list[str]
     audits: int
     notes: list[str]
+    actions_written: int | None = None  # actions in the plan written with --write-actions
+    actions_added: int | None = None  # of which new this round
 
 
 def _read(path: Path, want: str | None, option: str):
@@ -119,7 +124,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     """Read the inputs, aggregate, render and write the report atomically."""
     from qactl import __version__
     from qactl.report.aggregate import Options
-    from qactl.report.context import build_context
+    from qactl.report.context import build_report
     from qactl.report.render import render
     from qactl.report.themes import load_themes
     from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND
@@ -133,6 +138,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     if req.min_cell < 1:
         raise UsageError(f"--min-cell must be 1 or more (found {req.min_cell}); 5 is the usual rule.")
     themes = load_themes(req.themes)
+    triangulating = _triangulating(req, themes)
     gc.disable()  # many small objects: the collector would cost more than the work (PERFORMANCE.md)
     try:
         current, previous, allocations, moderations = [], [], [], []
@@ -154,13 +160,68 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         moderations += [_read(p, MODERATION_KIND, "--moderation") for p in req.moderation]
         if not current:
             raise UsageError(f"None of the inputs holds scored audits{f' of the round {req.round}' if req.round else ''}: give the .json written by `qactl score`.")
-        ctx = build_context(
+        ctx, next_plan = build_report(
             current, previous, allocations, moderations, themes, Options(min_cell=req.min_cell),
             title=req.title or "SEND Practice Report", round_label=req.round, fmt=fmt, generated=_generated(), version=__version__,
+            triangulating=triangulating,
         )
     finally:
         gc.enable()
     text = render(ctx, req.template)
-    with atomic_output(req.output, inputs=[*req.inputs, *req.previous, *req.allocation, *req.moderation]) as tmp:
+    inputs = [*req.inputs, *req.previous, *req.allocation, *req.moderation, *(p for p in (req.evidence, req.actions) if p)]
+    with atomic_output(req.output, inputs=inputs) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
-    return ReportOutcome(req.output, fmt, [r.id for r in ctx.rubrics], ctx.audits, ctx.notes)
+    outcome = ReportOutcome(req.output, fmt, [r.id for r in ctx.rubrics], ctx.audits, ctx.notes)
+    if req.write_actions is not None and next_plan is not None:
+        from qactl.actions import write_actions
+
+        write_actions(req.write_actions, next_plan, written=triangulating.today, inputs=inputs)
+        outcome.actions_written = len(next_plan)
+        outcome.actions_added = len(ctx.improvement_plan.added) if ctx.improvement_plan else 0
+    return outcome
+
+
+def _today():
+    """Today, or the day of ``SOURCE_DATE_EPOCH`` (for reproducible reports and plans)."""
+    import datetime as dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC).date() if epoch and epoch.isdigit() else dt.date.today()
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _triangulating(req: ReportRequest, themes):
+    """Check the triangulation options and read the evidence and the previous plan (every problem raised before anything is written)."""
+    from qactl.errors import OutputError
+    from qactl.report.triangulation import Triangulating
+
+    w = req.write_actions
+    if w is not None:
+        if w.suffix.lower() != ".xlsx":
+            raise UsageError(f"Cannot write the improvement plan to {w}: --write-actions writes an Excel workbook; give a name ending .xlsx.")
+        if req.actions is not None and _same(w, req.actions):
+            raise OutputError(f"Refusing to write {w}: it is the --actions input, and inputs are never modified. Write this round's plan to a new file (e.g. actions-{(req.round or 'next').replace(' ', '-')}.xlsx).")
+        if _same(w, req.output):
+            raise UsageError(f"--write-actions and -o are the same file ({w}): give the improvement plan its own .xlsx name.")
+        if not (w.parent if str(w.parent) else Path(".")).is_dir():
+            raise OutputError(f"Cannot write {w}: the folder {w.parent} does not exist. Create it first.")
+    evidence = None
+    if req.evidence is not None:
+        from qactl.evidence import load_evidence
+
+        evidence = load_evidence(req.evidence, {t.id for t in themes.themes} if themes else None)
+    actions = None
+    if req.actions is not None:
+        from qactl.actions import read_actions
+
+        actions = read_actions(req.actions)
+    return Triangulating(
+        evidence=evidence, evidence_name=req.evidence.name if req.evidence else None, actions=actions,
+        actions_name=req.actions.name if req.actions else None, write_name=w.name if w else None, today=_today(),
+    )

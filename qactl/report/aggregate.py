@@ -99,6 +99,14 @@ class RubricTally:
         self.review_total = 0
         self.review_heap: list[tuple] = []
         self._seq = 0
+        # triangulation (qactl.triangulate.theme_results, computed in this pass): per themed item [answers, met]
+        from qactl.triangulate import MET_AT, origin_of
+
+        self.origin = origin_of(str(self.rubric.get("id") or ""))
+        self.met_at = MET_AT[self.origin]
+        self.item_theme: dict[str, str] = {i["id"]: str(i["theme"]) for i in self.items if i.get("theme")}
+        self.theme_item_counts: dict[str, list[int]] = {iid: [0, 0] for iid in self.item_theme}
+        self.theme_audits: Counter[str] = Counter()  # theme -> audits with at least one applying answer on it
 
     # ---- the one pass ----
     def add_file(self, doc: dict[str, Any], source: str) -> None:
@@ -135,6 +143,8 @@ class RubricTally:
             self.score_sum += score
             self.score_n += 1
         counts = self.item_counts
+        item_theme = self.item_theme
+        touched: set[str] | None = set() if item_theme else None
         for iid, ans in (a.get("answers") or {}).items():
             c = counts.get(iid)
             if c is None:
@@ -151,8 +161,15 @@ class RubricTally:
                     c[1] += 1
                 elif pts <= 0:
                     c[2] += 1
+                if touched is not None and iid in item_theme and ans["max"]:
+                    tc = self.theme_item_counts[iid]
+                    tc[0] += 1
+                    tc[1] += pts >= self.met_at * ans["max"] - 1e-9
+                    touched.add(item_theme[iid])
             except (KeyError, TypeError):
                 continue
+        if touched:
+            self.theme_audits.update(touched)
         for name, sec in (a.get("sections") or {}).items():
             sc = sec.get("score") if isinstance(sec, dict) else None
             if isinstance(sc, int | float):
@@ -285,6 +302,42 @@ class RubricTally:
         texts = self.action_text
         ranked = sorted(self.actions.items(), key=lambda kv: (-kv[1], self.action_first[kv[0]]))
         return [(texts[k], n) for k, n in ranked[: self.options.actions_cap]]
+
+
+def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
+    """:func:`qactl.triangulate.theme_results` from tallies: the same figures, without holding the audits.
+
+    Per origin (audit, family, practice) and theme: audits with an applying answer on the theme (summed over
+    rubrics), the share of applying answers met, and the criteria counted, weakest first.
+    """
+    from qactl.triangulate import CriterionResult, ThemeResult
+
+    acc: dict[str, dict[str, list]] = {}  # origin -> theme -> [audits, answers, met, criteria]
+    for t in tallies:
+        rid = str(t.rubric.get("id") or "")
+        texts = {i["id"]: str(i.get("text") or i["id"]) for i in t.items}
+        per_theme = acc.setdefault(t.origin, {})
+        for iid, theme in t.item_theme.items():
+            n, met = t.theme_item_counts[iid]
+            if not n:
+                continue
+            a = per_theme.setdefault(theme, [0, 0, 0, []])
+            a[1] += n
+            a[2] += met
+            a[3].append(CriterionResult(rubric=rid, item=iid, text=texts[iid], answers=n, percent_met=_pct1(met, n)))
+        for theme, n in t.theme_audits.items():
+            if theme in per_theme:
+                per_theme[theme][0] += n
+    out: dict[str, dict[str, dict]] = {}
+    for origin, per_theme in acc.items():
+        for theme, (audits, n, met, criteria) in per_theme.items():
+            criteria.sort(key=lambda c: (c["percent_met"], c["rubric"], c["item"]))
+            out.setdefault(origin, {})[theme] = ThemeResult(audits=audits, percent_met=_pct1(met, n), criteria=criteria)
+    return out
+
+
+def _pct1(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
 
 
 def suppress(n: int, min_cell: int) -> str:

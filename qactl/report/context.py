@@ -6,7 +6,7 @@ Pure: takes plain documents (as ``results.read_any`` returns them), returns the 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qactl.errors import InputError
@@ -20,8 +20,11 @@ from qactl.report.aggregate import (
     breakdown_rows,
     pct,
     review_grades,
+    theme_results,
 )
 from qactl.report.themes import ThemeFile, matcher
+from qactl.report.triangulation import Triangulated, Triangulating
+from qactl.report.triangulation import build as build_triangulation
 
 ROLE_LABELS = {"service": "Service", "team": "Team", "key_stage": "Key stage"}
 
@@ -270,7 +273,16 @@ def _order_previous(tallies: list[tuple[int, RubricTally]]) -> list[RubricTally]
 
 def build_context(current: list[Loaded], previous: list[Loaded], allocations: list[Loaded], moderations: list[Loaded],
                   themes: ThemeFile | None, opts: Options, *, title: str, round_label: str | None, fmt: str,
-                  generated: str, version: str) -> m.ReportContext:
+                  generated: str, version: str, triangulating: Triangulating | None = None) -> m.ReportContext:
+    """The report's context (see :func:`build_report` for the improvement plan to write as well)."""
+    return build_report(current, previous, allocations, moderations, themes, opts, title=title, round_label=round_label,
+                        fmt=fmt, generated=generated, version=version, triangulating=triangulating)[0]
+
+
+def build_report(current: list[Loaded], previous: list[Loaded], allocations: list[Loaded], moderations: list[Loaded],
+                 themes: ThemeFile | None, opts: Options, *, title: str, round_label: str | None, fmt: str,
+                 generated: str, version: str, triangulating: Triangulating | None = None) -> tuple[m.ReportContext, list | None]:
+    """The report's context, and this round's improvement plan (``qactl.actions.Action`` list) when one is to be written."""
     notes: list[str] = []
     tallies = _tally(current, opts, themes, notes)
     # earlier rounds: one tally per (rubric, round), oldest first
@@ -320,7 +332,9 @@ def build_context(current: list[Loaded], previous: list[Loaded], allocations: li
         all_themes.update(t.theme_counts)
     commented = sum(t.commented for t in tallies.values())
     ids = {r.id for r in rubrics}
-    return m.ReportContext(
+    tri = _triangulated(tallies, rubrics, themes, opts, triangulating or Triangulating(),
+                        round_label or (", ".join(dict.fromkeys(x for r in rubrics for x in r.rounds)) or None))
+    ctx = m.ReportContext(
         title=title, round=round_label or (", ".join(dict.fromkeys(x for r in rubrics for x in r.rounds)) or None),
         generated=generated, qactl_version=version, format=fmt, min_cell=opts.min_cell, suppressed=f"<{opts.min_cell}",
         audits=sum(t.rows for t in tallies.values()), scored=sum(t.scored for t in tallies.values()),
@@ -329,7 +343,31 @@ def build_context(current: list[Loaded], previous: list[Loaded], allocations: li
         moderation=[x for x in mods if x.rubric_id not in ids], completion=comps,
         actions=[a for r in rubrics for a in r.actions],
         inputs=[_source(f) for f in current], previous=[_source(f) for f in previous], notes=notes,
+        triangulation=tri.triangulation, improvement_plan=tri.improvement_plan,
     )
+    return ctx, tri.next_plan
+
+
+def _triangulated(tallies: dict[str, RubricTally], rubrics: list[m.RubricReport], themes: ThemeFile | None, opts: Options,
+                  t: Triangulating, round_label: str | None) -> Triangulated:
+    """The triangulation and improvement-plan sections from the tallies' per-theme results."""
+    from qactl.actions import Suggestion
+
+    results = theme_results(list(tallies.values()))
+    labels = {th.id: th.label for th in themes.themes} if themes else None
+    findings: dict[str, float] = {}
+    finding_labels: dict[str, str] = {}
+    suggestions = []
+    for r, tally in zip(rubrics, tallies.values(), strict=True):
+        for c in tally.criteria():
+            if c["share"] is not None:
+                findings[f"{r.id}:{c['id']}"] = c["share"]
+            finding_labels[f"{r.id}:{c['id']}"] = f"{c['text']} ({r.title})"
+        for c in r.criteria_weakest[:3]:  # the criterion actions the report suggests
+            if c.share is not None and c.share < 100:
+                suggestions.append(Suggestion(source=f"{r.id}:{c.id}", action=f"{r.title}: raise the share where this is fully met: {c.text}", baseline=c.share))
+    t = replace(t, criterion_suggestions=suggestions)
+    return build_triangulation(results, findings, finding_labels, labels, t, min_cell=opts.min_cell, round_label=round_label)
 
 
 def _source(f: Loaded) -> m.SourceFile:

@@ -262,6 +262,131 @@ class OverviewRow(_M):
     on_time_share: float | None
 
 
+class TriangulatedCriterion(_M):
+    """One criterion counted in a source's result on a theme."""
+
+    rubric_id: str
+    item: str
+    text: str
+    answers: int
+    percent_met: float
+
+
+class TriangulatedSource(_M):
+    """What the audits, the families (family-feedback) or the practitioners (practice-conversation) say on a theme."""
+
+    origin: Literal["audit", "family", "practice"]
+    label: str
+    audits: int
+    percent_met: float
+    signal: Literal["strength", "concern", "middle"] | None
+    signal_words: str
+    criteria: list[TriangulatedCriterion]
+
+
+class ServiceCount(_M):
+    """Complaints and compliments about a theme in one service; counts under the minimum cell size as ``<5``."""
+
+    service: str
+    complaints: str
+    compliments: str
+
+
+class TriangulatedCounts(_M):
+    """Complaints and compliments about a theme: totals and by service (both suppressed under the minimum cell size)."""
+
+    complaints: str
+    compliments: str
+    by_service: list[ServiceCount]
+    signal: Literal["strength", "concern", "middle"] | None
+    signal_words: str
+
+
+class TriangulatedSurvey(_M):
+    """One survey result on a theme (PCF, CYP, SENCO or other)."""
+
+    source: str
+    title: str | None
+    date: str
+    question: str
+    agree_percent: float
+    respondents: int | None
+    service: str | None
+    signal: Literal["strength", "concern", "middle"] | None
+    signal_words: str
+
+
+class TriangulatedKpi(_M):
+    """One KPI on a theme against its target."""
+
+    id: str
+    label: str
+    value: float
+    target: float
+    unit: str
+    period: str | None
+    service: str | None
+    met: bool
+    gap: float
+    signal: Literal["strength", "concern"]
+    words: str
+
+
+class TriangulatedTheme(_M):
+    """One theme: every source side by side, the verdict and why."""
+
+    theme: str
+    label: str
+    audit: TriangulatedSource | None
+    family: TriangulatedSource | None
+    practice: TriangulatedSource | None
+    counts: TriangulatedCounts | None
+    surveys: list[TriangulatedSurvey]
+    kpis: list[TriangulatedKpi]
+    sources: int
+    verdict: Literal["agree: strength", "agree: concern", "mixed", "one source"]
+    explanation: str
+    suggestion: str | None
+
+
+class Triangulation(_M):
+    """Audit findings beside family feedback, practice conversations, complaints, surveys and KPIs, theme by theme."""
+
+    evidence: str | None
+    themes: list[TriangulatedTheme]
+    strength_at: float
+    concern_below: float
+
+
+class ImprovementAction(_M):
+    """One action of the Practice Improvement Plan, beside the change in the finding it addresses."""
+
+    id: str
+    action: str
+    owner: str | None
+    due: str | None
+    status: str
+    recorded_status: str
+    source: str | None
+    finding: str
+    baseline: float | None
+    current: float | None
+    change: float | None
+    trend: str
+    summary: str
+    round: str | None
+    notes: str | None
+
+
+class ImprovementPlan(_M):
+    """The previous round's improvement plan (``--actions``) tracked, and the plan written for the next round."""
+
+    source: str | None
+    actions: list[ImprovementAction]
+    written: str | None
+    added: list[ImprovementAction]
+
+
 class ReportContext(_M):
     """The whole Practice Report, as handed to the template."""
 
@@ -285,3 +410,5 @@ class ReportContext(_M):
     inputs: list[SourceFile]
     previous: list[SourceFile]
     notes: list[str]
+    triangulation: Triangulation | None = None
+    improvement_plan: ImprovementPlan | None = None
