@@ -147,4 +147,4 @@ def kit():
     """The invented pii of the fixtures, and a writer of raw JSON documents (tests import nothing from conftest)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(CHILD=CHILD, NHS=NHS, write_json=write_json, write_doc=write_doc, quality_audits=quality_audits)
+    return SimpleNamespace(CHILD=CHILD, NHS=NHS, write_json=write_json, write_doc=write_doc, quality_audits=quality_audits, make_audit=make_audit)
