@@ -352,6 +352,7 @@ def _triangulated(tallies: dict[str, RubricTally], rubrics: list[m.RubricReport]
                   t: Triangulating, round_label: str | None) -> Triangulated:
     """The triangulation and improvement-plan sections from the tallies' per-theme results."""
     from qactl.actions import Suggestion
+    from qactl.triangulate import STRENGTH_AT
 
     results = theme_results(list(tallies.values()))
     labels = {th.id: th.label for th in themes.themes} if themes else None
@@ -363,8 +364,8 @@ def _triangulated(tallies: dict[str, RubricTally], rubrics: list[m.RubricReport]
             if c["share"] is not None:
                 findings[f"{r.id}:{c['id']}"] = c["share"]
             finding_labels[f"{r.id}:{c['id']}"] = f"{c['text']} ({r.title})"
-        for c in r.criteria_weakest[:3]:  # the criterion actions the report suggests
-            if c.share is not None and c.share < 100:
+        for c in r.criteria_weakest[:3]:  # the criterion actions the report suggests, when not already a strength
+            if c.share is not None and c.share < STRENGTH_AT:
                 suggestions.append(Suggestion(source=f"{r.id}:{c.id}", action=f"{r.title}: raise the share where this is fully met: {c.text}", baseline=c.share))
     t = replace(t, criterion_suggestions=suggestions)
     return build_triangulation(results, findings, finding_labels, labels, t, min_cell=opts.min_cell, round_label=round_label)
