@@ -137,29 +137,42 @@ def make_export(rows: int) -> tuple[Path, Path]:
 
 
 def make_allocation_instance(plans: int, auditors: int) -> tuple[Path, Path]:
+    """A plans register and a cohort (.csv, as a council keeps them) with realistic conflicts, cached.
+
+    Each plan names one to four professionals (auditor ids) and one to three organisations among 40 (a school
+    trust, an NHS trust, the EPS…: each about 2.5% of the cohort): about 5% of the pairs are conflicts overall,
+    as PERFORMANCE.md's instances, without naming hundreds of people per plan.
+    """
     CACHE.mkdir(parents=True, exist_ok=True)
-    plans_path, cohort_path = CACHE / f"plans-{plans}.csv", CACHE / f"cohort-{auditors}.yaml"
+    plans_path, cohort_path = CACHE / f"plans-{plans}.csv", CACHE / f"cohort-{auditors}.csv"
     rng = random.Random(plans * 7 + auditors)
     services = ["SEND casework", "EPS", "Health", "Social care", "Schools", "Post-16"]
-    if not cohort_path.exists():
-        lines = ["auditors:"]
-        for a in range(auditors):
-            s = services[a % len(services)]
-            lines.append(f"  - {{id: A{a:05d}, name: Auditor {a}, service: {s}, organisation: Org{a % 97}, capacity: 2}}")
-        cohort_path.write_text("\n".join(lines) + "\n")
-    if not plans_path.exists():
-        import csv
+    orgs = 40
+    import csv
 
+    if not cohort_path.exists():
+        with cohort_path.open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "name", "service", "organisation", "capacity"])
+            for a in range(auditors):
+                w.writerow([f"A{a:05d}", f"Auditor {a}", services[a % len(services)], f"Org{a % orgs}", 2])
+    if not plans_path.exists():
         with plans_path.open("w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["plan_id", "issued", "type", "team", "key_stage", "primary_need", "contributors"])
             for p in range(plans):
-                contributors = ";".join(f"A{rng.randrange(auditors):05d}" for _ in range(rng.randint(0, 3)))
-                if rng.random() < 0.05:
-                    contributors += f";Org{rng.randrange(97)}"
+                named = [f"A{rng.randrange(auditors):05d}" for _ in range(rng.randint(1, 4))]
+                named += [f"Org{rng.randrange(orgs)}" for _ in range(rng.randint(1, 3))]
                 issued = datetime(2025, 9, 1) + timedelta(days=rng.randrange(0, 300))
-                w.writerow([f"P{p:06d}", issued.strftime("%d/%m/%Y"), rng.choice(["new", "amended"]), f"Team {p % 5}", f"KS{p % 5}", rng.choice(["SEMH", "ASD", "SLCN", "MLD"]), contributors])
+                w.writerow([f"P{p:06d}", issued.strftime("%d/%m/%Y"), rng.choice(["new", "amended"]), f"Team {p % 5}", f"KS{p % 5}",
+                            rng.choice(["SEMH", "ASD", "SLCN", "MLD"]), "; ".join(named)])
     return plans_path, cohort_path
+
+
+def report_available(env: dict) -> bool:
+    """Whether this qactl has `qactl report INPUTS -o OUT` (it is built on another branch)."""
+    out = subprocess.run([*QACTL, "report", "--help"], capture_output=True, text=True, env=env)
+    return out.returncode == 0 and "--output" in out.stdout
 
 
 BARE_CALAMINE = "import sys\nfrom python_calamine import CalamineWorkbook\nws = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0)\nn = 0\nfor row in ws.iter_rows():\n    for v in row:\n        n += 1\n"
@@ -170,10 +183,12 @@ BARE_CSV = "import sys, csv\nn = 0\nwith open(sys.argv[1], newline='', encoding=
 # ---------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 100_000, 600_000])
-    ap.add_argument("--quick", action="store_true", help="one run each, no openpyxl at 600k, no 20k×10k allocation")
+    ap.add_argument("--sizes", type=int, nargs="*", default=None, help="rows of the exports (default 1,000, 100,000 and 600,000; 1,000 and 100,000 with --quick)")
+    ap.add_argument("--quick", action="store_true", help="one run each, no openpyxl at 600k, no 20k×10k allocation, no 600k unless --sizes names it")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = ap.parse_args()
+    if args.sizes is None:
+        args.sizes = [1000, 100_000] if args.quick else [1000, 100_000, 600_000]
     env = {**os.environ, "QACTL_KEY": "bench-key", "PYTHONDONTWRITEBYTECODE": "0"}
     rows: list[dict] = []
     work = CACHE / "out"
@@ -210,9 +225,14 @@ def main() -> None:
         rows.append(row)
         if size == 100_000:
             print("report, 100,000 scored audits")
-            rr = measure("qactl report, 100,000 audits → .html", [*QACTL, "report", str(work / "scored-100000.json"), "-o", str(work / "report.html")], reps, env=env)
-            rr["target"] = f"< 10 s: {rr['median_s']:.1f} s"
-            rows.append(rr)
+            if report_available(env):
+                for suffix in (".json", ".jsonl"):
+                    rr = measure(f"qactl report, 100,000 audits ({suffix}) → .html", [*QACTL, "report", str(work / f"scored-100000{suffix}"), "-o", str(work / "report.html")], reps, env=env)
+                    rr["target"] = f"< 10 s: {rr['median_s']:.1f} s"
+                    rows.append(rr)
+            else:
+                print("  report: not available (this qactl has no `qactl report INPUTS -o OUT`)", flush=True)
+                rows.append({"name": "qactl report, 100,000 audits", "skipped": "report: not available in this build; re-run after merging it"})
 
     print("allocate")
     instances = [(2_000, 1_000, 5)] + ([] if args.quick else [(20_000, 10_000, 60)])
@@ -220,7 +240,7 @@ def main() -> None:
         plans_path, cohort_path = make_allocation_instance(plans, auditors)
         out = work / f"allocation-{plans}.json"
         row = measure(
-            f"qactl allocate {plans:,} plans × {auditors:,} auditors",
+            f"qactl allocate {plans:,} plans × {auditors:,} auditors (.json)",
             [*QACTL, "allocate", "--plans", str(plans_path), "--cohort", str(cohort_path), "--sample", str(plans), "--from", "2025-09-01", "--to", "2026-08-31", "--seed", "1", "-o", str(out)],
             1 if plans > 2000 else reps,
             env=env,
@@ -243,12 +263,18 @@ def write_results(rows: list[dict], out: Path) -> None:
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {machine}, by `make bench` (bench/run.py).",
         "Whole processes; median wall time of the runs shown, peak resident memory. Ratios are to the bare",
-        "python-calamine read of the same file, measured in the same run.",
+        "python-calamine read of the same file (every cell, `iter_rows()`), measured in the same run. `qactl score` exits 1",
+        "when some rows have errors; the synthetic exports have none. docs/performance.md says what the figures mean.",
         "",
         "| what | median | peak memory | runs | × calamine time | × calamine memory | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
+        if "skipped" in r:
+            lines.append(f"| {r['name']} | – | – | 0 |  |  | {r['skipped']} |")
+            continue
+        if r.get("exit") not in (0, 1, None):
+            r["target"] = f"FAILED (exit {r['exit']}) " + r.get("target", "")
         vs = f"{r['vs']:.2f}" if "vs" in r else ""
         mv = f"{r['mem_vs']:.2f}" if "mem_vs" in r else ""
         lines.append(f"| {r['name']} | {r['median_s']:.3f} s | {r['peak_mb']:.0f} MB | {r['runs']} | {vs} | {mv} | {r.get('target', '')} |")

@@ -22,6 +22,8 @@ NA = "N/A"  # the marker of a not-applicable answer once parsed (the scale's own
 
 def cell_text(value: Any) -> str:
     """A raw cell value as text: whole numbers without ``.0``, datetimes in ISO, None as ``""``."""
+    if type(value) is str:  # most cells: first, before the isinstance chain
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qactl.errors import UsageError
-from qactl.results import Audit, ScoredHeader, Summary, write_scored
+from qactl.results import Audit, ScoredHeader, Summary, csv_cell, write_scored
 from qactl.rubric.models import Rubric
 
 SUFFIXES = (".json", ".jsonl", ".csv", ".xlsx")
@@ -51,6 +51,29 @@ class Layout:
         self.columns += list(field_keys)
         self.columns += [c.id for c in rubric.comments]
         self.columns += ["errors"]
+        self.item_ids = tuple(i.id for i in rubric.items)
+
+    def csv_row(self, a: Audit) -> list[Any]:
+        """``flat(a)`` as CSV cells (:func:`csv_cell`); the answers joined from the cells made once per distinct answer."""
+        answers = a["answers"]
+        if tuple(answers) != self.item_ids:
+            return [csv_cell(v) for v in self.flat(a)]
+        try:
+            cells = [c for d in answers.values() for c in d.csv]
+        except AttributeError:  # not the scorer's shared results
+            return [csv_cell(v) for v in self.flat(a)]
+        secs = a["sections"]
+        head = [a["row"], a["ref"], a["status"], a["score"], a["grade"], a.get("audit_date"), a.get("duplicate_of")]
+        head += [secs[s]["score"] if s in secs else None for s in self.sections]
+        tail: list[Any] = []
+        for m in self.rubric.milestones:
+            ms = a["milestones"].get(m.id) or {}
+            tail += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late")]
+        fields, comments = a["fields"], a["comments"]
+        tail += [fields.get(k) for k in self.field_keys]
+        tail += [comments.get(c.id) for c in self.rubric.comments]
+        tail.append("; ".join(f"{e['cell']} {e['value']!r}: {e['message']}" for e in a["errors"]) or None)
+        return [csv_cell(v) for v in head] + cells + [csv_cell(v) for v in tail]
 
     def flat(self, a: Audit) -> list[Any]:
         out: list[Any] = [a["row"], a["ref"], a["status"], a["score"], a["grade"], a.get("audit_date"), a.get("duplicate_of")]
@@ -65,18 +88,6 @@ class Layout:
         out += [a["comments"].get(c.id) for c in self.rubric.comments]
         out += ["; ".join(f"{e['cell']} {e['value']!r}: {e['message']}" for e in a["errors"]) or None]
         return out
-
-
-def _csv_safe(v: Any) -> Any:
-    if isinstance(v, str) and v and v[0] in "=+@-\t\r":
-        if v[0] == "-":
-            try:
-                float(v)
-                return v
-            except ValueError:
-                pass
-        return "'" + v
-    return v
 
 
 def write_output(tmp: Path, suffix: str, header: ScoredHeader, audits: Iterable[Audit],
@@ -94,8 +105,7 @@ def _write_csv(tmp: Path, audits: Iterable[Audit], layout: Layout) -> None:
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(layout.columns)
-        for a in audits:
-            w.writerow(["" if v is None else _csv_safe(v) for v in layout.flat(a)])
+        w.writerows(layout.csv_row(a) for a in audits)
 
 
 _GRADE_COLOURS = ["#C6EFCE", "#E2EFDA", "#FFEB9C", "#FFC7CE"]
@@ -130,14 +140,14 @@ TABLE_MAX_ROWS = 25_000  # above this, the Audits sheet is a filtered range, not
 
 def _spool(audits: Iterable[Audit]) -> tuple[Any, int]:
     """Audits to a temporary JSON Lines file (constant memory), and how many there are."""
-    import json
     import tempfile
 
+    from qactl.results import encode_audit
+
     f = tempfile.TemporaryFile("w+", encoding="utf-8")
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
     n = 0
     for a in audits:
-        f.write(dumps(a) + "\n")
+        f.write(encode_audit(a) + "\n")
         n += 1
     f.seek(0)
     return f, n

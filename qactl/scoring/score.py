@@ -23,14 +23,16 @@ from typing import Any
 
 from qactl.errors import Finding
 from qactl.privacy import Redactor, make_ref
-from qactl.results import Audit, Summary
+from qactl.results import Audit, Shared, Summary
 from qactl.rubric.conditions import holds
 from qactl.rubric.milestones import due_dates, status
-from qactl.rubric.models import FieldType, Rubric, norm_answer
-from qactl.scoring.cells import Answer, cell_text, date_cell, field_parser, is_blank, item_parser
+from qactl.rubric.models import FieldType, Item, Rubric, norm_answer
+from qactl.scoring.cells import cell_text, date_cell, field_parser, is_blank, item_parser
 from qactl.scoring.mapping import ColumnMap
 
 TIMELINESS = "Timeliness"
+_MEMO_MAX = 1 << 16  # distinct raw values remembered per column
+_FORMS_TIMES = frozenset(("start_time", "completion_time", "last_modified_time"))
 _TENTH = Decimal("0.1")
 
 
@@ -132,8 +134,39 @@ class Scorer:
         self.reasons = {norm_answer(r) for r in rubric.exceptions.reasons} if rubric.exceptions else set()
         self.weights = rubric.grading.section_weights
         self.compliance = rubric.grading.method == "compliance"
+        self._section_memo: dict[tuple[str, float], Shared] = {}  # (section, score) → its result; at most 1,001 per section
+        self.grade_rank = {b.grade: k for k, b in enumerate(rubric.grading.bands)}
+        # per column, built once: the parser, a memo of raw cell → result, and what the row loop needs of the item
+        self.item_plan = [(i, c, parse, {}, self.item_max[i.id], self.item_wmax[i.id], i.section, i.applies_if is not None, i.required)
+                          for i, c, parse, _ in self.item_cols]
+        self.blank_message = {i.id: "this question is required but blank; expected " + _or(rubric.scales[i.scale], i.allow_na)
+                              for i in rubric.items}
+        self.field_plan = [(f, c, parse, {} if f.type == FieldType.date else None) for f, c, parse in self.field_cols]
 
     # ---- one row ----
+    def _item_entry(self, k: int, raw: Any) -> tuple:
+        """What one raw cell of item ``k`` gives, memoised per column (answers repeat: most cells are one dict look-up).
+
+        ``(answer, problem, label, result_if_applies, result_if_not, weighted)``; the result dicts are built once per
+        distinct answer and shared by every audit that gave it (nothing downstream mutates them).
+        """
+        item, c, parse, memo, top = self.item_plan[k][:5]
+        ans, prob = parse(raw)
+        iid = item.id
+        if ans is None:
+            entry = (None, prob, None, None, Shared.of(iid, {"answer": None, "points": None, "max": top, "applies": False}, (None, None)), 0)
+        else:
+            label = ans.label
+            out = Shared.of(iid, {"answer": label, "points": None, "max": top, "applies": False}, (label, None))
+            if ans.na:
+                entry = (ans, prob, label, None, out, 0)
+            else:
+                entry = (ans, prob, label, Shared.of(iid, {"answer": label, "points": ans.points, "max": top, "applies": True}, (label, ans.points)),
+                         out, ans.weighted)
+        if (raw is None or type(raw) is str) and len(memo) < _MEMO_MAX:
+            memo[raw] = entry
+        return entry
+
     def audit(self, row: int, values: list[Any]) -> Audit | None:
         """The audit of one data row, or ``None`` for a fully blank row (not an audit)."""
         for v in values:
@@ -155,12 +188,17 @@ class Scorer:
 
         # fields
         parsed: dict[str, Any] = {}
-        for f, c, parse in self.field_cols:
+        for f, c, parse, memo in self.field_plan:
             if c is None:
                 parsed[f.id] = None
                 continue
-            raw = cell(c)
-            value, prob = parse(raw)
+            raw = values[c]
+            hit = memo.get(raw) if memo is not None and (type(raw) is str or raw is None) else None
+            if hit is None:
+                hit = parse(raw)
+                if memo is not None and (type(raw) is str or raw is None) and len(memo) < _MEMO_MAX:
+                    memo[raw] = hit
+            value, prob = hit
             if prob:
                 problem(c, f.id, raw, *prob)
             elif value is None and f.required:
@@ -168,11 +206,11 @@ class Scorer:
             parsed[f.id] = value
         forms: dict[str, Any] = {}
         for c, key in self.forms_cols:
-            raw = cell(c)
-            if key in ("start_time", "completion_time", "last_modified_time"):
+            raw = values[c]
+            if key in _FORMS_TIMES:
                 forms[key] = raw.isoformat(sep=" ") if isinstance(raw, datetime) else (None if is_blank(raw) else cell_text(raw))
             else:
-                forms[key] = None if is_blank(raw) else cell_text(raw)
+                forms[key] = None if raw is None or (type(raw) is str and not raw.strip()) else cell_text(raw)
 
         # audit date: --audit-date, the rubric's audit_date field, Forms completion time, today
         audit_date = self.fixed_date
@@ -185,44 +223,57 @@ class Scorer:
         if audit_date is None:
             audit_date = self.today
 
-        # items
-        parsed_answers: dict[str, Answer | None] = {}
-        labels: dict[str, str | None] = {}
-        for item, c, parse, _ in self.item_cols:
-            raw = cell(c)
-            ans, prob = parse(raw)
-            if prob:
-                problem(c, item.id, raw, *prob)  # type: ignore[arg-type]
-            parsed_answers[item.id] = ans
-            labels[item.id] = ans.label if ans else None
+        # items: one look-up per cell; items with an applies_if wait until every label is known
         answers: dict[str, Any] = {}
+        labels: dict[str, str | None] = {}
         sec_num: dict[str, int] = {}
         sec_den: dict[str, int] = {}
-        for item, c, _, _ in self.item_cols:
-            ans = parsed_answers[item.id]
-            top = self.item_max[item.id]
-            applies = True
-            if item.applies_if is not None and holds(item.applies_if, parsed, labels, audit_date) is False:
-                applies = False
-            if ans is None:
-                raw = cell(c)
-                if applies and item.required and c is not None and is_blank(raw):
-                    problem(c, item.id, raw, "blank", "this question is required but blank; " +
-                            "expected " + _or(self.rubric.scales[item.scale], item.allow_na))
-                answers[item.id] = {"answer": None, "points": None, "max": top, "applies": False}
+        blanks: list[tuple[int, int, Item, Any]] = []  # required items left blank: reported after the answers' problems
+        conditional: list[tuple[int, Any, tuple]] = []
+        item_entry = self._item_entry
+        for k, (item, c, _, memo, _, wmax, sec, cond, required) in enumerate(self.item_plan):
+            raw = None if c is None else values[c]
+            e = memo.get(raw) if raw is None or type(raw) is str else None
+            if e is None:
+                e = item_entry(k, raw)
+            iid = item.id
+            if e[1]:
+                problem(c, iid, raw, *e[1])  # type: ignore[arg-type]
+            labels[iid] = e[2]
+            if cond:
+                answers[iid] = None  # keeps the item order; filled below
+                conditional.append((k, raw, e))
                 continue
-            if ans.na or not applies:
-                answers[item.id] = {"answer": ans.label, "points": None, "max": top, "applies": False}
+            yes = e[3]
+            if yes is None:
+                if e[0] is None and required and c is not None and is_blank(raw):
+                    blanks.append((k, c, item, raw))
+                answers[iid] = e[4]
                 continue
-            answers[item.id] = {"answer": ans.label, "points": ans.points, "max": top, "applies": True}
-            wmax = self.item_wmax[item.id]
-            sec = item.section
+            answers[iid] = yes
             if sec in sec_num:
-                sec_num[sec] += ans.weighted
+                sec_num[sec] += e[5]
                 sec_den[sec] += wmax
             else:
-                sec_num[sec] = ans.weighted
+                sec_num[sec] = e[5]
                 sec_den[sec] = wmax
+        for k, raw, e in conditional:
+            item, c, _, _, _, wmax, sec, _, required = self.item_plan[k]
+            applies = holds(item.applies_if, parsed, labels, audit_date) is not False
+            if e[0] is None:
+                if applies and required and c is not None and is_blank(raw):
+                    blanks.append((k, c, item, raw))
+                answers[item.id] = e[4]
+            elif e[3] is None or not applies:
+                answers[item.id] = e[4]
+            else:
+                answers[item.id] = e[3]
+                sec_num[sec] = sec_num.get(sec, 0) + e[5]
+                sec_den[sec] = sec_den.get(sec, 0) + wmax
+        if blanks:
+            blanks.sort(key=lambda b: b[0])
+            for _, c, item, raw in blanks:
+                problem(c, item.id, raw, "blank", self.blank_message[item.id])
 
         # milestones
         milestones: dict[str, Any] = {}
@@ -305,11 +356,16 @@ class Scorer:
     def _grade(self, audit: dict, num: dict[str, int], den: dict[str, int], parsed, labels, audit_date) -> None:
         grading = self.rubric.grading
         used: list[str] = []
+        sections = audit["sections"]
+        memo = self._section_memo
         for s in self.section_order:
             if den.get(s):
                 used.append(s)
                 sc = percent_half_up(num[s], den[s])
-                audit["sections"][s] = {"score": sc, "grade": grading.grade_for(sc)}
+                d = memo.get((s, sc))
+                if d is None:
+                    d = memo[(s, sc)] = Shared.of(s, {"score": sc, "grade": grading.grade_for(sc)})
+                sections[s] = d
         if not used:
             return
         if self.weights:
@@ -322,7 +378,7 @@ class Scorer:
             score = percent_half_up(sum(num[s] for s in used), sum(den[s] for s in used))
         grade = grading.grade_for(score)
         for limit in grading.limits:
-            if holds(limit.if_, parsed, labels, audit_date) and grading.rank(grade) < grading.rank(limit.max_grade):
+            if holds(limit.if_, parsed, labels, audit_date) and self.grade_rank[grade] < self.grade_rank[limit.max_grade]:
                 grade = limit.max_grade
         audit["score"], audit["grade"] = score, grade
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,27 +161,45 @@ def _open_xlsx(path: Path, sheet: str | None) -> Sheet:
     return _assemble(path, name, "xlsx", stream(), sheet_names=names)
 
 
-def _decode(path: Path) -> tuple[str, str]:
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
+def _encoding(path: Path) -> tuple[str, str]:
+    """The file's encoding (the codec to open it with, the name to report): UTF-8 (with or without BOM), else
+    Windows-1252, else Latin-1. Checked over the whole file in 1 MB chunks, so nothing holds the whole text."""
+    import codecs
+
+    for enc in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(enc)()
         try:
-            text = data.decode(enc)
-            return text, ("utf-8" if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf") else enc)
+            with path.open("rb") as f:
+                first = f.read(3)
+                decoder.decode(first)
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    raise AssertionError("latin-1 decodes everything")
+        return enc, ("utf-8" if enc == "utf-8-sig" and not first.startswith(b"\xef\xbb\xbf") else enc)
+    return "latin-1", "latin-1"
 
 
 def _open_csv(path: Path) -> Sheet:
     try:
-        text, encoding = _decode(path)
+        codec, encoding = _encoding(path)
+        f = path.open(encoding=codec, newline="")
     except OSError as e:
         raise InputError(f"{path} cannot be read ({e.strerror}).") from None
-    if "\x00" in text[:4096]:
+    head = f.read(4096)
+    if "\x00" in head:
+        f.close()
         raise InputError(f"{path} is not a text file (it may be UTF-16 or a binary file). Save it from Excel as 'CSV UTF-8'.")
-    first = text.split("\n", 1)[0]
+    while "\n" not in head:  # the whole first line, however long
+        more = f.read(1 << 16)
+        if not more:
+            break
+        head += more
+    first = head.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    f.seek(0)
+    reader = csv.reader(f, delimiter=delimiter)
 
     def stream() -> Iterator[tuple[int, list[Any]]]:
         try:
@@ -190,6 +207,8 @@ def _open_csv(path: Path) -> Sheet:
                 yield reader.line_num, [v if v != "" else None for v in values]
         except csv.Error as e:
             raise InputError(f"{path}: line {reader.line_num} is not valid CSV ({e}).") from None
+        finally:
+            f.close()
 
     # csv.reader's line_num counts physical lines; rows with line breaks inside quotes shift it, so number rows instead
     def numbered() -> Iterator[tuple[int, list[Any]]]:
