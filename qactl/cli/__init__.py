@@ -22,13 +22,13 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-app.command("allocate", help="Draw the round's sample of plans and share it among the auditor cohort.")(allocate.allocate)
-app.command("score", help="Check, score and grade an exported audit sheet against a rubric.")(score.score)
-app.command("report", help="Write the Practice Report (HTML or Markdown) from scored files.")(report.report)
-app.command("moderate", help="Measure agreement between two auditors of the same plan.")(moderate.moderate)
-app.command("schedule", help="Show the QA calendar as dated activities, or write it as an .ics file.")(schedule.schedule)
-app.add_typer(timeline.app, name="timeline", help="Statutory dates of a needs assessment or an annual review.")
-app.command("form", help="Write a blank audit workbook for a rubric, with drop-down answers.")(form.form)
+app.command("allocate", help="Share the round's sample of plans among the auditors.")(allocate.allocate)
+app.command("score", help="Check, score and grade an exported audit sheet.")(score.score)
+app.command("report", help="Write the Practice Report from scored files.")(report.report)
+app.command("moderate", help="Agreement between two auditors of the same plan.")(moderate.moderate)
+app.command("schedule", help="The QA calendar as dates, or an .ics file.")(schedule.schedule)
+app.add_typer(timeline.app, name="timeline", help="Statutory dates of an assessment or a review.")
+app.command("form", help="A blank audit workbook with drop-down answers.")(form.form)
 app.add_typer(rubrics.app, name="rubrics", help="List, show and validate rubrics.")
 
 

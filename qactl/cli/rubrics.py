@@ -23,8 +23,12 @@ def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one
             typer.echo(rid)
         return
     table = Table(title="Rubrics", title_justify="left")
-    for col in ("id", "title", "version", "items", "source", "from"):
-        table.add_column(col, overflow="fold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=2, overflow="fold")
+    table.add_column("version", no_wrap=True)
+    table.add_column("items", justify="right")
+    table.add_column("source", ratio=3, overflow="fold")
+    table.add_column("from", no_wrap=True)
     for rid in sorted(found):
         f = found[rid]
         r = f.rubric
