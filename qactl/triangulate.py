@@ -42,6 +42,10 @@ ORIGIN_OF_RUBRIC: dict[str, Origin] = {"family-feedback": "family", "practice-co
 #: The share of an item's maximum an answer needs to count as met (audit) or positive (family, practice).
 #: Audits: the top of the scale only (Fully, Yes). Family: Agree or Strongly agree. Practice: Mostly or Consistently.
 MET_AT: dict[Origin, float] = {"audit": 1.0, "family": 0.75, "practice": 2 / 3}
+# Every statutory milestone of a rubric (ehcna-file, annual-review) is evidence on this theme: met when on time,
+# not met when late or missing; exceptions and dates not yet due are out, as in the national statistics.
+MILESTONE_THEME = "timeliness"
+MILESTONE_COUNTED = {"on_time": True, "late": False, "missing": False}
 
 #: The theme ids of the report's theme dictionary at issue 8, with labels; the report passes its own.
 THEME_LABELS: dict[str, str] = {
@@ -92,12 +96,17 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
         rubric_id = doc["rubric"]["id"]
         origin = origin_of(rubric_id)
         items = [i for i in (doc.get("schema") or {}).get("items", []) if i.get("theme")]
-        if not items:
+        milestones = [m for m in (doc.get("schema") or {}).get("milestones", []) if m.get("id")]
+        if not items and not milestones:
             continue
         per_theme = tallies.setdefault(origin, {})
         for item in items:
             t = per_theme.setdefault(item["theme"], {"refs": set(), "n": 0, "met": 0, "criteria": {}})
             t["criteria"].setdefault((rubric_id, item["id"]), {"text": item["text"], "n": 0, "met": 0})
+        if milestones:
+            t = per_theme.setdefault(MILESTONE_THEME, {"refs": set(), "n": 0, "met": 0, "criteria": {}})
+            for m in milestones:
+                t["criteria"].setdefault((rubric_id, m["id"]), {"text": m.get("text") or m["id"], "n": 0, "met": 0})
         for k, audit in enumerate(doc.get("audits", [])):
             if audit.get("status") != "scored":
                 continue
@@ -111,6 +120,18 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
                 t["n"] += 1
                 t["met"] += met
                 c = t["criteria"][(rubric_id, item["id"])]
+                c["n"] += 1
+                c["met"] += met
+            for m in milestones:
+                r = (audit.get("milestones") or {}).get(m["id"])
+                met = MILESTONE_COUNTED.get(r.get("status")) if isinstance(r, dict) else None
+                if met is None:
+                    continue
+                t = per_theme[MILESTONE_THEME]
+                t["refs"].add((rubric_id, audit.get("ref") or k, doc.get("round")))
+                t["n"] += 1
+                t["met"] += met
+                c = t["criteria"][(rubric_id, m["id"])]
                 c["n"] += 1
                 c["met"] += met
     out: dict[Origin, dict[str, ThemeResult]] = {}

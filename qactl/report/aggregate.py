@@ -16,6 +16,7 @@ from typing import Any
 
 from qactl.report.redact import redactor
 from qactl.report.themes import Matcher
+from qactl.triangulate import MILESTONE_COUNTED, MILESTONE_THEME
 
 GROUP_ROLES = ("service", "team", "key_stage")
 NOT_RECORDED = "Not recorded"
@@ -196,14 +197,18 @@ class RubricTally:
                 g[2] += 1
             if grade is not None:
                 g[3][grade] += 1
+        timed = False
         for mid, m in (a.get("milestones") or {}).items():
             mc = self.ms_counts.get(mid)
             if mc is None or not isinstance(m, dict):
                 continue
             st = m.get("status")
             mc[st] += 1
+            timed = timed or st in MILESTONE_COUNTED
             if st == "late" and isinstance(m.get("days_late"), int):
                 self.ms_late[mid].append(m["days_late"])
+        if timed and not (touched and MILESTONE_THEME in touched):
+            self.theme_audits[MILESTONE_THEME] += 1
         comments = a.get("comments") or {}
         if comments:
             self._comments(comments, fields)
@@ -325,6 +330,16 @@ def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
             a[1] += n
             a[2] += met
             a[3].append(CriterionResult(rubric=rid, item=iid, text=texts[iid], answers=n, percent_met=_pct1(met, n)))
+        for m in t.milestones:  # statutory dates are evidence on timeliness (qactl.triangulate.MILESTONE_THEME)
+            mc = t.ms_counts[m["id"]]
+            n = sum(mc[st] for st in MILESTONE_COUNTED)
+            if not n:
+                continue
+            met = sum(mc[st] for st, ok in MILESTONE_COUNTED.items() if ok)
+            a = per_theme.setdefault(MILESTONE_THEME, [0, 0, 0, []])
+            a[1] += n
+            a[2] += met
+            a[3].append(CriterionResult(rubric=rid, item=m["id"], text=str(m.get("text") or m["id"]), answers=n, percent_met=_pct1(met, n)))
         for theme, n in t.theme_audits.items():
             if theme in per_theme:
                 per_theme[theme][0] += n

@@ -145,3 +145,44 @@ def test_end_to_end_with_the_example_evidence(root, themes):
     assert v.family.percent_met == 0.0 and v.counts.complaints == 19
     assert v.verdict == "agree: concern"
     assert {k.id for k in v.kpis} == {"ehcna_20_weeks", "annual_reviews_on_time"}
+
+
+def _milestone_doc():
+    def audit(ref, statuses):
+        return {
+            "row": 2, "ref": ref, "status": "scored", "score": 50.0, "grade": "Good", "sections": {}, "answers": {},
+            "fields": {}, "comments": {}, "errors": [],
+            "milestones": {mid: {"due": "2025-07-21", "actual": None, "status": st, "days_late": None} for mid, st in statuses.items()},
+        }
+
+    return {
+        "kind": "qactl.scored", "rubric": {"id": "ehcna-file", "version": "1", "title": "EHCNA"}, "round": "2025 Autumn",
+        "schema": {"items": [], "milestones": [{"id": "decision", "text": "Decision to assess"}, {"id": "final", "text": "Final plan"}]},
+        "audits": [
+            audit("a", {"decision": "on_time", "final": "late"}),
+            audit("b", {"decision": "on_time", "final": "exception"}),  # an exception is out of the figures
+            audit("c", {"decision": "missing", "final": "not_due"}),  # not yet due: out
+            {**audit("d", {"decision": "on_time", "final": "on_time"}), "status": "error"},  # not scored: out
+        ],
+    }
+
+
+def test_statutory_dates_are_audit_evidence_on_timeliness():
+    from qactl.report.aggregate import RubricTally
+    from qactl.report.aggregate import theme_results as one_pass
+
+    doc = _milestone_doc()
+    result = theme_results([doc])["audit"]["timeliness"]
+    # counted: a.decision on time, a.final late, b.decision on time, c.decision missing → 2 of 4 met
+    assert result["percent_met"] == 50.0
+    assert result["audits"] == 3
+    by_item = {c["item"]: c["percent_met"] for c in result["criteria"]}
+    assert by_item == {"decision": pytest.approx(66.7), "final": 0.0}
+    # the report's single pass gives the same share and criteria
+    from qactl.report.aggregate import Options
+
+    tally = RubricTally(rubric=doc["rubric"], schema=doc["schema"], options=Options())
+    tally.add_file(doc, "ehcna.json")
+    same = one_pass([tally])["audit"]["timeliness"]
+    assert same["percent_met"] == 50.0
+    assert {c["item"]: c["percent_met"] for c in same["criteria"]} == by_item
