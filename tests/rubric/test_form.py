@@ -13,7 +13,7 @@ from qactl.errors import OutputError, UsageError
 from qactl.forms import write_form
 from qactl.rubric.loader import builtin_dir, load_rubric
 from qactl.rubric.models import Item, Milestone, norm_header
-from qactl.sheets.reader import open_sheet
+from qactl.sheets.reader import column_letter, open_sheet
 
 BUILTIN_IDS = ["annual-review", "ap-quality", "ehcna-file", "ehcp-quality", "eps-advice", "health-advice", "sen-information-report"]
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
@@ -31,13 +31,6 @@ def _validations(ws) -> dict[str, object]:
     return out
 
 
-def _letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _number_format(ws, letter: str) -> str:
@@ -75,7 +68,7 @@ def test_form_headers_and_validations(tmp_path, rid):
     assert ws["A1"].alignment.wrap_text
     dvs = _validations(ws)
     for i, col in enumerate(columns):
-        letter = _letter(i)
+        letter = column_letter(i)
         dv = dvs[letter]
         if isinstance(col, Item):
             scale = rubric.scales[col.scale]
@@ -105,9 +98,9 @@ def test_eps_form_offers_the_forms_answers(tmp_path):
     headers = [c.value for c in ws[1]]
     assert "Outcomes are SMART" in headers
     assert "For children 14yrs+ the outcomes relate to preparing for adulthood" in headers
-    col = _letter(headers.index("Outcomes are SMART"))
+    col = column_letter(headers.index("Outcomes are SMART"))
     assert _validations(ws)[col].formula1 == '"Fully,Partially,Not included"'
-    dob = _letter(headers.index("Date of birth"))
+    dob = column_letter(headers.index("Date of birth"))
     assert _validations(ws)[dob].type == "date"
 
 
@@ -118,8 +111,8 @@ def test_health_form_allows_na_only_on_conditional_items(tmp_path):
     headers = [c.value for c in ws[1]]
     dvs = _validations(ws)
     assert headers[0] == "NHS Number"
-    assert dvs[_letter(headers.index("Explained diagnosis"))].formula1 == '"Yes,Partly,No,N/A"'
-    assert dvs[_letter(headers.index("Language clear"))].formula1 == '"Yes,Partly,No"'
+    assert dvs[column_letter(headers.index("Explained diagnosis"))].formula1 == '"Yes,Partly,No,N/A"'
+    assert dvs[column_letter(headers.index("Language clear"))].formula1 == '"Yes,Partly,No"'
     assert _number_format(ws, "A") == "@"  # an NHS number stays text, never a number
 
 
@@ -131,7 +124,7 @@ def test_long_answers_go_to_a_hidden_lists_sheet(tmp_path):
     assert wb["Lists"].sheet_state == "hidden"
     ws = wb["Audits"]
     headers = [c.value for c in ws[1]]
-    dv = _validations(ws)[_letter(headers.index("Reason for any variance"))]
+    dv = _validations(ws)[column_letter(headers.index("Reason for any variance"))]
     assert dv.formula1.startswith("Lists!")
     assert _list_values(wb, dv) == rubric.exceptions.reasons  # they contain commas: no inline list can hold them
 
