@@ -105,14 +105,15 @@ _MISSING = object()
 
 
 class MemoCondition:
-    """``holds(cond, …)`` remembered on the values the condition reads (its fields, its items' labels, the audit
-    date): a limit or ``applies_if`` is evaluated once per distinct combination, not once per row."""
+    """``holds(cond, …)`` remembered on the values the condition reads (its fields, its items' labels, and the audit
+    date when it has an age): a limit or ``applies_if`` is evaluated once per distinct combination, not once per row."""
 
-    __slots__ = ("cond", "fields", "items", "memo")
+    __slots__ = ("cond", "dated", "fields", "items", "memo")
 
     def __init__(self, cond: Any) -> None:
         fields: list[str] = []
         items: list[str] = []
+        ages: list[bool] = []
 
         def walk(c: Any) -> None:
             for sub in [*(c.all or ()), *(c.any or ())]:
@@ -123,13 +124,16 @@ class MemoCondition:
                 fields.append(c.field)
             if c.item is not None:
                 items.append(c.item)
+            if c.age_at_least is not None or c.age_below is not None:
+                ages.append(True)
 
         walk(cond)
         self.cond, self.fields, self.items = cond, tuple(dict.fromkeys(fields)), tuple(dict.fromkeys(items))
+        self.dated = bool(ages)  # only an age reads the audit date
         self.memo: dict[tuple, bool | None] = {}
 
     def __call__(self, fields: dict[str, Any], labels: dict[str, str | None], audit_date: date | None) -> bool | None:
-        key = (audit_date, *[fields.get(f) for f in self.fields], *[labels.get(i) for i in self.items])
+        key = (audit_date if self.dated else None, *[fields.get(f) for f in self.fields], *[labels.get(i) for i in self.items])
         try:
             hit = self.memo.get(key, _MISSING)
         except TypeError:  # a value that cannot be a key
