@@ -8,6 +8,7 @@ without the key no one can compute a ref from a name. The key comes from the env
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import re
@@ -67,6 +68,39 @@ def make_ref(key: bytes, values: Iterable[object]) -> str | None:
     return hmac.digest(key, msg, "sha256").hex()[:REF_LENGTH]  # one-shot: a third of hmac.new's cost
 
 
+class RefMaker:
+    """``make_ref(key, values)`` for many audits under one key: the same refs, a third of the cost.
+
+    HMAC-SHA256 (RFC 2104) with the key's inner and outer pads hashed once; each ref copies the two states
+    instead of setting HMAC up anew. Checked against :func:`hmac.digest` when built.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        k = hashlib.sha256(key).digest() if len(key) > 64 else key
+        k = k.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+        self._key = key
+        probe = b"qactl\x1fself-check"
+        self._fast = self._digest(probe) == hmac.digest(key, probe, "sha256").hex()
+
+    def _digest(self, msg: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(msg)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    def __call__(self, values: Iterable[object]) -> str | None:
+        parts = [normalise(v) for v in values]
+        if not any(parts):
+            return None
+        msg = "\x1f".join(parts).encode("utf-8")
+        if self._fast:
+            return self._digest(msg)[:REF_LENGTH]
+        return hmac.digest(self._key, msg, "sha256").hex()[:REF_LENGTH]
+
+
 class Redactor:
     """Replaces an audit's own child name(s) and NHS number inside its comments.
 
@@ -76,22 +110,29 @@ class Redactor:
 
     def __init__(self, names: Iterable[str] = (), numbers: Iterable[tuple[str, str]] = ()) -> None:
         words: set[str] = set()
+        first_words: set[str] = set()  # the first word of each word, case-folded: the quick check of a comment
         for n in names:
             n = " ".join(str(n).split())
             if len(n) >= 2:
                 words.add(n)
                 first = n.split(" ")[0]
+                first_words.add(first.casefold())
                 if len(first) >= 3:
                     words.add(first)
                 last = n.split(" ")[-1]
                 if len(last) >= 3 and last != first:
                     words.add(last)
+                    first_words.add(last.casefold())
         # Patterns are compiled only when a comment could contain one of the words (most do not): a regex per
-        # audit costs more than the scoring at national scale.
-        self._words = sorted(words, key=len, reverse=True)
-        self._first_words = {w.split(" ")[0].casefold() for w in words}
-        self._numbers = [([c for c in str(d) if c.isalnum()], label) for d, label in numbers]
+        # audit costs more than the scoring at national scale. The words are sorted then too.
+        self._word_set = words
+        self._first_words = first_words
+        self._numbers = [([c for c in str(d) if c.isalnum()], label) for d, label in numbers] if numbers else []
         self._patterns: list[tuple[re.Pattern[str], str]] | None = None
+
+    @property
+    def _words(self) -> list[str]:
+        return sorted(self._word_set, key=len, reverse=True)
 
     def _compile(self) -> list[tuple[re.Pattern[str], str]]:
         patterns = []
@@ -105,10 +146,15 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         folded = text.casefold()
-        if not any(w in folded for w in self._first_words) and not any(
-            chars and chars[0].casefold() in folded and chars[-1].casefold() in folded for chars, _ in self._numbers
-        ):
-            return text
+        for w in self._first_words:  # plain loops: this check runs for every comment of every audit
+            if w in folded:
+                break
+        else:
+            for chars, _ in self._numbers:
+                if chars and chars[0].casefold() in folded and chars[-1].casefold() in folded:
+                    break
+            else:
+                return text
         if self._patterns is None:
             self._patterns = self._compile()
         for pattern, label in self._patterns:

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from qactl.errors import Finding
-from qactl.privacy import Redactor, make_ref
+from qactl.privacy import Redactor, RefMaker
 from qactl.results import Audit, Shared, Summary
 from qactl.rubric.conditions import holds
 from qactl.rubric.milestones import due_dates, status
@@ -101,6 +101,50 @@ class Tally:
         return out  # type: ignore[return-value]
 
 
+_MISSING = object()
+
+
+class MemoCondition:
+    """``holds(cond, …)`` remembered on the values the condition reads (its fields, its items' labels, and the audit
+    date when it has an age): a limit or ``applies_if`` is evaluated once per distinct combination, not once per row."""
+
+    __slots__ = ("cond", "dated", "fields", "items", "memo")
+
+    def __init__(self, cond: Any) -> None:
+        fields: list[str] = []
+        items: list[str] = []
+        ages: list[bool] = []
+
+        def walk(c: Any) -> None:
+            for sub in [*(c.all or ()), *(c.any or ())]:
+                walk(sub)
+            if c.not_ is not None:
+                walk(c.not_)
+            if c.field is not None:
+                fields.append(c.field)
+            if c.item is not None:
+                items.append(c.item)
+            if c.age_at_least is not None or c.age_below is not None:
+                ages.append(True)
+
+        walk(cond)
+        self.cond, self.fields, self.items = cond, tuple(dict.fromkeys(fields)), tuple(dict.fromkeys(items))
+        self.dated = bool(ages)  # only an age reads the audit date
+        self.memo: dict[tuple, bool | None] = {}
+
+    def __call__(self, fields: dict[str, Any], labels: dict[str, str | None], audit_date: date | None) -> bool | None:
+        key = (audit_date if self.dated else None, *[fields.get(f) for f in self.fields], *[labels.get(i) for i in self.items])
+        try:
+            hit = self.memo.get(key, _MISSING)
+        except TypeError:  # a value that cannot be a key
+            return holds(self.cond, fields, labels, audit_date)
+        if hit is _MISSING:
+            hit = holds(self.cond, fields, labels, audit_date)
+            if len(self.memo) < _MEMO_MAX:
+                self.memo[key] = hit
+        return hit
+
+
 class Scorer:
     """Built once per rubric and export (parsers per column), then called once per row."""
 
@@ -110,6 +154,10 @@ class Scorer:
 
         self.rubric, self.cmap, self.sheet = rubric, cmap, sheet
         self.key, self.fixed_date, self.include_pii = key, audit_date, include_pii
+        self._ref = RefMaker(key)
+        # the pii fields a comment is redacted of: (field, None) for a name, (field, label) for a number
+        kinds = {FieldType.text: None, FieldType.nhs_number: "[NHS number]", FieldType.upn: "[UPN]"}
+        self._pii_plan = [(f.id, kinds[f.type]) for f in rubric.fields if f.pii and f.type in kinds]
         self.today = today or date.today()
         self.cell_ref = cell_ref
         self.width = len(cmap.headers)
@@ -136,6 +184,10 @@ class Scorer:
         self.compliance = rubric.grading.method == "compliance"
         self._section_memo: dict[tuple[str, float], Shared] = {}  # (section, score) → its result; at most 1,001 per section
         self.grade_rank = {b.grade: k for k, b in enumerate(rubric.grading.bands)}
+        self._grade_of: dict[float, str] = {}  # score → band; at most 1,001 scores
+        self._applies = {i.id: MemoCondition(i.applies_if) for i in rubric.items if i.applies_if is not None}
+        self._applies.update({m.id: MemoCondition(m.applies_if) for m in rubric.milestones if m.applies_if is not None})
+        self._limits = [(MemoCondition(lim.if_), lim.max_grade) for lim in rubric.grading.limits]
         # per column, built once: the parser, a memo of raw cell → result, and what the row loop needs of the item
         self.item_plan = [(i, c, parse, {}, self.item_max[i.id], self.item_wmax[i.id], i.section, i.applies_if is not None, i.required)
                           for i, c, parse, _ in self.item_cols]
@@ -259,7 +311,7 @@ class Scorer:
                 sec_den[sec] = wmax
         for k, raw, e in conditional:
             item, c, _, _, _, wmax, sec, _, required = self.item_plan[k]
-            applies = holds(item.applies_if, parsed, labels, audit_date) is not False
+            applies = self._applies[item.id](parsed, labels, audit_date) is not False
             if e[0] is None:
                 if applies and required and c is not None and is_blank(raw):
                     blanks.append((k, c, item, raw))
@@ -291,7 +343,7 @@ class Scorer:
             dues = due_dates(self.rubric, known)
             excepted = self._excepted(parsed)
             for m, _ in self.milestone_cols:
-                if m.applies_if is not None and holds(m.applies_if, parsed, labels, audit_date) is False:
+                if m.applies_if is not None and self._applies[m.id](parsed, labels, audit_date) is False:
                     st, late = "not_applicable", None
                 else:
                     st, late = status(dues[m.id], actual[m.id], audit_date, excepted=excepted)
@@ -301,7 +353,7 @@ class Scorer:
                     sec_den[TIMELINESS] = sec_den.get(TIMELINESS, 0) + self.unit
 
         # ref, comments, fields kept
-        ref = make_ref(self.key, [parsed.get(i) for i in self.rubric.identify])
+        ref = self._ref([parsed.get(i) for i in self.rubric.identify])
         redact: Any = 0  # built on the first comment that needs it
         comments: dict[str, str] = {}
         for cm, c in self.comment_cols:
@@ -376,10 +428,12 @@ class Scorer:
             score = round_half_up(sum(ws[s] * Fraction(100 * num[s], den[s]) for s in used) / wsum)
         else:
             score = percent_half_up(sum(num[s] for s in used), sum(den[s] for s in used))
-        grade = grading.grade_for(score)
-        for limit in grading.limits:
-            if holds(limit.if_, parsed, labels, audit_date) and self.grade_rank[grade] < self.grade_rank[limit.max_grade]:
-                grade = limit.max_grade
+        grade = self._grade_of.get(score)
+        if grade is None:
+            grade = self._grade_of[score] = grading.grade_for(score)
+        for cond, max_grade in self._limits:
+            if cond(parsed, labels, audit_date) and self.grade_rank[grade] < self.grade_rank[max_grade]:
+                grade = max_grade
         audit["score"], audit["grade"] = score, grade
 
     def _excepted(self, parsed: dict[str, Any]) -> bool:
@@ -393,15 +447,14 @@ class Scorer:
 
     def _redactor(self, parsed: dict[str, Any]) -> Redactor | None:
         names, numbers = [], []
-        for f in self.rubric.fields:
-            if not f.pii or parsed.get(f.id) is None:
+        for fid, label in self._pii_plan:
+            v = parsed.get(fid)
+            if v is None:
                 continue
-            if f.type == FieldType.text:
-                names.append(str(parsed[f.id]))
-            elif f.type == FieldType.nhs_number:
-                numbers.append((parsed[f.id], "[NHS number]"))
-            elif f.type == FieldType.upn:
-                numbers.append((parsed[f.id], "[UPN]"))
+            if label is None:
+                names.append(str(v))
+            else:
+                numbers.append((v, label))
         return Redactor(names, numbers) if names or numbers else None
 
     def _duplicate(self, ref: str | None, values: list[Any], row: int) -> int | None:
