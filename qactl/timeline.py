@@ -149,19 +149,18 @@ def ehcna(rubric: Rubric, received: date, *, draft: date | None = None, known: d
         # No statutory date for the draft itself; IPSEA: it should go out within 14 weeks so that the
         # 15 days and the consultation of schools fit inside the 20 (DOMAIN §1.1.9).
         served, how = received + timedelta(weeks=14), "draft issued at 14 weeks (IPSEA guidance)"
-    if served is not None:
-        t.dates.append(
-            Dated(
-                "draft_representations_end",
-                "Last day for representations on the draft plan (15 days, the day it is served counting as day 1)",
-                served + timedelta(days=14),
-                "reg 13(1): at least 15 days beginning with the day the draft is served",
-                "regulation",
-                counts_from=how,
-            )
+    t.dates.append(
+        Dated(
+            "draft_representations_end",
+            "Last day for representations on the draft plan (15 days, the day it is served counting as day 1)",
+            served + timedelta(days=14),
+            "reg 13(1): at least 15 days beginning with the day the draft is served",
+            "regulation",
+            counts_from=how,
         )
-        if draft is None:
-            t.notes.append("The 15-day window assumes the draft goes out at 14 weeks, as IPSEA advises; give --draft DATE for the real one.")
+    )
+    if draft is None:
+        t.notes.append("The 15-day window assumes the draft goes out at 14 weeks, as IPSEA advises; give --draft DATE for the real one.")
     t.dates.sort(key=_order)
     _needs_note(t)
     return t

@@ -110,30 +110,17 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
         for k, audit in enumerate(doc.get("audits", [])):
             if audit.get("status") != "scored":
                 continue
+            ref = (rubric_id, audit.get("ref") or k, doc.get("round"))
             for item in items:
                 a = audit.get("answers", {}).get(item["id"])
                 if not a or not a.get("applies") or a.get("points") is None or not a.get("max"):
                     continue
-                met = a["points"] >= MET_AT[origin] * a["max"] - 1e-9
-                t = per_theme[item["theme"]]
-                t["refs"].add((rubric_id, audit.get("ref") or k, doc.get("round")))
-                t["n"] += 1
-                t["met"] += met
-                c = t["criteria"][(rubric_id, item["id"])]
-                c["n"] += 1
-                c["met"] += met
+                _tally(per_theme[item["theme"]], ref, (rubric_id, item["id"]), a["points"] >= MET_AT[origin] * a["max"] - 1e-9)
             for m in milestones:
                 r = (audit.get("milestones") or {}).get(m["id"])
                 met = MILESTONE_COUNTED.get(r.get("status")) if isinstance(r, dict) else None
-                if met is None:
-                    continue
-                t = per_theme[MILESTONE_THEME]
-                t["refs"].add((rubric_id, audit.get("ref") or k, doc.get("round")))
-                t["n"] += 1
-                t["met"] += met
-                c = t["criteria"][(rubric_id, m["id"])]
-                c["n"] += 1
-                c["met"] += met
+                if met is not None:
+                    _tally(per_theme[MILESTONE_THEME], ref, (rubric_id, m["id"]), met)
     out: dict[Origin, dict[str, ThemeResult]] = {}
     for origin, per_theme in tallies.items():
         for theme, t in per_theme.items():
@@ -147,6 +134,16 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
             criteria.sort(key=lambda c: (c["percent_met"], c["rubric"], c["item"]))
             out.setdefault(origin, {})[theme] = ThemeResult(audits=len(t["refs"]), percent_met=_pct(t["met"], t["n"]), criteria=criteria)
     return out
+
+
+def _tally(t: dict[str, Any], ref: tuple, criterion: tuple[str, str], met: bool) -> None:
+    """Count one answer (or statutory date) on a theme and on its criterion."""
+    t["refs"].add(ref)
+    t["n"] += 1
+    t["met"] += met
+    c = t["criteria"][criterion]
+    c["n"] += 1
+    c["met"] += met
 
 
 def _pct(met: float, n: int) -> float:
