@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qactl import clock
 from qactl.errors import ConfigError, InputError, Problem
 
 Status = Literal["Not started", "In progress", "Complete", "Overdue"]
@@ -115,7 +116,27 @@ def write_actions(
     written: dt.date | None = None,
     inputs: list[Path] | None = None,
 ) -> None:
-    """Write the improvement plan workbook atomically (nothing is left behind on failure).
+    """Write the improvement plan workbook to ``path`` in an output transaction of its own (nothing is left behind on failure)."""
+    from qactl.sheets.writer import atomic_output
+
+    actions = list(actions)
+    _check_ids(actions)
+    with atomic_output(path, inputs=inputs or (), option="--write-actions") as tmp:
+        write_actions_workbook(tmp, actions, title=title, written=written)
+
+
+def _check_ids(actions: list[Action]) -> None:
+    seen: set[str] = set()
+    for a in actions:
+        if a.id in seen:
+            raise ValueError(f"two actions share the id {a.id!r}")
+        seen.add(a.id)
+
+
+def write_actions_workbook(
+    tmp: Path, actions: Iterable[Action], *, title: str = "SEND Practice Improvement Plan", written: dt.date | None = None
+) -> None:
+    """Write the improvement plan workbook to ``tmp`` (a path staged by an output transaction).
 
     ``written`` (default today) is the date shown on the About sheet and stored as the file's creation
     date, so the same actions and date give the same bytes.
@@ -125,69 +146,62 @@ def write_actions(
     """
     import xlsxwriter
 
-    from qactl.sheets.writer import atomic_output
-
     actions = list(actions)
-    seen: set[str] = set()
-    for a in actions:
-        if a.id in seen:
-            raise ValueError(f"two actions share the id {a.id!r}")
-        seen.add(a.id)
-    with atomic_output(path, inputs=inputs) as tmp:
-        written = written or dt.date.today()
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
-        wb.set_properties({"title": title, "created": dt.datetime.combine(written, dt.time())})
-        head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        top = wb.add_format({"valign": "top"})
-        day = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
-        pct = wb.add_format({"num_format": "0.0", "valign": "top"})
-        ws = wb.add_worksheet("Actions")
-        for c, (_, header, width) in enumerate(COLUMNS):
-            ws.set_column(c, c, width, wrap if header in ("Action", "Notes") else top)
-        for r, a in enumerate(actions, start=1):
-            for c, (key, _, _) in enumerate(COLUMNS):
-                v = getattr(a, key)
-                if v is None:
-                    ws.write_blank(r, c, None)
-                elif key == "due":
-                    ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), day)
-                elif key == "baseline":
-                    ws.write_number(r, c, v, pct)
-                else:
-                    ws.write_string(r, c, str(v))
-        last = max(len(actions), 1)
-        ws.add_table(0, 0, last, len(COLUMNS) - 1, {"name": "Actions", "style": "Table Style Light 9",
-                                                    "columns": [{"header": h, "header_format": head} for _, h, _ in COLUMNS]})
-        status_col = [k for k, _, _ in COLUMNS].index("status")
-        ws.data_validation(1, status_col, max(last, 200), status_col, {
-            "validate": "list", "source": STATUSES,
-            "error_title": "Status", "error_message": "Choose Not started, In progress, Complete or Overdue.",
-        })
-        due_col = [k for k, _, _ in COLUMNS].index("due")
-        ws.data_validation(1, due_col, max(last, 200), due_col, {
-            "validate": "date", "criteria": ">", "value": dt.datetime(2000, 1, 1),
-            "error_title": "Due date", "error_message": "Enter a date, day first (31/03/2026).",
-        })
-        ws.freeze_panes(1, 0)
-        about = wb.add_worksheet("About")
-        about.set_column(0, 0, 18)
-        about.set_column(1, 1, 100, wrap)
-        rows = [
-            ("What", title),
-            ("Written", written.strftime("%d/%m/%Y") + " by qactl"),
-            ("Actions", str(len(actions))),
-            ("ID", "Stable: derived from the source finding, so the next round finds the same action. Do not change it."),
-            ("Status", "Not started, In progress, Complete or Overdue (the drop-down). qactl also shows an action as Overdue when its due date has passed and it is not Complete."),
-            ("Source finding", "The finding the action addresses: RUBRIC:ITEM (one criterion) or theme:THEME. The next report shows its change since the baseline."),
-            ("Baseline %", "The finding's percentage met when the action was set."),
-            ("Editing", "Edit owners, due dates, status and notes freely, add rows inside the table, and give the file back to qactl report --actions."),
-            ("Source", "Wolverhampton SEND QA Framework §5 (Practice Improvement Plan) and Appendix A stage 4."),
-        ]
-        for r, (k, v) in enumerate(rows):
-            about.write_string(r, 0, k, head)
-            about.write_string(r, 1, v)
-        wb.close()
+    _check_ids(actions)
+    written = written or clock.today()
+    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    wb.set_properties({"title": title, "created": dt.datetime.combine(written, dt.time())})
+    head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    top = wb.add_format({"valign": "top"})
+    day = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
+    pct = wb.add_format({"num_format": "0.0", "valign": "top"})
+    ws = wb.add_worksheet("Actions")
+    for c, (_, header, width) in enumerate(COLUMNS):
+        ws.set_column(c, c, width, wrap if header in ("Action", "Notes") else top)
+    for r, a in enumerate(actions, start=1):
+        for c, (key, _, _) in enumerate(COLUMNS):
+            v = getattr(a, key)
+            if v is None:
+                ws.write_blank(r, c, None)
+            elif key == "due":
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), day)
+            elif key == "baseline":
+                ws.write_number(r, c, v, pct)
+            else:
+                ws.write_string(r, c, str(v))
+    last = max(len(actions), 1)
+    ws.add_table(0, 0, last, len(COLUMNS) - 1, {"name": "Actions", "style": "Table Style Light 9",
+                                                "columns": [{"header": h, "header_format": head} for _, h, _ in COLUMNS]})
+    status_col = [k for k, _, _ in COLUMNS].index("status")
+    ws.data_validation(1, status_col, max(last, 200), status_col, {
+        "validate": "list", "source": STATUSES,
+        "error_title": "Status", "error_message": "Choose Not started, In progress, Complete or Overdue.",
+    })
+    due_col = [k for k, _, _ in COLUMNS].index("due")
+    ws.data_validation(1, due_col, max(last, 200), due_col, {
+        "validate": "date", "criteria": ">", "value": dt.datetime(2000, 1, 1),
+        "error_title": "Due date", "error_message": "Enter a date, day first (31/03/2026).",
+    })
+    ws.freeze_panes(1, 0)
+    about = wb.add_worksheet("About")
+    about.set_column(0, 0, 18)
+    about.set_column(1, 1, 100, wrap)
+    rows = [
+        ("What", title),
+        ("Written", written.strftime("%d/%m/%Y") + " by qactl"),
+        ("Actions", str(len(actions))),
+        ("ID", "Stable: derived from the source finding, so the next round finds the same action. Do not change it."),
+        ("Status", "Not started, In progress, Complete or Overdue (the drop-down). qactl also shows an action as Overdue when its due date has passed and it is not Complete."),
+        ("Source finding", "The finding the action addresses: RUBRIC:ITEM (one criterion) or theme:THEME. The next report shows its change since the baseline."),
+        ("Baseline %", "The finding's percentage met when the action was set."),
+        ("Editing", "Edit owners, due dates, status and notes freely, add rows inside the table, and give the file back to qactl report --actions."),
+        ("Source", "Wolverhampton SEND QA Framework §5 (Practice Improvement Plan) and Appendix A stage 4."),
+    ]
+    for r, (k, v) in enumerate(rows):
+        about.write_string(r, 0, k, head)
+        about.write_string(r, 1, v)
+    wb.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,7 +316,7 @@ def progress(actions: Iterable[Action], current_findings: Mapping[str, float], *
 
     A change within :data:`CHANGE_MIN` percentage points is "no change".
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     lookup = {k.casefold(): v for k, v in current_findings.items()}
     out = []
     for a in actions:

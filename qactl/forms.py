@@ -202,7 +202,7 @@ def _validation(rubric: Rubric, thing: Field | Item | Milestone | Comment, lists
     return dv
 
 
-def write_form(rubric: Rubric, target: str | Path) -> FormSummary:
+def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -> FormSummary:
     """Write a blank audit workbook for ``rubric`` to ``target`` (an .xlsx file), atomically."""
     import xlsxwriter
 
@@ -213,7 +213,7 @@ def write_form(rubric: Rubric, target: str | Path) -> FormSummary:
         raise UsageError(f"The form is an Excel workbook: give an output name ending in .xlsx, not {target.name!r}.")
     columns = rubric.columns()
     summary: FormSummary = {"path": str(target), "rubric": rubric.id, "version": rubric.version, "sheet": AUDIT_SHEET, "columns": []}
-    with atomic_output(target) as tmp:
+    with atomic_output(target, inputs=inputs) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
         wb.set_properties({"title": f"{rubric.title} ({rubric.id} {rubric.version})", "subject": "Blank audit form", "comments": "Written by qactl form"})
         header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})

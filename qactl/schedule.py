@@ -410,7 +410,9 @@ def _fold(line: str) -> list[str]:
 
 def to_ics(cal: Calendar, *, stamp: datetime | None = None, name: str = "SEND QA calendar") -> str:
     """The occurrences as an iCalendar document: all-day events, CRLF line endings, folded lines, stable UIDs."""
-    stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
+    from qactl import clock
+
+    stamp = (stamp or clock.now()).astimezone(UTC)
     dtstamp = stamp.strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -447,10 +449,10 @@ def to_ics(cal: Calendar, *, stamp: datetime | None = None, name: str = "SEND QA
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
 
 
-def write_ics(cal: Calendar, target: Path, *, stamp: datetime | None = None) -> None:
+def write_ics(cal: Calendar, target: Path, *, stamp: datetime | None = None, inputs: list[Path] = ()) -> None:
     from qactl.sheets.writer import atomic_output
 
     text = to_ics(cal, stamp=stamp)
-    with atomic_output(target) as tmp:
+    with atomic_output(target, inputs=inputs, option="--ics") as tmp:
         tmp.write_bytes(text.encode("utf-8"))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qactl import clock
 from qactl.allocation.inputs import read_allocations, read_cohort, read_plans
 from qactl.allocation.models import Allocation, Assignment, Options, Picked
 from qactl.allocation.sample import draw, eligible, round_dates, seed_from_round, stratum
@@ -36,7 +37,7 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
     if options.date_from is None and options.date_to is None and rd:
         options.date_from, options.date_to = rd[1], rd[2]
     if options.due is None:
-        options.due = (rd[0] if rd else (today or date.today())) + timedelta(days=28)
+        options.due = (rd[0] if rd else (today or clock.today())) + timedelta(days=28)
     cap = {a.id: (0 if not a.available else (a.capacity if a.capacity is not None else options.per_auditor)) for a in auditors}
     total_cap = sum(cap.values())
     previous = read_allocations([keep])[0] if keep else None

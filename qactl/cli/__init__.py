@@ -48,11 +48,31 @@ def _root(
     """qactl: quality assurance of SEND services."""
 
 
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM: raised from the signal handler so every output transaction discards its files.
+
+    A BaseException of its own (not KeyboardInterrupt), so that Click does not turn it into "Aborted!".
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame) -> None:
+    raise Stopped(signum)
+
+
 def main() -> None:
     """Entry point: run the app; print user-facing errors in one place, without a traceback."""
+    import signal
+
     from qactl.errors import QactlError
+    from qactl.sheets.writer import discard_all
 
     debug = "--debug" in sys.argv
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         app()
     except QactlError as err:
@@ -62,6 +82,10 @@ def main() -> None:
 
         print_error(err)
         sys.exit(err.exit_code)
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted: nothing was written.\n")
-        sys.exit(130)
+    except (Stopped, KeyboardInterrupt) as stop:
+        discard_all()
+        how = "Stopped (SIGTERM)" if getattr(stop, "signum", None) == signal.SIGTERM else "Interrupted"
+        sys.stderr.write(f"{how}: nothing was written.\n")
+        sys.exit(143 if getattr(stop, "signum", None) == signal.SIGTERM else 130)
+    finally:
+        discard_all()

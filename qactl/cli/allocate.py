@@ -31,7 +31,7 @@ def allocate(
     from qactl.cli.common import console, is_interactive, notice
     from qactl.dates import DateParseError, format_date, parse_date
     from qactl.errors import UsageError
-    from qactl.sheets.writer import atomic_output
+    from qactl.sheets.writer import Outputs
 
     def day(value: str | None, option: str):
         if value is None:
@@ -56,13 +56,15 @@ def allocate(
         pairs.append((key.strip().lower().replace(" ", "_"), value.strip()))
     opts = Options(round=round_label, date_from=day(date_from, "--from"), date_to=day(date_to, "--to"), types=wanted,
                    per_auditor=per_auditor, sample=sample, moderation=moderation, focus=tuple(pairs), seed=seed, due=day(due, "--due"))
-    result = run(plans, cohort, opts, history=history, keep=keep)
-    inputs = [plans, cohort, *history, *([keep] if keep else [])]
-    with atomic_output(out, inputs=inputs) as tmp:
-        write(result, tmp, suffix)
+    outputs = Outputs([plans, cohort, *history, keep])
+    outputs.check(out)  # before the work: a refused output costs nothing
     if mail_merge is not None:
-        with atomic_output(mail_merge, inputs=inputs) as tmp:
-            write_mail_merge(result, tmp)
+        outputs.check(mail_merge, option="--mail-merge")
+    result = run(plans, cohort, opts, history=history, keep=keep)
+    with outputs:  # the allocation and its mail merge are written together, or neither
+        write(result, outputs.add(out), suffix)
+        if mail_merge is not None:
+            write_mail_merge(result, outputs.add(mail_merge, option="--mail-merge"))
     for n in result.notes:
         notice(n)
     err = console(stderr=True)

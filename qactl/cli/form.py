@@ -20,7 +20,7 @@ def form(
     if found.replaces:
         notice(f"Using the {found.origin} rubric {found.path}, which replaces {found.replaces} (same id {found.rubric.id!r}).")
     r = found.rubric
-    summary = write_form(r, output or Path(f"{r.id}.xlsx"))
+    summary = write_form(r, output or Path(f"{r.id}.xlsx"), inputs=[found.path] if found.path else [])
     words = {"field": "fields", "item": "questions", "milestone": "statutory dates", "comment": "comments"}
     counts = {w: sum(1 for c in summary["columns"] if c["kind"] == k) for k, w in words.items()}
     parts = [f"{n} {w if n != 1 else w[:-1]}" for w, n in counts.items() if n]

@@ -19,6 +19,7 @@ def schedule(
 
     from rich.table import Table
 
+    from qactl import clock
     from qactl.cli.common import console, notice
     from qactl.dates import DateParseError, parse_date
     from qactl.errors import UsageError
@@ -30,13 +31,13 @@ def schedule(
         except DateParseError as e:
             raise UsageError(f"{option}: {e}.") from None
 
-    start = when(from_, "--from") if from_ else date.today()
+    start = when(from_, "--from") if from_ else clock.today()
     end = when(to, "--to") if to else start + timedelta(days=90)
     cal = calendar_for(files, start, end)
     if ics is not None:
         if ics.suffix.lower() != ".ics":
             raise UsageError(f"--ics {ics}: give a file name ending in .ics.")
-        write_ics(cal, ics)
+        write_ics(cal, ics, inputs=files)
     table = Table(title=f"QA calendar {start:%d/%m/%Y} to {end:%d/%m/%Y}: {len(cal.occurrences)} activities", title_justify="left")
     for col in ("date", "day", "what", "who", "when", *(("outcome",) if long else ())):
         table.add_column(col, overflow="fold", no_wrap=col == "date")

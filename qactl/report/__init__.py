@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +114,9 @@ def _current_round(files: list) -> str | None:
 
 
 def _generated() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    now = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else datetime.now(UTC)
+    from qactl import clock
+
+    now = clock.now()
     return now.strftime("%-d %B %Y, %H:%M UTC") if os.name != "nt" else now.strftime("%d %B %Y, %H:%M UTC")
 
 
@@ -128,7 +128,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     from qactl.report.render import render
     from qactl.report.themes import load_themes
     from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND
-    from qactl.sheets.writer import atomic_output
+    from qactl.sheets.writer import Outputs
 
     fmt = FORMATS.get(req.output.suffix.lower())
     if fmt is None:
@@ -137,8 +137,12 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         raise UsageError("Give at least one scored file (the .json written by `qactl score`).")
     if req.min_cell < 1:
         raise UsageError(f"--min-cell must be 1 or more (found {req.min_cell}); 5 is the usual rule.")
+    inputs = [*req.inputs, *req.previous, *req.allocation, *req.moderation,
+              *(p for p in (req.evidence, req.actions, req.themes) if p), *_template_file(req.template)]
+    outputs = Outputs(inputs)
+    outputs.check(req.output)  # before the work: a refused output costs nothing
     themes = load_themes(req.themes)
-    triangulating = _triangulating(req, themes)
+    triangulating = _triangulating(req, themes, outputs)
     gc.disable()  # many small objects: the collector would cost more than the work (PERFORMANCE.md)
     try:
         current, previous, allocations, moderations = [], [], [], []
@@ -168,36 +172,28 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     finally:
         gc.enable()
     text = render(ctx, req.template)
-    inputs = [*req.inputs, *req.previous, *req.allocation, *req.moderation, *(p for p in (req.evidence, req.actions) if p)]
-    with atomic_output(req.output, inputs=inputs) as tmp:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
     outcome = ReportOutcome(req.output, fmt, [r.id for r in ctx.rubrics], ctx.audits, ctx.notes)
-    if req.write_actions is not None and next_plan is not None:
-        from qactl.actions import write_actions
+    with outputs:  # the report and the improvement plan are written together, or neither
+        outputs.add(req.output).write_text(text, encoding="utf-8", newline="\n")
+        if req.write_actions is not None and next_plan is not None:
+            from qactl.actions import write_actions_workbook
 
-        write_actions(req.write_actions, next_plan, written=triangulating.today, inputs=inputs)
-        outcome.actions_written = len(next_plan)
-        outcome.actions_added = len(ctx.improvement_plan.added) if ctx.improvement_plan else 0
+            write_actions_workbook(outputs.add(req.write_actions, option="--write-actions"), next_plan, written=triangulating.today)
+            outcome.actions_written = len(next_plan)
+            outcome.actions_added = len(ctx.improvement_plan.added) if ctx.improvement_plan else 0
     return outcome
 
 
-def _today():
-    """Today, or the day of ``SOURCE_DATE_EPOCH`` (for reproducible reports and plans)."""
-    import datetime as dt
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), UTC).date() if epoch and epoch.isdigit() else dt.date.today()
+def _template_file(template: str | None) -> list[Path]:
+    """The template, when it names a file (an input like any other)."""
+    return [Path(template)] if template and Path(template).is_file() else []
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
-def _triangulating(req: ReportRequest, themes):
+def _triangulating(req: ReportRequest, themes, outputs):
     """Check the triangulation options and read the evidence and the previous plan (every problem raised before anything is written)."""
+    from qactl import clock
     from qactl.errors import OutputError
     from qactl.report.triangulation import Triangulating
 
@@ -205,12 +201,11 @@ def _triangulating(req: ReportRequest, themes):
     if w is not None:
         if w.suffix.lower() != ".xlsx":
             raise UsageError(f"Cannot write the improvement plan to {w}: --write-actions writes an Excel workbook; give a name ending .xlsx.")
-        if req.actions is not None and _same(w, req.actions):
+        if req.actions is not None and w.exists() and os.path.samefile(w, req.actions):
             raise OutputError(f"Refusing to write {w}: it is the --actions input, and inputs are never modified. Write this round's plan to a new file (e.g. actions-{(req.round or 'next').replace(' ', '-')}.xlsx).")
-        if _same(w, req.output):
+        if w.resolve() == req.output.resolve():
             raise UsageError(f"--write-actions and -o are the same file ({w}): give the improvement plan its own .xlsx name.")
-        if not (w.parent if str(w.parent) else Path(".")).is_dir():
-            raise OutputError(f"Cannot write {w}: the folder {w.parent} does not exist. Create it first.")
+        outputs.check(w, option="--write-actions")
     evidence = None
     if req.evidence is not None:
         from qactl.evidence import load_evidence
@@ -223,5 +218,5 @@ def _triangulating(req: ReportRequest, themes):
         actions = read_actions(req.actions)
     return Triangulating(
         evidence=evidence, evidence_name=req.evidence.name if req.evidence else None, actions=actions,
-        actions_name=req.actions.name if req.actions else None, write_name=w.name if w else None, today=_today(),
+        actions_name=req.actions.name if req.actions else None, write_name=w.name if w else None, today=clock.today(),
     )

@@ -260,13 +260,22 @@ class Exceptions(_Model):
     reasons: list[str] = PydField(min_length=1)
 
 
+Purpose = Literal["audit", "survey", "conversation"]
+
+
 class Rubric(_Model):
-    """One audit tool."""
+    """One audit tool.
+
+    ``purpose`` says what its answers are: an ``audit`` judges a piece of work against standards (scores,
+    grades, the audits to review); a ``survey`` (family feedback) and a ``conversation`` (practice
+    conversations) collect views, which are reported as how people answered each question, never graded.
+    """
 
     id: RubricId
     title: str
     version: str
     source: str
+    purpose: Purpose = "audit"
     description: str | None = None
     scales: dict[str, Scale] = {}
     identify: list[str] = PydField(min_length=1)

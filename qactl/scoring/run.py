@@ -10,10 +10,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qactl import clock
 from qactl.results import SCORED_KIND, Audit, ScoredHeader, Summary
 
 
@@ -55,15 +56,12 @@ def score_file(
     from qactl.scoring.output import Layout, check_suffix, write_output
     from qactl.scoring.score import Scorer
     from qactl.sheets.reader import open_sheet
-    from qactl.sheets.writer import atomic_output
+    from qactl.sheets.writer import Outputs
 
     output = Path(output)
     suffix = check_suffix(output)
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():  # say so before reading a large export
-        from qactl.errors import OutputError
-
-        raise OutputError(f"Cannot write {output}: the folder {folder} does not exist. Create it first.")
+    outputs = Outputs([input_path, map_file, rubric_name if Path(rubric_name).is_file() else None])
+    outputs.check(output)  # say so before reading a large export
     found = resolve(rubric_name)
     rubric = found.rubric
     src = open_sheet(input_path, sheet)
@@ -82,7 +80,7 @@ def score_file(
         "sheet": src.name, "map": str(map_file) if map_file else None,
         "audit_date": audit_date.isoformat() if audit_date else None, "include_pii": include_pii,
     }
-    created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    created = clock.now().isoformat()
     header: ScoredHeader = {
         "kind": SCORED_KIND, "qactl": __version__,
         "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title},
@@ -122,8 +120,8 @@ def score_file(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        with atomic_output(output, inputs=[src.path]) as tmp:
-            write_output(tmp, suffix, header, audits(), summary_of, layout, about)
+        with outputs:
+            write_output(outputs.add(output), suffix, header, audits(), summary_of, layout, about)
     finally:
         if gc_was_enabled:
             gc.enable()

@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from qactl import clock
 from qactl.errors import Finding
 from qactl.privacy import Redactor, RefMaker
 from qactl.results import Audit, Shared, Summary
@@ -158,7 +159,7 @@ class Scorer:
         # the pii fields a comment is redacted of: (field, None) for a name, (field, label) for a number
         kinds = {FieldType.text: None, FieldType.nhs_number: "[NHS number]", FieldType.upn: "[UPN]"}
         self._pii_plan = [(f.id, kinds[f.type]) for f in rubric.fields if f.pii and f.type in kinds]
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.cell_ref = cell_ref
         self.width = len(cmap.headers)
         self.tally = Tally(order=[b.grade for b in rubric.grading.bands])
