@@ -15,7 +15,7 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
 
 
-def print_error(err: Exception) -> None:
+def print_error(err: Exception | str) -> None:
     """``Error: …`` on stderr, no traceback. Plain text, so markup in file names cannot break it."""
     from rich.text import Text
 

@@ -52,7 +52,7 @@ def score_file(
     from qactl.privacy import load_key
     from qactl.results import rubric_schema
     from qactl.rubric.loader import resolve
-    from qactl.scoring.mapping import load_map, map_columns
+    from qactl.scoring.mapping import load_map
     from qactl.scoring.output import Layout, check_suffix, write_output
     from qactl.scoring.score import Scorer
     from qactl.sheets.reader import open_sheet
@@ -60,14 +60,15 @@ def score_file(
 
     output = Path(output)
     suffix = check_suffix(output)
-    outputs = Outputs([input_path, map_file, rubric_name if Path(rubric_name).is_file() else None])
-    outputs.check(output)  # say so before reading a large export
     found = resolve(rubric_name)
     rubric = found.rubric
+    # every file the run reads, the rubric's own file included (a built-in's or a local one found by its id)
+    outputs = Outputs([input_path, map_file, found.path])
+    outputs.check(output)  # say so before reading a large export
     src = open_sheet(input_path, sheet)
     mapping = load_map(map_file, rubric) if map_file else None
-    cmap = map_columns(rubric, src.headers, mapping, file=str(src.path))
-    key = load_key(on_key_created)
+    cmap = _map_columns(rubric, src, mapping)
+    key = _key(load_key, on_key_created)
     scorer = Scorer(rubric, cmap, sheet=src.name, key=key, audit_date=audit_date, include_pii=include_pii)
 
     field_keys = [f.id for f in rubric.fields if f.id in {t.id for t in cmap.targets.values()} and (include_pii or not f.pii)]
@@ -127,3 +128,44 @@ def score_file(
             gc.enable()
     mapped = {cmap.headers[c]: t.id for c, t in cmap.targets.items()}
     return ScoreResult(output=output, summary=summary_of(), first_errors=first_errors, mapped=mapped, ignored_columns=ignored)
+
+
+def _map_columns(rubric, src, mapping):
+    """The columns of the sheet read; when they do not fit the rubric, the message names the sheet and header row read."""
+    from qactl.errors import InputError
+    from qactl.scoring.mapping import map_columns
+
+    try:
+        return map_columns(rubric, src.headers, mapping, file=str(src.path))
+    except InputError as err:
+        raise InputError(err.message, hint=_where_read(src)) from None
+
+
+def _where_read(src) -> str:
+    """Which sheet and which row qactl took the headers from, and how to point it elsewhere."""
+    if src.kind != "xlsx":
+        return f"qactl took row {src.header_row} as the header row; if the headers are lower down, delete the rows above them."
+    others = [n for n in src.sheet_names if n != src.name]
+    hidden = [n for n in src.hidden_sheets if n != src.name]
+    said = f"qactl read the sheet {src.name!r} and took its row {src.header_row} as the header row."
+    if others:
+        listed = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in others)
+        said += f" The workbook also has {listed}: if the responses are on one of those, name it with --sheet, as --sheet {others[0]!r}."
+    if src.header_row > 1:
+        said += " If the headers are not on that row, delete the rows above them."
+    return said
+
+
+def _key(load_key, on_key_created) -> bytes:
+    """The pseudonymisation key; a config folder that cannot be created is a paragraph, not a traceback."""
+    from qactl.errors import InputError
+    from qactl.privacy import KEY_ENV, key_file
+
+    try:
+        return load_key(on_key_created)
+    except OSError as e:
+        raise InputError(
+            f"No pseudonymisation key: {KEY_ENV} is not set, and the key file {key_file()} cannot be read or created "
+            f"({e.strerror or e}). Nothing was written. Set {KEY_ENV} to your area's key (the same key every round, so "
+            "references link), or make that folder writable and run again."
+        ) from None

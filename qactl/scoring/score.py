@@ -16,24 +16,28 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from qactl import clock
+from qactl.dates import format_date
 from qactl.errors import Finding
 from qactl.privacy import Redactor, RefMaker
 from qactl.results import Audit, Shared, Summary
 from qactl.rubric.conditions import holds
 from qactl.rubric.milestones import due_dates, status
-from qactl.rubric.models import FieldType, Item, Rubric, norm_answer
-from qactl.scoring.cells import cell_text, date_cell, field_parser, is_blank, item_parser
+from qactl.rubric.models import FieldType, Item, Role, Rubric, norm_answer
+from qactl.scoring.cells import cell_text, date_cell, field_parser, is_blank, item_parser, normalise_text
 from qactl.scoring.mapping import ColumnMap
+from qactl.sheets.reader import excel_error_of
 
 TIMELINESS = "Timeliness"
 _MEMO_MAX = 1 << 16  # distinct raw values remembered per column
 _FORMS_TIMES = frozenset(("start_time", "completion_time", "last_modified_time"))
+_FORMS_RESPONDENT = ("respondent", "respondent_email")  # who filled the form in: the auditor, part of an audit's identity
+XLSX_CELL_MAX = 32_767  # characters in one cell of an .xlsx (Excel's limit): longer text is cut in the .xlsx output only
 _TENTH = Decimal("0.1")
 
 
@@ -75,15 +79,29 @@ def _d(x: float) -> Decimal:
 class Tally:
     """What the summary needs, accumulated as the audits stream past."""
 
-    rows: int = 0
+    data_rows: int = 0  # every row of the sheet after the header, as read
+    rows: int = 0  # audits: scored, with errors or duplicates
     scored: int = 0
     with_errors: int = 0
     duplicates: int = 0
     blank_rows: int = 0
+    header_rows: int = 0  # the header row pasted again among the data
+    long_cells: int = 0  # cells longer than an .xlsx cell can hold
     grades: dict[str, int] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)  # the rubric's grades, best first
 
+    def check(self) -> None:
+        """Row accounting, the invariant every output rests on: each data row read is exactly one audit (scored, with
+        errors or a duplicate), blank row or repeated header row. Raises if a row was lost or counted twice."""
+        audits = self.scored + self.with_errors + self.duplicates
+        if audits != self.rows or self.rows + self.blank_rows + self.header_rows != self.data_rows:
+            raise RowAccountingError(
+                f"row accounting failed: {self.data_rows} rows read, but {self.scored} scored + {self.with_errors} with errors + "
+                f"{self.duplicates} duplicates + {self.blank_rows} blank + {self.header_rows} repeated headers"
+            )
+
     def summary(self, extra_columns: list[str]) -> Summary:
+        self.check()
         out: dict[str, Any] = {
             "rows": self.rows,
             "scored": self.scored,
@@ -91,15 +109,33 @@ class Tally:
             "grades": {g: self.grades[g] for g in self.order if g in self.grades},
             "duplicates": self.duplicates,
             "blank_rows": self.blank_rows,
+            "header_rows": self.header_rows,
+            "data_rows": self.data_rows,
             "ignored_columns": extra_columns,
         }
-        notes = []
+        notes = [self.accounting()]
         if self.duplicates:
-            notes.append(f"{self.duplicates} row(s) repeat an earlier submission (same child, same answers) and are not counted.")
+            notes.append(f"{self.duplicates} row(s) repeat an earlier submission (same child, same auditor, same answers) and are not counted.")
         if self.blank_rows:
             notes.append(f"{self.blank_rows} blank row(s) skipped: they are not audits.")
+        if self.header_rows:
+            notes.append(f"{self.header_rows} row(s) repeat the header row (pasted twice?) and are skipped: they are not audits.")
+        if self.long_cells:
+            notes.append(f"{self.long_cells} cell(s) hold more than {XLSX_CELL_MAX:,} characters, the most an Excel cell can hold: "
+                         "an .xlsx output cuts them there and says so in the cell; the .json, .jsonl and .csv outputs keep the whole text.")
         out["notes"] = notes
         return out  # type: ignore[return-value]
+
+    def accounting(self) -> str:
+        """Every row read, and what it became: the sentence the summary and the command show."""
+        parts = [f"{self.scored} scored", f"{self.with_errors} with errors"]
+        parts += [f"{n} {what}" for n, what in ((self.duplicates, "duplicate(s)"), (self.blank_rows, "blank"),
+                                                  (self.header_rows, "repeated header(s)")) if n]
+        return f"Every row accounted for: {self.data_rows} row(s) read = " + " + ".join(parts) + "."
+
+
+class RowAccountingError(AssertionError):
+    """A row lost or counted twice: a bug in qactl, never the input's fault (so not a QactlError)."""
 
 
 _MISSING = object()
@@ -180,7 +216,7 @@ class Scorer:
         self.extra_cols = list(cmap.extra.items())
         self.target_cols = sorted(cmap.targets)
         self.exceptions = rubric.exceptions
-        self.reasons = {norm_answer(r) for r in rubric.exceptions.reasons} if rubric.exceptions else set()
+        self.reasons = {norm_answer(normalise_text(r)) for r in rubric.exceptions.reasons} if rubric.exceptions else set()
         self.weights = rubric.grading.section_weights
         self.compliance = rubric.grading.method == "compliance"
         self._section_memo: dict[tuple[str, float], Shared] = {}  # (section, score) → its result; at most 1,001 per section
@@ -195,6 +231,15 @@ class Scorer:
         self.blank_message = {i.id: "this question is required but blank; expected " + _or(rubric.scales[i.scale], i.allow_na)
                               for i in rubric.items}
         self.field_plan = [(f, c, parse, {} if f.type == FieldType.date else None) for f, c, parse in self.field_cols]
+        # plausibility: dates of birth, and the audit date's own column
+        self.dob_cols = [(f.id, c) for f, c, _ in self.field_cols if c is not None and f.role == Role.dob and f.type == FieldType.date]
+        self.audit_date_col = col.get(rubric.audit_date) if rubric.audit_date else None
+        self.latest = self.today + timedelta(days=1)  # an audit date after this is in the future (a day's grace for time zones)
+        # an audit's identity for duplicates: the child (ref), every answer and field, and who filled the form in
+        self.respondent_cols = [c for c, k in cmap.forms.items() if k in _FORMS_RESPONDENT]
+        # the header row pasted among the data: probed on one column whose header is text no answer can be
+        probe = next((c for c in sorted(cmap.targets) if cmap.headers[c]), None)
+        self._probe = (probe, cmap.headers[probe]) if probe is not None else None
 
     # ---- one row ----
     def _item_entry(self, k: int, raw: Any) -> tuple:
@@ -220,8 +265,23 @@ class Scorer:
             memo[raw] = entry
         return entry
 
+    def _is_header(self, values: list[Any]) -> bool:
+        """Whether a row repeats the header row (most of its non-empty headers, cell for cell)."""
+        c, text = self._probe  # type: ignore[misc]
+        v = values[c]
+        if type(v) is not str or v.strip() != text:
+            return False
+        headers = self.cmap.headers
+        named = [k for k, h in enumerate(headers) if h]
+        same = sum(1 for k in named if cell_text(values[k]) == headers[k])
+        return same * 5 >= len(named) * 4
+
     def audit(self, row: int, values: list[Any]) -> Audit | None:
-        """The audit of one data row, or ``None`` for a fully blank row (not an audit)."""
+        """The audit of one data row, or ``None`` for a fully blank row or a repeat of the header row (not audits).
+
+        Every call is one data row read, and ends in exactly one of the tally's counts (:meth:`Tally.check`).
+        """
+        self.tally.data_rows += 1
         for v in values:
             if v is not None and (type(v) is not str or v.strip()):
                 break
@@ -230,6 +290,9 @@ class Scorer:
             return None
         if len(values) < self.width:
             values = [*values, *([None] * (self.width - len(values)))]
+        if self._probe is not None and self._is_header(values):
+            self.tally.header_rows += 1
+            return None
 
         def cell(c: int | None) -> Any:
             return None if c is None else values[c]
@@ -241,6 +304,7 @@ class Scorer:
 
         # fields
         parsed: dict[str, Any] = {}
+        doubtful: list[str] = []  # fields with a value and a problem: kept for the ref, used for nothing else
         for f, c, parse, memo in self.field_plan:
             if c is None:
                 parsed[f.id] = None
@@ -254,6 +318,8 @@ class Scorer:
             value, prob = hit
             if prob:
                 problem(c, f.id, raw, *prob)
+                if value is not None:
+                    doubtful.append(f.id)
             elif value is None and f.required:
                 problem(c, f.id, raw, "blank", f"{f.text!r} is required but blank")
             parsed[f.id] = value
@@ -265,16 +331,40 @@ class Scorer:
             else:
                 forms[key] = None if raw is None or (type(raw) is str and not raw.strip()) else cell_text(raw)
 
-        # audit date: --audit-date, the rubric's audit_date field, Forms completion time, today
+        # audit date: --audit-date, the rubric's audit_date field, Forms completion time, today; never in the future
         audit_date = self.fixed_date
-        if audit_date is None and self.rubric.audit_date:
+        if audit_date is None and self.rubric.audit_date and self.rubric.audit_date not in doubtful:
             audit_date = parsed.get(self.rubric.audit_date)
+            if audit_date is not None and audit_date > self.latest:
+                c = self.audit_date_col
+                problem(c, self.rubric.audit_date, values[c], "future_audit_date", self._future("audit date", audit_date))
+                doubtful.append(self.rubric.audit_date)
+                audit_date = None
         if audit_date is None and self.completion_col is not None:
-            audit_date, prob = date_cell(cell(self.completion_col))
+            raw = cell(self.completion_col)
+            audit_date, prob = date_cell(raw)
             if prob:
-                problem(self.completion_col, "completion_time", cell(self.completion_col), *prob)
+                problem(self.completion_col, "completion_time", raw, *prob)
+                audit_date = None
+            elif audit_date is not None and audit_date > self.latest:
+                problem(self.completion_col, "completion_time", raw, "future_audit_date", self._future("completion time", audit_date))
+                audit_date = None
         if audit_date is None:
             audit_date = self.today
+        for fid, c in self.dob_cols:
+            dob = parsed.get(fid)
+            if dob is None or fid in doubtful:
+                continue
+            if dob > self.today:
+                problem(c, fid, values[c], "dob_in_future", self._future("date of birth", dob))
+                doubtful.append(fid)
+            elif dob > audit_date:
+                problem(c, fid, values[c], "dob_after_audit", f"the date of birth {format_date(dob)} is after the audit date "
+                        f"{format_date(audit_date)}: the child cannot be born after the audit; check the year")
+                doubtful.append(fid)
+        ident = [parsed.get(i) for i in self.rubric.identify]  # as read: refs never depend on these checks
+        for fid in doubtful:
+            parsed[fid] = None  # an implausible date drives no condition (an age of 125 makes no 14+ item apply)
 
         # items: one look-up per cell; items with an applies_if wait until every label is known
         answers: dict[str, Any] = {}
@@ -338,6 +428,7 @@ class Scorer:
                 d, prob = date_cell(raw)
                 if prob and c is not None:
                     problem(c, m.id, raw, *prob)
+                    d = None
                 actual[m.id] = d
                 if d is not None:
                     known[m.id] = d
@@ -354,13 +445,19 @@ class Scorer:
                     sec_den[TIMELINESS] = sec_den.get(TIMELINESS, 0) + self.unit
 
         # ref, comments, fields kept
-        ref = self._ref([parsed.get(i) for i in self.rubric.identify])
+        ref = self._ref(ident)
         redact: Any = 0  # built on the first comment that needs it
         comments: dict[str, str] = {}
         for cm, c in self.comment_cols:
             raw = cell(c)
             if not is_blank(raw):
+                err = excel_error_of(raw)
+                if err is not None:
+                    problem(c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
+                    continue
                 text = cell_text(raw)
+                if len(text) > XLSX_CELL_MAX:
+                    self.tally.long_cells += 1
                 if not self.include_pii:
                     if redact == 0:
                         redact = self._redactor(parsed)
@@ -372,7 +469,7 @@ class Scorer:
             if c is None or (f.pii and not self.include_pii):
                 continue
             v = parsed[f.id]
-            if v is None and not is_blank(cell(c)):
+            if (v is None or f.id in doubtful) and not is_blank(cell(c)):
                 v = cell_text(cell(c))  # keep what was written, even when it did not parse
             fields_out[f.id] = v.isoformat() if isinstance(v, date) else v
         for key, v in forms.items():
@@ -443,8 +540,12 @@ class Scorer:
         v = parsed.get(self.exceptions.field)
         if v is None:
             return False
-        parts = {norm_answer(p) for p in str(v).split(";") if p.strip()}
+        parts = {norm_answer(normalise_text(p)) for p in str(v).split(";") if p.strip()}
         return bool(parts & self.reasons)
+
+    def _future(self, what: str, when: date) -> str:
+        return (f"the {what} {format_date(when)} is in the future (today is {format_date(self.today)}): "
+                "check the year; qactl scores audits that have happened")
 
     def _redactor(self, parsed: dict[str, Any]) -> Redactor | None:
         names, numbers = [], []
@@ -459,8 +560,10 @@ class Scorer:
         return Redactor(names, numbers) if names or numbers else None
 
     def _duplicate(self, ref: str | None, values: list[Any], row: int) -> int | None:
-        # Python's 64-bit tuple hash: a false match needs a collision (about 1 in 10^8 at 600,000 rows)
-        key = hash((ref, *[values[c] for c in self.target_cols]))
+        # Python's 64-bit tuple hash: a false match needs a collision (about 1 in 10^8 at 600,000 rows). The key holds who
+        # filled the form in (Forms' Name and Email; an auditor field is among the targets): two auditors giving the same
+        # answers about one child are two audits (moderation), not a resubmission.
+        key = hash((ref, *[values[c] for c in self.target_cols], *[values[c] for c in self.respondent_cols]))
         first = self._seen.get(key)
         if first is None:
             self._seen[key] = row

@@ -54,7 +54,10 @@ def check_target(target: str | Path, inputs: Iterable[str | Path | None] = (), *
     if target.is_dir():
         raise OutputError(f"Cannot write {option} {target}: it is a folder. Give a file name, such as {target / ('output' + (target.suffix or ''))}.")
     if not folder.is_dir():
+        if folder.exists():
+            raise OutputError(f"Cannot write {option} {target}: {folder} is a file, not a folder. Choose another output name.")
         raise OutputError(f"Cannot write {option} {target}: the folder {folder} does not exist. Create it first.")
+    _check_folder(folder, target, option)
     for p in inputs:
         if p is not None and _same_file(target, Path(p)):
             raise OutputError(
@@ -67,6 +70,25 @@ def check_target(target: str | Path, inputs: Iterable[str | Path | None] = (), *
                 f"Refusing to replace {option} {target}: the file is read-only. Choose another name, or make it writable if it should be replaced."
             )
     return target
+
+
+def _check_folder(folder: Path, target: Path, option: str) -> None:
+    """Refuse a folder that cannot take a new file: read-only by its permissions (refused even for an administrator,
+    as a read-only file is), or one where creating a file fails (a read-only drive, no permission)."""
+    mode = folder.stat().st_mode
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise OutputError(
+            f"Cannot write {option} {target}: the folder {folder} is read-only. Choose a folder you can write to, or make it writable."
+        )
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".qactl-probe.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(
+            f"Cannot write {option} {target}: {e.strerror or e} in the folder {folder}. Choose a folder you can write to."
+        ) from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
 
 
 class Outputs:
