@@ -40,8 +40,8 @@ class _Qactl(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except BaseException as err:  # noqa: B036 -- Ctrl-C and SIGTERM too: they must discard staged files
-            if isinstance(err, SystemExit | GeneratorExit):
-                raise
+            if isinstance(err, SystemExit | GeneratorExit) or (isinstance(err, BrokenPipeError) and not isinstance(err, Stopped)):
+                raise  # a closed pipe (qactl rubrics list | head) is Click's to end quietly
             from qactl.sheets.writer import discard_all
 
             discard_all()

@@ -17,6 +17,8 @@ def form(
     from qactl.rubric.loader import resolve
 
     found = resolve(rubric)
+    for n in found.notes:
+        notice(n)
     if found.replaces:
         notice(f"Using the {found.origin} rubric {found.path}, which replaces {found.replaces} (same id {found.rubric.id!r}).")
     r = found.rubric

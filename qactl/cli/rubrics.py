@@ -17,7 +17,10 @@ def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one
     from qactl.cli.common import console, notice
     from qactl.rubric.loader import discover
 
-    found = discover()
+    notes: list[str] = []
+    found = discover(notes=notes)
+    for n in notes:
+        notice(n)
     if ids:
         for rid in sorted(found):
             typer.echo(rid)
@@ -44,10 +47,13 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
     """Sections, items, scales, milestones and grading of one rubric."""
     from rich.table import Table
 
-    from qactl.cli.common import console
+    from qactl.cli.common import console, notice
     from qactl.rubric.loader import resolve
 
-    r = resolve(rubric).rubric
+    found = resolve(rubric)
+    for n in found.notes:
+        notice(n)
+    r = found.rubric
     c = console()
     c.print(f"[bold]{r.title}[/bold]  ({r.id} {r.version})", markup=True)
     c.print(f"Source: {r.source}", markup=False)

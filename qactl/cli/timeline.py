@@ -33,20 +33,24 @@ def _known(values: list[str]) -> dict:
 
 
 def _load(rubric: str):
+    from qactl.cli.common import notice
     from qactl.errors import UsageError
     from qactl.rubric.loader import resolve
 
     try:
         try:
-            return resolve(rubric).rubric
+            found = resolve(rubric)
         except UsageError as first:
             # Accept the snake_case spelling of a hyphenated id too (ehcna-file / ehcna_file).
             if "-" not in rubric or rubric.endswith((".yaml", ".yml")):
                 raise
             try:
-                return resolve(rubric.replace("-", "_")).rubric
+                found = resolve(rubric.replace("-", "_"))
             except UsageError:
                 raise first from None
+        for n in found.notes:
+            notice(n)
+        return found.rubric
     except FileNotFoundError:
         raise UsageError(f"No rubric {rubric!r}: this qactl has no built-in rubrics folder. Give the path of a rubric file with --rubric.") from None
 

@@ -138,7 +138,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     if req.min_cell < 1:
         raise UsageError(f"--min-cell must be 1 or more (found {req.min_cell}); 5 is the usual rule.")
     inputs = [*req.inputs, *req.previous, *req.allocation, *req.moderation,
-              *(p for p in (req.evidence, req.actions, req.themes) if p), *_template_file(req.template)]
+              *(p for p in (req.evidence, req.actions, req.themes) if p), *_template_file(req.template, fmt), *_default_themes(req.themes)]
     outputs = Outputs(inputs)
     outputs.check(req.output)  # before the work: a refused output costs nothing
     themes = load_themes(req.themes)
@@ -184,9 +184,29 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     return outcome
 
 
-def _template_file(template: str | None) -> list[Path]:
-    """The template, when it names a file (an input like any other)."""
-    return [Path(template)] if template and Path(template).is_file() else []
+def _template_file(template: str | None, fmt: str) -> list[Path]:
+    """The template file the report is rendered with, its own or a shipped one (an input like any other)."""
+    if template and Path(template).is_file():
+        return [Path(template)]
+    from qactl.report.render import resolve
+
+    try:
+        search, name = resolve(template, fmt)
+    except (UsageError, OSError):
+        return []  # render() says what is wrong with it
+    return [p for p in (Path(d) / name for d in search) if p.is_file()][:1]
+
+
+def _default_themes(themes: Path | None) -> list[Path]:
+    """The shipped theme dictionary, read when no --themes is given."""
+    if themes is not None:
+        return []
+    from qactl.report.themes import default_path
+
+    try:
+        return [default_path()]
+    except FileNotFoundError:
+        return []
 
 
 

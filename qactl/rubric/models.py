@@ -368,6 +368,13 @@ class Rubric(_Model):
             problems.append("compliance grading needs milestones")
         if not self.items and not self.milestones:
             problems.append("a rubric needs at least one item or milestone")
+        if self.items and not any(i.weight > 0 for i in self.items) and not (self.grading.method == "compliance" and self.milestones):
+            problems.append(f"item {self.items[0].id!r}: every item has weight 0 (this one and all the others), so no audit could "
+                            "ever have a score; give the items that count a weight above 0")
+        elif self.items and all(not any(c.points > 0 for c in self.scales[i.scale].choices) for i in self.items if i.scale in self.scales and i.weight > 0) \
+                and all(i.scale in self.scales for i in self.items) and not (self.grading.method == "compliance" and self.milestones):
+            problems.append(f"item {self.items[0].id!r}: no answer to any weighted item is worth more than 0 points, so no audit "
+                            "could ever have a score; give the answers that meet the standard points above 0")
         if problems:
             raise ValueError("\n".join(problems))
         return self

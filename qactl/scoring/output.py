@@ -22,6 +22,7 @@ from typing import Any
 from qactl.errors import UsageError
 from qactl.results import Audit, ScoredHeader, Summary, csv_cell, write_scored
 from qactl.rubric.models import Rubric
+from qactl.scoring.score import XLSX_CELL_MAX
 
 SUFFIXES = (".json", ".jsonl", ".csv", ".xlsx")
 
@@ -185,7 +186,7 @@ def _write_xlsx(tmp: Path, audits: Iterable[Audit], summary_of, layout: Layout, 
             if v is None:
                 continue
             if isinstance(v, str):
-                ws.write_string(r, c, v)
+                ws.write_string(r, c, v if len(v) <= XLSX_CELL_MAX else _cut(v))
             elif isinstance(v, bool):
                 ws.write_boolean(r, c, v)
             elif isinstance(v, int | float):
@@ -283,6 +284,14 @@ def _write_xlsx(tmp: Path, audits: Iterable[Audit], summary_of, layout: Layout, 
     about_ws.set_column(0, 0, 22)
     about_ws.set_column(1, 1, 90)
     wb.close()
+
+
+_CUT_NOTE = " […cut here: an Excel cell holds at most 32,767 characters; the .json and .csv outputs keep the whole text]"
+
+
+def _cut(text: str) -> str:
+    """A text longer than an Excel cell, cut to fit, saying so in the cell (the summary says so too)."""
+    return text[: XLSX_CELL_MAX - len(_CUT_NOTE)] + _CUT_NOTE
 
 
 def _unique_headers(cols: list[str]) -> list[str]:

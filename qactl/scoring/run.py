@@ -27,6 +27,7 @@ class ScoreResult:
     first_errors: list[dict[str, Any]] = field(default_factory=list)
     mapped: dict[str, str] = field(default_factory=dict)  # header → target id
     ignored_columns: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # for the user: local rubric files skipped, …
 
     @property
     def exit_code(self) -> int:
@@ -127,7 +128,8 @@ def score_file(
         if gc_was_enabled:
             gc.enable()
     mapped = {cmap.headers[c]: t.id for c, t in cmap.targets.items()}
-    return ScoreResult(output=output, summary=summary_of(), first_errors=first_errors, mapped=mapped, ignored_columns=ignored)
+    return ScoreResult(output=output, summary=summary_of(), first_errors=first_errors, mapped=mapped, ignored_columns=ignored,
+                       notices=list(found.notes))
 
 
 def _map_columns(rubric, src, mapping):

@@ -215,3 +215,41 @@ def discard_all() -> None:
         with contextlib.suppress(OSError):
             p.unlink()
         _LIVE.discard(p)
+
+
+_SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
+SHEET_NAME_UNITS = 31  # Excel's limit, in UTF-16 code units (an emoji takes two), not characters
+
+
+def excel_sheet_name(text: str, used: set[str] | None = None, *, fallback: str = "Sheet") -> str:
+    """``text`` as a sheet name Excel accepts: no ``[]:*?/\\``, no leading or trailing apostrophe, at most 31 UTF-16
+    units (cut between characters, never inside an emoji's pair or after a zero-width joiner), unique (case-blind)
+    among ``used``, to which it is added."""
+    import unicodedata
+
+    def units(s: str) -> int:
+        return len(s.encode("utf-16-le")) // 2
+
+    def cut(s: str, limit: int) -> str:
+        out, n = [], 0
+        for ch in s:
+            w = 2 if ord(ch) > 0xFFFF else 1
+            if n + w > limit:
+                break
+            out.append(ch)
+            n += w
+        s = "".join(out)
+        while s and (unicodedata.category(s[-1]) in ("Cf", "Mn", "Me") or s[-1] == " "):  # a joiner or mark left dangling
+            s = s[:-1]
+        return s
+
+    base = "".join(ch for ch in text.translate(_SHEET_FORBIDDEN) if unicodedata.category(ch) != "Cc").strip().strip("'").strip()
+    base = cut(base, SHEET_NAME_UNITS) or fallback
+    used = used if used is not None else set()
+    name, i = base, 2
+    while name.casefold() in used:
+        tail = f" ({i})"
+        name = cut(base, SHEET_NAME_UNITS - units(tail)) + tail
+        i += 1
+    used.add(name.casefold())
+    return name
