@@ -132,7 +132,8 @@ def _find_quickly(name: str, cwd: Path | None, notes: list[str], broken: dict[Pa
     builtin = builtin_dir() / f"{name}.yaml"
     local_dir = (cwd or Path.cwd()) / "rubrics"
     if local_dir.is_dir() and local_dir.resolve() != builtin_dir().resolve():
-        for path in sorted(local_dir.glob("*.y*ml"), reverse=True):  # the last one wins, as in discover()
+        hit = None
+        for path in sorted(local_dir.glob("*.y*ml")):  # every one, so that a broken one is always noted; the last wins
             try:
                 rubric = load_rubric(path)
             except RubricError as err:
@@ -142,7 +143,9 @@ def _find_quickly(name: str, cwd: Path | None, notes: list[str], broken: dict[Pa
                 broken[path] = err
                 continue
             if rubric.id == name:
-                return Found(rubric, path, "local", builtin if builtin.is_file() else None, notes=tuple(notes))
+                hit = (rubric, path)
+        if hit is not None:
+            return Found(hit[0], hit[1], "local", builtin if builtin.is_file() else None, notes=tuple(notes))
     if builtin.is_file():
         rubric = load_rubric(builtin)
         if rubric.id == name:

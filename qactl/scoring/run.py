@@ -145,17 +145,20 @@ def _map_columns(rubric, src, mapping):
 
 def _where_read(src) -> str:
     """Which sheet and which row qactl took the headers from, and how to point it elsewhere."""
+    shown = [h for h in src.headers if h][:3]
+    heads = ", ".join(repr(h[:40]) for h in shown) + (", …" if len([h for h in src.headers if h]) > 3 else "")
+    row = f"row {src.header_row} ({heads})" if shown else f"row {src.header_row}"
+    banner = (" If the headers are on a later row, a title or banner row above them was taken for the headers: delete it "
+              "and run again.")
     if src.kind != "xlsx":
-        return f"qactl took row {src.header_row} as the header row; if the headers are lower down, delete the rows above them."
+        return f"qactl took {row} as the header row.{banner}"
     others = [n for n in src.sheet_names if n != src.name]
     hidden = [n for n in src.hidden_sheets if n != src.name]
-    said = f"qactl read the sheet {src.name!r} and took its row {src.header_row} as the header row."
+    said = f"qactl read the sheet {src.name!r}" + (" (the first visible one)" if hidden else "") + f" and took its {row} as the header row."
     if others:
         listed = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in others)
         said += f" The workbook also has {listed}: if the responses are on one of those, name it with --sheet, as --sheet {others[0]!r}."
-    if src.header_row > 1:
-        said += " If the headers are not on that row, delete the rows above them."
-    return said
+    return said + banner
 
 
 def _key(load_key, on_key_created) -> bytes:

@@ -686,15 +686,17 @@ class _CsvRecords:
         self.width: int | None = None  # the header's width, set once the header is known
         self._lines: list[str] = []  # the physical lines of the record being read
         self._line = 0  # physical lines consumed
-        self._pending: list[tuple[int, int, int, list[str]]] = []  # records spanning lines, read before the width was known
+        self._pending: list[tuple[int, int, int, list[str], str]] = []  # records spanning lines, read before the width was known
+
+    def _record_text(self) -> str:
+        return "".join(self._lines)
 
     def set_width(self, width: int) -> None:
         """The header's width, once known: the records read before it are checked now."""
         self.width = width
         pending, self._pending = self._pending, []
-        for number, start, end, values in pending:
-            if len(values) != width:
-                self._check_swallow(number, start, values, end)
+        for number, start, end, values, text in pending:
+            self._check_swallow(number, start, values, end, text)
 
     def _physical(self) -> Iterator[str]:
         lines, n = self._lines, 0
@@ -723,8 +725,8 @@ class _CsvRecords:
                     number += 1
                     if len(lines) > 1:
                         if self.width is None:
-                            self._pending.append((number, start, self._line, values))
-                        elif len(values) != self.width:
+                            self._pending.append((number, start, self._line, values, "".join(lines)))
+                        else:
                             self._check_swallow(number, start, values, self._line)
                 yield number, [v if v != "" else None for v in values]
         finally:
@@ -751,18 +753,66 @@ class _CsvRecords:
             "and remove it (or close it), or open the file in Excel and save it again as CSV."
         )
 
-    def _check_swallow(self, number: int, start: int, values: list[str], end: int) -> None:
+    def _check_swallow(self, number: int, start: int, values: list[str], end: int, text: str | None = None) -> None:
+        """A record spanning lines that a stray quote made: refused, so that the rows it swallowed are not lost.
+
+        Either the record has another number of values than the header (every row of an export has the header's), or
+        a line inside one of its values splits into as many values as the header has (a comment line with that many
+        commas is not one a person writes, in an export of five columns or more).
+        """
         width = self.width or 0
-        if width < 3:
+        if width < 2:
             return
-        for v in values:
+        if len(values) != width:
+            col = next(k for k, v in enumerate(values) if "\n" in v or "\r" in v)
+            raise MalformedCsv(
+                f"{self.path}: the quote that opens in row {number} (line {start}), column {column_letter(col)}, runs on to line {end} "
+                f"and leaves that row with {len(values)} values where the header has {width}: a stray quote has swallowed the "
+                f"lines after it, and those rows would be lost. Find the stray \" in row {number} and remove it (or close it), "
+                "or open the file in Excel and save it again as CSV."
+            )
+        if _bare_quote(text if text is not None else self._record_text(), self.delimiter):
+            col = next(k for k, v in enumerate(values) if "\n" in v or "\r" in v)
+            raise MalformedCsv(
+                f"{self.path}: the quote that opens in row {number} (line {start}), column {column_letter(col)}, closes on line {end} "
+                f"in the middle of what reads as another row (a quote is left inside an unquoted value): a stray quote has "
+                f"swallowed the lines between, and those rows would be lost. Find the stray \" in row {number} and remove it "
+                "(or close it), or open the file in Excel and save it again as CSV."
+            )
+        if width < 5:
+            return
+        for col, v in enumerate(values):
             if "\n" not in v and "\r" not in v:
                 continue
-            inner = v.splitlines()[1:]
-            if any(line.count(self.delimiter) >= width - 1 for line in inner):
-                col = column_letter(values.index(v))
-                raise MalformedCsv(
-                    f"{self.path}: the quote that opens in row {number} (line {start}), column {col}, swallows lines that read "
-                    f"as further rows (up to line {end}): that row has {len(values)} values where the header has {width}. "
-                    f"Find the stray \" in row {number} and remove it (or close it), or open the file in Excel and save it again as CSV."
-                )
+            before = sum(x.count("\n") for x in values[:col])  # line breaks inside earlier values of the record
+            for k, line in enumerate(v.splitlines()[1:], start=1):
+                if line.count(self.delimiter) < width - 1:
+                    continue
+                fields = len(next(csv.reader([line], delimiter=self.delimiter), []))
+                if fields >= width:
+                    raise MalformedCsv(  # no cell quoted: a row holds personal data
+                        f"{self.path}: the quote that opens in row {number} (line {start}), column {column_letter(col)}, swallows lines "
+                        f"that read as further rows (line {start + before + k} has {fields} values, as the header has {width}; the "
+                        f"quote runs to line {end}), so those rows would be lost. Find the stray \" in row {number} and remove it "
+                        "(or close it), or open the file in Excel and save it again as CSV."
+                    )
+
+
+def _bare_quote(text: str, delimiter: str) -> bool:
+    """Whether a record's raw text has a quote inside an unquoted value (``a"b``), which no CSV writer produces: in a
+    record spanning lines, the trace of a stray quote that paired with a quote of a later row."""
+    state = "start"  # start of a value, unquoted value, quoted value, just after a quote inside a quoted value
+    for ch in text:
+        if state == "start":
+            state = "quoted" if ch == '"' else "start" if ch in (delimiter, "\r", "\n") else "plain"
+        elif state == "plain":
+            if ch == '"':
+                return True
+            if ch in (delimiter, "\r", "\n"):
+                state = "start"
+        elif state == "quoted":
+            if ch == '"':
+                state = "quote"
+        else:  # after a quote inside a quoted value: "" is a quote, anything else ends the value
+            state = "quoted" if ch == '"' else "start"
+    return False

@@ -97,15 +97,20 @@ class Outputs:
     def __init__(self, inputs: Iterable[str | Path | None] = ()) -> None:
         self.inputs = [Path(p) for p in inputs if p is not None]
         self._staged: list[tuple[Path, Path, str]] = []  # (temporary, target, option)
+        self._checked: list[tuple[Path, str]] = []  # targets checked before the work: (target, option)
         self._done = False
 
     # ---- staging ----
     def check(self, target: str | Path, *, option: str = "-o") -> Path:
-        """Check a target now (before the work), without staging it."""
+        """Check a target now (before the work), without staging it; two options naming one file are refused here."""
         target = check_target(target, self.inputs, option=option)
-        for _, other, other_option in self._staged:
+        for other, other_option in [*((t, o) for _, t, o in self._staged), *self._checked]:
+            if other_option == option:
+                continue
             if other == target or _same_file(other, target) or other.resolve() == target.resolve():
                 raise UsageError(f"{option} and {other_option} name the same file ({target}): give each output its own name.")
+        if (target, option) not in self._checked:
+            self._checked.append((target, option))
         return target
 
     def add(self, target: str | Path, *, option: str = "-o") -> Path:
