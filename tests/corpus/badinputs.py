@@ -1067,6 +1067,16 @@ def run(case: Case, folder: Path) -> Outcome:
     return out
 
 
+_OUTCOMES: dict[str, Outcome] = {}
+
+
+def outcome(case: Case, folder: Path) -> Outcome:
+    """``run(case, folder)``, once per case in a session: the corpus test and the issue's bullet tests share the results."""
+    if case.name not in _OUTCOMES:
+        _OUTCOMES[case.name] = run(case, folder)
+    return _OUTCOMES[case.name]
+
+
 _ACCOUNTING = re.compile(r"Every row accounted for: (\d+) row\(s\) read = ([^.]*)\.")
 
 

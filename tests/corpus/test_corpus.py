@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from badinputs import CASES, figures, run
+from badinputs import CASES, figures, outcome, run
 
 
 def _landed(branch: str) -> bool:
@@ -17,11 +17,11 @@ def _landed(branch: str) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input(case, tmp_path):
-    outcome = run(case, tmp_path / "case")
-    message = "\n".join(f"{k}: {v}" for k, v in outcome.problems.items())
-    if outcome.problems and case.pending and not _landed(case.pending):
+    result = outcome(case, tmp_path / "case")
+    message = "\n".join(f"{k}: {v}" for k, v in result.problems.items())
+    if result.problems and case.pending and not _landed(case.pending):
         pytest.xfail(f"needs the {case.pending} branch of issue #11: {message}")
-    assert not outcome.problems, message
+    assert not result.problems, message
 
 
 def test_the_corpus_covers_every_command_with_80_cases_or_more():
@@ -36,6 +36,6 @@ def test_the_figures_count_each_kind_of_failure(tmp_path):
     from badinputs import Case, _export
 
     bad = Case("a case expecting the wrong exit", "score mini.yaml export.csv -o export.csv".split(), _export, 0, writes=("x.json",))
-    outcome = run(bad, tmp_path / "bad")
-    f = figures([outcome])
+    result = run(bad, tmp_path / "bad")
+    f = figures([result])
     assert f["cases"] == 1 and f["wrong exit status"] == 1 and f["unwanted writes"] == 0 and f["tracebacks"] == 0
