@@ -63,8 +63,8 @@ def score_file(
     suffix = check_suffix(output)
     found = resolve(rubric_name)
     rubric = found.rubric
-    # every file the run reads, the rubric's own file included (a built-in's or a local one found by its id)
-    outputs = Outputs([input_path, map_file, found.path])
+    # every file the run reads: the rubric's own file (a built-in's or a local one found by its id), the key file too
+    outputs = Outputs([input_path, map_file, found.path, _key_path()])
     outputs.check(output)  # say so before reading a large export
     src = open_sheet(input_path, sheet)
     mapping = load_map(map_file, rubric) if map_file else None
@@ -159,6 +159,20 @@ def _where_read(src) -> str:
         listed = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in others)
         said += f" The workbook also has {listed}: if the responses are on one of those, name it with --sheet, as --sheet {others[0]!r}."
     return said + banner
+
+
+def _key_path() -> Path | None:
+    """The key file the run reads when ``QACTL_KEY`` is not set (an input like any other: never an output)."""
+    import os
+
+    from qactl.privacy import KEY_ENV, key_file
+
+    if os.environ.get(KEY_ENV):
+        return None
+    try:
+        return key_file()
+    except (OSError, RuntimeError):  # no home folder to find it in: nothing to protect
+        return None
 
 
 def _key(load_key, on_key_created) -> bytes:
