@@ -59,7 +59,8 @@ class Styles:
         self.pct0 = f({"num_format": "0%", "valign": "top"})
         self.change = f({"num_format": "+0.0;-0.0;0.0", "valign": "top"})
         self.link = f({"font_color": "#0563C1", "underline": 1, "valign": "top"})
-        self.warn = f({"bold": True, "font_color": "#843C0C", "valign": "top", "text_wrap": True})
+        self.warn = f({"bold": True, "font_color": "#843C0C", "valign": "top"})
+        self.centre = f({"align": "center", "valign": "top"})
         self._grades: dict[tuple[int, int], Any] = {}
 
     def grade(self, rank: int, count: int):
