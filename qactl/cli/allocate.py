@@ -63,7 +63,10 @@ def allocate(
     outputs.check(out)  # before the work: a refused output costs nothing
     if mail_merge is not None:
         outputs.check(mail_merge, option="--mail-merge")
-    with stages() as stage:
+    from qactl.allocation.run import check_window
+
+    check_window(opts, keep)  # before any progress shows: this one is said at once
+    with stages("Reading the plans register and the cohort") as stage:
         result = run(plans, cohort, opts, history=history, keep=keep, on_stage=stage)
         stage(f"Writing {out.name}")
         with outputs:  # the allocation and its mail merge are written together, or neither

@@ -116,7 +116,7 @@ def put(ws, row: int, col: int, value: Any, st: Styles, fmt=None) -> None:
 
 
 def page_setup(ws, *, landscape: bool = False, repeat: int | tuple[int, int] | None = 0, title: str | None = None,
-               columns: str | None = None) -> None:
+               columns: str | None = None, fit: bool = True) -> None:
     """A4, fit to one page wide (as many pages tall as it needs), the header rows repeated on every page,
     the sheet's name and page numbers in the footer.
 
@@ -131,6 +131,7 @@ def page_setup(ws, *, landscape: bool = False, repeat: int | tuple[int, int] | N
         ws.set_portrait()
     if columns:
         ws.repeat_columns(columns)
+    if columns or not fit:
         ws.print_across()
     else:
         ws.fit_to_pages(1, 0)
