@@ -200,11 +200,18 @@ def write_actions_workbook(
     day = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
     pct = wb.add_format({"num_format": "0.0", "valign": "top"})
     ws = wb.add_worksheet("Actions")
-    for c, (_, header, width) in enumerate(COLUMNS):
-        ws.set_column(c, c, width, wrap if header in ("Action", "Notes") else top)
+    from qactl.sheets.xlsx import lines_needed
+
+    wrapped = ("action", "finding", "notes")
+    for c, (key, _, width) in enumerate(COLUMNS):
+        ws.set_column(c, c, width, wrap if key in wrapped else top)
     for r, a in enumerate(actions, start=1):
+        texts = {"finding": finding_words(a.source)}
+        lines = max(lines_needed(texts.get(k) if k in texts else getattr(a, k) or "", w) for k, _, w in COLUMNS if k in wrapped)
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
         for c, (key, _, _) in enumerate(COLUMNS):
-            v = finding_words(a.source) if key == "finding" else getattr(a, key)
+            v = texts[key] if key in texts else getattr(a, key)
             if v is None:
                 ws.write_blank(r, c, None)
             elif key == "due":

@@ -341,6 +341,7 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
             ws.write_string(row, col, head, header_fmt)
         row += 1
         for name, scale in rubric.scales.items():
+            name = name.replace("_", " ").capitalize()  # the scale's name in words: yes_partly_no → Yes partly no
             for ch in scale.choices:
                 ws.write_string(row, 0, name)
                 ws.write_string(row, 1, ch.label)

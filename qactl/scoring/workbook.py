@@ -327,7 +327,8 @@ def _summary_sheet(ws, rubric: Rubric, s: Summary, counts: Counts, errors: list,
     from qactl.sheets.xlsx import page_setup, put
 
     ws.set_column(0, 0, 58)
-    ws.set_column(1, 8, 13)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 8, 13)
     title = rubric.title + (f": {about['round']}" if about.get("round") else "")
     ws.write_string(0, 0, title, st.title)
     line = f"Scored from {about['source']} (sheet {about['sheet']}) on {about['when']}"
@@ -339,16 +340,21 @@ def _summary_sheet(ws, rubric: Rubric, s: Summary, counts: Counts, errors: list,
     row = _heading(ws, row, what, st)
     facts = [(f"{what} in the export", s["rows"]), ("Scored" if graded else "Counted", s["scored"]),
              ("With errors to fix (not scored until corrected)", s["with_errors"])]
+    ungraded = s["scored"] - sum(s["grades"].values())
+    if graded and ungraded > 0:
+        facts.append(("Scored, but with nothing yet to grade (nothing applied, or every date not yet due or an exception)", ungraded))
     if s.get("duplicates"):
         facts.append(("Duplicate submissions (not counted)", s["duplicates"]))
     for label, value in facts:
-        ws.write_string(row, 0, label, st.text)
+        ws.write_string(row, 0, label, st.wrap)
         put(ws, row, 1, value, st, st.int)
+        _tall(ws, row, [(label, 58)])
         row += 1
     row += 1
     if graded:
         row = _grades(ws, row, rubric, s, prev, st)
-        row = _weakest(ws, row, rubric, counts, prev, st)
+        if rubric.items:
+            row = _weakest(ws, row, rubric, counts, prev, st)
     else:
         row = _distributions(ws, row, rubric, counts, st)
     row = _errors_block(ws, row, rubric, errors, n_errors, st, audits_sheet)
@@ -426,7 +432,7 @@ def _weakest(ws, row: int, rubric: Rubric, counts: Counts, prev: Previous | None
         if prev is not None and prev.share(i.id) is not None:
             ws.write_number(row, 5, prev.share(i.id), st.pct)
             ws.write_number(row, 6, round(100 * (share - prev.share(i.id)), 1), st.change)
-        _tall(ws, row, [(i.text, 58), (i.section, 13)])
+        _tall(ws, row, [(i.text, 58), (i.section, 18)])
         row += 1
     return row + 1
 

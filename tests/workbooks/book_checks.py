@@ -23,10 +23,12 @@ def cells(wb, *, hidden: bool = True):
                 yield ws.title, c.coordinate, c.value
 
 
-def junk(wb, ids: set[str] = frozenset(), *, allow: set[str] = frozenset()) -> list[str]:
-    """Cells showing None, a Python repr, an internal id (snake_case or one of ``ids``) or a document users don't have."""
+def junk(wb, ids: set[str] = frozenset(), *, allow: set[str] = frozenset(), hidden: bool = True) -> list[str]:
+    """Cells showing None, a Python repr, an internal id (snake_case or one of ``ids``) or a document users don't have.
+
+    ``hidden=False``: a hidden column or row (a key kept for qactl itself) is not shown, so not checked."""
     bad = []
-    for sheet, where, v in cells(wb):
+    for sheet, where, v in cells(wb, hidden=hidden):
         if sheet.startswith("_") or sheet == "Lists":  # a hidden helper sheet of drop-down lists
             continue
         text = str(v)
