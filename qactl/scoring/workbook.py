@@ -62,6 +62,8 @@ class Previous:
     graded: int
     top: dict[str, int] = field(default_factory=dict)  # item → audits where it was fully met
     applies: dict[str, int] = field(default_factory=dict)  # item → audits where it applied
+    timely: dict[str, Any] | None = None  # its timeliness (qactl.timeliness), when comparable with this round's
+    notes: list[str] = field(default_factory=list)
 
     def share(self, item: str) -> float | None:
         n = self.applies.get(item, 0)
@@ -79,8 +81,16 @@ def read_previous(path: str | Path, rubric: Rubric) -> Previous:
     if rid != rubric.id:
         raise UsageError(f"--previous {path.name} holds {rid} audits, and this export is scored as {rubric.id}. "
                          f"Give last round's {rubric.id} scored file (.json or .jsonl).")
+    from qactl.timeliness import timeliness
+
     prev = Previous(file=path.name, round=doc.get("round"), grades=dict(doc["summary"]["grades"]),
                     graded=sum(doc["summary"]["grades"].values()))
+    if rubric.milestones:
+        t = timeliness(doc, doc["audits"])
+        if t["comparable"]:
+            prev.timely = t
+        else:
+            prev.notes += [f"Last round ({path.name}): {n}" for n in t["notes"]]
     for a in doc["audits"]:
         if a["status"] != "scored":
             continue
@@ -105,12 +115,16 @@ class Counts:
         self.applies: dict[str, int] = {i.id: 0 for i in rubric.items}
         self.not_counted: dict[str, int] = {i.id: 0 for i in rubric.items}  # answered, but the question did not apply
         self.blank: dict[str, int] = {i.id: 0 for i in rubric.items}
-        self.miles: dict[str, dict[str, int]] = {m.id: {} for m in rubric.milestones}
+        from qactl.results import rubric_schema
+        from qactl.timeliness import Tally
+
+        self.timely = Tally(rubric_schema(rubric))  # this qactl's own file: its milestones' kinds as the schema gives them
         self.scored = 0
         na = {s.na.label for s in rubric.scales.values() if s.na is not None}
         self.na_labels = na
 
     def add(self, a: Audit) -> None:
+        self.timely.add(a)
         if a["status"] != "scored":
             return
         self.scored += 1
@@ -128,9 +142,6 @@ class Counts:
                     self.top[iid] += 1
             elif label not in self.na_labels:
                 self.not_counted[iid] += 1
-        for mid, ms in a["milestones"].items():
-            if mid in self.miles:
-                self.miles[mid][ms["status"]] = self.miles[mid].get(ms["status"], 0) + 1
 
 
 # ------------------------------------------------------------------------------------------------
@@ -355,6 +366,8 @@ def _summary_sheet(ws, rubric: Rubric, s: Summary, counts: Counts, errors: list,
         row = _grades(ws, row, rubric, s, prev, st)
         if rubric.items:
             row = _weakest(ws, row, rubric, counts, prev, st)
+    if rubric.milestones:
+        row = _timeliness(ws, row, counts.timely.result(), prev, st)
     else:
         row = _distributions(ws, row, rubric, counts, st)
     row = _errors_block(ws, row, rubric, errors, n_errors, st, audits_sheet)
@@ -433,6 +446,53 @@ def _weakest(ws, row: int, rubric: Rubric, counts: Counts, prev: Previous | None
             ws.write_number(row, 5, prev.share(i.id), st.pct)
             ws.write_number(row, 6, round(100 * (share - prev.share(i.id)), 1), st.change)
         _tall(ws, row, [(i.text, 58), (i.section, 18)])
+        row += 1
+    return row + 1
+
+
+KIND_WORDS = {"statutory": "Statutory limits (set by law)", "target": "Local targets"}
+
+
+def _timeliness(ws, row: int, t: dict[str, Any], prev: Previous | None, st) -> int:
+    """Timeliness as :mod:`qactl.timeliness` counts it: statutory limits and local targets apart, each date's figures.
+
+    Dates excused by an exception the law allows are out of the share on time (as SEN2 counts); a local target is
+    never excused and never mixed into the statutory share."""
+    then = prev.timely if prev is not None else None
+    row = _heading(ws, row, "Timeliness", st)
+    ws.write_string(row, 0, "The share on time is of the dates due; a date excused by an exception the law allows is left out of it.",
+                    st.aside)
+    row += 1
+    head = ["", "Due", "On time", "Late", "No date, overdue", "Excused", "Share on time"] + (["Share then"] if then else [])
+    ws.write_row(row, 0, head, st.header)
+    ws.set_row(row, 30)
+    row += 1
+    before = {m["id"]: m for m in then["milestones"]} if then else {}
+
+    def line(label: str, f: dict[str, Any], was: dict[str, Any] | None, fmt) -> None:
+        nonlocal row
+        ws.write_string(row, 0, label, fmt)
+        for k, key in enumerate(("due", "on_time", "late", "missing", "exception"), start=1):
+            ws.write_number(row, k, f[key], st.int)
+        if f["rate"] is not None:
+            ws.write_number(row, 6, f["rate"] / 100, st.pct)
+        else:
+            ws.write_string(row, 6, "none due", st.text)
+        if then and was is not None and was.get("rate") is not None:
+            ws.write_number(row, 7, was["rate"] / 100, st.pct)
+        _tall(ws, row, [(label, 58)])
+        row += 1
+
+    for kind in ("statutory", "target"):
+        if t[kind]["milestones"]:
+            line(KIND_WORDS[kind], t[kind], then[kind] if then else None, st.bold)
+    for m in t["milestones"]:
+        label = m["text"] + (f" ({m['limit']})" if m.get("limit") else "")
+        if m.get("kind") == "target":
+            label += ", a local target"
+        line(label, m, before.get(m["id"]), st.wrap)
+    for n in [*t["notes"], *(prev.notes if prev is not None else [])]:
+        ws.write_string(row, 0, n, st.aside)
         row += 1
     return row + 1
 
@@ -545,14 +605,14 @@ def _items_sheet(ws, rubric: Rubric, counts: Counts, st) -> None:
         mhead = ["Statutory date", "Limit", *[MILESTONE_WORDS[s] for s in statuses]]
         ws.write_row(row, 0, mhead, st.header)
         ws.set_row(row, 32)
-        for m in rubric.milestones:
+        for m in counts.timely.result()["milestones"]:
             row += 1
-            ws.write_string(row, 0, m.text, st.wrap)
-            if m.limit:
-                ws.write_string(row, 1, m.limit, st.wrap)
+            ws.write_string(row, 0, m["text"], st.wrap)
+            if m.get("limit"):
+                ws.write_string(row, 1, m["limit"], st.wrap)
             for k, s in enumerate(statuses, start=2):
-                ws.write_number(row, k, counts.miles[m.id].get(s, 0), st.int)
-            _tall(ws, row, [(m.text, 58), (m.limit or "", 22)])
+                ws.write_number(row, k, m.get(s, 0), st.int)
+            _tall(ws, row, [(m["text"], 58), (m.get("limit") or "", 22)])
     page_setup(ws, landscape=True, repeat=0)
 
 

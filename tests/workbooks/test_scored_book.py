@@ -161,3 +161,40 @@ def test_previous_of_another_rubric_or_for_json_is_refused_before_anything_is_wr
     code, _, err = qactl("score", "eps-advice", EXPORTS / "eps-advice.xlsx", "-o", tmp_path / "eps.json", "--previous", other)
     assert code == 2 and "write an .xlsx" in err
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["health.json"]
+
+
+def test_timeliness_on_the_summary_keeps_statutory_limits_and_local_targets_apart(tmp_path):
+    """The Summary's timeliness block, as qactl.timeliness counts a file whose dates say their kind."""
+    import xlsxwriter
+
+    from qactl.scoring.workbook import _timeliness
+    from qactl.sheets.xlsx import Styles
+    from qactl.timeliness import Tally
+
+    schema = {"milestones": [
+        {"id": "decision", "text": "Decision to assess", "kind": "statutory", "limit": "6 weeks"},
+        {"id": "advice", "text": "Advice received", "kind": "target", "limit": "Local target: 12 weeks"},
+        {"id": "final", "text": "Final plan", "kind": "statutory", "limit": "20 weeks"},
+    ]}
+
+    def a(decision, advice, final, status="scored"):
+        return {"status": status, "milestones": {k: {"status": v, "days_late": None} for k, v in
+                                                 (("decision", decision), ("advice", advice), ("final", final))}}
+
+    tally = Tally(schema)
+    for audit in (a("on_time", "on_time", "on_time"), a("on_time", "late", "late"), a("on_time", "on_time", "exception"),
+                  a("missing", "not_due", "not_due"), a("on_time", "not_applicable", "not_applicable"), a("late", "on_time", "on_time"),
+                  a("late", "late", "late", status="error")):
+        tally.add(audit)
+    path = tmp_path / "t.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    _timeliness(wb.add_worksheet("Summary"), 0, tally.result(), None, Styles(wb))
+    wb.close()
+    rows = {r[0]: r[1:7] for r in openpyxl.load_workbook(path)["Summary"].iter_rows(values_only=True) if r[0]}
+    # statutory: the decision due 6 times (4 on time, 1 late, 1 with no date), the final plan due 3 times (2 on time,
+    # 1 late) and once excused: 6 of 9 on time, 66.7%; the audit in error not counted
+    assert rows["Statutory limits (set by law)"] == (9, 6, 2, 1, 1, 0.667)
+    # the local target apart, never excused: advice due 4 times, 3 on time
+    assert rows["Local targets"] == (4, 3, 1, 0, 0, 0.75)
+    assert rows["Advice received (Local target: 12 weeks), a local target"] == (4, 3, 1, 0, 0, 0.75)
+    assert rows["Final plan (20 weeks)"] == (3, 2, 1, 0, 1, 0.667)
