@@ -168,34 +168,8 @@ def _write_xlsx(alloc: Allocation, path: Path) -> None:
     wb.close()
 
 
-def _table(ws, first: int, header: list[str], data: list[list], st, widths: list[float], *, name: str | None = None,
-           formats: dict[int, object] | None = None) -> int:
-    """An Excel table (filters, banded rows) at row ``first``; returns the row after it."""
-    from qactl.sheets.xlsx import header_height, lines_needed, put
-
-    formats = formats or {}
-    for r, row in enumerate(data, start=first + 1):
-        lines = 1
-        for c, v in enumerate(row):
-            put(ws, r, c, v, st, formats.get(c, st.text))
-            if isinstance(v, str) and c < len(widths) and formats.get(c) is st.wrap:
-                lines = max(lines, lines_needed(v, widths[c]))
-        if lines > 1:
-            ws.set_row(r, 15 * lines)
-    last = first + max(len(data), 1)
-    opts = {"columns": [{"header": h, "header_format": st.header} for h in header], "style": "Table Style Light 1",
-            "autofilter": bool(data)}
-    if name:
-        opts["name"] = name
-    ws.add_table(first, 0, last, len(header) - 1, opts)
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
-    ws.set_row(first, header_height(header, widths))
-    return last + 1
-
-
 def _workload(ws, alloc: Allocation, st, sheets: dict[str, str]) -> None:
-    from qactl.sheets.xlsx import page_setup
+    from qactl.sheets.xlsx import page_setup, table
 
     load = alloc.load()
     primary = {a.id: 0 for a in alloc.auditors}
@@ -231,7 +205,7 @@ def _workload(ws, alloc: Allocation, st, sheets: dict[str, str]) -> None:
         cap = alloc.capacity[a.id]
         data.append([a.name or a.id, a.service, a.organisation, primary[a.id], second[a.id], load[a.id], cap,
                      cap - load[a.id] if a.available else "unavailable", a.email, None])
-    end = _table(ws, row, header, data, st, [24, 14, 32, 9, 11, 7, 8, 10, 32, 16], name="Workload",
+    end = table(ws, row, header, data, st, [24, 14, 32, 9, 11, 7, 8, 10, 32, 16], name="Workload",
                  formats={7: st.wb.add_format({"align": "center", "valign": "top"})})
     for r, a in enumerate(alloc.auditors, start=row + 1):
         if a.id in sheets:
@@ -247,7 +221,7 @@ def _workload(ws, alloc: Allocation, st, sheets: dict[str, str]) -> None:
 
 
 def _allocation(ws, alloc: Allocation, st) -> None:
-    from qactl.sheets.xlsx import page_setup
+    from qactl.sheets.xlsx import page_setup, table
 
     by_id = {a.id: a for a in alloc.auditors}
     by_plan = {s.plan.plan_id: s.plan for s in alloc.sample}
@@ -257,14 +231,14 @@ def _allocation(ws, alloc: Allocation, st) -> None:
         a, p = by_id[x.auditor_id], by_plan[x.plan_id]
         data.append([x.plan_id, a.name or a.id, a.service, ROLE_WORDS.get(x.role, x.role), p.setting, p.key_stage, p.team,
                      p.primary_need, (p.type or "").capitalize() or None, p.issued, alloc.due, a.email])
-    _table(ws, 0, header, data, st, [13, 22, 13, 24, 26, 9, 10, 10, 11, 11, 11, 30], name="Allocation",
+    table(ws, 0, header, data, st, [13, 22, 13, 24, 26, 9, 10, 10, 11, 11, 11, 30], name="Allocation",
            formats={9: st.date, 10: st.date})
     ws.freeze_panes(1, 1)
     page_setup(ws, landscape=True, repeat=0)
 
 
 def _auditor(ws, a: Auditor, mine: list, by_plan: dict, alloc: Allocation, st) -> None:
-    from qactl.sheets.xlsx import first_name, page_setup, put
+    from qactl.sheets.xlsx import first_name, page_setup, put, table
 
     ws.write_string(0, 0, f"Audits for {a.name or a.id}", st.title)
     who = ", ".join(x for x in (a.role, a.service, a.organisation) if x)
@@ -299,17 +273,17 @@ def _auditor(ws, a: Auditor, mine: list, by_plan: dict, alloc: Allocation, st) -
         p = by_plan[x.plan_id]
         data.append([x.plan_id, ROLE_WORDS.get(x.role, x.role), p.setting, p.key_stage, p.team, p.primary_need,
                      (p.type or "").capitalize() or None, p.issued, None])
-    _table(ws, row, header, data, st, [13, 16, 26, 9, 10, 11, 10, 11, 7], formats={7: st.date})
+    table(ws, row, header, data, st, [13, 16, 26, 9, 10, 11, 10, 11, 7], formats={7: st.date})
     page_setup(ws, landscape=False, repeat=row, title=f"{alloc.round or 'Allocation'}: {a.name or a.id}")
 
 
 def _sample(ws, alloc: Allocation, st) -> None:
-    from qactl.sheets.xlsx import page_setup
+    from qactl.sheets.xlsx import page_setup, table
 
     header = ["Plan ID", "Team", "Key stage", "Primary need", "Plan type", "Issued", "Setting", "Moderated", "Why picked"]
     data = [[s.plan.plan_id, s.plan.team, s.plan.key_stage, s.plan.primary_need, (s.plan.type or "").capitalize() or None,
              s.plan.issued, s.plan.setting, "Yes" if s.moderation else "No", why(s)] for s in alloc.sample]
-    _table(ws, 0, header, data, st, [13, 10, 9, 10, 10, 11, 26, 10, 70], name="Sample", formats={5: st.date, 8: st.wrap})
+    table(ws, 0, header, data, st, [13, 10, 9, 10, 10, 11, 26, 10, 70], name="Sample", formats={5: st.date, 8: st.wrap})
     ws.freeze_panes(1, 1)
     page_setup(ws, landscape=True, repeat=0)
 

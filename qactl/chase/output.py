@@ -81,30 +81,8 @@ def write_workbook(c: Chase, path: Path) -> None:
     wb.close()
 
 
-def _table(ws, first: int, header: list[str], data: list[list], st, widths: list[float], wrap: set[int] = frozenset(),
-           formats: dict[int, object] | None = None) -> int:
-    from qactl.sheets.xlsx import header_height, lines_needed, put
-
-    formats = formats or {}
-    ws.write_row(first, 0, header, st.header)
-    ws.set_row(first, header_height(header, widths))
-    for r, row in enumerate(data, start=first + 1):
-        lines = 1
-        for k, v in enumerate(row):
-            put(ws, r, k, v, st, formats.get(k, st.wrap if k in wrap else st.text))
-            if k in wrap and isinstance(v, str):
-                lines = max(lines, lines_needed(v, widths[k]))
-        if lines > 1:
-            ws.set_row(r, 15 * lines)
-    if data:
-        ws.autofilter(first, 0, first + len(data), len(header) - 1)
-    for k, w in enumerate(widths):
-        ws.set_column(k, k, w)
-    return first + len(data) + 1
-
-
 def _chase(ws, c: Chase, st) -> None:
-    from qactl.sheets.xlsx import page_setup
+    from qactl.sheets.xlsx import page_setup, table
 
     ws.write_string(0, 0, (f"Returns for the {c.round} round" if c.round else "Returns") + f" on {long_date(c.today)}", st.title)
     ws.write_string(1, 0, headline(c), st.bold)
@@ -123,7 +101,7 @@ def _chase(ws, c: Chase, st) -> None:
         if p.returned_unplaced and p.outstanding:
             plans = f"{p.outstanding} of: {plans}"
         data.append([p.name or p.id, p.service, p.outstanding, plans or None, p.allocated, p.returned, p.with_errors or None, p.email])
-    end = _table(ws, row, header, data, st, [22, 13, 11, 58, 10, 10, 10, 32], wrap={3},
+    end = table(ws, row, header, data, st, [22, 13, 11, 58, 10, 10, 10, 32], wrap={3},
                  formats={2: st.centre, 4: st.centre, 5: st.centre, 6: st.centre})
     ws.conditional_format(row + 1, 2, end - 1, 2, {"type": "cell", "criteria": ">", "value": 0,
                                                   "format": st.wb.add_format({"bg_color": "#F8CBAD", "bold": True})})
@@ -136,27 +114,27 @@ def _chase(ws, c: Chase, st) -> None:
 
 
 def _outstanding(ws, c: Chase, st) -> None:
-    from qactl.sheets.xlsx import page_setup
+    from qactl.sheets.xlsx import page_setup, table
 
     data = []
     for p in c.owing():
         for o in p.outstanding_plans():
             data.append([o.plan_id, p.name or p.id, ROLE_WORDS.get(o.role, o.role), o.setting or None, o.key_stage or None, p.email, c.due])
-    _table(ws, 0, ["Plan ID", "Auditor", "Role", "Setting", "Key stage", "Email", "Due"], data, st, [13, 22, 24, 28, 10, 32, 11],
+    table(ws, 0, ["Plan ID", "Auditor", "Role", "Setting", "Key stage", "Email", "Due"], data, st, [13, 22, 24, 28, 10, 32, 11],
            formats={6: st.date})
     ws.freeze_panes(1, 1)
     page_setup(ws, landscape=True, repeat=0)
 
 
 def _unmatched(ws, c: Chase, st) -> None:
-    from qactl.sheets.xlsx import page_setup
+    from qactl.sheets.xlsx import page_setup, table
 
     data = [[u.file, u.row, u.plan or None, u.who or None, u.why] for u in c.unmatched]
     if not data:
         ws.write_string(0, 0, "Every return was matched to the allocation.", st.text)
         ws.set_column(0, 0, 60)
     else:
-        _table(ws, 0, ["File", "Row in the export", "Plan ID as given", "Returned by", "Why it could not be matched"], data, st,
+        table(ws, 0, ["File", "Row in the export", "Plan ID as given", "Returned by", "Why it could not be matched"], data, st,
                [22, 10, 14, 22, 70], wrap={4})
         ws.freeze_panes(1, 0)
     page_setup(ws, landscape=True, repeat=0)

@@ -269,7 +269,7 @@ def _fmt(st, name: str):
 
 
 def _audits_sheet(ws, audits, cols: list[Col], rubric: Rubric, st, big: bool, counts: Counts, first_errors: list, errs) -> tuple[int, int]:
-    from qactl.sheets.xlsx import EXCEL_MAX_LINKS, header_height, page_setup, put, unique
+    from qactl.sheets.xlsx import EXCEL_MAX_LINKS, header_height, lines_needed, page_setup, put, unique
 
     headers = unique([c.header for c in cols])
     if big:
@@ -286,10 +286,15 @@ def _audits_sheet(ws, audits, cols: list[Col], rubric: Rubric, st, big: bool, co
     r = 0
     er = 0
     links = 0
+    wrapped = [k for k, c in enumerate(cols) if c.fmt == "wrap"]
     for a in audits:
         r += 1
-        for k, c in enumerate(cols):
-            put(ws, r, k, c.get(a), st, fmts[k])
+        values = [c.get(a) for c in cols]
+        lines = max((lines_needed(values[k], cols[k].width) for k in wrapped if values[k]), default=1)
+        if lines > 1:  # tall enough for the errors and answers; a long comment shows its first lines (the cell holds it all)
+            ws.set_row(r, 15 * min(lines, 4))
+        for k, v in enumerate(values):
+            put(ws, r, k, v, st, fmts[k])
         counts.add(a)
         for e in a["errors"]:
             er += 1

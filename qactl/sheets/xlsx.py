@@ -179,6 +179,35 @@ def unique(headers: Iterable[str]) -> list[str]:
     return out
 
 
+def table(ws, first: int, header: list[str], data: list[list], st: Styles, widths: list[float], *, name: str | None = None,
+          wrap: Iterable[int] = (), formats: dict[int, Any] | None = None) -> int:
+    """A table from row ``first``: a header row in words, the rows typed (:func:`put`), each row as tall as its
+    wrapped text, filters on. ``name``: an Excel table of that name (banded, filters kept as rows are added); without
+    it, a plain range with filters. Returns the row after the table."""
+    wrap = set(wrap)
+    formats = {**{k: st.wrap for k in wrap}, **(formats or {})}
+    if name is None:
+        ws.write_row(first, 0, header, st.header)
+    for r, row in enumerate(data, start=first + 1):
+        lines = 1
+        for c, v in enumerate(row):
+            put(ws, r, c, v, st, formats.get(c, st.text))
+            if isinstance(v, str) and c < len(widths) and formats.get(c) is st.wrap:
+                lines = max(lines, lines_needed(v, widths[c]))
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
+    if name is not None:
+        ws.add_table(first, 0, first + max(len(data), 1), len(header) - 1, {
+            "columns": [{"header": h, "header_format": st.header} for h in header], "style": "Table Style Light 1",
+            "autofilter": bool(data), "name": name})
+    elif data:
+        ws.autofilter(first, 0, first + len(data), len(header) - 1)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.set_row(first, header_height(header, widths))
+    return first + max(len(data), 1 if name is not None else 0) + 1
+
+
 def lines_needed(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` characters wide (an estimate, between words)."""
     n = 0
