@@ -168,15 +168,41 @@ class Cohort:
         return found.pop() if len(found) == 1 else None
 
 
-def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Path | None = None, today: date | None = None) -> Chase:
-    """Allocated against returned, per auditor. Raises :class:`InputError` when nothing given can be counted."""
+def _plan_field(doc: dict) -> str | None:
+    return next((f["id"] for f in (doc.get("schema") or {}).get("fields", []) if f.get("role") == "plan_id" and not f.get("pii")), None)
+
+
+def _which_rubric(docs: list[tuple[Path, dict]], plans: set[str]) -> str:
+    """The audit an allocation that does not say (one written before ``--rubric``) is for: the rubric whose returns
+    name most of its plans, else the one rubric given; else the user must say, with ``--rubric``."""
+    hits: dict[str, int] = {}
+    for _, doc in docs:
+        field_id = _plan_field(doc)
+        if field_id:
+            rid = doc["rubric"]["id"]
+            hits[rid] = hits.get(rid, 0) + sum(_norm(a["fields"].get(field_id)) in plans for a in doc["audits"])
+    if hits and max(hits.values()) > 0:
+        return max(hits, key=lambda r: hits[r])
+    ids = {doc["rubric"]["id"] for _, doc in docs}
+    if len(ids) == 1:
+        return ids.pop()
+    raise InputError(f"The allocation does not say which audit it is for, and the scored files are of {len(ids)} "
+                     f"({', '.join(sorted(ids))}): say which with --rubric ID.")
+
+
+def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Path | None = None, rubric: str | None = None,
+          today: date | None = None) -> Chase:
+    """Allocated against returned, per auditor. Raises :class:`InputError` when nothing given can be counted.
+
+    ``rubric``: the audit whose returns count (default: the one the allocation names)."""
     from qactl import clock
     from qactl.results import read_allocation, read_scored
     from qactl.rubric.loader import resolve
 
     alloc = read_allocation(Path(allocation))
     options = alloc.get("options") or {}
-    rubric_id = options.get("rubric")
+    docs = [(p, read_scored(p)) for p in map(Path, scored)]
+    rubric_id = rubric or options.get("rubric") or _which_rubric(docs, {_norm(x["plan_id"]) for x in alloc["assignments"]})
     sample = {s["plan_id"]: s for s in alloc.get("sample") or []}
     listed = {a["id"]: a for a in alloc.get("auditors") or []}
     if cohort is not None:
@@ -207,16 +233,14 @@ def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Pat
         for o in p.owed:
             owed_by_plan.setdefault(_norm(o.plan_id), []).append(o)
     counted = 0
-    for path in map(Path, scored):
-        doc = read_scored(path)
+    for path, doc in docs:
         rid = doc["rubric"]["id"]
-        if rubric_id and rid != rubric_id:
-            notes.append(f"{path.name} is not counted: it holds {rid} audits, and this allocation is for {rubric_id}.")
-            files.append({"file": path.name, "rubric": rid, "counted": 0, "note": "another audit"})
+        if rid != rubric_id:
+            files.append({"file": path.name, "rubric": rid, "counted": 0, "note": f"{rid}, not {rubric_id}"})
             continue
         counted += 1
         schema = doc.get("schema") or {}
-        plan_field = next((f["id"] for f in schema.get("fields", []) if f.get("role") == "plan_id" and not f.get("pii")), None)
+        plan_field = _plan_field(doc)
         who_fields = [f["id"] for f in schema.get("fields", []) if f.get("role") == "auditor" and not f.get("pii")]
         by = "plan ID" if plan_field else "the auditor's name or email"
         n = 0
@@ -245,6 +269,9 @@ def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Pat
         for key, returns in pending.items():
             _by_plan(owed_by_plan[key], returns, people, path.name, unmatched)
         files.append({"file": path.name, "rubric": rid, "counted": n, "round": doc.get("round")})
+    other = [f["file"] for f in files if f.get("note")]
+    if other:
+        notes.append(f"Not counted, as returns of audits other than {rubric_id}: {', '.join(other)}.")
     _suggest(unmatched, people)
     if not counted:
         raise InputError(f"None of the scored files is of the audit this allocation is for ({rubric_id}): "

@@ -15,6 +15,7 @@ def chase(
     mail_merge: Path | None = typer.Option(None, "--mail-merge", metavar="FILE.csv",
                                            help="Also write a .csv with one reminder per auditor with audits outstanding, for a mail merge."),
     cohort: Path | None = typer.Option(None, "--cohort", metavar="FILE", help="The cohort (.yaml or a sheet), for today's names and emails (default: the allocation's)."),
+    rubric: str | None = typer.Option(None, "--rubric", metavar="ID", help="The audit whose returns count (default: the one the allocation names)."),
 ) -> None:
     """Who has not returned their audits: the allocation against the scored returns, with a reminder to send."""
     from qactl.chase import chase as run
@@ -34,7 +35,7 @@ def chase(
     if mail_merge is not None:
         outputs.check(mail_merge, option="--mail-merge")
     with stages("Reading the allocation and the returns"):
-        result = run(allocation, list(scored), cohort=cohort)
+        result = run(allocation, list(scored), cohort=cohort, rubric=rubric)
         with outputs:
             write_workbook(result, outputs.add(output))
             if mail_merge is not None:

@@ -181,6 +181,20 @@ def test_without_a_plan_id_returns_count_by_the_auditor_named_up_to_their_audits
     assert "More returns from Dr Bob Second than the 1 audits given." in c.unmatched[0].why
 
 
+def test_an_allocation_that_names_no_audit_counts_the_one_whose_returns_name_its_plans(tmp_path):
+    alloc = _allocation(tmp_path / "a.json", rubric=None)
+    other = _scored(tmp_path / "eps.json", "eps-advice", [{"fields": {"auditor": "Ann Audit"}}], plan=False)
+    mine = _scored(tmp_path / "r.json", "ehcp-quality", [{"fields": {"plan_id": "P3", "auditor": "Cat Third"}}])
+    c = chase(alloc, [other, mine])
+    assert c.rubric == "ehcp-quality" and _owing(c) == {"A": ["P1", "P2"], "B": ["P1"]}
+    from qactl.errors import InputError
+
+    two = _scored(tmp_path / "h.json", "health-advice", [{"fields": {"auditor": "Ann Audit"}}], plan=False)
+    with pytest.raises(InputError, match="say which with --rubric ID"):
+        chase(alloc, [other, two])
+    assert chase(alloc, [other, two], rubric="eps-advice").by == "the auditor's name or email"
+
+
 def test_returns_of_another_audit_are_not_counted(tmp_path):
     alloc = _allocation(tmp_path / "a.json")
     other = _scored(tmp_path / "eps.json", "eps-advice", [{"fields": {"plan_id": "P1", "auditor": "Ann Audit"}}])
@@ -190,5 +204,5 @@ def test_returns_of_another_audit_are_not_counted(tmp_path):
         chase(alloc, [other])
     mine = _scored(tmp_path / "r.json", "ehcp-quality", [{"fields": {"plan_id": "P3", "auditor": "Cat Third"}}])
     c = chase(alloc, [other, mine])
-    assert c.notes == ["eps.json is not counted: it holds eps-advice audits, and this allocation is for ehcp-quality."]
+    assert c.notes == ["Not counted, as returns of audits other than ehcp-quality: eps.json."]
     assert _owing(c) == {"A": ["P1", "P2"], "B": ["P1"]}
