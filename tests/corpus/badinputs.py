@@ -472,8 +472,8 @@ def _long_xlsx_check(folder: Path, err: str) -> list[str]:
     from python_calamine import CalamineWorkbook
 
     sheet = CalamineWorkbook.from_path(str(folder / "s.xlsx")).get_sheet_by_name("Audits").to_python()
-    cell = sheet[2][sheet[0].index("strengths")]
-    out = [] if len(cell) == 32_767 and "cut here" in cell else [f"the .xlsx cell holds {len(cell)} characters, without saying it was cut"]
+    cell = max((v for v in sheet[2] if isinstance(v, str)), key=len)
+    out = [] if len(cell) == 32_767 and "cut" in cell[-60:] else [f"the .xlsx cell holds {len(cell)} characters, without saying it was cut"]
     return out + ([] if "more than 32,767 characters" in err else ["the summary does not say the cell was cut"])
 
 
