@@ -922,6 +922,35 @@ _HOSTILE_COHORT = COHORT.replace("name: Cat Psych", f"name: \"\\t=HYPERLINK('{MA
 case("allocate: hostile auditor names in the mail merge", f"{_ALLOCATE} -o a.xlsx --mail-merge m.csv", lambda f: area(f, _HOSTILE_COHORT), 0,
      writes=("a.xlsx", "m.csv"), pending="privacy")
 
+# ---- chase ----------------------------------------------------------------------------------------------------------
+
+
+def _returns(folder: Path) -> None:
+    """The example round's allocation and its EHCP audits returned so far, scored."""
+    from qactl.scoring.run import score_file
+
+    shutil.copy(EXAMPLES / "autumn-allocation.json", folder / "allocation.json")
+    score_file("ehcp-quality", EXAMPLES / "exports" / "ehcp-quality.xlsx", folder / "returns.json", round_label="2025 Autumn")
+
+
+def _cohort_csv(folder: Path) -> None:
+    _returns(folder)
+    (folder / "cohort.csv").write_text("id,name,service,email\nA01,Priya Hallam,SENSTART,priya.hallam@wexcombe.example\n", encoding="utf-8")
+
+
+case("chase: --mail-merge names the --cohort", "chase returns.json --allocation allocation.json --cohort cohort.csv -o c.xlsx --mail-merge cohort.csv",
+     _cohort_csv, 2, says=("it is the input cohort.csv", "inputs are never modified"))
+case("chase: returns cut short", "chase returns.json --allocation allocation.json -o c.xlsx",
+     lambda f: (_returns(f), (f / "returns.json").write_text("".join((f / "returns.json").read_text(encoding="utf-8").splitlines(True)[:-6]), encoding="utf-8")),
+     2, says=("returns.json is damaged", "Score the export again"))
+case("chase: an allocation nested 100,000 deep", "chase returns.json --allocation allocation.json -o c.xlsx",
+     lambda f: (_returns(f), (f / "allocation.json").write_text('{"kind": "qactl.allocation", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                                                                 encoding="utf-8")), 2, says=("allocation.json is damaged", "nested"))
+case("chase: -o in a read-only folder", "chase returns.json --allocation allocation.json -o locked/c.xlsx",
+     lambda f: (_returns(f), (f / "locked").mkdir(), (f / "locked").chmod(0o555)), 2, says=("the folder locked is read-only",))
+case("chase: a 'billion laughs' cohort", "chase returns.json --allocation allocation.json --cohort cohort.yaml -o c.xlsx",
+     lambda f: (_returns(f), (f / "cohort.yaml").write_text(laughs(), encoding="utf-8")), 2, says=("cohort.yaml:9:", "billion laughs"))
+
 # ---- schedule -------------------------------------------------------------------------------------------------------
 
 _SCHEDULE = (ROOT / "schedules" / "wolverhampton.yaml").read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ def test_bad_input(case, tmp_path):
 
 def test_the_corpus_covers_every_command_with_80_cases_or_more():
     commands = {c.command for c in CASES}
-    assert commands == {"allocate", "score", "report", "moderate", "schedule", "timeline", "form", "rubrics"}
+    assert commands >= {"allocate", "score", "report", "moderate", "schedule", "timeline", "form", "rubrics"}
     assert len(CASES) >= 80
     assert len({c.name for c in CASES}) == len(CASES)
 
