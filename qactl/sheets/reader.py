@@ -738,19 +738,21 @@ class _CsvRecords:
         if len(self._lines) <= 1 and "end of data" not in str(e):
             return next(csv.reader([text], delimiter=self.delimiter), [])
         first = self._lines[0] if self._lines else ""
-        opened = next(csv.reader([first], delimiter=self.delimiter), [])
-        col = column_letter(max(len(opened) - 1, 0))
+        col = max(len(next(csv.reader([first], delimiter=self.delimiter), [])) - 1, 0)
         if "end of data" in str(e):
             span = self._line - start + 1
-            raise MalformedCsv(
-                f"{self.path}: the quote that opens in row {number} (line {start}), column {col}, is never closed: it runs to the "
-                f"end of the file, taking {span} line{'s' if span != 1 else ''} with it as one value. Find the stray \" in "
-                f"row {number} and remove it (or close it), or open the file in Excel and save it again as CSV."
-            )
-        raise MalformedCsv(
-            f"{self.path}: the quote that opens in row {number} (line {start}), column {col}, does not close where a value "
-            f"ends: it swallows lines {start + 1} to {self._line}, which read as further rows. Find the stray \" in row {number} "
-            "and remove it (or close it), or open the file in Excel and save it again as CSV."
+            raise self._swallowed(number, start, col, f"is never closed: it runs to the end of the file, taking {span} "
+                                  f"line{'s' if span != 1 else ''} with it as one value")
+        raise self._swallowed(number, start, col, f"does not close where a value ends: it swallows lines {start + 1} to "
+                              f"{self._line}, which read as further rows")
+
+    def _swallowed(self, number: int, start: int, col: int, what: str) -> MalformedCsv:
+        """The error for a quote that would lose rows: where it opened, what it does, and what to do. No cell is quoted
+        (a row holds personal data)."""
+        return MalformedCsv(
+            f"{self.path}: the quote that opens in row {number} (line {start}), column {column_letter(col)}, {what}, so those "
+            f"rows would be lost. Find the stray \" in row {number} and remove it (or close it), or open the file in Excel "
+            "and save it again as CSV."
         )
 
     def _check_swallow(self, number: int, start: int, values: list[str], end: int, text: str | None = None) -> None:
@@ -763,22 +765,13 @@ class _CsvRecords:
         width = self.width or 0
         if width < 2:
             return
+        first = next(k for k, v in enumerate(values) if "\n" in v or "\r" in v)
         if len(values) != width:
-            col = next(k for k, v in enumerate(values) if "\n" in v or "\r" in v)
-            raise MalformedCsv(
-                f"{self.path}: the quote that opens in row {number} (line {start}), column {column_letter(col)}, runs on to line {end} "
-                f"and leaves that row with {len(values)} values where the header has {width}: a stray quote has swallowed the "
-                f"lines after it, and those rows would be lost. Find the stray \" in row {number} and remove it (or close it), "
-                "or open the file in Excel and save it again as CSV."
-            )
+            raise self._swallowed(number, start, first, f"runs on to line {end} and leaves that row with {len(values)} values "
+                                  f"where the header has {width}: a stray quote has swallowed the lines after it")
         if _bare_quote(text if text is not None else self._record_text(), self.delimiter):
-            col = next(k for k, v in enumerate(values) if "\n" in v or "\r" in v)
-            raise MalformedCsv(
-                f"{self.path}: the quote that opens in row {number} (line {start}), column {column_letter(col)}, closes on line {end} "
-                f"in the middle of what reads as another row (a quote is left inside an unquoted value): a stray quote has "
-                f"swallowed the lines between, and those rows would be lost. Find the stray \" in row {number} and remove it "
-                "(or close it), or open the file in Excel and save it again as CSV."
-            )
+            raise self._swallowed(number, start, first, f"closes on line {end} in the middle of what reads as another row (a "
+                                  "quote is left inside an unquoted value): a stray quote has swallowed the lines between")
         if width < 5:
             return
         for col, v in enumerate(values):
@@ -790,13 +783,8 @@ class _CsvRecords:
                     continue
                 fields = len(next(csv.reader([line], delimiter=self.delimiter), []))
                 if fields >= width:
-                    raise MalformedCsv(  # no cell quoted: a row holds personal data
-                        f"{self.path}: the quote that opens in row {number} (line {start}), column {column_letter(col)}, swallows lines "
-                        f"that read as further rows (line {start + before + k} has {fields} values, as the header has {width}; the "
-                        f"quote runs to line {end}), so those rows would be lost. Find the stray \" in row {number} and remove it "
-                        "(or close it), or open the file in Excel and save it again as CSV."
-                    )
-
+                    raise self._swallowed(number, start, col, f"swallows lines that read as further rows (line {start + before + k} "
+                                          f"has {fields} values, as the header has {width}; the quote runs to line {end})")
 
 def _bare_quote(text: str, delimiter: str) -> bool:
     """Whether a record's raw text has a quote inside an unquoted value (``a"b``), which no CSV writer produces: in a
