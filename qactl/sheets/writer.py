@@ -74,21 +74,17 @@ def check_target(target: str | Path, inputs: Iterable[str | Path | None] = (), *
 
 def _check_folder(folder: Path, target: Path, option: str) -> None:
     """Refuse a folder that cannot take a new file: read-only by its permissions (refused even for an administrator,
-    as a read-only file is), or one where creating a file fails (a read-only drive, no permission)."""
+    as a read-only file is), or one the system says this user cannot write to (no permission, a read-only drive)."""
     mode = folder.stat().st_mode
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise OutputError(
             f"Cannot write {option} {target}: the folder {folder} is read-only. Choose a folder you can write to, or make it writable."
         )
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".qactl-probe.", suffix=".tmp", dir=folder)
-    except OSError as e:
+    if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(
-            f"Cannot write {option} {target}: {e.strerror or e} in the folder {folder}. Choose a folder you can write to."
-        ) from None
-    os.close(fd)
-    with contextlib.suppress(OSError):
-        os.unlink(probe)
+            f"Cannot write {option} {target}: you cannot create files in the folder {folder} (no permission, or a read-only "
+            "drive). Choose a folder you can write to."
+        )
 
 
 class Outputs:
