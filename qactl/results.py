@@ -90,6 +90,8 @@ class Summary(TypedDict):
     grades: dict[str, int]
     duplicates: NotRequired[int]
     blank_rows: NotRequired[int]
+    header_rows: NotRequired[int]  # rows repeating the header row (skipped, not audits)
+    data_rows: NotRequired[int]  # every row read after the header: rows + blank_rows + header_rows
     ignored_columns: NotRequired[list[str]]  # headers matched to nothing (left out of the output)
     notes: NotRequired[list[str]]
 
