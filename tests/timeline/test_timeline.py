@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -60,24 +60,29 @@ def test_given_draft_date_sets_the_window():
 
 
 def test_annual_review_dates():
-    t = timeline.annual_review(load_rubric(REVIEW), date(2025, 6, 10), transfer_year=2026)
+    t = timeline.annual_review(load_rubric(REVIEW), date(2025, 6, 10))
     got = {d.id: d.date for d in t.dates}
     assert got["invitations_sent"] == got["advice_circulated"] == date(2025, 5, 27)
     assert got["report_sent"] == date(2025, 6, 24)
     assert got["decision_notified"] == date(2025, 7, 8)
-    assert got["amended_plan"] == date(2025, 9, 2) == got["amended_plan_latest"]
-    assert got["phase_transfer"] == date(2026, 2, 15)
-    assert got["phase_transfer_post16"] == date(2026, 3, 31)
+    # the notice of amendments is due at 4 weeks (8 July): + 8 weeks = 2 September, the same day as the meeting +
+    # 12 weeks (R (L, M and P) v Devon CC): the cap does not bite when the notice is on time
+    assert got["amended_plan"] == date(2025, 9, 2)
     review = next(d for d in t.dates if d.id == "review_held")
     assert review.date is None and review.needs == "plan_issued"
 
 
-def test_annual_review_actual_amendment_notice_moves_the_final_plan():
+def test_annual_review_actual_amendment_notice_moves_the_final_plan_up_to_the_devon_cap():
+    # notice on 1 July (a week early): 1 July + 8 weeks = 26 August, before meeting + 12 weeks (2 September)
     t = timeline.annual_review(load_rubric(REVIEW), date(2025, 6, 10), amendment_notice=date(2025, 7, 1), known={"plan_issued": date(2024, 9, 1)})
     got = {d.id: d.date for d in t.dates}
-    assert got["amended_plan"] == date(2025, 7, 1) + timedelta(weeks=8)
-    assert got["amendment_representations_end"] == date(2025, 7, 15)
-    assert got["review_held"] == date(2025, 9, 1)
+    assert got["amended_plan"] == date(2025, 8, 26)
+    assert got["amendment_representations_end"] == date(2025, 7, 15)  # 15 days beginning with 1 July
+    # the 12 months starting with 01/09/2024 end on 31/08/2025 (CAFA s.44(1)), not on the anniversary
+    assert got["review_held"] == date(2025, 8, 31)
+    # a late notice (29 July): 29 July + 8 weeks = 23 September, capped at meeting + 12 weeks = 2 September
+    late = timeline.annual_review(load_rubric(REVIEW), date(2025, 6, 10), amendment_notice=date(2025, 7, 29))
+    assert {d.id: d.date for d in late.dates}["amended_plan"] == date(2025, 9, 2)
 
 
 def test_rubric_without_milestones_is_refused():
