@@ -4,7 +4,7 @@ Written and read in this one module, so ``score``, ``moderate`` and ``report`` c
 about a file. The shapes are TypedDicts (validated with one ``TypeAdapter`` per file: a pydantic
 model per audit costs seconds at national scale; see PERFORMANCE.md). Two encodings:
 
-* ``.json``: one document (SPEC §5), for files a person may open;
+* ``.json``: one document (docs/score.md), for files a person may open;
 * ``.jsonl``: JSON Lines, a header line, one audit per line, then the summary line: streamed
   both ways, for national-scale runs.
 """

@@ -1,4 +1,4 @@
-"""Pydantic models of the rubric language (SPEC §4).
+"""Pydantic models of the rubric language (docs/rubrics.md).
 
 A rubric declares everything about one audit tool; no scoring code knows a rubric by name.
 Models forbid unknown keys so that a typo (``scael``) is an error, not a silent default.

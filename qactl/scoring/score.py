@@ -1,4 +1,4 @@
-"""Scoring one audit row: the SPEC §4 rule, sections, grade bands and limits, milestones, duplicates.
+"""Scoring one audit row: the score rule, sections, grade bands and limits, milestones, duplicates.
 
 ``score = 100 × Σ(weight × points) / Σ(weight × maximum points)`` over the items that apply, computed
 exactly (weight × points scaled to whole numbers, summed as integers, divided as fractions) and rounded to

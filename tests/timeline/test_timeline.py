@@ -145,3 +145,86 @@ def test_meeting_as_a_milestone():
     assert got["review_meeting"].date is None and got["review_meeting"].needs == "last_review"
     t = timeline.annual_review(rubric, date(2025, 6, 10), known={"last_review": date(2024, 7, 1)})
     assert {d.id: d.date for d in t.dates}["review_meeting"] == date(2025, 7, 1)
+
+
+# ---------------------------------------------------------------- the built-in rubrics and the new processes
+
+def test_a_draft_whose_15_days_run_past_20_weeks_is_warned_about():
+    rubric = load_rubric(HERE.parents[1] / "rubrics" / "ehcna-file.yaml")
+    # received 01/09/2025: 20 weeks end 19/01/2026; a draft served 08/01/2026 has its 15 days end 22/01/2026
+    t = timeline.ehcna(rubric, date(2025, 9, 1), draft=date(2026, 1, 8))
+    assert t.date_of("draft_representations_end") == date(2026, 1, 22)
+    assert len(t.warnings) == 1 and "end on 22/01/2026, after the SEND Regulations 2014 reg 13(2) limit (19/01/2026)" in t.warnings[0]
+    assert "Issue the draft by 05/01/2026 at the latest" in t.warnings[0]  # 05/01 + 14 = 19/01
+    assert timeline.ehcna(rubric, date(2025, 9, 1), draft=date(2026, 1, 5)).warnings == []
+
+
+def test_advice_asked_of_a_school_inside_the_reg_10_4_a_window_is_warned_about():
+    from qactl.schedule import load_schedule
+
+    rubric = load_rubric(HERE.parents[1] / "rubrics" / "ehcna-file.yaml")
+    terms = timeline.closures([load_schedule(HERE.parents[1] / "schedules" / "wolverhampton.yaml")])
+    summer = next(c for c in terms if c.closed == date(2025, 7, 23))
+    # summer term ends 22/07/2025, closed from 23/07, reopening 03/09/2025: the window runs from 16/07 to 27/08/2025
+    assert (summer.reopens, summer.typical) == (date(2025, 9, 3), True)
+    assert all((c.reopens - c.closed).days >= 28 for c in terms)  # half terms and 2-week holidays are not closures
+    inside = timeline.ehcna(rubric, date(2025, 6, 2), advice_requested=[date(2025, 7, 16)], terms=terms)
+    assert len(inside.warnings) == 1
+    w = inside.warnings[0]
+    assert "from 16/07/2025 to 27/08/2025" in w and "reg 10(4)(a)" in w and "typical term dates" in w
+    for outside in (date(2025, 7, 15), date(2025, 8, 28)):
+        assert timeline.ehcna(rubric, date(2025, 6, 2), advice_requested=[outside], terms=terms).warnings == []
+
+
+def test_annual_review_asks_which_phase_transfer():
+    rubric = load_rubric(HERE.parents[1] / "rubrics" / "annual-review.yaml")
+    with pytest.raises(UsageError, match="Say which kind of phase transfer with --transfer"):
+        timeline.annual_review(rubric, date(2025, 10, 15), transfer_year=2026)
+    school = timeline.annual_review(rubric, date(2025, 10, 15), transfer="school", transfer_year=2026)
+    post16 = timeline.annual_review(rubric, date(2025, 10, 15), transfer="post16", transfer_year=2026)
+    assert school.date_of("phase_transfer_amended") == date(2026, 2, 14)  # before 15 February (reg 18(1)(b))
+    assert post16.date_of("phase_transfer_amended") == date(2026, 3, 30)  # before 31 March (reg 18(1)(a))
+    # only the date that applies is printed: never both 15 February and 31 March
+    assert [d.id for d in school.dates].count("phase_transfer_amended") == 1 and not any("post16" in d.id for d in school.dates)
+    with pytest.raises(UsageError, match="give --transfer-date DATE"):
+        timeline.annual_review(rubric, date(2025, 10, 15), transfer="post16-move", transfer_year=2026)
+    move = timeline.annual_review(rubric, date(2025, 10, 15), transfer="post16-move", transfer_date=date(2027, 1, 15))
+    assert move.date_of("phase_transfer_amended") == date(2026, 8, 15)  # at least 5 months before (reg 18(2))
+    with pytest.raises(UsageError, match="say school, post16 or post16-move"):
+        timeline.annual_review(rubric, date(2025, 10, 15), transfer="university", transfer_year=2026)
+
+
+def test_annual_review_decision_not_to_amend_and_a_late_meeting():
+    rubric = load_rubric(HERE.parents[1] / "rubrics" / "annual-review.yaml")
+    t = timeline.annual_review(rubric, date(2025, 3, 10), decision=date(2025, 4, 1), known={"last_review": date(2024, 3, 10)})
+    assert t.date_of("no_amend_notice") == date(2025, 5, 27)  # 8 weeks after the notice of 01/04/2025 (reg 22(4))
+    assert t.date_of("review_meeting") == date(2025, 3, 9)
+    assert any("on 10/03/2025 is 1 day(s) after its due date, 09/03/2025" in w for w in t.warnings)
+
+
+def test_processes_on_the_command_line():
+    cases = [
+        (["reassessment", "--notified", "03/03/2025"], {"plan_finalised": "2025-06-09"}),
+        (["tribunal-order", "--order", "assess", "--date", "03/03/2025"],
+         {"notify_will_assess": "2025-03-17", "no_plan_decision": "2025-05-12", "plan_issued": "2025-06-09"}),
+        (["tribunal-order", "--order", "amend", "--date", "03/03/2025"], {"amended_plan": "2025-04-07"}),
+        (["tribunal-order", "--order", "maintain", "--date", "03/03/2025"], {"maintained": "2025-03-03"}),
+        (["conceded-appeal", "--appeal", "assess", "--notified", "03/03/2025"],
+         {"notify_will_assess": "2025-03-17", "no_plan_decision": "2025-05-12", "plan_issued": "2025-06-09"}),
+        # learned of the move on Thursday 28/08/2025, 2 working days before it: 15 working days on = Thursday 18/09/2025
+        (["transfer", "--moved", "01/09/2025", "--aware", "28/08/2025"], {"plan_transferred": "2025-09-18", "family_told": "2025-10-30"}),
+    ]
+    for args, want in cases:
+        r = runner.invoke(app, ["timeline", *args, "--json"])
+        assert r.exit_code == 0, r.output
+        doc = json.loads(r.output)
+        got = {d["id"]: d["date"] for d in doc["dates"]}
+        assert {k: got[k] for k in want} == want, args
+        assert all(d["citation"] for d in doc["dates"])
+    r = _qactl("timeline", "tribunal-order", "--order", "appeal", "--date", "03/03/2025")
+    assert r.returncode == 2 and "one of assess, plan, amend, school, maintain" in r.stderr and "Traceback" not in r.stderr
+    r = runner.invoke(app, ["timeline", "transfer", "--moved", "01/09/2025", "--json"])
+    doc = json.loads(r.output)
+    review = next(d for d in doc["dates"] if d["id"] == "transferred_plan_reviewed")
+    assert review["date"] is None and review["needs"] == "last_review"
+    assert any("--last-review DATE" in n for n in doc["notes"])
