@@ -34,6 +34,8 @@ DRAFT_BY = Due(from_="received", weeks=14)
 #: week before the day it reopens.
 WINDOW_OPENS = Due(from_="closed", days=-7)
 WINDOW_CLOSES = Due(from_="reopens", days=-7)
+#: A school or college consulted on being named in a plan "should" answer within 15 days (CoP 9.83): guidance.
+CONSULTATION = Due(from_="consulted", days=15)
 CLOSURE_WEEKS = 4
 
 
@@ -183,7 +185,7 @@ def _final_limit(rubric: Rubric, t: Timeline) -> Dated | None:
 
 
 def ehcna(rubric: Rubric, received: date, *, draft: date | None = None, known: dict[str, date] | None = None,
-          advice_requested: list[date] = (), terms: Terms | None = None) -> Timeline:
+          advice_requested: list[date] = (), terms: Terms | None = None, consulted: date | None = None) -> Timeline:
     """The statutory dates of an EHC needs assessment, from the date the LA received the request."""
     known = dict(known or {})
     _check_known(rubric, known)
@@ -212,6 +214,14 @@ def ehcna(rubric: Rubric, received: date, *, draft: date | None = None, known: d
         )
     elif final is not None and window.date == final.date:
         t.notes.append(f"The 15 days for representations end on {_d(window.date)}, the last day of the {final.citation or final.id} limit: no day is left to consider them.")
+    if consulted is not None:
+        answer = Dated("school_response", "School or college consulted on being named: its answer", due_of(CONSULTATION, {"consulted": consulted})[0],
+                       "15 days from the consultation (guidance: 'should')", "guidance", counts_from="consulted",
+                       kind="guidance", citation="SEND Code of Practice 2015 para 9.83")
+        t.dates.append(answer)
+        if final is not None and answer.date is not None and answer.date > final.date:
+            t.warnings.append(f"A school consulted on {_d(consulted)} should answer by {_d(answer.date)}, after the {final.citation or final.id} "
+                              f"limit ({_d(final.date)}): consult earlier.")
     for asked in advice_requested:
         t.warnings += school_closure_warnings(asked, terms)
     if advice_requested and terms is None:

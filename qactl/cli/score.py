@@ -52,6 +52,7 @@ def _plain(result) -> None:
     grades = ", ".join(f"{g} {n}" for g, n in s["grades"].items())
     lines = [f"{result.output}: {s['rows']} audits, {s['scored']} scored, {s['with_errors']} with errors" + (f" ({grades})" if grades else "") + "."]
     lines += [f"  {e['cell']} {e['item']}: {e['message']}" for e in result.first_errors[:10]]
+    lines += [f"  Note: {n}" for n in s.get("notes", [])]
     typer.echo("\n".join(lines), err=True)
 
 

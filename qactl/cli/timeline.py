@@ -90,7 +90,7 @@ def _show(t, as_json: bool) -> None:
     for x in t.dates:
         when = format_date(x.date) if x.date else f"needs {x.needs}"
         day = x.date.strftime("%a") if x.date else ""
-        law = x.citation if x.kind != "target" else "local target"
+        law = {"target": "local target", "guidance": f"guidance: {x.citation}"}.get(x.kind, x.citation)
         table.add_row(Text(when), Text(day), Text(x.what), Text(x.rule), Text(law))
     c = console()
     c.print(table)
@@ -110,6 +110,7 @@ def _iso(s: str):
 def ehcna(
     received: str = typer.Option(..., "--received", help="The date the LA received the request (day first: 03/03/2025)."),
     draft: str | None = typer.Option(None, "--draft", help="The date the draft plan was issued, for the 15-day window."),
+    consulted: str | None = typer.Option(None, "--consulted", help="The date a school or college was consulted on being named (it should answer within 15 days, CoP 9.83)."),
     advice_requested: list[str] = typer.Option([], "--advice-requested", help="A date advice was asked of a school (repeatable): checked against the reg 10(4)(a) window of a school closure."),
     schedule: list[Path] = typer.Option([], "--schedule", help="Schedule files whose term dates give the school closures (default: the schedules `qactl schedule` uses)."),
     rubric: str = typer.Option("ehcna-file", "--rubric", help=_RUBRIC_HELP),
@@ -121,7 +122,7 @@ def ehcna(
 
     asked = [_date(a, "--advice-requested") for a in advice_requested]
     t = timeline.ehcna(_load(rubric), _date(received, "--received"), draft=_maybe(draft, "--draft"), known=_known(known),
-                       advice_requested=asked, terms=_terms(schedule) if asked else None)
+                       advice_requested=asked, terms=_terms(schedule) if asked else None, consulted=_maybe(consulted, "--consulted"))
     _show(t, as_json)
 
 

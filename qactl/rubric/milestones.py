@@ -84,30 +84,64 @@ def due_of(rules: Due | Iterable[Due], known: Mapping[str, Any], audit_date: dat
     return None, None
 
 
+class DueDates:
+    """The due dates of a rubric's milestones, worked out through :func:`due_of`; built once per rubric.
+
+    A milestone whose start is another milestone with no actual date counts from that one's due date. Each
+    milestone's due date is remembered on the values it reads (its starts, years and the fields its ``when``
+    conditions test), so a scorer working through thousands of audits computes each distinct case once.
+    """
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.milestones = list(rubric.milestones)
+        self.by_id = {m.id: m for m in self.milestones}
+        self.starts = {m.id: tuple(m.starts()) for m in self.milestones}
+        reads: dict[str, tuple[str, ...]] = {}
+        for m in self.milestones:
+            tested = [c.field for r in m.rules if r.when is not None for c in r.when.subjects() if c.field is not None]
+            reads[m.id] = tuple(dict.fromkeys([*self.starts[m.id], *tested]))
+        self.reads = reads
+        self.ages = {m.id: any(c.age_at_least is not None or c.age_below is not None
+                               for r in m.rules if r.when is not None for c in r.when.subjects()) for m in self.milestones}
+        self.memo: dict[str, dict[tuple, date | None]] = {m.id: {} for m in self.milestones}
+
+    def __call__(self, known: Mapping[str, Any], audit_date: date | None = None) -> dict[str, date | None]:
+        out: dict[str, date | None] = {}
+        view = dict(known)
+        by_id = self.by_id
+
+        def due(m: Milestone, seen: tuple[str, ...] = ()) -> date | None:
+            if m.id in out:
+                return out[m.id]
+            for start in self.starts[m.id]:
+                if view.get(start) is None and start in by_id and start not in seen and start != m.id:
+                    d = due(by_id[start], (*seen, m.id))
+                    if d is not None and known.get(start) is None:
+                        view[start] = d
+            key = (audit_date if self.ages[m.id] else None, *[view.get(x) for x in self.reads[m.id]])
+            memo = self.memo[m.id]
+            try:
+                result = memo[key]
+            except KeyError:
+                result = memo[key] = due_of(m.due, view, audit_date)[0]
+                if len(memo) > 1 << 16:
+                    memo.clear()
+            except TypeError:  # a value that cannot be a key
+                result = due_of(m.due, view, audit_date)[0]
+            out[m.id] = result
+            return result
+
+        for m in self.milestones:
+            due(m)
+        return out
+
+
 def due_dates(rubric: Rubric, known: Mapping[str, Any], audit_date: date | None = None) -> dict[str, date | None]:
     """Due date of every milestone of a rubric, from the known values (fields, and milestones' actual dates by id).
 
     A milestone whose start is another milestone with no actual date counts from that one's due date.
     """
-    out: dict[str, date | None] = {}
-    by_id = {m.id: m for m in rubric.milestones}
-    view = dict(known)
-
-    def due(m: Milestone, seen: tuple[str, ...] = ()) -> date | None:
-        if m.id in out:
-            return out[m.id]
-        for start in m.starts():
-            if view.get(start) is None and start in by_id and start not in seen and start != m.id:
-                d = due(by_id[start], (*seen, m.id))
-                if d is not None and known.get(start) is None:
-                    view[start] = d
-        result = due_of(m.due, view, audit_date)[0]
-        out[m.id] = result
-        return result
-
-    for m in rubric.milestones:
-        due(m)
-    return out
+    return DueDates(rubric)(known, audit_date)
 
 
 def match_reasons(table: Mapping[str, str], text: Any) -> tuple[list[str], list[str]]:
@@ -252,4 +286,4 @@ def _name(rubric: Rubric, ref: str | None) -> str:
     return f'"{m.text}"' if m is not None else str(ref)
 
 
-__all__ = ["describe_due", "describe_rule", "due_dates", "due_of", "judge", "match_reasons", "reason_key", "reason_table", "rule_date", "yes_no"]
+__all__ = ["DueDates", "describe_due", "describe_rule", "due_dates", "due_of", "judge", "match_reasons", "reason_key", "reason_table", "rule_date", "yes_no"]

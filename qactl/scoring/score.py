@@ -29,7 +29,7 @@ from qactl.errors import Finding
 from qactl.privacy import Redactor, RefMaker
 from qactl.results import Audit, Shared, Summary
 from qactl.rubric.conditions import holds
-from qactl.rubric.milestones import due_dates, judge, match_reasons, reason_table, yes_no
+from qactl.rubric.milestones import DueDates, judge, match_reasons, reason_table, yes_no
 from qactl.rubric.models import STATUTORY_SECTION, TARGET_SECTION, FieldType, Item, Rubric, reason_key
 from qactl.scoring.cells import cell_text, date_cell, field_parser, is_blank, item_parser
 from qactl.scoring.mapping import ColumnMap
@@ -207,6 +207,7 @@ class Scorer:
         self.outcome_field = rubric.outcomes.field if rubric.outcomes else None
         self.endings = {reason_key(w): e for e in (rubric.outcomes.ends if rubric.outcomes else []) for w in (e.answer, *e.aliases)}
         self.kinds = {m.id: m.kind for m in rubric.milestones}
+        self.due_dates = DueDates(rubric)
         self.rag = rubric.grading.method == "rag"
         self.rag_of = {i.id: (i.section, rubric.scales[i.scale].min_points, rubric.scales[i.scale].max_points) for i in rubric.items}
         self.item_sections = {i.id: i.section for i in rubric.items}
@@ -383,7 +384,7 @@ class Scorer:
                 actual[m.id] = d
                 if d is not None:
                     known[m.id] = d
-            dues = due_dates(self.rubric, known, audit_date)
+            dues = self.due_dates(known, audit_date)
             if self.outcome_field is not None:
                 said = parsed.get(self.outcome_field)
                 ending = self.endings.get(reason_key(said)) if said not in (None, "") else None

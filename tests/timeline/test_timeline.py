@@ -228,3 +228,14 @@ def test_processes_on_the_command_line():
     review = next(d for d in doc["dates"] if d["id"] == "transferred_plan_reviewed")
     assert review["date"] is None and review["needs"] == "last_review"
     assert any("--last-review DATE" in n for n in doc["notes"])
+
+
+def test_a_school_consulted_should_answer_within_15_days():
+    rubric = load_rubric(HERE.parents[1] / "rubrics" / "ehcna-file.yaml")
+    # consulted 02/01/2026: should answer by 17/01/2026 (CoP 9.83, guidance); 20 weeks end 19/01/2026
+    t = timeline.ehcna(rubric, date(2025, 9, 1), draft=date(2025, 12, 1), consulted=date(2026, 1, 2))
+    line = next(d for d in t.dates if d.id == "school_response")
+    assert (line.date, line.kind, line.citation) == (date(2026, 1, 17), "guidance", "SEND Code of Practice 2015 para 9.83")
+    assert t.warnings == []
+    late = timeline.ehcna(rubric, date(2025, 9, 1), draft=date(2025, 12, 1), consulted=date(2026, 1, 10))
+    assert any("should answer by 25/01/2026, after the SEND Regulations 2014 reg 13(2) limit (19/01/2026)" in w for w in late.warnings)
