@@ -54,6 +54,11 @@ def _tally(files: list[Loaded], opts: Options, themes: ThemeFile | None, notes: 
         schema = f.doc.get("schema")
         if not rid or not isinstance(schema, dict):
             raise InputError(f"{f.name} has no rubric schema in its header (it was scored by an older qactl). Score the export again with this version.")
+        if f.doc.get("format", 1) == 1:
+            notes.append(f"{f.name} was scored by qactl 0.1 (format 1): its dates are not split into statutory limits and local "
+                         "targets, one reason excused every late date, and its grades were given before a statutory breach capped "
+                         "them, so its timeliness is not compared and its grades are not like for like. Score its export again "
+                         "with this version to compare it.")
         t = tallies.get(rid)
         if t is None:
             t = tallies[rid] = RubricTally(schema, f.doc.get("rubric") or {"id": rid}, match, opts)

@@ -56,6 +56,7 @@ def test_a_format_1_file_is_read_and_its_timeliness_not_compared(files, health, 
     md = report(tmp_path, [old])
     assert "Scored by an earlier qactl (format 1)" in md and "not compared" in md
     assert "| Advice returned | – | 5 | 3 | 2 |" in md  # still counted per date
+    assert "health-0.1.jsonl was scored by qactl 0.1 (format 1)" in md and "grades are not like for like" in md
 
 
 def test_an_earlier_rounds_grades_compare_whatever_their_case(kit, quality, tmp_path):
