@@ -170,14 +170,18 @@ def tribunal_order(
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Carrying out a Tribunal order (reg 44): 2, 5, 10, 11 or 14 weeks by the kind of order."""
+    _kind_of_process("--order", order, ("assess", "plan", "amend", "school", "maintain"), "tribunal", {"order": _date(date_, "--date")}, as_json)
+
+
+def _kind_of_process(option: str, word: str, kinds: tuple[str, ...], prefix: str, dates: dict, as_json: bool) -> None:
+    """The process ``prefix-KIND`` of ``qactl.timeline.PROCESSES`` that ``word`` names, shown for ``dates``."""
     from qactl import timeline
     from qactl.errors import UsageError
 
-    kinds = {"assess": "tribunal-assess", "plan": "tribunal-plan", "amend": "tribunal-amend", "school": "tribunal-school", "maintain": "tribunal-maintain"}
-    name = kinds.get(order.strip().casefold())
-    if name is None:
-        raise UsageError(f"--order {order!r}: one of {', '.join(kinds)}.")
-    _show(timeline.process(name, {"order": _date(date_, "--date")}), as_json)
+    kind = word.strip().casefold()
+    if kind not in kinds:
+        raise UsageError(f"{option} {word!r}: one of {', '.join(kinds)}.")
+    _show(timeline.process(f"{prefix}-{kind}", dates), as_json)
 
 
 @app.command("conceded-appeal")
@@ -187,14 +191,7 @@ def conceded_appeal(
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """An appeal the LA does not oppose (reg 45): what it must then do, and by when."""
-    from qactl import timeline
-    from qactl.errors import UsageError
-
-    kinds = {"assess": "conceded-assess", "content": "conceded-content"}
-    name = kinds.get(appeal.strip().casefold())
-    if name is None:
-        raise UsageError(f"--appeal {appeal!r}: one of {', '.join(kinds)}.")
-    _show(timeline.process(name, {"notified": _date(notified, "--notified")}), as_json)
+    _kind_of_process("--appeal", appeal, ("assess", "content"), "conceded", {"notified": _date(notified, "--notified")}, as_json)
 
 
 @app.command("transfer")
