@@ -434,6 +434,13 @@ class Grading(_Model):
             raise ValueError(f"the last band must have min 0, so every score gets a grade; found {mins[-1]:g}")
         return bands
 
+    def rule_of(self, band: Band) -> str:
+        """How a band is reached, in words: "90% or more", or for rag "at most 0 red, at most 2 amber" ("otherwise")."""
+        if self.method == "rag":
+            parts = [f"at most {n} {what}" for n, what in ((band.max_red, "red"), (band.max_amber, "amber")) if n is not None]
+            return ", ".join(parts) or "otherwise"
+        return f"{band.min:g}% or more"
+
     def grade_for(self, score: float) -> str:
         """The band a percentage reaches (methods percent and compliance)."""
         for band in self.bands:
