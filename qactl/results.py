@@ -4,7 +4,7 @@ Written and read in this one module, so ``score``, ``moderate`` and ``report`` c
 about a file. The shapes are TypedDicts (validated with one ``TypeAdapter`` per file: a pydantic
 model per audit costs seconds at national scale; see PERFORMANCE.md). Two encodings:
 
-* ``.json``: one document (SPEC §5), for files a person may open;
+* ``.json``: one document (docs/score.md), for files a person may open;
 * ``.jsonl``: JSON Lines, a header line, one audit per line, then the summary line: streamed
   both ways, for national-scale runs.
 """
@@ -24,7 +24,11 @@ from qactl.errors import InputError
 SCORED_KIND = "qactl.scored"
 ALLOCATION_KIND = "qactl.allocation"
 MODERATION_KIND = "qactl.moderation"
-FORMAT_VERSION = 1
+# 2: milestones carry their kind (statutory limit or local target), citation and the reason judged per limit; the
+# rubric schema holds kinds, reasons and outcomes; compliance sections are "Statutory time limits" and "Local
+# targets". Files of format 1 (qactl 0.1) are still read: see qactl.timeliness for what cannot be compared.
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 
 
 class RubricRef(TypedDict):
@@ -47,10 +51,21 @@ class AnswerResult(TypedDict):
 
 
 class MilestoneResult(TypedDict):
-    due: str | None  # ISO date
+    """One milestone of one audit (format 2 added every key after ``days_late``; format-1 files lack them)."""
+
+    due: str | None  # ISO date: the last day on time
     actual: str | None
     status: Literal["on_time", "late", "missing", "not_due", "exception", "not_applicable", "unknown"]
-    days_late: int | None
+    days_late: int | None  # days after the due date (0 when on time; for missing, days past due on the audit date)
+    kind: NotRequired[Literal["statutory", "target"]]  # a limit set by law, or a local target
+    citation: NotRequired[str | None]  # the regulation of a statutory limit (or the source of a target)
+    reason: NotRequired[str | None]  # the id of the recognised reason given for this date (applied or not), if any
+    excused_under: NotRequired[str | None]  # status exception: the paragraph that allows it ("reg 5(4)(b)")
+    # None: on time or no reason given; "applied": excused; "not_allowed": a recognised reason this limit does not
+    # allow (a local target allows none); "unrecognised": a reason was written that is none of the recognised ones
+    reason_check: NotRequired[Literal["applied", "not_allowed", "unrecognised"] | None]
+    basis: NotRequired[Literal["answer"]]  # present when a Yes/No answer, not the dates, said whether it was on time
+    ended_by: NotRequired[str]  # not applicable because the process ended lawfully with this outcome
 
 
 class SectionResult(TypedDict):
@@ -75,6 +90,7 @@ class Audit(TypedDict):
     score: float | None
     grade: str | None
     audit_date: NotRequired[str | None]
+    outcome: NotRequired[str | None]  # how the process ended (the rubric's outcomes), when the rubric has outcomes
     sections: dict[str, SectionResult]
     answers: dict[str, AnswerResult]
     milestones: dict[str, MilestoneResult]
@@ -258,9 +274,7 @@ def read_any(path: Path) -> dict[str, Any]:
         raise InputError(f"{path} is not a qactl output file (it is not UTF-8 text: {e.reason}). {_NOT_QACTL}") from None
     if not isinstance(doc, dict) or not str(doc.get("kind", "")).startswith("qactl."):
         raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). {_NOT_QACTL}")
-    version = doc.get("format", 1)
-    if version != FORMAT_VERSION:
-        raise InputError(f"{path} was written in format {version}, and this qactl reads format {FORMAT_VERSION}. Score the export again with this version.")
+    check_format(path, doc)
     if doc.get("kind") == SCORED_KIND:
         audits = doc.get("audits")
         if not isinstance(audits, list):
@@ -271,6 +285,15 @@ def read_any(path: Path) -> dict[str, Any]:
                 raise damaged(path, f"audit {k + 1}: {why}")
         check_whole(path, len(audits), doc.get("summary"))
     return doc
+
+
+def check_format(path: Path, header: dict[str, Any]) -> int:
+    """The file's format, if this qactl reads it (1 and 2); else an InputError saying what to do."""
+    version = header.get("format", 1)
+    if version not in READABLE_FORMATS:
+        raise InputError(f"{path} was written in format {version}, and this qactl reads formats "
+                         f"{', '.join(map(str, READABLE_FORMATS))}. Use the qactl that wrote it, or score the export again with this version.")
+    return version
 
 
 def doc_kind_of(path: Path) -> str | None:
@@ -396,9 +419,11 @@ def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
 def rubric_schema(rubric) -> dict[str, Any]:
     """The rubric's shape, stored in every scored file so reports and moderation need no rubric file.
 
-    ``{"sections", "grades", "method", "fields": [{id, text, role}], "items": [{id, text, section, scale,
-    labels, max, ordered, theme}], "milestones": [{id, text, limit}], "comments": [{id, text, actions}]}``;
-    pii fields are listed (so readers know to leave them out) but never their values.
+    ``{"sections", "grades", "method", "fields": [{id, text, role, pii}], "items": [{id, text, section, scale,
+    labels, max, ordered, theme}], "milestones": [{id, text, limit, kind, citation, excused_by, reason_field}],
+    "reasons": [{id, label}], "outcomes": {field, ends: [{answer, at, not_applicable}]} | None,
+    "comments": [{id, text, actions}]}``; pii fields are listed (so readers know to leave them out) but never
+    their values. ``sections`` lists the compliance sections of the milestones after the items' own.
     """
     items = []
     for i in rubric.items:
@@ -419,10 +444,19 @@ def rubric_schema(rubric) -> dict[str, Any]:
     return {
         "method": rubric.grading.method,
         "grades": [b.grade for b in rubric.grading.bands],
-        "sections": rubric.sections,
+        "sections": [*rubric.sections, *rubric.milestone_sections],
         "fields": [{"id": f.id, "text": f.text, "role": f.role.value if f.role else None, "pii": f.pii} for f in rubric.fields],
         "items": items,
-        "milestones": [{"id": m.id, "text": m.text, "limit": m.limit} for m in rubric.milestones],
+        "milestones": [
+            {"id": m.id, "text": m.text, "limit": m.limit, "kind": m.kind, "citation": m.citation,
+             "excused_by": list(m.excused_by), "reason_field": m.reason}
+            for m in rubric.milestones
+        ],
+        "reasons": [{"id": r.id, "label": r.label} for r in (rubric.exceptions.reasons if rubric.exceptions else [])],
+        "outcomes": None if rubric.outcomes is None else {
+            "field": rubric.outcomes.field,
+            "ends": [{"answer": e.answer, "at": e.at, "not_applicable": list(e.not_applicable)} for e in rubric.outcomes.ends],
+        },
         "comments": [{"id": c.id, "text": c.text, "actions": c.actions} for c in rubric.comments],
     }
 

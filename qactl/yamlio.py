@@ -268,6 +268,8 @@ def _scope(root: Any, message: str) -> tuple[Any, str]:
         for node in root[_PLURAL[m.group(1)]]:
             if isinstance(node, dict) and str(node.get("id")) == m.group(2):
                 return node, message[m.end() :]
+    if message.startswith(("the outcome", "an outcome")) and isinstance(root, dict) and isinstance(root.get("outcomes"), dict):
+        return root["outcomes"], message
     if message.startswith(("limit:", "a limit")) and isinstance(root, dict) and isinstance(root.get("grading"), dict):
         limits = root["grading"].get("limits")
         if isinstance(limits, list):
@@ -283,6 +285,13 @@ def locate_message(root: Any, message: str) -> tuple[int | None, int | None]:
     """
     message = re.sub(r"\s*\(did you mean [^)]*\)", "", message)
     scope, rest = _scope(root, message)
+    # a key named in backticks (`reason`, `applies_if`) inside the part the message is about: point at it
+    if scope is not root and isinstance(scope, dict):
+        for key in re.findall(r"`([a-z_]+)`", rest):
+            if key in scope:
+                with contextlib.suppress(AttributeError, KeyError, TypeError):
+                    ln, cl = scope.lc.key(key)
+                    return ln + 1, cl + 1
     for where in ((scope, rest), (root, message)) if scope is not root else ((root, message),):
         tokens = re.findall(r"'([^']+)'", where[1])
         for token in reversed(tokens):

@@ -59,8 +59,8 @@ def _plain(result) -> None:
     s = result.summary
     grades = ", ".join(f"{g} {n}" for g, n in s["grades"].items())
     lines = [f"{result.output}: {s['rows']} audits, {s['scored']} scored, {s['with_errors']} with errors" + (f" ({grades})" if grades else "") + "."]
-    lines += [f"  {n}" for n in s.get("notes", [])]
     lines += [f"  {e['cell']} {e['item']}: {e['message']}" for e in result.first_errors[:10]]
+    lines += [f"  Note: {n}" for n in s.get("notes", [])]
     typer.echo("\n".join(lines), err=True)
 
 

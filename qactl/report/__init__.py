@@ -92,7 +92,7 @@ def _check_scored(path: Path, doc: dict[str, Any]) -> None:
 def _current_round(files: list) -> str | None:
     """The round a report covers when the inputs hold several: the one with the latest audit dates.
 
-    Dates come from the first audits of each file (rounds are months apart), else the file's ``created``
+    Dates come from the first scored audits of each file (rounds are months apart), else the file's ``created``
     time; with neither, the round most files have.
     """
     from qactl.report.reading import LazyAudits
@@ -104,7 +104,9 @@ def _current_round(files: list) -> str | None:
             continue
         audits = f.doc.get("audits")
         head = audits.head if isinstance(audits, LazyAudits) else (audits or [])[:50]
-        latest = max((str(a.get("audit_date")) for a in head if isinstance(a, dict) and a.get("audit_date")), default=str(f.doc.get("created") or ""))
+        # scored audits only: a row in error may carry today's date (its completion time could not be read)
+        latest = max((str(a.get("audit_date")) for a in head if isinstance(a, dict) and a.get("audit_date") and a.get("status") == "scored"),
+                     default=str(f.doc.get("created") or ""))
         r = rounds.setdefault(str(label), ["", 0, -i])
         r[0] = max(r[0], latest)
         r[1] += 1

@@ -9,11 +9,11 @@ comments are redacted before they are kept.
 from __future__ import annotations
 
 import heapq
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from qactl import timeliness as timely
 from qactl.report.redact import redactor
 from qactl.report.themes import Matcher
 from qactl.triangulate import MILESTONE_COUNTED, MILESTONE_THEME
@@ -83,7 +83,8 @@ class RubricTally:
         self.groups: dict[str, dict[str, list]] = {role: {} for role in self.group_fields}
         self.milestones: list[dict] = [m for m in s.get("milestones") or [] if isinstance(m, dict) and m.get("id")]
         self.ms_counts: dict[str, Counter[str]] = {m["id"]: Counter() for m in self.milestones}
-        self.ms_late: dict[str, list[int]] = {m["id"]: [] for m in self.milestones}
+        # statutory limits and local targets, counted by the one definition of timeliness (qactl.timeliness)
+        self.timely = timely.Tally(s)
         comments = [c for c in s.get("comments") or [] if isinstance(c, dict) and c.get("id")]
         self.action_comments = [c["id"] for c in comments if c.get("actions")]
         self.action_set = set(self.action_comments)
@@ -112,6 +113,7 @@ class RubricTally:
     # ---- the one pass ----
     def add_file(self, doc: dict[str, Any], source: str) -> None:
         self.sources.append(source)
+        self.timely.add_file(doc, ())  # the file's format: one scored by qactl 0.1 cannot be split by kind
         rnd = doc.get("round")
         if rnd and rnd not in self.rounds:
             self.rounds.append(str(rnd))
@@ -132,6 +134,7 @@ class RubricTally:
             self.with_errors += 1
             return
         self.scored += 1
+        self.timely.add(a)
         when = a.get("audit_date")
         if when and (self.last_date is None or str(when) > self.last_date):
             self.last_date = str(when)
@@ -205,8 +208,6 @@ class RubricTally:
             st = m.get("status")
             mc[st] += 1
             timed = timed or st in MILESTONE_COUNTED
-            if st == "late" and isinstance(m.get("days_late"), int):
-                self.ms_late[mid].append(m["days_late"])
         if timed and not (touched and MILESTONE_THEME in touched):
             self.theme_audits[MILESTONE_THEME] += 1
         comments = a.get("comments") or {}
@@ -263,8 +264,17 @@ class RubricTally:
     def mean_score(self) -> float | None:
         return round(self.score_sum / self.score_n, 1) if self.score_n else None
 
+    def count(self, grade: str) -> int:
+        """Audits given a grade, its case ignored (qactl 0.1 wrote "Requires improvement", the frameworks write
+        "Requires Improvement"), so an earlier round's grades still compare."""
+        n = self.grade_counts.get(grade)
+        if n is not None:
+            return n
+        key = grade.casefold()
+        return sum(v for g, v in self.grade_counts.items() if g.casefold() == key)
+
     def share(self, grade: str) -> float | None:
-        return pct(self.grade_counts.get(grade, 0), self.scored_graded)
+        return pct(self.count(grade), self.scored_graded)
 
     @property
     def scored_graded(self) -> int:
@@ -282,22 +292,30 @@ class RubricTally:
         return out
 
     def timeliness(self) -> list[dict]:
+        """Each milestone, statutory limits first then local targets, as :mod:`qactl.timeliness` counts them."""
         out = []
-        for m in self.milestones:
-            c = self.ms_counts[m["id"]]
-            on_time, late, missing = c["on_time"], c["late"], c["missing"]
-            counted = on_time + late + missing
-            if not counted and not c["exception"] and not c["not_due"]:
+        result = self.timely.result()
+        order = {"statutory": 0, "target": 1, None: 2}
+        for f in sorted(result["milestones"], key=lambda f: order[f["kind"]]):
+            if not f["due"] and not f["exception"] and not f["not_due"]:
                 continue
-            lates = self.ms_late[m["id"]]
-            out.append({
-                "id": m["id"], "text": str(m.get("text") or m["id"]), "limit": m.get("limit"),
-                "counted": counted, "on_time": on_time, "late": late, "missing": missing,
-                "exceptions": c["exception"], "not_due": c["not_due"],
-                "on_time_share": pct(on_time, counted),
-                "median_days_late": float(statistics.median(lates)) if lates else None,
-            })
+            out.append(_line(f, f["id"], f["text"], f["limit"]))
         return out
+
+    def timeliness_summary(self) -> dict | None:
+        """Statutory limits (excused dates out of the denominator, as SEN2 counts) and local targets, apart."""
+        result = self.timely.result()
+        if not result["milestones"]:
+            return None
+        kinds = {}
+        for kind, what in (("statutory", "Statutory time limits"), ("target", "Local targets")):
+            k = result[kind]
+            kinds[kind] = _line(k, kind, what, None) if k["milestones"] else None
+        return {
+            "comparable": result["comparable"], "audits": result["audits"],
+            "audits_breached": result["statutory"]["audits_breached"], "statutory": kinds["statutory"],
+            "target": kinds["target"], "notes": result["notes"],
+        }
 
     def review_list(self) -> tuple[list[dict], int]:
         shown = [e for _, e in sorted(self.review_heap, key=lambda e: e[0], reverse=True)]
@@ -307,6 +325,17 @@ class RubricTally:
         texts = self.action_text
         ranked = sorted(self.actions.items(), key=lambda kv: (-kv[1], self.action_first[kv[0]]))
         return [(texts[k], n) for k, n in ranked[: self.options.actions_cap]]
+
+
+def _line(f: dict, fid: str, text: str, limit: str | None) -> dict:
+    """A row of the report's timeliness tables from a :mod:`qactl.timeliness` figure."""
+    return {
+        "id": fid, "text": text, "limit": limit, "kind": f.get("kind"), "citation": f.get("citation"),
+        "counted": f["due"], "on_time": f["on_time"], "late": f["late"], "missing": f["missing"],
+        "exceptions": f["exception"], "not_due": f["not_due"], "on_time_share": f["rate"],
+        "rate_with_exceptions": f["rate_with_exceptions"], "median_days_late": f["days_late_median"],
+        "reasons_refused": f["reasons_refused"],
+    }
 
 
 def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:

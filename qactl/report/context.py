@@ -54,6 +54,11 @@ def _tally(files: list[Loaded], opts: Options, themes: ThemeFile | None, notes: 
         schema = f.doc.get("schema")
         if not rid or not isinstance(schema, dict):
             raise InputError(f"{f.name} has no rubric schema in its header (it was scored by an older qactl). Score the export again with this version.")
+        if f.doc.get("format", 1) == 1:
+            notes.append(f"{f.name} was scored by qactl 0.1 (format 1): its dates are not split into statutory limits and local "
+                         "targets, one reason excused every late date, and its grades were given before a statutory breach capped "
+                         "them, so its timeliness is not compared and its grades are not like for like. Score its export again "
+                         "with this version to compare it.")
         t = tallies.get(rid)
         if t is None:
             t = tallies[rid] = RubricTally(schema, f.doc.get("rubric") or {"id": rid}, match, opts)
@@ -188,7 +193,7 @@ def _rubric(t: RubricTally, previous: list[RubricTally], themes: ThemeFile | Non
     grades = [
         m.GradeRow(
             grade=g, rank=i, count=t.grade_counts.get(g, 0), share=t.share(g),
-            previous_count=prev.grade_counts.get(g, 0) if prev else None,
+            previous_count=prev.count(g) if prev else None,
             previous_share=prev.share(g) if prev else None,
             change=_change(t.share(g), prev.share(g)) if prev else None,
         )
@@ -258,12 +263,21 @@ def _rubric(t: RubricTally, previous: list[RubricTally], themes: ThemeFile | Non
         mean_score=t.mean_score, grades=grades, grade_chart=grade_chart, trend=trend, sections=secs,
         criteria_count=len(t.items), criteria_best=best, criteria_weakest=weakest, breakdowns=breakdowns,
         timeliness=timeliness, timeliness_chart=tchart, audits_with_comments=t.commented,
+        timeliness_summary=_timeliness_summary(t),
         themes=_themes(themes, t.theme_counts, t.commented, by_id),
         action_themes=_themes(themes, t.action_theme_counts, sum(t.actions.values()), by_id, only_found=True),
         review=m.ReviewList(grades=review_grades(t.grades), total=t.review_total, audits=[m.ReviewAudit(**a) for a in shown], not_shown=rest),
         moderation=[x for x in moderations if x.rubric_id == rid],
         completion=next((c for c in completions if c.rubric_id == rid), None), actions=actions,
     )
+
+
+def _timeliness_summary(t: RubricTally) -> m.TimelinessSummary | None:
+    s = t.timeliness_summary()
+    if s is None:
+        return None
+    return m.TimelinessSummary(**{**s, "statutory": m.MilestoneRow(**s["statutory"]) if s["statutory"] else None,
+                                  "target": m.MilestoneRow(**s["target"]) if s["target"] else None})
 
 
 def _order_previous(tallies: list[tuple[int, RubricTally]]) -> list[RubricTally]:
@@ -308,14 +322,13 @@ def build_report(current: list[Loaded], previous: list[Loaded], allocations: lis
     ]
     overview = []
     for r, t in zip(rubrics, tallies.values(), strict=True):
-        counted = sum(x.counted for x in r.timeliness)
-        on_time = sum(x.on_time for x in r.timeliness)
+        statutory = r.timeliness_summary.statutory if r.timeliness_summary else None  # statutory limits only, as SEN2 counts
         review = sum(g.count for g in r.grades if g.grade in r.review.grades)
         overview.append(m.OverviewRow(
             rubric_id=r.id, title=r.title, scored=r.scored, with_errors=r.with_errors, mean_score=r.mean_score,
             top_grade=r.grades[0].grade if r.grades else None, top_share=r.grades[0].share if r.grades else None,
             review_grades=r.review.grades, review_count=review, review_share=pct(review, t.scored_graded),
-            on_time_share=pct(on_time, counted),
+            on_time_share=statutory.on_time_share if statutory else None,
         ))
     overview_chart = None
     if rubrics:

@@ -116,11 +116,19 @@ class Breakdown(_M):
 
 
 class MilestoneRow(_M):
-    """Timeliness of one statutory milestone."""
+    """Timeliness of one milestone, or of all the milestones of one kind, as ``qactl.timeliness`` counts it.
+
+    ``counted``: due and not excused (on time + late + missing), the denominator of ``on_time_share``; excused
+    dates (``exceptions``) are out of it, as the national SEN2 figures count; ``rate_with_exceptions`` counts
+    them in. ``kind``: ``statutory`` (a limit in law, ``citation``), ``target`` (local), or None (a file scored
+    by qactl 0.1). ``reasons_refused``: late dates whose reason is not an exception their limit allows.
+    """
 
     id: str
     text: str
     limit: str | None
+    kind: Literal["statutory", "target"] | None = None
+    citation: str | None = None
     counted: int
     on_time: int
     late: int
@@ -128,7 +136,25 @@ class MilestoneRow(_M):
     exceptions: int
     not_due: int
     on_time_share: float | None
+    rate_with_exceptions: float | None = None
     median_days_late: float | None
+    reasons_refused: int = 0
+
+
+class TimelinessSummary(_M):
+    """A rubric's statutory time limits and local targets, each all milestones of its kind together.
+
+    ``comparable`` is false for files scored by qactl 0.1 (no kinds; one reason excused every date): their
+    figures are per milestone only, and ``notes`` says so. ``audits_breached``: audits with a statutory limit
+    missed without an exception the law allows.
+    """
+
+    comparable: bool
+    audits: int
+    audits_breached: int
+    statutory: MilestoneRow | None
+    target: MilestoneRow | None
+    notes: list[str]
 
 
 class ThemeRow(_M):
@@ -237,6 +263,7 @@ class RubricReport(_M):
     breakdowns: list[Breakdown]
     timeliness: list[MilestoneRow]
     timeliness_chart: Chart | None
+    timeliness_summary: TimelinessSummary | None = None
     audits_with_comments: int
     themes: list[ThemeRow]
     action_themes: list[ThemeRow]
@@ -259,7 +286,7 @@ class OverviewRow(_M):
     review_grades: list[str]
     review_count: int
     review_share: float | None
-    on_time_share: float | None
+    on_time_share: float | None  # statutory time limits met (excused dates left out), as qactl.timeliness counts
 
 
 class TriangulatedCriterion(_M):

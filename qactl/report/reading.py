@@ -93,13 +93,11 @@ class LazyAudits:
 
 
 def _check(path: Path, header: Any) -> None:
-    from qactl.results import FORMAT_VERSION
+    from qactl.results import check_format
 
     if not isinstance(header, dict) or not str(header.get("kind", "")).startswith("qactl."):
         raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). Give the .json written by `qactl score`, `allocate` or `moderate`.")
-    version = header.get("format", 1)
-    if version != FORMAT_VERSION:
-        raise InputError(f"{path} was written in format {version}, and this qactl reads format {FORMAT_VERSION}. Score the export again with this version.")
+    check_format(path, header)
 
 
 def open_document(path: Path) -> dict[str, Any]:
