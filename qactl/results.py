@@ -20,6 +20,7 @@ from typing import Any, Literal, NotRequired
 from typing_extensions import TypedDict
 
 from qactl.errors import InputError
+from qactl.sheets.csvcell import csv_cell
 
 SCORED_KIND = "qactl.scored"
 ALLOCATION_KIND = "qactl.allocation"
@@ -131,22 +132,6 @@ class Shared(dict):
         # numbers as the csv module would write them (repr), so they are not converted again on every row
         d.csv = tuple(repr(v) if type(v) is float else csv_cell(v) for v in cells)
         return d
-
-
-def csv_cell(v: Any) -> Any:
-    """A value as a CSV cell: None → empty; text from people that starts with ``=``, ``+``, ``@``, ``-`` (not a
-    number), a tab or a carriage return gets a leading ``'`` so that Excel, opening the CSV, cannot take it for a formula."""
-    if v is None:
-        return ""
-    if type(v) is str and v and v[0] in "=+@-\t\r":
-        if v[0] == "-":
-            try:
-                float(v)
-                return v
-            except ValueError:
-                pass
-        return "'" + v
-    return v
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode

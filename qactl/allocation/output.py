@@ -9,6 +9,7 @@ from pathlib import Path
 from qactl.allocation.models import Allocation
 from qactl.dates import format_date
 from qactl.errors import UsageError
+from qactl.sheets.csvcell import csv_row, write_csv
 
 SUFFIXES = (".json", ".csv", ".xlsx")
 ALLOCATION_COLUMNS = ("plan_id", "auditor_id", "auditor", "service", "role", "due")
@@ -65,9 +66,7 @@ def write(alloc: Allocation, path: Path, suffix: str) -> None:
         write_allocation(path, to_doc(alloc))
     elif suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(ALLOCATION_COLUMNS)
-            w.writerows(_safe(r) for r in rows(alloc))
+            write_csv(f, ALLOCATION_COLUMNS, rows(alloc))
     else:
         _write_xlsx(alloc, path)
 
@@ -79,11 +78,6 @@ def check_suffix(target: Path) -> str:
     return suffix
 
 
-def _safe(values: list) -> list:
-    """CSV cells that Excel would run as formulas get a leading apostrophe."""
-    return [("'" + v) if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in values]
-
-
 def write_mail_merge(alloc: Allocation, path: Path) -> None:
     """One row per auditor with plans: name, email, plans, due date (for a Word/Outlook mail merge)."""
     per: dict[str, list[str]] = {}
@@ -91,10 +85,10 @@ def write_mail_merge(alloc: Allocation, path: Path) -> None:
         per.setdefault(x.auditor_id, []).append(x.plan_id + (" (moderation)" if x.role == "moderation" else ""))
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["auditor_id", "name", "email", "service", "plans", "count", "due"])
+        w.writerow(csv_row(["auditor_id", "name", "email", "service", "plans", "count", "due"]))
         for a in alloc.auditors:
             if a.id in per:
-                w.writerow(_safe([a.id, a.name, a.email, a.service, "; ".join(per[a.id]), len(per[a.id]), format_date(alloc.due)]))
+                w.writerow(csv_row([a.id, a.name, a.email, a.service, "; ".join(per[a.id]), len(per[a.id]), format_date(alloc.due)]))
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
