@@ -324,6 +324,13 @@ class ModerationOverall(TypedDict):
     kappa_kind: str
     graded_pairs: int
     grade_agreement: float | None
+    # added in qactl 0.2 (files written before have none of them): beside kappa, for the prevalence paradox
+    ac1: NotRequired[float | None]
+    pabak: NotRequired[float | None]
+    chance_agreement: NotRequired[float | None]
+    common_answer: NotRequired[dict[str, Any] | None]
+    kappa_misleading: NotRequired[bool]
+    pairs_differing: NotRequired[int]
 
 
 class ModerationItem(TypedDict):
@@ -333,6 +340,11 @@ class ModerationItem(TypedDict):
     percent_agreement: float | None
     kappa: float | None
     weighted_kappa: float | None
+    ac1: NotRequired[float | None]
+    pabak: NotRequired[float | None]
+    chance_agreement: NotRequired[float | None]
+    common_answer: NotRequired[dict[str, Any] | None]
+    kappa_misleading: NotRequired[bool]
 
 
 class ModerationFile(TypedDict):
@@ -347,6 +359,7 @@ class ModerationFile(TypedDict):
     overall: ModerationOverall
     items: list[ModerationItem]
     disagreements: list[dict[str, Any]]
+    to_discuss: NotRequired[list[dict[str, Any]]]  # qactl 0.2: every pair whose grades or answers differ
     unpaired: list[dict[str, Any]]
 
 
