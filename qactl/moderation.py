@@ -23,7 +23,7 @@ carries the rubric's schema.
   is small when one answer dominates, and PABAK (Byrt, Bishop & Carlin 1993, J Clin Epidemiol 46:423–429;
   for q answers ``(q·p_o − 1) / (q − 1)``, Brennan & Prediger's coefficient), which assumes every answer equally
   likely. ``kappa_misleading`` flags a table where one answer makes up 80% or more of all the answers given and
-  kappa is below 0.40 (fair or worse) or undefined: there kappa says more about the mix of answers than about
+  kappa is fair or worse (below 0.41, Landis & Koch) or undefined: there kappa says more about the mix of answers than about
   the auditors.
 * **The workshop list.** Every pair whose grades or answers differ (``to_discuss``), most different first;
   ``disagreements`` keeps the answers at opposite ends of the scale.
@@ -127,7 +127,7 @@ def chance_agreement(table: Sequence[Sequence[float]]) -> float | None:
 
 
 SKEWED_SHARE = 80.0  # one answer making up this share (%) of all answers given or more…
-MISLEADING_KAPPA = 0.40  # …and kappa below this (fair or worse on Landis & Koch's scale): the paradox, not disagreement
+MISLEADING_KAPPA = 0.41  # …and kappa below this (fair or worse on Landis & Koch's scale, as strength() words it): the paradox
 
 
 def misleading(common_share: float | None, k: float | None) -> bool:
@@ -634,7 +634,7 @@ def write_xlsx(doc: dict[str, Any], path: Path) -> None:
         ("method", "Pairs: audits of one plan by different auditors (all pairs when more than two). Auditor A: earlier file, then lower row. "
                    "N/A or not applying for either auditor: out of that item. Weighted kappa: linear weights, ordered scales. "
                    "Gwet's AC1 (Gwet 2008, Br J Math Stat Psychol 61:29-48) and PABAK (Byrt, Bishop & Carlin 1993, J Clin Epidemiol "
-                   "46:423-429) beside kappa; kappa misleading: one answer 80% or more of all answers and kappa below 0.40."),
+                   "46:423-429) beside kappa; kappa misleading: one answer 80% or more of all answers and kappa fair or worse (below 0.41)."),
         ("written by", f"qactl {doc['qactl']}"),
     ]
     for r, (k, v) in enumerate(about):

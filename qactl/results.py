@@ -324,7 +324,7 @@ class ModerationOverall(TypedDict):
     kappa_kind: str
     graded_pairs: int
     grade_agreement: float | None
-    # added in qactl 0.2 (files written before have none of them): beside kappa, for the prevalence paradox
+    # added after qactl 0.1.0 (files written before have none of them): beside kappa, for the prevalence paradox
     ac1: NotRequired[float | None]
     pabak: NotRequired[float | None]
     chance_agreement: NotRequired[float | None]
@@ -359,7 +359,7 @@ class ModerationFile(TypedDict):
     overall: ModerationOverall
     items: list[ModerationItem]
     disagreements: list[dict[str, Any]]
-    to_discuss: NotRequired[list[dict[str, Any]]]  # qactl 0.2: every pair whose grades or answers differ
+    to_discuss: NotRequired[list[dict[str, Any]]]  # added after 0.1.0: every pair whose grades or answers differ
     unpaired: list[dict[str, Any]]
 
 
