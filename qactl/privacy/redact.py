@@ -89,6 +89,8 @@ def fold(text: str) -> str:
         return low.replace("`", "'") if "`" in low else low
     if len(low) != len(text):  # a letter whose lower case is longer (İ): fold character by character
         return text.translate(_FOLD)
+    if "`" in low:
+        low = low.replace("`", "'")
     return _NON_ASCII.sub(_fold_match, low)  # the few non-ASCII characters only: most of a comment is ASCII
 
 
@@ -104,6 +106,8 @@ def _digits(value: object) -> str:
 
 
 _EMPTY: frozenset[str] = frozenset()
+# What separates the words of a name as written in a field ("Smith, John", "Zoe (Zee)", "J. Smith"): as a space.
+_NAME_PUNCTUATION = str.maketrans(dict.fromkeys(',.;:()[]{}"/\\!?&+*=<>|_~^@#%$', " "))
 
 
 class Known:
@@ -132,7 +136,7 @@ class Known:
         words: set[str] = set()
         short: set[str] = set()
         for name in names:
-            _name_forms(" ".join(fold(str(name)).split()), words, short)
+            _name_forms(" ".join(fold(str(name)).translate(_NAME_PUNCTUATION).split()), words, short)
         for lit in literals:
             lit = " ".join(fold(str(lit)).split())
             if len(lit) >= _MIN_WORD:

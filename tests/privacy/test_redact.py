@@ -10,8 +10,11 @@ import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qactl.privacy import NOTHING, Known, Redactor, fold, mask, mask_message, redact, redactor
+from qactl.privacy.redact import PARTICLES
 
 # 999 000 0018: 9×10 + 9×9 + 9×8 + 0 + … + 1×2 = 90 + 81 + 72 + 2 = 245; 245 mod 11 = 3; 11 − 3 = 8 ✓
 VALID = "9990000018"
@@ -147,3 +150,42 @@ def test_no_pattern_is_compiled_per_audit(monkeypatch):
     for n, k in enumerate(knowns):
         assert redact(f"Testchild{n}'s plan, born {1 + n % 28}/1/2010", k) == "[name]'s plan, born [date of birth]"
     assert compiled == []
+
+
+_PART = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéëöÅ", min_size=1, max_size=9).filter(
+    lambda p: fold(p) not in {"name", "nhs", "number", "upn", "date", "of", "birth"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120), st.lists(_PART, min_size=1, max_size=4), st.sampled_from([" ", "-", " - "]), st.integers(0, 120),
+       st.sampled_from([str.lower, str.upper, str.title, fold]))
+def test_a_name_written_anywhere_in_any_text_is_taken_out(noise, parts, sep, at, case):
+    """Hypothesis: whatever surrounds it and however it is cased or accented, no part of 3 letters or more is left."""
+    name = sep.join(parts)
+    text = noise[:at] + " " + case(name) + "'s " + noise[at:]
+    out = redact(text, Known.of([name]))
+    folded = fold(out)
+    for p in parts:
+        if len(p) >= 3 and fold(p) not in PARTICLES:
+            assert not re.search(rf"(?<![^\W_]){re.escape(fold(p))}(?![^\W_])", folded), (text, out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Nd", "No", "Nl")), max_size=200))
+def test_text_with_no_digits_and_no_known_values_is_left_exactly_as_it_was(text):
+    assert redact(text, NOTHING) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=9, max_size=9), st.sets(st.integers(1, 9), max_size=4), st.sampled_from(" .-"),
+       st.text(alphabet=st.characters(blacklist_categories=("Nd", "No", "Nl", "Lu", "Ll", "Lt", "Lm", "Lo")), max_size=40))
+def test_an_nhs_number_however_grouped_is_taken_out(nine, cuts, sep, noise):
+    """Hypothesis: any valid NHS number, cut into groups anywhere, with one separator, amid any non-alphanumeric text."""
+    check = 11 - sum(d * w for d, w in zip(nine, range(10, 1, -1), strict=True)) % 11
+    check = 0 if check == 11 else check
+    if check == 10:
+        return  # no NHS number has these nine digits
+    digits = "".join(map(str, [*nine, check]))
+    grouped = sep.join(digits[a:b] for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), 10], strict=True))
+    out = redact(f"{noise} NHS {grouped} {noise}", NOTHING)
+    assert "[NHS number]" in out and not re.search(r"\d", out)
