@@ -93,14 +93,21 @@ def _family(rng: random.Random) -> str:
 
 
 def _nhs_number(rng: random.Random) -> str:
-    """A valid NHS number in the 999 range, which is never issued."""
-    while True:
-        digits = [9, 9, 9] + [rng.randrange(10) for _ in range(6)]
-        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
-        check = 0 if check == 11 else check
-        if check != 10:
-            s = "".join(map(str, [*digits, check]))
-            return rng.choice([f"{s[:3]} {s[3:6]} {s[6:]}", s, f"{s[:3]}-{s[3:6]}-{s[6:]}", f"{s[:4]} {s[4:7]} {s[7:]}"])
+    """A valid NHS number in the 999 range, which is never issued (the example generator's), grouped as people write it."""
+    s = "".join(_EXAMPLES.nhs_number(rng).split())
+    return rng.choice([f"{s[:3]} {s[3:6]} {s[6:]}", s, f"{s[:3]}-{s[3:6]}-{s[6:]}", f"{s[:4]} {s[4:7]} {s[7:]}"])
+
+
+def _examples():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_exports", ROOT / "examples" / "make_exports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_EXAMPLES = _examples()
 
 
 def _plain(text: str) -> str:

@@ -305,35 +305,37 @@ def _text_dates(text: str, dobs: tuple[date, ...], spans: list[tuple[int, int, s
 
 
 def _name_spans(folded: str, known: Known) -> list[tuple[int, int, str]]:
+    """Where the audit's names are in a folded text: each form found as a word, then the parts side by side joined,
+    and the short parts beside them taken in."""
     n = len(folded)
-    found: list[tuple[int, int]] = []
+    found: list[list[int]] = []
     for w in known.words:
         i = folded.find(w)
         while i >= 0:
             j = i + len(w)
             if (i == 0 or not folded[i - 1].isalnum()) and (j == n or not folded[j].isalnum()):
-                found.append((i, j))
+                found.append([i, j])
             i = folded.find(w, j)
     if not found:
         return []
     found.sort()
-    merged: list[list[int]] = []
-    for i, j in found:
-        if merged and i <= merged[-1][1] + 3 and _between(folded, merged[-1][1], i):
-            merged[-1][1] = max(merged[-1][1], j)
-        else:
-            merged.append([i, j])
+    merged = _joined(folded, found)
     if known.short:
         for span in merged:
             _grow(folded, span, known.short)
-        again: list[list[int]] = []
-        for i, j in merged:
-            if again and i <= again[-1][1] + 3 and _between(folded, again[-1][1], i):
-                again[-1][1] = max(again[-1][1], j)
-            else:
-                again.append([i, j])
-        merged = again
+        merged = _joined(folded, merged)
     return [(i, j, NAME) for i, j in merged]
+
+
+def _joined(folded: str, spans: list[list[int]]) -> list[list[int]]:
+    """Sorted spans, those that overlap or stand side by side (only separators between them) made one."""
+    out: list[list[int]] = []
+    for i, j in spans:
+        if out and i <= out[-1][1] + 3 and _between(folded, out[-1][1], i):
+            out[-1][1] = max(out[-1][1], j)
+        else:
+            out.append([i, j])
+    return out
 
 
 def _between(folded: str, end: int, start: int) -> bool:
