@@ -117,3 +117,13 @@ def test_allocation_and_mail_merge_csv_with_hostile_text_in_every_field(tmp_path
         assert len(table) > 1
         assert [(path.name, v) for row in table for v in row if dangerous(v)] == []
         assert any(v.startswith("'") for row in table[1:] for v in row), path.name  # hostile text did arrive
+
+
+def test_every_csv_writer_in_the_package_goes_through_the_neutraliser():
+    """A new CSV output (a chase list, an export) must use qactl.sheets.csvcell, or this fails and names the file."""
+    package = Path(__file__).resolve().parents[2] / "qactl"
+    writers = [p for p in package.rglob("*.py") if "csv.writer(" in p.read_text(encoding="utf-8") or "DictWriter(" in p.read_text(encoding="utf-8")]
+    assert writers  # the scored .csv, the allocation and the mail merge at least
+    for p in writers:
+        text = p.read_text(encoding="utf-8")
+        assert p.name == "csvcell.py" or "from qactl.sheets.csvcell import" in text, f"{p} writes CSV without the neutraliser"
