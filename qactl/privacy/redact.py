@@ -54,6 +54,7 @@ PARTICLES = frozenset(
 _APOSTROPHES = "'’‘ʼ`´′ʹ"
 _DASHES = "-‐‑‒–—―−"
 _MIN_WORD = 3
+_MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 
 
 class _Fold(dict):
@@ -118,12 +119,14 @@ class Known:
     ``numbers`` are the audit's NHS numbers as 10 digits (even with a wrong check digit); ``dob`` its dates of birth.
     """
 
-    __slots__ = ("words", "short", "numbers", "dob", "years")
+    __slots__ = ("words", "short", "numbers", "dob", "years", "months")
 
     def __init__(self, words: tuple[str, ...] = (), short: frozenset[str] = frozenset(),
                  numbers: frozenset[str] = frozenset(), dob: tuple[date, ...] = ()) -> None:
         self.words, self.short, self.numbers, self.dob = words, short, numbers, dob
-        self.years = tuple(f"{d.year % 100:02d}" for d in dob)  # a date of birth can be in a text only if one is
+        # a date of birth can be in a text only if its year is (its last two digits), in words only if its month is
+        self.years = tuple([f"{d.year % 100:02d}" for d in dob]) if dob else ()
+        self.months = tuple([_MONTH_NAMES[d.month - 1] for d in dob]) if dob else ()
 
     def __repr__(self) -> str:
         return f"Known(words={self.words!r}, short={sorted(self.short)!r}, numbers={sorted(self.numbers)!r}, dob={self.dob!r})"
@@ -177,10 +180,15 @@ NOTHING = Known()
 
 def _name_forms(name: str, words: set[str], short: set[str]) -> None:
     """Add the forms of one folded name: its parts (3+ letters) as words, its short parts, the whole in every spacing."""
+    found_short = False
     if "'" not in name and "-" not in name:  # most names: parts only
         parts = name.split()
         for p in parts:
-            (words if len(p) >= _MIN_WORD and p not in PARTICLES else short).add(p)
+            if len(p) >= _MIN_WORD and p not in PARTICLES:
+                words.add(p)
+            else:
+                short.add(p)
+                found_short = True
     else:
         parts = name.replace("-", " ").split()
         for part in parts:
@@ -190,15 +198,17 @@ def _name_forms(name: str, words: set[str], short: set[str]) -> None:
                 for sub in part.split("'"):
                     if sub:
                         (words if _letters(sub) >= _MIN_WORD and sub not in PARTICLES else short).add(sub)
+            found_short = found_short or _letters(part) < _MIN_WORD or part in PARTICLES
         for token in name.split():
             if "-" in token:  # MaryJane for Mary-Jane
                 joined = token.replace("-", "")
                 words.update(f for f in (joined, joined.replace("'", "")) if _letters(f) >= _MIN_WORD)
-    if len(parts) > 1 and any(_letters(p) < _MIN_WORD or p in PARTICLES for p in parts):
-        # the whole name spaced and hyphenated, for a name some of whose parts are not found alone (Bo Li)
-        bare = [p.replace("'", "") for p in parts]
-        words.update({" ".join(parts), "-".join(parts), " ".join(bare), "-".join(bare)})
-    elif len(parts) == 1 and _letters(parts[0]) >= 2:
+    if len(parts) > 1:
+        if found_short:
+            # the whole name spaced and hyphenated, for a name some of whose parts are not found alone (Bo Li)
+            bare = [p.replace("'", "") for p in parts]
+            words.update({" ".join(parts), "-".join(parts), " ".join(bare), "-".join(bare)})
+    elif parts and _letters(parts[0]) >= 2:
         words.add(parts[0])  # a one-word name of two letters is still the child's whole name
 
 
@@ -222,7 +232,7 @@ _TEXT_DATE = re.compile(
     r")(?![\w])",
     re.IGNORECASE,
 )
-_MONTHS = {m: k for k, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTHS = {m: k for k, m in enumerate(_MONTH_NAMES, start=1)}
 
 
 def _is_dob(y: str, m: int, d: int, dobs: tuple[date, ...]) -> bool:
@@ -318,6 +328,8 @@ def _name_spans(folded: str, known: Known) -> list[tuple[int, int, str]]:
             i = folded.find(w, j)
     if not found:
         return []
+    if len(found) == 1 and not known.short:
+        return [(found[0][0], found[0][1], NAME)]
     found.sort()
     merged = _joined(folded, found)
     if known.short:
@@ -340,7 +352,7 @@ def _joined(folded: str, spans: list[list[int]]) -> list[list[int]]:
 
 def _between(folded: str, end: int, start: int) -> bool:
     """Only separators between two parts of a name (a space, a hyphen, an apostrophe), or they overlap."""
-    return all(c in " -'" for c in folded[end:start])
+    return not folded[end:start].strip(" -'")
 
 
 def _grow(folded: str, span: list[int], short: frozenset[str]) -> None:
@@ -386,10 +398,8 @@ def redact(text: str, known: Known = NOTHING) -> str:
                 break
     if any(map(text.__contains__, "0123456789")):  # (faster than a search for a digit)
         _runs(text, known, spans)
-        for year in known.years:
-            if year in text:  # a year of birth is written: look for dates in words
-                _text_dates(text, known.dob, spans)
-                break
+        if known.dob and _month_and_year(text, known):
+            _text_dates(text, known.dob, spans)
     if not spans:
         return text
     spans.sort()
@@ -404,6 +414,18 @@ def redact(text: str, known: Known = NOTHING) -> str:
         at = j
     out.append(text[at:])
     return "".join(out)
+
+
+def _month_and_year(text: str, known: Known) -> bool:
+    """Whether a date of birth could be written in words here: its year's last two digits and its month's name."""
+    low = None
+    for year, month in zip(known.years, known.months, strict=True):
+        if year in text:
+            if low is None:
+                low = text.lower()
+            if month in low:
+                return True
+    return False
 
 
 class Redactor:

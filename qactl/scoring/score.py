@@ -471,11 +471,11 @@ class Scorer:
                     literals.append(cell_text(raw))
                     if ftype == FieldType.nhs_number:
                         numbers.append(cell_text(raw))
-            elif ftype == FieldType.date:
+            elif ftype is FieldType.date:
                 dobs.append(v)
             elif ftype == FieldType.nhs_number:
                 numbers.append(v)
-            elif ftype == FieldType.text:
+            elif ftype is FieldType.text:
                 names.append(v)
             else:
                 literals.append(str(v))
