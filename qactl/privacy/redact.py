@@ -24,7 +24,8 @@ name. Names found side by side become one ``[name]``; a possessive stays (``[nam
 
 What it cannot catch: a name the audit does not hold (a sibling, a parent, a nickname: Tom for Thomas, or any
 name at all in a rubric with no child's name field), a name misspelt, a date of birth written as month and year
-only or in words, an address, a phone number or email, a UPN written with spaces. A name that is also an
+only or with its day or year in words (the third of April), an address, a phone number or email, a UPN written
+with spaces. A name that is also an
 ordinary word (Hope, Will) is taken out wherever the word appears in that audit's comments.
 
 Cost. Nothing is compiled per audit: the patterns below are compiled once. For each audit a :class:`Known` is

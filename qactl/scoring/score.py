@@ -469,11 +469,11 @@ class Scorer:
                 raw = None if c is None else values[c]
                 if not is_blank(raw):  # written but unreadable (a mistyped NHS number, 31/02/2015): taken out as written
                     literals.append(cell_text(raw))
-                    if ftype == FieldType.nhs_number:
+                    if ftype is FieldType.nhs_number:
                         numbers.append(cell_text(raw))
             elif ftype is FieldType.date:
                 dobs.append(v)
-            elif ftype == FieldType.nhs_number:
+            elif ftype is FieldType.nhs_number:
                 numbers.append(v)
             elif ftype is FieldType.text:
                 names.append(v)
@@ -489,7 +489,7 @@ class Scorer:
         for f in findings:
             ftype = self._pii_types.get(f.target)
             if ftype is not None:
-                letters = ftype == FieldType.date  # a month's name is not personal, and its typo is what to fix
+                letters = ftype is FieldType.date  # a month's name is not personal, and its typo is what to fix
                 f.message = mask_message(f.message, f.value, letters=letters)
                 f.value = mask(f.value, letters=letters)
             else:
