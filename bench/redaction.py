@@ -114,6 +114,7 @@ def main() -> None:
     args = ap.parse_args()
 
     xlsx, truth = realistic.make(args.rows)
+    args.load = [os.getloadavg()[0]]
     old = before_tree(args.before)
     work = CACHE / "out"
     work.mkdir(parents=True, exist_ok=True)
@@ -143,6 +144,7 @@ def main() -> None:
         t, c = statistics.median(times[name]), statistics.median(cpus[name])
         rows.append({"name": name, "median_s": t, "median_cpu_s": c, "runs": args.repeats, "vs": t / base, "cpu_vs": c / base_cpu,
                      "peak_mb": max(mems[name]), "all_s": times[name], "all_cpu_s": cpus[name]})
+    args.load.append(os.getloadavg()[0])
     found = {"before": leaks(work / "before.json", truth), "after": leaks(work / "after.json", truth)}
     write(rows, found, args, xlsx)
 
@@ -153,7 +155,8 @@ def write(rows: list[dict], found: dict[str, dict[str, int]], args, xlsx: Path) 
         "# Redaction at national scale: `qactl score` before and after",
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {machine}, by `python bench/redaction.py` "
-        f"(`--rows {args.rows} --repeats {args.repeats} --before {args.before}`).",
+        f"(`--rows {args.rows} --repeats {args.repeats} --before {args.before}`); load average {args.load[0]:.1f} at the start, "
+        f"{args.load[1]:.1f} at the end (on {os.cpu_count()} cores: above that, other work was competing for them).",
         f"Input: `{xlsx.name}`, {args.rows:,} rows of the EPS advice audit from bench/realistic.py: every child a different",
         "name, three comments a row, most naming the child (first name, full name, possessive, without accents, hyphen as",
         "space), some giving the NHS number or date of birth; about 2% bad cells and 1% duplicates. Runs interleaved;",
