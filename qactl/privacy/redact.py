@@ -397,7 +397,8 @@ def redact(text: str, known: Known = NOTHING) -> str:
             if w in folded:  # most comments hold none of the words: one scan each, then done
                 spans = _name_spans(folded, known)
                 break
-    if any(map(text.__contains__, "0123456789")):  # (faster than a search for a digit)
+    raw = text.encode("utf-8", "surrogatepass")  # (a lone surrogate is possible in text read with errors)
+    if len(raw.translate(None, b"0123456789")) != len(raw):  # a digit: three times faster than a search for one
         _runs(text, known, spans)
         if known.dob and _month_and_year(text, known):
             _text_dates(text, known.dob, spans)
