@@ -175,11 +175,12 @@ class _Audit:
     row: int
     grade: str | None
     answers: dict[str, str | None]  # item id -> canonical label, or None when out (blank, N/A, not applying)
-    views: dict[str, str | None]  # item id -> the label, NOT_APPLICABLE (N/A or not applying), or None when blank
+    views: dict[str, str | None]  # item id -> the label, NOT_APPLICABLE (N/A or not applying), NOT_READ, or None (blank)
     score: float | None = None
 
 
 NOT_APPLICABLE = "N/A"
+NOT_READ = "(not read)"  # an answer the scored file holds as an error (a typo): neither blank nor an answer
 
 
 def auditor_key(schema: dict[str, Any]) -> str | None:
@@ -212,11 +213,12 @@ def _gather(docs: list[tuple[str, dict[str, Any]]], left_out: list[dict[str, Any
                 continue
             answers: dict[str, str | None] = {}
             views: dict[str, str | None] = {}
+            unread = {e.get("item") for e in a.get("errors") or [] if isinstance(e, dict)}
             for iid, res in (a.get("answers") or {}).items():
                 ans = res.get("answer")
                 ok = res.get("applies", True) and ans is not None and ans in labels.get(iid, ())
                 answers[iid] = ans if ok else None
-                views[iid] = ans if ok else (None if ans is None else NOT_APPLICABLE)
+                views[iid] = ans if ok else (NOT_APPLICABLE if ans is not None else (NOT_READ if iid in unread else None))
             score = a.get("score") if isinstance(a.get("score"), int | float) else None
             out.append(_Audit(a.get("ref"), _auditor_of(a.get("fields") or {}, key), name, index, a["row"], a.get("grade"),
                               answers, views, score))
@@ -377,8 +379,9 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
 def _to_discuss(pairs: list[tuple[_Audit, _Audit]], schema: dict[str, Any]) -> list[dict[str, Any]]:
     """Every pair whose grades or answers differ: the workshop's list, grades apart first, then the most different.
 
-    An answer differs when the two auditors' labels differ, N/A (or "does not apply") and blank included: one
-    auditor finding a criterion not applicable where the other scored it is a finding to discuss too. ``steps`` is
+    An answer differs when the two auditors' labels differ, N/A (or "does not apply"), blank (None) and an answer
+    that could not be read (NOT_READ: an error in the scored file) included: one auditor finding a criterion not
+    applicable where the other scored it is a finding to discuss too. ``steps`` is
     how far apart two answers on the scale are (1: neighbours; the scale's length − 1: opposite ends).
     """
     grades = schema.get("grades") or []

@@ -97,3 +97,16 @@ def test_the_reports_moderation_section_explains_kappa_and_shows_ac1_when_given(
         assert "Gwet's AC1 0.85" in new and "7 pairs of 8 differ in grade or answers" in new and "high-agreement, low-kappa paradox" in new
         assert "0.00 †" in new and "read Gwet's AC1" in new
     assert "&lt;and&gt;" in _render("_moderation.html.j2", _mod())  # escaped as before
+
+
+def test_an_answer_that_could_not_be_read_is_not_called_blank(scored, kit):
+    audit = kit.audit
+    typo = audit(2, "p1", "Ada Brook", {"formulation": None, "smart": "Fully"}, None)
+    typo["status"] = "error"
+    typo["errors"] = [{"cell": "Sheet1!F2", "column": "Formulation", "item": "formulation", "value": "Fullly", "code": "unknown_answer",
+                       "message": "expected Fully, Partially or Not included; did you mean 'Fully'?"}]
+    doc = moderate_files([scored("s.json", [typo, audit(3, "p1", "Cal Dunn", {"formulation": "Fully", "smart": None}, "Good")])])
+    (d,) = doc["to_discuss"]
+    assert [(x["item"], x["answers"]) for x in d["differences"]] == [("formulation", ["(not read)", "Fully"]), ("smart", ["Fully", None])]
+    md = to_markdown(doc)
+    assert "no grade (errors) and Good" in md and "| (not read) | Fully |" in md and "| Fully | (blank) |" in md
