@@ -22,14 +22,15 @@ def report(
     actions: Path = typer.Option(None, "--actions", metavar="FILE.xlsx", help="The previous round's improvement plan: each action's progress beside the change in its finding."),
     write_actions: Path = typer.Option(None, "--write-actions", metavar="FILE.xlsx", help="Write this round's improvement plan: the --actions carried forward and one per new suggestion."),
 ) -> None:
-    from qactl.cli.common import console, notice
+    from qactl.cli.common import console, notice, stages
     from qactl.report import ReportRequest, write_report
 
-    outcome = write_report(ReportRequest(
-        inputs=list(inputs), output=output, previous=list(previous), allocation=list(allocation), moderation=list(moderation),
-        template=template, title=title, min_cell=min_cell, themes=themes, round=round_,
-        evidence=evidence, actions=actions, write_actions=write_actions,
-    ))
+    with stages(f"Writing the Practice Report from {len(inputs)} file{'s' if len(inputs) != 1 else ''}"):
+        outcome = write_report(ReportRequest(
+            inputs=list(inputs), output=output, previous=list(previous), allocation=list(allocation), moderation=list(moderation),
+            template=template, title=title, min_cell=min_cell, themes=themes, round=round_,
+            evidence=evidence, actions=actions, write_actions=write_actions,
+        ))
     for note in outcome.notes:
         notice(f"Note: {note}")
     console(stderr=True).print(

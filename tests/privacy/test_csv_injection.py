@@ -91,7 +91,7 @@ def test_scored_csv_with_hostile_text_in_every_field(tmp_path, include_pii):
     assert any(v.startswith("'=HYPERLINK(1).csv!") for row in table[1:] for v in row)  # the errors column
 
 
-def test_allocation_and_mail_merge_csv_with_hostile_text_in_every_field(tmp_path, monkeypatch, capsys):
+def test_allocation_mail_merge_and_chase_csv_with_hostile_text_in_every_field(tmp_path, monkeypatch, capsys):
     from qactl.cli import main
 
     lines = ["auditors:"]
@@ -107,12 +107,31 @@ def test_allocation_and_mail_merge_csv_with_hostile_text_in_every_field(tmp_path
         for n, bad in enumerate(HOSTILE[:8]):
             w.writerow([f"{bad}{n}", "01/09/2025", "new", bad, bad, bad, ""])
     out, merge = tmp_path / "allocation.csv", tmp_path / "mail-merge.csv"
-    monkeypatch.setattr(sys, "argv", ["qactl", "allocate", "--plans", str(plans), "--cohort", str(cohort), "--round", "=R",
+    monkeypatch.setattr(sys, "argv", ["qactl", "allocate", "--plans", str(plans), "--cohort", str(cohort), "--round", "=R", "--from", "01/06/2025", "--to", "30/09/2025",
                                       "--per-auditor", "1", "-o", str(out), "--mail-merge", str(merge)])
     with pytest.raises(SystemExit) as e:
         main()
     assert e.value.code in (0, None), capsys.readouterr().err
-    for path in (out, merge):
+    # the chase list's reminders, from the same allocation (as .json) and returns that name none of its plans
+    alloc = tmp_path / "allocation.json"
+    monkeypatch.setattr(sys, "argv", [*sys.argv[:-4], "-o", str(alloc)])
+    with pytest.raises(SystemExit) as e:
+        main()
+    assert e.value.code in (0, None), capsys.readouterr().err
+    returns = tmp_path / "returns.json"
+    scored = tmp_path / "returns.csv"
+    rubric = resolve("ehcp-quality").rubric
+    with scored.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[c.text for c in rubric.columns()], ["" for _ in rubric.columns()]])
+    r = CliRunner().invoke(app, ["score", "ehcp-quality", str(scored), "-o", str(returns)], catch_exceptions=False)
+    assert r.exit_code in (0, 1), r.output
+    chased = tmp_path / "reminders.csv"
+    monkeypatch.setattr(sys, "argv", ["qactl", "chase", str(returns), "--allocation", str(alloc), "--rubric", "ehcp-quality",
+                                      "-o", str(tmp_path / "chase.xlsx"), "--mail-merge", str(chased)])
+    with pytest.raises(SystemExit) as e:
+        main()
+    assert e.value.code in (0, None), capsys.readouterr().err
+    for path in (out, merge, chased):
         table = read_back(path)
         assert len(table) > 1
         assert [(path.name, v) for row in table for v in row if dangerous(v)] == []
