@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 QACTL := $(VENV)/bin/qactl
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench lint clean
+.PHONY: test demo bench bench-redaction lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+bench-redaction: $(STAMP)
+	$(PY) bench/redaction.py
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache
