@@ -6,7 +6,8 @@ bench/.cache/), then measures, as whole processes (median wall time, peak reside
 * the bare read of every cell by python-calamine and by openpyxl read-only (the baselines);
 * `qactl score` end to end to .json, .jsonl, .csv and .xlsx;
 * `qactl --help` against bare `python -c pass`;
-* `qactl allocate` on synthetic instances of 2,000 plans × 1,000 auditors and 20,000 × 10,000;
+* `qactl allocate`, by bench/allocate_bench.py: the example round, 2,000 plans × 1,000 auditors and 20,000 × 10,000,
+  with and without moderation, beside qactl 0.1's solver (bench/RESULTS-allocate.md);
 * `qactl report` over 100,000 scored audits.
 
 Prints a table with the ratios to the baselines and the targets of the performance issue, and
@@ -136,39 +137,6 @@ def make_export(rows: int) -> tuple[Path, Path]:
     return xlsx, csv_path
 
 
-def make_allocation_instance(plans: int, auditors: int) -> tuple[Path, Path]:
-    """A plans register and a cohort (.csv, as a council keeps them) with realistic conflicts, cached.
-
-    Each plan names one to four professionals (auditor ids) and one to three organisations among 40 (a school
-    trust, an NHS trust, the EPS…: each about 2.5% of the cohort): about 5% of the pairs are conflicts overall,
-    as PERFORMANCE.md's instances, without naming hundreds of people per plan.
-    """
-    CACHE.mkdir(parents=True, exist_ok=True)
-    plans_path, cohort_path = CACHE / f"plans-{plans}.csv", CACHE / f"cohort-{auditors}.csv"
-    rng = random.Random(plans * 7 + auditors)
-    services = ["SEND casework", "EPS", "Health", "Social care", "Schools", "Post-16"]
-    orgs = 40
-    import csv
-
-    if not cohort_path.exists():
-        with cohort_path.open("w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["id", "name", "service", "organisation", "capacity"])
-            for a in range(auditors):
-                w.writerow([f"A{a:05d}", f"Auditor {a}", services[a % len(services)], f"Org{a % orgs}", 2])
-    if not plans_path.exists():
-        with plans_path.open("w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["plan_id", "issued", "type", "team", "key_stage", "primary_need", "contributors"])
-            for p in range(plans):
-                named = [f"A{rng.randrange(auditors):05d}" for _ in range(rng.randint(1, 4))]
-                named += [f"Org{rng.randrange(orgs)}" for _ in range(rng.randint(1, 3))]
-                issued = datetime(2025, 9, 1) + timedelta(days=rng.randrange(0, 300))
-                w.writerow([f"P{p:06d}", issued.strftime("%d/%m/%Y"), rng.choice(["new", "amended"]), f"Team {p % 5}", f"KS{p % 5}",
-                            rng.choice(["SEMH", "ASD", "SLCN", "MLD"]), "; ".join(named)])
-    return plans_path, cohort_path
-
-
 def report_available(env: dict) -> bool:
     """Whether this qactl has `qactl report INPUTS -o OUT` (it is built on another branch)."""
     out = subprocess.run([*QACTL, "report", "--help"], capture_output=True, text=True, env=env)
@@ -234,19 +202,9 @@ def main() -> None:
                 print("  report: not available (this qactl has no `qactl report INPUTS -o OUT`)", flush=True)
                 rows.append({"name": "qactl report, 100,000 audits", "skipped": "report: not available in this build; re-run after merging it"})
 
-    print("allocate")
-    instances = [(2_000, 1_000, 5)] + ([] if args.quick else [(20_000, 10_000, 60)])
-    for plans, auditors, limit in instances:
-        plans_path, cohort_path = make_allocation_instance(plans, auditors)
-        out = work / f"allocation-{plans}.json"
-        row = measure(
-            f"qactl allocate {plans:,} plans × {auditors:,} auditors (.json)",
-            [*QACTL, "allocate", "--plans", str(plans_path), "--cohort", str(cohort_path), "--sample", str(plans), "--from", "2025-09-01", "--to", "2026-08-31", "--seed", "1", "-o", str(out)],
-            1 if plans > 2000 else reps,
-            env=env,
-        )
-        row["target"] = f"< {limit} s: {row['median_s']:.1f} s"
-        rows.append(row)
+    import allocate_bench  # allocation, before and after side by side: its own table in bench/RESULTS-allocate.md
+
+    rows += allocate_bench.rows(args.quick)
 
     write_results(rows, args.out)
 

@@ -43,16 +43,8 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
     ``on_stage(text)`` is told what is happening (for a progress display); it may be None.
     """
     from qactl.allocation import explain
-    from qactl.allocation.rules import CHANGED, OWN, REPEATED, fold, masks
-    from qactl.allocation.solve import (
-        DENSE_LIMIT,
-        Instance,
-        Solution,
-        assign_dense,
-        dense_objective,
-        max_flow_value,
-        solve,
-    )
+    from qactl.allocation.rules import instance, rules
+    from qactl.allocation.solve import Bottleneck, solve
 
     stage = on_stage or (lambda text: None)
     check_window(options, keep)
@@ -117,36 +109,19 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
         stage(f"Drawing a sample of {n} plans from {len(pool)}")
         sample = draw(pool, n, options.moderation, options.seed, options.focus)
 
-    # the rules as matrices, then the exact solver
+    # the rules, then the exact solver
     hist_pairs = {(x["plan_id"], x["auditor_id"]) for h in past for x in h["assignments"]}
     prev_pairs = {(x["plan_id"], x["auditor_id"]): x["role"] for x in previous["assignments"]} if previous else {}
     caps = np.array([cap[a.id] for a in auditors], dtype=np.int64)
-    allowed, flags = masks([s.plan for s in sample], auditors, caps, history=hist_pairs, previous=prev_pairs if previous else None)
+    r = rules([s.plan for s in sample], auditors, history=hist_pairs, previous=prev_pairs if previous else None)
     demand = np.array([2 if s.moderation else 1 for s in sample], dtype=np.int64)
     teams = sorted({s.plan.team for s in sample})
-    services = sorted({fold(a.service) for a in auditors})
-
-    def instance() -> Instance:
-        arc_p, arc_a = np.nonzero(allowed)
-        f = flags[arc_p, arc_a]
-        return Instance(demand=demand, team=np.array([teams.index(s.plan.team) for s in sample], dtype=np.int64), cap=caps,
-                        service=np.array([services.index(fold(a.service)) for a in auditors], dtype=np.int64), arc_plan=arc_p, arc_aud=arc_a,
-                        arc_own=(f & OWN > 0).astype(np.int64), arc_hist=(f & REPEATED > 0).astype(np.int64), arc_keep=(f & CHANGED > 0).astype(np.int64))
-
+    team_index = {t: i for i, t in enumerate(teams)}
+    inst = instance(r, demand, np.array([team_index[s.plan.team] for s in sample], dtype=np.int64), caps)
     stage(f"Allocating {int(demand.sum())} audits among {sum(1 for c in caps.tolist() if c)} auditors (exact solver)")
-    inst = None
-    if demand.max() == 1 and allowed.sum() > DENSE_LIMIT:
-        pairs = assign_dense(allowed, flags, caps, units=len(sample))
-        sol = None if pairs is None else Solution(pairs=pairs, objective=dense_objective(flags, pairs), method="assignment on capacity slots (linear_sum_assignment)")
-        if sol is not None:
-            notes.append("Large instance: solved as an assignment on capacity slots; the team-mix aim was not applied.")
-    else:
-        inst = instance()
-        sol = solve(inst, method="flow")
-    if sol is None:  # the certificate: a maximum flow and the Hall violator it leaves
-        inst = inst or instance()
-        placed, state = max_flow_value(inst)
-        raise InfeasibleError(explain.message(inst, state, [s.plan.plan_id for s in sample], [a.id for a in auditors], placed))
+    sol = solve(inst)
+    if isinstance(sol, Bottleneck):  # the certificate: the cut the solver's first aim found (Hall, König)
+        raise InfeasibleError(explain.message(sol, [s.plan.plan_id for s in sample], [a.id for a in auditors], moderation=bool(options.moderation)))
 
     by_plan: dict[int, list[int]] = {}
     for p, a in sol.pairs:

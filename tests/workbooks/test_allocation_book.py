@@ -53,7 +53,7 @@ def test_each_auditor_has_a_sheet_to_hand_over(demo):
     wb = openpyxl.load_workbook(demo[0])
     doc_names = [ws.title for ws in wb.worksheets[2:-2]]
     assert len(doc_names) == 29 and doc_names[0] == "Priya Hallam"
-    ws = wb["Mark Ellison"]  # the parent carer forum's representative: two moderation audits
+    ws = wb["Mark Ellison"]  # the parent carer forum's representative: a plan to audit and a moderation audit
     assert ws["A1"].value == "Audits for Mark Ellison"
     facts = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_row=8, values_only=True) if r[0]}
     assert facts["Round"] == "2025 Autumn" and facts["Due by"] == datetime(2025, 10, 29)
@@ -62,7 +62,7 @@ def test_each_auditor_has_a_sheet_to_hand_over(demo):
     assert facts["What to do"].startswith("Dear Mark, please audit the 2 plans below") and "Moderation has two auditors" in facts["What to do"]
     head_row = next(c.row for c in ws["A"] if c.value == "Plan ID")
     plans = list(ws.iter_rows(min_row=head_row + 1, values_only=True))
-    assert [p[1] for p in plans] == ["Moderation (second audit)"] * 2
+    assert [p[1] for p in plans] == ["Audit", "Moderation (second audit)"]
     assert all(isinstance(p[7], datetime) for p in plans)  # issued, a date
     assert fits_to_width(ws) and repeated_rows(ws) == f"{head_row}:{head_row}" and ws.page_setup.orientation == "portrait"
 
@@ -90,8 +90,9 @@ def test_mail_merge_greets_by_first_name_with_the_plans_form_and_due_date(demo):
     assert len(rows) == 29
     mark = next(r for r in rows if r["Name"] == "Mark Ellison")
     assert mark["First name"] == "Mark" and mark["Email"] == "mark@voice4parents.example" and mark["Number of plans"] == "2"
-    # each plan with its setting and key stage, the second audits marked (the register: EHCP-0012 Millbrook Primary, KS2)
-    assert "EHCP-0012 (Millbrook Primary, KS2, moderation)" in mark["Plans"]
+    # each plan with its setting and key stage, the second audits marked (the register: EHCP-0100 Hollins Park School,
+    # Post-16; EHCP-0101 Riverside High, KS3)
+    assert mark["Plans"] == "EHCP-0100 (Hollins Park School, Post-16); EHCP-0101 (Riverside High, KS3, moderation)"
     assert mark["Form"] == "Quality of an EHC plan (sections A to K)" and mark["Due"] == "29/10/2025" and mark["Round"] == "2025 Autumn"
 
 

@@ -53,12 +53,12 @@ def test_the_example_round_names_everyone_with_audits_outstanding(round_, tmp_pa
     code, _, err = qactl("chase", returns, "--allocation", alloc, "-o", out, "--mail-merge", merge)
     assert code == 0, err
     expected = _expected(alloc)
-    assert len(expected) == 14 and sum(map(len, expected.values())) == 21
+    assert len(expected) == 21 and sum(map(len, expected.values())) == 21
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Chase", "Outstanding plans", "Unmatched returns", "About"]
     ws = wb["Chase"]
     assert ws["A1"].value == "Returns for the 2025 Autumn round on Wednesday 22 October 2025"
-    assert ws["A2"].value == "31 of 52 audits returned; 21 outstanding from 14 auditors. Due Wednesday 29 October 2025, in 7 days."
+    assert ws["A2"].value == "31 of 52 audits returned; 21 outstanding from 21 auditors. Due Wednesday 29 October 2025, in 7 days."
     assert ws["A3"].value == "2 returns could not be matched to the allocation: see Unmatched returns."
     rows = list(ws.iter_rows(min_row=5, values_only=True))
     assert rows[0] == ("Auditor", "Service", "Outstanding", "Plans still to come", "Allocated", "Returned", "With errors to fix", "Email")
@@ -66,12 +66,12 @@ def test_the_example_round_names_everyone_with_audits_outstanding(round_, tmp_pa
     assert set(owing) == set(expected)
     for name, plans in expected.items():
         assert owing[name][2] == len(plans) and [p.split(" ")[0] for p in owing[name][3].split("; ")] == plans
-    assert owing["Gareth Pryce"][3] == "EHCP-0099 (Wexcombe College, Post-16)" and owing["Gareth Pryce"][5] == 1
-    assert owing["Gareth Pryce"][6] == 1  # his EHCP-0007 came back with a typo in an answer: returned, with an error to fix
+    assert owing["Tom Ashdown"][3] == "EHCP-0126 (Millbrook Primary, KS2)" and owing["Tom Ashdown"][5] == 1
+    assert owing["Tom Ashdown"][6] == 1  # his EHCP-0007 came back with a typo in an answer: returned, with an error to fix
     for name in expected:
         assert name in err  # and on the terminal
     unmatched = list(wb["Unmatched returns"].iter_rows(min_row=2, values_only=True))
-    assert [(u[1], u[2], u[3]) for u in unmatched] == [(33, "EHCP-0150", "Chris Doyle"), (34, "EHCP-007", "Gareth Pryce")]
+    assert [(u[1], u[2], u[3]) for u in unmatched] == [(33, "EHCP-0150", "Priya Hallam"), (34, "EHCP-007", "Tom Ashdown")]
     assert unmatched[0][4].startswith("Plan EHCP-0150 is not in this allocation")
     out_plans = list(wb["Outstanding plans"].iter_rows(min_row=2, values_only=True))
     assert len(out_plans) == 21 and all(r[6] == datetime(2025, 10, 29) for r in out_plans)
@@ -82,10 +82,10 @@ def test_the_example_round_names_everyone_with_audits_outstanding(round_, tmp_pa
     with merge.open(encoding="utf-8-sig", newline="") as f:
         reminders = {r["Name"]: r for r in csv.DictReader(f)}
     assert set(reminders) == set(expected)
-    g = reminders["Gareth Pryce"]
-    assert g["First name"] == "Gareth" and g["Email"] == "gareth.pryce@wexcombe.example" and g["Days left"] == "7"
-    assert g["Reminder"] == ("Dear Gareth, a reminder that 1 of your 2 audits for the 2025 Autumn round is still to come: "
-                             "EHCP-0099 (Wexcombe College, Post-16). It is due on Wednesday 29 October 2025, in 7 days. "
+    g = reminders["Tom Ashdown"]
+    assert g["First name"] == "Tom" and g["Email"] == "tom.ashdown@wexcombe.example" and g["Days left"] == "7"
+    assert g["Reminder"] == ("Dear Tom, a reminder that 1 of your 2 audits for the 2025 Autumn round is still to come: "
+                             "EHCP-0126 (Millbrook Primary, KS2). It is due on Wednesday 29 October 2025, in 7 days. "
                              "Please use the form Quality of an EHC plan (sections A to K). Thank you.")
 
 
@@ -96,7 +96,7 @@ def test_after_the_due_date_the_reminder_says_how_late(round_, monkeypatch):
     c = chase(round_[0], [round_[1]])
     assert c.days_left == -2
     aisha = next(p for p in c.people if p.name == "Aisha Rahman")
-    assert "They were due on Wednesday 29 October 2025, 2 days ago." in reminder(c, aisha)
+    assert "It was due on Wednesday 29 October 2025, 2 days ago." in reminder(c, aisha)
 
 
 def test_chase_never_writes_over_an_input(round_, qactl, tmp_path):
