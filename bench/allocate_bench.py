@@ -181,7 +181,7 @@ def bench(quick: bool, before: str | None, out: Path) -> list[dict]:
         big = "20,000" in inst["name"]
         row = {"name": inst["name"], "target_cpu": inst["cpu"], "target_mb": inst["mb"]}
         for label, where in trees.items():
-            r = measure(inst, label, where, env, work, 1 if big else 3)
+            r = measure(inst, label, where, env, work, 1 if big else 5)
             row[label] = r
             what = f"exit {r['exit']}: {r['err']}" if r["exit"] else f"objective {r.get('objective')}"
             print(f"  {label:<6} {r['wall']:7.2f} s wall {r['cpu']:7.2f} s CPU {r['mb']:7.0f} MB  solver {r.get('solve_s') or 0:6.2f} s  {what}",
@@ -221,7 +221,7 @@ def write(results: list[dict], out: Path, started: datetime, loads, before: str 
         f"(part of `make bench`). Load average {l0[0]:.1f} / {l0[1]:.1f} / {l0[2]:.1f} at the start and {l1[0]:.1f} / {l1[1]:.1f} / {l1[2]:.1f} "
         f"at the end, on {os.cpu_count()} cores shared with other work: wall times wander, CPU times less.", "",
         f"Whole processes, `qactl allocate … -o out.json`, this checkout (after) and `{before}` (before: qactl 0.1's solver) one after the other; "
-        "the median of 3 runs, 1 at 20,000 × 10,000. \"solver\": the solving stage of `allocate()` timed in process (rules, solve, "
+        "the median of 5 runs, 1 at 20,000 × 10,000. \"solver\": the solving stage of `allocate()` timed in process (rules, solve, "
         "the result). Targets are on the after's CPU time and peak memory.", "",
         "| instance | before | after | target | met? | same objective? |", "| --- | --- | --- | --- | --- | --- |"]
     for r in results:

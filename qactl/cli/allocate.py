@@ -27,6 +27,10 @@ def allocate(
     rubric: str | None = typer.Option(None, "--rubric", help="The audit the plans are for: a rubric id or file (default: ehcp-quality). Its title names the form on every sheet."),
     form_link: str = typer.Option("", "--form-link", help="A link to your own form (Microsoft Forms), printed on each auditor's sheet and in the mail merge."),
 ) -> None:
+    import os
+
+    # the solver does no linear algebra: one BLAS thread spares numpy's start-up (≈ 0.15 s of CPU on two cores)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from qactl.allocation.models import Options
     from qactl.allocation.output import check_suffix, write, write_mail_merge
     from qactl.allocation.run import allocate as run
