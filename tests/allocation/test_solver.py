@@ -92,12 +92,13 @@ def test_optimal_against_exhaustive_search(seed):
     assert_valid(inst, sol)
 
 
-def structured(rng: random.Random, n_p: int, n_a: int, *, keep: bool = False, n_s: int = 4, n_t: int = 3, forbid: float = 0.15):
+def structured(rng: random.Random, n_p: int, n_a: int, *, keep: bool = False, n_s: int = 4, n_t: int = 3, forbid: float = 0.15,
+               caps: tuple[int, ...] = (0, 1, 2, 2, 3, 3, 4)):
     """(every allowed pair listed, a few listed and the rest by rule) for one random round: services and teams,
     forbidden pairs, plans from some services, history pairs and (``keep``) a previous allocation."""
     demand = np.array([2 if rng.random() < 0.25 else 1 for _ in range(n_p)], dtype=np.int64)
     team = np.array([rng.randrange(n_t) for _ in range(n_p)], dtype=np.int64)
-    cap = np.array([rng.choice([0, 1, 2, 2, 3, 3, 4]) for _ in range(n_a)], dtype=np.int64)
+    cap = np.array([rng.choice(caps) for _ in range(n_a)], dtype=np.int64)
     service = np.array([rng.randrange(n_s) for _ in range(n_a)], dtype=np.int64)
     plan_service = np.array([[rng.random() < 0.3 for _ in range(n_s)] for _ in range(n_p)], dtype=bool)
     forbidden = {p * n_a + a for p in range(n_p) for a in range(n_a) if rng.random() < forbid}
@@ -138,6 +139,21 @@ def test_the_same_objective_as_qactl_0_1_s_solver(seed):
     assert new_full.objective == new_sparse.objective == old[1]
     assert_valid(full, new_full)
     assert_valid(sparse, new_sparse)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_same_objective_with_many_places_one_to_six_services_and_teams(seed):
+    # places up to 8 (the convex fill and team costs reach k = 7), one service (moderation impossible) to six, one
+    # team (no team aim) to five
+    rng = random.Random(5000 + seed)
+    n_p = rng.randint(5, 30)
+    full, sparse = structured(rng, n_p, rng.randint(3, n_p // 3 + 4), keep=seed % 3 == 0, n_s=rng.randint(1, 6), n_t=rng.randint(1, 5),
+                              caps=(0, 1, 3, 5, 8))
+    old = solve_lp(full)
+    new_full, new_sparse = solve(full), solve(sparse)
+    assert (old is None) == isinstance(new_full, Bottleneck) == isinstance(new_sparse, Bottleneck)
+    if old is not None:
+        assert new_full.objective == new_sparse.objective == old[1]
 
 
 @pytest.mark.parametrize("seed", range(6))
