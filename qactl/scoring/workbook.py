@@ -223,10 +223,10 @@ def _spool(audits: Iterable[Audit]) -> tuple[Any, int]:
 
     from qactl.results import encode_audit
 
-    f = tempfile.TemporaryFile("w+", encoding="utf-8")
+    f = tempfile.TemporaryFile("w+b")
     n = 0
     for a in audits:
-        f.write(encode_audit(a) + "\n")
+        f.write(encode_audit(a) + b"\n")
         n += 1
     f.seek(0)
     return f, n
