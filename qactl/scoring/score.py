@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from qactl.errors import Finding
 from qactl.privacy import make_ref, redact
@@ -165,6 +165,19 @@ class FieldColumn:
         return hit
 
 
+class ItemPlan(NamedTuple):
+    """What the row loop reads of one item's column, unpacked by name."""
+
+    column: ItemColumn
+    id: str
+    col: int | None
+    memo: dict[Any, AnswerEntry]
+    conditional: bool
+    required: bool
+    section: str
+    wmax: int
+
+
 class Sums:
     """Each section's weighted points and weighted maximum, in integers (× the rubric's unit)."""
 
@@ -209,6 +222,8 @@ class Scorer:
         self.width = len(cmap.headers)
         self.fields = [FieldColumn(f, col.get(f.id), ctx) for f in rubric.fields]
         self.items = [ItemColumn(k, i, col.get(i.id), ctx) for k, i in enumerate(rubric.items)]
+        self.item_plan = [ItemPlan(ic, ic.id, ic.col, ic.memo, ic.conditional, ic.required, ic.section, ic.wmax) for ic in self.items]
+        self.field_plan = [(fc, fc.id, fc.col, fc.memo) for fc in self.fields]
         self.blank_message = {i.id: blank_message(rubric, i) for i in rubric.items}
         self.forms_cols = list(cmap.forms.items())
         self.completion_col = cmap.forms_column("completion_time")
@@ -241,6 +256,7 @@ class Scorer:
         self.grading, self.weights = grading, grading.section_weights
         self.compliance, self.rag = grading.method == "compliance", grading.method == "rag"
         self.section_order = [*rubric.sections, *rubric.milestone_sections]
+        self.section_weight = {s: as_fraction(self.weights.get(s, 1.0)) for s in self.section_order}
         self.rag_of = {i.id: (i.section, rubric.scales[i.scale].min_points, rubric.scales[i.scale].max_points) for i in rubric.items}
         self.item_sections = {i.id: i.section for i in rubric.items}
         self.wide_limits = any(c.items is not None for lim in grading.limits for c in lim.if_.subjects())
@@ -310,19 +326,20 @@ class Scorer:
         """Fields parsed, the audit date, plausibility; returns the identify values as read (refs never depend on the
         checks), then sets every doubtful field to None (an implausible date drives no condition)."""
         values, parsed, doubtful = r.values, r.parsed, r.doubtful
-        for fc in self.fields:
-            if fc.col is None:
-                parsed[fc.id] = None
+        for fc, fid, c, memo in self.field_plan:
+            if c is None:
+                parsed[fid] = None
                 continue
-            raw = values[fc.col]
-            value, prob = fc.read(raw)
+            raw = values[c]
+            hit = memo.get(raw) if memo is not None and (raw is None or type(raw) is str) else None
+            value, prob = hit if hit is not None else fc.read(raw)
             if prob:
-                self._problem(r, fc.col, fc.id, raw, *prob)
+                self._problem(r, c, fid, raw, *prob)
                 if value is not None:
-                    doubtful.append(fc.id)
+                    doubtful.append(fid)
             elif value is None and fc.required:
-                self._problem(r, fc.col, fc.id, raw, "blank", f"{fc.field.text!r} is required but blank")
-            parsed[fc.id] = value
+                self._problem(r, c, fid, raw, "blank", f"{fc.field.text!r} is required but blank")
+            parsed[fid] = value
         r.audit_date = self._audit_date(r)
         for fid, c in self.dob_cols:
             dob = parsed.get(fid)
@@ -373,26 +390,32 @@ class Scorer:
         answers: dict[str, Any] = {}
         labels: dict[str, str | None] = {}
         sums = Sums()
+        num, den = sums.num, sums.den
         blanks: list[ItemColumn] = []
         conditional: list[tuple[ItemColumn, AnswerEntry]] = []
-        for ic in self.items:
-            raw = None if ic.col is None else values[ic.col]
-            e = ic.memo.get(raw) if raw is None or type(raw) is str else None
+        for ic, iid, c, memo, cond, required, section, wmax in self.item_plan:
+            raw = None if c is None else values[c]
+            e = memo.get(raw) if raw is None or type(raw) is str else None
             if e is None:
                 e = ic.entry(raw)
             if e.problem:
-                self._problem(r, ic.col, ic.id, raw, *e.problem)
-            labels[ic.id] = e.label
-            if ic.conditional:
-                answers[ic.id] = None  # keeps the item order; filled below
+                self._problem(r, c, iid, raw, *e.problem)
+            labels[iid] = e.label
+            if cond:
+                answers[iid] = None  # keeps the item order; filled below
                 conditional.append((ic, e))
             elif e.counted is None:
-                if e.answer is None and ic.required and ic.col is not None and is_blank(raw):
+                if e.answer is None and required and c is not None and is_blank(raw):
                     blanks.append(ic)
-                answers[ic.id] = e.uncounted
+                answers[iid] = e.uncounted
             else:
-                answers[ic.id] = e.counted
-                sums.add(ic.section, e.weighted, ic.wmax)
+                answers[iid] = e.counted
+                if section in den:
+                    num[section] += e.weighted
+                    den[section] += wmax
+                else:
+                    num[section] = e.weighted
+                    den[section] = wmax
         for ic, e in conditional:
             applies = self._applies[ic.id](r.parsed, labels, r.audit_date) is not False
             if e.answer is None and applies and ic.required and ic.col is not None and is_blank(values[ic.col]):
@@ -474,9 +497,10 @@ class Scorer:
 
     # ---- what the audit keeps: comments, fields, errors (without --include-pii, redacted of the audit's child)
     def _known(self, r: Row):
-        if r.known is None:
-            r.known = known_of(self.ctx, r.parsed, r.values)
-        return r.known
+        known = r.known
+        if known is None:
+            known = r.known = known_of(self.ctx, r.parsed, r.values)
+        return known
 
     def _comments(self, r: Row) -> dict[str, str]:
         comments: dict[str, str] = {}
@@ -533,11 +557,14 @@ class Scorer:
         grading, num, den = self.grading, sums.num, sums.den
         rag = self._rag_counts(audit["answers"]) if self.rag else None
         used = [s for s in self.section_order if den.get(s)]
-        audit["sections"] = {s: self._section(s, percent_half_up(num[s], den[s]), rag) for s in used}
+        sections, memo = audit["sections"], self._section_memo
+        for s in used:
+            score = percent_half_up(num[s], den[s])
+            sections[s] = (rag is None and memo.get((s, score))) or self._section(s, score, rag)
         if not used:
             return
         if self.weights:
-            ws = {s: as_fraction(self.weights.get(s, 1.0)) for s in used}
+            ws = {s: self.section_weight[s] for s in used}
             wsum = sum(ws.values())
             if not wsum:
                 return
