@@ -12,7 +12,7 @@ of the two ``out/`` folders, and the scored outputs of every example export in t
   workbook's creation time in docProps/core.xml (which xlsxwriter takes from the clock, not ``SOURCE_DATE_EPOCH``);
 * ``DIFFERENT``: anything else (exit status 1).
 
-    python bench/same_outputs.py                 # before = main
+    python bench/same_outputs.py                 # before = where this branch left main (git merge-base HEAD main)
     python bench/same_outputs.py --before 56971d1
 """
 
@@ -94,8 +94,11 @@ def compare(a: Path, b: Path) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--before", default="main")
+    ap.add_argument("--before", default=None, help="a git revision (default: where this branch left main)")
     args = ap.parse_args()
+    if args.before is None:
+        args.before = subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], capture_output=True, text=True,
+                                     check=True).stdout.strip()[:12]
     before = run_round(tree(args.before))
     after_tree = CACHE / "tree-worktree"
     if after_tree.exists():
