@@ -226,7 +226,14 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=None, help="pairs at 100,000 rows (default 3; 1 with --quick)")
     ap.add_argument("--only", nargs="*", default=None, help="parts to run: startup council 100k xlsx report 600k allocate")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--readme", action="store_true", help="only put the targets of the last full run (RESULTS.json) into the README")
     args = ap.parse_args()
+    if args.readme:
+        saved = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
+        targets = Targets()
+        targets.rows = saved["targets"]
+        update_readme(saved["note"], targets)
+        return
     reps = args.repeats or (1 if args.quick else 3)
     parts = set(args.only or ["startup", "council", "100k", "xlsx", "report", "allocate"] + ([] if args.quick else ["600k"]))
     # as installed: bytecode cached (an environment that forbids writing it would time the compiler on every start)
@@ -286,13 +293,18 @@ def write_results(rows: list[dict], targets: Targets, args, started: datetime, l
     print(text)
     print(f"written to {args.out}")
     if args.only is None:
-        readme = ROOT / "README.md"
-        table = "\n".join([head, "", *targets.table()])
-        old = readme.read_text(encoding="utf-8")
-        new = re.sub(r"(<!-- bench:targets -->\n).*?(\n<!-- /bench:targets -->)", lambda m: m.group(1) + table + m.group(2), old, flags=re.S)
-        if new != old:
-            readme.write_text(new, encoding="utf-8")
-            print("the targets table is in README.md")
+        update_readme(head, targets)
+
+
+def update_readme(head: str, targets: Targets) -> None:
+    """The targets table into the README, between its ``<!-- bench:targets -->`` markers."""
+    readme = ROOT / "README.md"
+    table = "\n".join([head, "", *targets.table()])
+    old = readme.read_text(encoding="utf-8")
+    new = re.sub(r"(<!-- bench:targets -->\n).*?(\n<!-- /bench:targets -->)", lambda m: m.group(1) + table + m.group(2), old, flags=re.S)
+    if new != old:
+        readme.write_text(new, encoding="utf-8")
+        print("the targets table is in README.md")
 
 
 if __name__ == "__main__":
