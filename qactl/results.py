@@ -269,7 +269,7 @@ def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
 def rubric_schema(rubric) -> dict[str, Any]:
     """The rubric's shape, stored in every scored file so reports and moderation need no rubric file.
 
-    ``{"sections", "grades", "method", "fields": [{id, text, role}], "items": [{id, text, section, scale,
+    ``{"purpose", "sections", "grades", "method", "fields": [{id, text, role}], "items": [{id, text, section, scale,
     labels, max, ordered, theme}], "milestones": [{id, text, limit}], "comments": [{id, text, actions}]}``;
     pii fields are listed (so readers know to leave them out) but never their values.
     """
@@ -290,6 +290,7 @@ def rubric_schema(rubric) -> dict[str, Any]:
             }
         )
     return {
+        "purpose": rubric.purpose,
         "method": rubric.grading.method,
         "grades": [b.grade for b in rubric.grading.bands],
         "sections": rubric.sections,

@@ -69,14 +69,20 @@ class LazyAudits:
         return self.count if self._used else len(self.head)
 
 
-def _check(path: Path, header: Any) -> None:
+def readable_formats() -> set[int]:
+    """The scored-file formats the report reads: this qactl's, and format 1 (what a version-1 file lacks is "no data")."""
     from qactl.results import FORMAT_VERSION
 
+    return {1, FORMAT_VERSION}
+
+
+def _check(path: Path, header: Any) -> None:
     if not isinstance(header, dict) or not str(header.get("kind", "")).startswith("qactl."):
         raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). Give the .json written by `qactl score`, `allocate` or `moderate`.")
     version = header.get("format", 1)
-    if version != FORMAT_VERSION:
-        raise InputError(f"{path} was written in format {version}, and this qactl reads format {FORMAT_VERSION}. Score the export again with this version.")
+    if version not in readable_formats():
+        known = " or ".join(str(v) for v in sorted(readable_formats()))
+        raise InputError(f"{path} was written in format {version}, and this qactl reads format {known}. Score the export again with this version.")
 
 
 def open_document(path: Path) -> dict[str, Any]:

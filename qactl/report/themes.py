@@ -5,12 +5,17 @@ Patterns are plain words and phrases, never regular expressions. A comment is sp
 when its words appear in that order, whole words only; a trailing ``*`` matches any ending of the last
 word. Matching is by dictionary look-up, so its cost does not grow with the dictionary (100,000 audits'
 comments take well under a second).
+
+The dictionary's ``directions`` tell a concern from a strength (:class:`Reader`): a comment is read clause
+by clause; a clause's themes take the clause's direction (its own words first, then its comment box's).
+Nothing of a comment is kept but the themes and their directions.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -49,11 +54,35 @@ class Theme(BaseModel):
         return out
 
 
-class ThemeFile(BaseModel):
-    """The whole dictionary: ``themes:`` a list of themes."""
+class Cues(BaseModel):
+    """The words of one direction: in a clause (``words``) and in a comment box's question (``boxes``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    words: list[str] = []
+    boxes: list[str] = []
+
+    @field_validator("words", "boxes")
+    @classmethod
+    def _patterns(cls, patterns: list[str]) -> list[str]:
+        return Theme._words(patterns) if patterns else patterns
+
+
+class Directions(BaseModel):
+    """How a comment on a theme is read as a concern or a strength."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    concern: Cues = Cues()
+    strength: Cues = Cues()
+
+
+class ThemeFile(BaseModel):
+    """The whole dictionary: ``themes:`` a list of themes, and ``directions`` (optional: the shipped file's when left out)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    directions: Directions | None = None
     themes: list[Theme] = PydField(min_length=1)
 
     @model_validator(mode="after")
@@ -79,11 +108,20 @@ def load_themes(path: Path | None = None) -> ThemeFile:
     """Load and validate a theme dictionary; every problem names file:line:column."""
     from qactl.yamlio import load_yaml, validate
 
+    own = path is not None
     path = Path(path) if path else default_path()
     root = load_yaml(path, ConfigError)
     if not isinstance(root, dict):
         raise ConfigError([Problem(str(path), 1, 1, "a theme dictionary is a mapping with a `themes:` list")])
-    return validate(ThemeFile, root, str(path), ConfigError)
+    themes = validate(ThemeFile, root, str(path), ConfigError)
+    if own and themes.directions is None:  # a council's own dictionary without directions: the shipped ones
+        themes = themes.model_copy(update={"directions": _shipped_directions()})
+    return themes
+
+
+@cache
+def _shipped_directions() -> Directions | None:
+    return load_themes().directions
 
 
 # A word: letters and digits, with apostrophes and hyphens inside it ("child's", "post-16", "co-production").
@@ -134,17 +172,81 @@ class Matcher:
 
 def matcher(themes: ThemeFile) -> Matcher:
     """The look-up tables of the whole dictionary, built once."""
+    return _matcher((t.id, p) for t in themes.themes for p in t.patterns)
+
+
+def _matcher(pairs) -> Matcher:
+    """Look-up tables for (name, pattern) pairs: a text's match is the set of names whose patterns it holds."""
     single: dict[str, set[str]] = {}
     stems: dict[str, set[str]] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], bool, set[str]]]] = {}
-    for t in themes.themes:
-        for p in t.patterns:
-            is_stem = p.endswith("*")
-            toks = words(p.rstrip("*"))
-            if len(toks) == 1 and not is_stem:
-                single.setdefault(toks[0], set()).add(t.id)
-            elif len(toks) == 1:
-                stems.setdefault(toks[0], set()).add(t.id)
-            else:
-                phrases.setdefault(toks[0], []).append((tuple(toks[1:]), is_stem, {t.id}))
+    for name, p in pairs:
+        is_stem = p.endswith("*")
+        toks = words(p.rstrip("*"))
+        if len(toks) == 1 and not is_stem:
+            single.setdefault(toks[0], set()).add(name)
+        elif len(toks) == 1:
+            stems.setdefault(toks[0], set()).add(name)
+        else:
+            phrases.setdefault(toks[0], []).append((tuple(toks[1:]), is_stem, {name}))
     return Matcher(single, sorted(stems.items()), phrases)
+
+
+CONCERN, STRENGTH = "concern", "strength"
+_CLAUSE = re.compile(r"[.;!?\n]+")
+
+
+class Reader:
+    """Reads a comment for its themes and their directions: ``{theme: {"concern", "strength"} or empty}``.
+
+    A comment is split into clauses (at ``. ; ! ?`` and line breaks). A clause's themes are a concern when it
+    holds a concern word, else a strength when it holds a strength word, else take the direction of the
+    comment box (the question it answers), if the box has one; a theme mentioned with no direction counts
+    only as a mention.
+    """
+
+    def __init__(self, themes: ThemeFile) -> None:
+        d = themes.directions or Directions()
+        self.themes = matcher(themes)
+        self.words = _matcher([*((CONCERN, p) for p in d.concern.words), *((STRENGTH, p) for p in d.strength.words)])
+        self.boxes = _matcher([*((CONCERN, p) for p in d.concern.boxes), *((STRENGTH, p) for p in d.strength.boxes)])
+        self._seen: dict[tuple[str, str | None], dict[str, frozenset[str]]] = {}
+
+    def box_direction(self, question: str) -> str | None:
+        """The direction of a comment box from its question: one of the two, or none when it matches neither or both."""
+        found = self.boxes.themes_in(question)
+        return next(iter(found)) if len(found) == 1 else None
+
+    def read(self, text: str, box: str | None = None) -> dict[str, set[str]]:
+        return {t: set(d) for t, d in self.read_shared(text, box).items()}
+
+    def read_shared(self, text: str, box: str | None = None) -> dict[str, frozenset[str]]:
+        """:meth:`read`, returning the reader's own result: do not change it."""
+        key = (text, box)
+        got = self._seen.get(key)
+        if got is None:
+            got = self._read(text, box)
+            if len(self._seen) < 50_000:  # comments repeat ("See above", boilerplate): each is read once
+                self._seen[key] = got
+        return got
+
+    def _read(self, text: str, box: str | None) -> dict[str, frozenset[str]]:
+        found = self.themes.themes_in(text)
+        if not found:  # most comments: no theme, one scan
+            return {}
+        clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+        if len(clauses) > 1:
+            pairs = [(self.themes.themes_in(c), c) for c in clauses]
+        else:
+            pairs = [(found, text)]
+        out: dict[str, set[str]] = {}
+        for themes, clause in pairs:
+            if not themes:
+                continue
+            cues = self.words.themes_in(clause)
+            direction = CONCERN if CONCERN in cues else STRENGTH if STRENGTH in cues else box
+            for t in themes:
+                seen = out.setdefault(t, set())
+                if direction:
+                    seen.add(direction)
+        return {t: frozenset(d) for t, d in out.items()}
