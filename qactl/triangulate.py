@@ -28,6 +28,7 @@ from typing import Any, Literal, TypedDict
 from pydantic import BaseModel, ConfigDict
 
 from qactl.evidence import Evidence, Kpi, Survey
+from qactl.timeliness import COUNTED as TIMELINESS_COUNTED
 
 Origin = Literal["audit", "family", "practice"]
 Signal = Literal["strength", "concern", "middle"]
@@ -48,7 +49,7 @@ MET_AT: dict[Origin, float] = {"audit": 1.0, "family": 0.75, "practice": 2 / 3}
 # Every statutory milestone of a rubric (ehcna-file, annual-review) is evidence on this theme: met when on time,
 # not met when late or missing; exceptions and dates not yet due are out, as in the national statistics.
 MILESTONE_THEME = "timeliness"
-MILESTONE_COUNTED = {"on_time": True, "late": False, "missing": False}
+MILESTONE_COUNTED = {st: st == "on_time" for st in TIMELINESS_COUNTED}  # qactl.timeliness: due, and not excused
 
 #: The theme ids of the report's theme dictionary at issue 8, with labels; the report passes its own.
 THEME_LABELS: dict[str, str] = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,8 +110,11 @@ class RubricTally:
         # role -> value -> [audits, score_sum, score_n, Counter(grades)]
         self.groups: dict[str, dict[str, list]] = {role: {} for role in self.group_fields}
         self.milestones: list[dict] = [m for m in s.get("milestones") or [] if isinstance(m, dict) and m.get("id")]
-        self.ms_counts: dict[str, Counter[str]] = {m["id"]: Counter() for m in self.milestones}
-        self.ms_late: dict[str, list[int]] = {m["id"]: [] for m in self.milestones}
+        # timeliness is qactl.timeliness's to count (the one definition): the tally only hands it the audits
+        from qactl.timeliness import Tally
+
+        self.timely = Tally(s)
+        self._timely_result: dict | None = None
         comments = [c for c in s.get("comments") or [] if isinstance(c, dict) and c.get("id") and not c.get("pii")]
         self.comment_ids = {c["id"] for c in comments}
         self.box_direction: dict[str, str | None] = {
@@ -142,6 +144,8 @@ class RubricTally:
 
     # ---- the one pass ----
     def add_file(self, doc: dict[str, Any], source: str) -> None:
+        self.timely.add_file(doc, ())  # its format: a format-1 file's dates are not split by kind
+        self._timely_result = None
         self.sources.append(source)
         rnd = doc.get("round")
         if rnd and str(rnd) not in self.rounds:
@@ -205,17 +209,9 @@ class RubricTally:
                 g[2] += 1
             if graded:
                 g[3][grade] += 1
-        timed = False
+        self.timely.add(a)
         milestones = a.get("milestones") if isinstance(a.get("milestones"), dict) else {}
-        for mid, m in milestones.items():
-            mc = self.ms_counts.get(mid)
-            if mc is None or not isinstance(m, dict):
-                continue
-            st = m.get("status")
-            mc[st] += 1
-            timed = timed or st in MILESTONE_COUNTED
-            if st == "late" and isinstance(m.get("days_late"), int):
-                self.ms_late[mid].append(m["days_late"])
+        timed = any(isinstance(x, dict) and x.get("status") in MILESTONE_COUNTED for x in milestones.values())
         if timed and not (touched and MILESTONE_THEME in touched):
             self.theme_audits[MILESTONE_THEME] += 1
         comments = a.get("comments")
@@ -351,28 +347,25 @@ class RubricTally:
             })
         return out
 
+    def timeliness_result(self) -> dict:
+        """:func:`qactl.timeliness` over this tally's audits: per milestone, and per kind (statutory, target)."""
+        if self._timely_result is None:
+            self._timely_result = self.timely.result()
+        return self._timely_result
+
     def timeliness(self) -> list[dict]:
+        """The milestones with anything due or excused, as the report's rows."""
         out = []
-        for m in self.milestones:
-            c = self.ms_counts[m["id"]]
-            on_time, late, missing = c["on_time"], c["late"], c["missing"]
-            counted = on_time + late + missing
-            if not counted and not c["exception"]:  # nothing due yet: no row of zeros
+        for f in self.timeliness_result()["milestones"]:
+            if not f["due"] and not f["exception"]:  # nothing due yet: no row of zeros
                 continue
-            lates = self.ms_late[m["id"]]
             out.append({
-                "id": m["id"], "text": str(m.get("text") or m["id"]), "limit": m.get("limit"),
-                "counted": counted, "on_time": on_time, "late": late, "missing": missing,
-                "exceptions": c["exception"], "not_due": c["not_due"],
-                "on_time_share": pct(on_time, counted),
-                "median_days_late": float(statistics.median(lates)) if lates else None,
+                "id": f["id"], "text": f["text"], "kind": f["kind"], "citation": f["citation"], "limit": f["limit"],
+                "counted": f["due"], "on_time": f["on_time"], "late": f["late"], "missing": f["missing"],
+                "exceptions": f["exception"], "not_due": f["not_due"], "on_time_share": f["rate"],
+                "median_days_late": f["days_late_median"],
             })
         return out
-
-    def milestone_totals(self) -> tuple[int, int]:
-        """(on time, due) over every milestone of the rubric."""
-        rows = self.timeliness()
-        return sum(r["on_time"] for r in rows), sum(r["counted"] for r in rows)
 
     def review_list(self) -> list[dict]:
         return [e for _, e in sorted(self.review_heap, key=lambda e: e[0], reverse=True)]
@@ -403,16 +396,14 @@ def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
             a[1] += n
             a[2] += met
             a[3].append(CriterionResult(rubric=rid, item=iid, text=t.item_text[iid], answers=n, percent_met=_pct1(met, n)))
-        for m in t.milestones:  # statutory dates are evidence on timeliness (qactl.triangulate.MILESTONE_THEME)
-            mc = t.ms_counts[m["id"]]
-            n = sum(mc[st] for st in MILESTONE_COUNTED)
+        for f in t.timeliness_result()["milestones"]:  # dates are evidence on timeliness (qactl.triangulate.MILESTONE_THEME)
+            n, met = f["due"], f["on_time"]
             if not n:
                 continue
-            met = sum(mc[st] for st, ok in MILESTONE_COUNTED.items() if ok)
             a = per_theme.setdefault(MILESTONE_THEME, [0, 0, 0, []])
             a[1] += n
             a[2] += met
-            a[3].append(CriterionResult(rubric=rid, item=m["id"], text=str(m.get("text") or m["id"]), answers=n, percent_met=_pct1(met, n)))
+            a[3].append(CriterionResult(rubric=rid, item=f["id"], text=f["text"], answers=n, percent_met=_pct1(met, n)))
         for theme, n in t.theme_audits.items():
             if theme in per_theme:
                 per_theme[theme][0] += n

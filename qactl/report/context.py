@@ -29,6 +29,8 @@ from qactl.report.definitions import terms
 from qactl.report.messages import actions as build_actions
 from qactl.report.messages import key_messages, rubric_finding, survey_finding
 from qactl.report.services import plan_services, review_list, services_to_review
+from qactl.report.statutory import rubric_timeliness
+from qactl.report.statutory import section as timeliness_section
 from qactl.report.themes import Reader, ThemeFile
 from qactl.report.trends import (
     MAX_ROUNDS,
@@ -153,8 +155,33 @@ def completion(f: Loaded, tallies: dict[str, RubricTally]) -> m.Completion:
     return m.Completion(
         source=f.name, round=str(d["round"]) if d.get("round") else None, rubric_id=rid, allocated=len(assignments),
         primary=roles.get("primary", 0), moderation=sum(n for r, n in roles.items() if r != "primary"),
-        returned=returned, share=None if returned is None else pct(returned, len(assignments)),
+        returned=returned, share=None if returned is None else pct(returned, len(assignments)), previous_share=None, previous_round=None,
     )
+
+
+def _completions(allocations: list[Loaded], tallies: dict[str, RubricTally], earlier: dict[str, list[Round]], order: list[str]) -> list[m.Completion]:
+    """This round's completion, each beside the previous round's when that round's allocation was given too.
+
+    An allocation belongs to the round whose audits name most of its plans (this round, on a tie): so the previous
+    round's allocation can be given with ``--allocation`` beside this one's, whatever its label says.
+    """
+    current, before = [], {}
+    for f in allocations:
+        c = completion(f, tallies)
+        best = None
+        for label in order:
+            pc = completion(f, {rid: r.tally for rid, rounds in earlier.items() for r in rounds if r.label == label})
+            if pc.returned and pc.returned > (c.returned or 0) and (best is None or pc.returned > best[1].returned):
+                best = (label, pc)
+        if best is None:
+            current.append(c)
+        else:
+            before[best[1].rubric_id] = best
+    out = []
+    for c in current:
+        b = before.get(c.rubric_id)
+        out.append(c.model_copy(update={"previous_share": b[1].share, "previous_round": b[0]}) if b else c)
+    return out
 
 
 def _criteria(t: RubricTally, prev: RubricTally | None, top: int) -> tuple[list[m.Criterion], list[m.Criterion], dict]:
@@ -220,18 +247,6 @@ def _breakdowns(t: RubricTally) -> tuple[list[m.Breakdown], m.Breakdown | None]:
     return out, providers
 
 
-def _timeliness(t: RubricTally, rid: str, title: str) -> tuple[list[m.MilestoneRow], m.Chart | None]:
-    rows = [m.MilestoneRow(**r) for r in t.timeliness()]
-    if not any(r.counted for r in rows):
-        return rows, None
-    cid = f"chart-{safe_id(rid)}-timeliness"
-    ttitle = f"{title}: share of steps on time"
-    tdesc = ttitle + ". " + "; ".join(f"{r.text}: {_p(r.on_time_share)} ({r.on_time} of {r.counted})" for r in rows) + "."
-    return rows, m.Chart(id=cid, title=ttitle, description=tdesc, svg=charts.percent_bars(
-        cid, ttitle, tdesc, [(r.text, r.on_time_share, f"{_p(r.on_time_share) if r.counted else 'none due'} ({r.on_time} of {r.counted})") for r in rows],
-    ))
-
-
 def _rubric(t: RubricTally, earlier: list[Round], themes: ThemeFile | None, opts: Options,
             moderations: list[m.Moderation], completions: list[m.Completion]) -> m.RubricReport:
     rid = t.id
@@ -269,7 +284,7 @@ def _rubric(t: RubricTally, earlier: list[Round], themes: ThemeFile | None, opts
             cid, gtitle, gdesc, [(this_round, [charts.Segment(g.grade, g.rank, len(grades), g.count) for g in grades])]))
     best, weakest, by_id = _criteria(t, prev.tally if same else None, opts.top)
     breakdowns, providers = _breakdowns(t)
-    timeliness, tchart = _timeliness(t, rid, title)
+    timeliness = rubric_timeliness(t, title, anchor, earlier)
     secs = [m.SectionScore(section=s, audits=int(v[1]), mean_score=round(v[0] / v[1], 1) if v[1] else None) for s, v in t.sections.items()]
     report = m.RubricReport(
         id=rid, anchor=anchor, title=title, version=str(t.rubric.get("version") or ""), method=str(t.schema.get("method") or "percent"),
@@ -277,7 +292,7 @@ def _rubric(t: RubricTally, earlier: list[Round], themes: ThemeFile | None, opts
         not_graded=t.scored - t.graded, with_errors=t.with_errors, duplicates=t.duplicates, mean_score=t.mean_score, finding="",
         grades=grades, grade_chart=grade_chart_, trend=trend, sections=secs,
         criteria_count=len(t.items), criteria_best=best, criteria_weakest=weakest, breakdowns=breakdowns, providers=providers,
-        timeliness=timeliness, timeliness_chart=tchart, audits_with_comments=t.commented,
+        timeliness=timeliness, audits_with_comments=t.commented,
         themes=_themes(themes, [t], by_id, only_found=True),
         review=review_list(t, review_grades(t.grades)),
         moderation=[x for x in moderations if x.rubric_id == rid],
@@ -377,7 +392,7 @@ def build_report(current: list[Loaded], previous: list[Loaded], allocations: lis
     tallies = _tally(current, opts, reader, notes)
     earlier, round_order = _earlier_rounds(tallies, previous, opts, notes)
     mods = [moderation(f) for f in moderations]
-    comps = [completion(f, tallies) for f in allocations]
+    comps = _completions(allocations, tallies, earlier, round_order)
     label = round_label or (", ".join(dict.fromkeys(x for t in tallies.values() for x in t.rounds)) or None)
     audit_pairs: list[tuple[m.RubricReport, RubricTally]] = []
     surveys: list[m.SurveyReport] = []
@@ -396,8 +411,8 @@ def build_report(current: list[Loaded], previous: list[Loaded], allocations: lis
     total = m.Accounting(rubric_id=None, title="All rubrics", anchor=None, purpose=None, **{
         k: sum(getattr(a, k) for a in accounting) for k in ("returned", "duplicates", "with_errors", "scored", "graded", "not_graded")})
     trends_section = _trends(audit_pairs, earlier, round_order, label or "This round")
-    timeliness = _breach_rate(audit_pairs, earlier)
-    messages = key_messages(rubrics, services, comps, timeliness, tri.actions, tri.triangulated.triangulation)
+    timely = timeliness_section([r.timeliness for r in rubrics if r.timeliness], earlier, tallies)
+    messages = key_messages(rubrics, services, comps, timely, tri.actions, tri.triangulated.triangulation)
     overview_chart = None
     if rubrics:
         otitle = "Grades by rubric, share of graded audits"
@@ -410,7 +425,8 @@ def build_report(current: list[Loaded], previous: list[Loaded], allocations: lis
         title=title, round=label, generated=generated, qactl_version=version, format=fmt, min_cell=opts.min_cell,
         suppressed=f"<{opts.min_cell}", key_messages=messages, contents=[], summary_finding=_summary_finding(total, comps),
         accounting=accounting, accounting_total=total, audits=total.returned, scored=total.scored,
-        overview=overview, overview_chart=overview_chart, rubrics=rubrics, surveys=surveys, services=services, trends=trends_section,
+        overview=overview, overview_chart=overview_chart, rubrics=rubrics, surveys=surveys, services=services, timeliness=timely,
+        trends=trends_section,
         themes=[t for t in all_themes if t.audits], audits_with_comments=sum(t.commented for t in tallies.values()),
         moderation=[x for x in mods if x.rubric_id not in ids], completion=comps,
         actions=tri.actions, actions_finding=_actions_finding(tri.actions),
@@ -431,7 +447,6 @@ def _accounting(t: RubricTally, anchor: str) -> m.Accounting:
 def _overview(pairs: list[tuple[m.RubricReport, RubricTally]]) -> list[m.OverviewRow]:
     out = []
     for r, t in pairs:
-        on_time, due = t.milestone_totals()
         review = t.review_count()
         before = r.trend.rounds[-2] if r.trend and r.trend.comparable else None
         out.append(m.OverviewRow(
@@ -440,7 +455,7 @@ def _overview(pairs: list[tuple[m.RubricReport, RubricTally]]) -> list[m.Overvie
             top_grade=r.grades[0].grade if r.grades else None, top_share=r.grades[0].share if r.grades else None,
             review_grades=r.review.grades, review_count=review, review_share=pct(review, r.graded),
             review_change=_change(pct(review, r.graded), before.review_share) if before else None,
-            on_time_share=pct(on_time, due),
+            statutory_on_time_share=r.timeliness.statutory.on_time_share if r.timeliness and r.timeliness.statutory else None,
         ))
     return out
 
@@ -481,28 +496,13 @@ def _actions_finding(actions: list[m.Action]) -> str:
     return f"{len(actions)} suggested actions, each from one finding: " + ", ".join(parts) + "."
 
 
-def _breach_rate(pairs: list[tuple[m.RubricReport, RubricTally]], earlier: dict[str, list[Round]]) -> tuple[int, int, float | None, str | None, str] | None:
-    """(breaches, due, the previous round's rate, its label, anchor) over every rubric with statutory steps."""
-    due = breaches = 0
-    pdue = pbreaches = 0
-    since = None
-    anchor = None
-    for r, t in pairs:
-        on_time, n = t.milestone_totals()
-        if not n:
-            continue
-        anchor = anchor or f"{r.anchor}-timeliness"
-        due += n
-        breaches += n - on_time
-        prev = earlier.get(r.id, [])
-        if prev and comparable(prev[-1], t):
-            p_on, p_n = prev[-1].tally.milestone_totals()
-            pdue += p_n
-            pbreaches += p_n - p_on
-            since = since or prev[-1].label
-    if not due:
-        return None
-    return breaches, due, (round(100 * pbreaches / pdue, 1) if pdue else None), since, anchor or "summary"
+def _on_time(t: RubricTally) -> float | None:
+    """A round's share on time as qactl.timeliness gives it: statutory steps, or every dated step of a format-1 file."""
+    from qactl.report.statutory import _kinds
+
+    statutory, _, all_steps = _kinds(t.timeliness_result())
+    figures = statutory or all_steps
+    return figures.on_time_share if figures else None
 
 
 def _trends(pairs: list[tuple[m.RubricReport, RubricTally]], earlier: dict[str, list[Round]], order: list[str], this_round: str) -> m.Trends | None:
@@ -514,23 +514,20 @@ def _trends(pairs: list[tuple[m.RubricReport, RubricTally]], earlier: dict[str, 
     notes = []
     rows = []
     for r, t in pairs:
-        by = {x.label: x for x in earlier.get(r.id, [])}
-        values = []
-        for label in order:
-            x = by.get(label)
-            on, n = x.tally.milestone_totals() if x else (0, 0)
-            values.append(pct(on, n))
-        on, n = t.milestone_totals()
-        if not n:
+        if r.timeliness is None:
             continue
-        values.append(pct(on, n))
+        by = {x.label: x for x in earlier.get(r.id, [])}
+        values = [_on_time(by[label].tally) if label in by else None for label in order] + [_on_time(t)]
+        if values[-1] is None:
+            continue
         rows.append((r.title, values, r.title))
     if rows:
-        worst = min(rows, key=lambda x: x[1][-1] if x[1][-1] is not None else 101)
+        worst = min(rows, key=lambda x: (x[1][-1], x[0]))
+        kind = "statutory steps" if any(r.timeliness and r.timeliness.statutory for r, _ in pairs) else "dated steps"
         charts_.append(line_section(
-            "chart-trend-timeliness", "Steps on time, by round",
-            f"{worst[0]}: {_p(worst[1][-1])} of steps on time this round, the lowest of the rubrics with statutory steps.",
-            "Share of steps on time, by rubric and round", rounds, rows, caption="Share of steps on time, by rubric and round"))
+            "chart-trend-timeliness", f"Share of {kind} on time, by round",
+            f"{worst[0]}: {_p(worst[1][-1])} of its {kind} on time this round, the fewest of the rubrics with dated steps.",
+            f"Share of {kind} on time, by rubric and round", rounds, rows, caption=f"Share of {kind} on time, by rubric and round"))
     moved = []
     for r, t in pairs:
         prev = [x for x in earlier.get(r.id, []) if comparable(x, t)]
@@ -588,7 +585,7 @@ def _triangulated(tallies: dict[str, RubricTally], rubrics: list[m.RubricReport]
             if c["share"] is not None:
                 findings[f"{r.id}:{c['id']}"] = c["share"]
             finding_labels[f"{r.id}:{c['id']}"] = f"{c['text']} ({r.title})"
-        for row in r.timeliness:
+        for row in r.timeliness.milestones if r.timeliness else []:
             if row.on_time_share is not None:
                 findings[f"{r.id}:{row.id}"] = row.on_time_share
             finding_labels[f"{r.id}:{row.id}"] = f"{row.text} on time ({r.title})"
@@ -623,6 +620,8 @@ def _contents(ctx: m.ReportContext) -> list[m.ContentsEntry]:
     if ctx.surveys:
         out.append(top("surveys", "Surveys and conversations"))
         out += [m.ContentsEntry(anchor=s.anchor, title=s.title, level=3, parent="surveys") for s in ctx.surveys]
+    if ctx.timeliness:
+        out.insert(2, top("timeliness", "Statutory timeliness"))
     out.append(top("services", "Services to review"))
     if ctx.trends:
         out.append(top("trends", "Trends"))

@@ -55,11 +55,14 @@ def terms(min_cell: int) -> list[Term]:
              "The difference from the previous round of the same rubric: percentage points for a share, points for a mean "
              "score. A change is not shown across a change of rubric version or scoring rule unless the earlier round "
              "was rescored with the current rubric."),
-        Term("statutory", "Statutory timeliness",
-             "A statutory step on or before its legal limit. Steps late for an exception the regulation allows are "
-             "counted apart and left out of the share, as the national SEN2 statistics count; steps not yet due are "
-             "left out. Local targets are shown apart from statutory limits."),
-        Term("breach", "Statutory breach", "A statutory step after its legal limit, or due and not done, without an exception the regulation allows."),
+        Term("statutory", "Share on time",
+             "Steps on or before their limit, as a share of the steps due (on time, late, or due with no date). Steps "
+             "late for an exception the regulation allows are counted apart and left out of the share, as the national "
+             "SEN2 statistics count; steps not yet due or that do not apply are left out. Statutory limits (set by law) "
+             "and local targets are counted apart; files scored by qactl 0.1 do not tell them apart. Counted by "
+             "qactl.timeliness, the one definition every figure of timeliness uses."),
+        Term("breach", "Statutory breach", "A statutory step after its legal limit, or due and not done, without an exception the regulation allows. "
+             "The breach rate is breaches as a share of the statutory steps due."),
         Term("completion", "Returned share",
              "Audits returned for the plans the allocation shared out, as a share of the audits allocated (duplicates "
              "left out)."),

@@ -89,10 +89,11 @@ def actions(rubrics: list[m.RubricReport], themes: list[m.ThemeRow], triangulate
         seen.add(finding)
         out.append(m.Action(id=action_id(finding), finding=finding, **kw))
 
-    for rid, title, _, row in sorted(milestones, key=lambda x: (x[3].on_time_share if x[3].on_time_share is not None else 101)):
+    for rid, title, _, row in sorted(milestones, key=lambda x: (x[3].kind != "statutory", x[3].on_time_share if x[3].on_time_share is not None else 101)):
         if row.on_time_share is not None and row.on_time_share < STRENGTH_AT and row.counted >= MIN_BASE:
+            limit = "its local target" if row.kind == "target" else "its statutory limit" if row.kind == "statutory" else "its limit"
             add(f"{rid}:{row.id}", kind="timeliness", rubric_id=rid, title=title,
-                text=f"{title}: bring {_quote(row.text, 60)} back within its limit" + (f" ({row.limit})" if row.limit else "") + ".",
+                text=f"{title}: bring {_quote(row.text, 60)} back within {limit}" + (f" ({row.citation or row.limit})" if row.citation or row.limit else "") + ".",
                 detail=f"{row.on_time} of {row.counted} on time ({_p(row.on_time_share)}); {row.late} late, {row.missing} missing.",
                 baseline=row.on_time_share)
     for r in rubrics:
@@ -122,24 +123,29 @@ def actions(rubrics: list[m.RubricReport], themes: list[m.ThemeRow], triangulate
 
 
 def key_messages(rubrics: list[m.RubricReport], services: m.ServicesToReview, completion: list[m.Completion],
-                 timeliness: tuple[int, int, float | None, str | None, str] | None, actions: list[m.Action],
+                 timeliness: m.TimelinessSection | None, actions: list[m.Action],
                  triangulation: m.Triangulation | None) -> list[m.KeyMessage]:
-    """Three to five sentences a board member can act on, most important first.
-
-    ``timeliness``: (breaches, steps due, the previous round's breach rate or None, its label, the anchor of the section).
-    """
+    """Three to five sentences a board member can act on, most important first: the statutory breach rate, the
+    rubric whose lowest grades grew most, the weakest criterion, the service most asked to review, completion."""
     out: list[m.KeyMessage] = []
     plan_ids = {a.finding: a.id for a in actions}
-    if timeliness and timeliness[1]:
-        breaches, due, before, since, anchor = timeliness
-        rate = round(100 * breaches / due, 1)
-        change, direction = moved(rate, before, since or "", worse_when_up=True)
+    if timeliness is not None and timeliness.statutory is not None and timeliness.statutory.due:
+        st = timeliness.statutory
+        change, direction = moved(st.breach_share, timeliness.previous_breach_share, timeliness.previous_round or "", worse_when_up=True)
         out.append(m.KeyMessage(
-            id="statutory", figure=_p(rate), direction=direction, section=anchor, section_title="Timeliness",
-            finding=f"of the statutory steps due this round breached their legal limit ({breaches} of {due}; exceptions excluded).",
+            id="statutory", figure=_p(st.breach_share), direction=direction, section="timeliness", section_title="Statutory timeliness",
+            finding=f"of the statutory steps due this round breached their legal limit ({st.breaches} of {st.due}; exceptions the law allows excluded, as SEN2 counts).",
             change=change,
             action="Each late step has an owner in the improvement plan; the services that hold them report their recovery to the next performance meeting."
-            if breaches else "Keep the weekly tracking that held every step within its limit.",
+            if st.breaches else "Keep the tracking that held every statutory step within its limit.",
+        ))
+    elif timeliness is not None and timeliness.all_steps is not None and timeliness.all_steps.due:
+        a = timeliness.all_steps
+        out.append(m.KeyMessage(
+            id="statutory", figure=_p(a.breach_share), direction=None, section="timeliness", section_title="Statutory timeliness",
+            finding=f"of the dated steps due this round were late or missing ({a.breaches} of {a.due}); statutory limits and local targets are not told apart in these files.",
+            change=None,
+            action="Score the exports again with this qactl to see the statutory breach rate apart from local targets; chase the late steps meanwhile.",
         ))
     graded = [r for r in rubrics if r.graded]
     if graded:
@@ -192,10 +198,11 @@ def key_messages(rubrics: list[m.RubricReport], services: m.ServicesToReview, co
         if c.share is None:
             continue
         missing = c.allocated - (c.returned or 0)
+        change, direction = moved(c.share, c.previous_share, c.previous_round or "", worse_when_up=False)
         out.append(m.KeyMessage(
-            id="completion", figure=_p(c.share), direction="worse" if c.share < 80 else None, section="summary", section_title="Summary",
+            id="completion", figure=_p(c.share), direction=direction, section="summary", section_title="Summary",
             finding=f"of the {c.allocated} audits allocated{' for ' + c.round if c.round else ''} were returned ({c.returned}).",
-            change=None,
+            change=change,
             action=f"Chase the {missing} outstanding audits before the moderation workshop." if missing > 0 else "Every allocated audit came back.",
         ))
         break

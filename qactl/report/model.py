@@ -167,10 +167,12 @@ class Breakdown(_M):
 
 
 class MilestoneRow(_M):
-    """Timeliness of one milestone."""
+    """Timeliness of one milestone, as :mod:`qactl.timeliness` counts it."""
 
     id: str
     text: str
+    kind: str | None
+    citation: str | None
     limit: str | None
     counted: int
     on_time: int
@@ -180,6 +182,53 @@ class MilestoneRow(_M):
     not_due: int
     on_time_share: float | None
     median_days_late: float | None
+
+
+class KindFigures(_M):
+    """Steps of one kind (statutory limits, local targets; "all" in a file that did not tell them apart), as
+    :mod:`qactl.timeliness` counts them: due = on time + late + missing; excused steps are out of the share."""
+
+    kind: Literal["statutory", "target", "all"]
+    due: int
+    on_time: int
+    late: int
+    missing: int
+    exceptions: int
+    breaches: int
+    on_time_share: float | None
+    share_with_exceptions: float | None
+    breach_share: float | None
+    audits: int | None
+    audits_breached: int | None
+
+
+class RubricTimeliness(_M):
+    """One rubric's steps: statutory limits and local targets apart, and each step."""
+
+    rubric_id: str
+    title: str
+    anchor: str
+    comparable: bool
+    statutory: KindFigures | None
+    target: KindFigures | None
+    all_steps: KindFigures | None
+    previous_breach_share: float | None
+    milestones: list[MilestoneRow]
+    chart: Chart | None
+    notes: list[str]
+
+
+class TimelinessSection(_M):
+    """Statutory timeliness across the audit rubrics, local targets apart."""
+
+    finding: str
+    statutory: KindFigures | None
+    target: KindFigures | None
+    all_steps: KindFigures | None
+    previous_breach_share: float | None
+    previous_round: str | None
+    rubrics: list[RubricTimeliness]
+    notes: list[str]
 
 
 class ThemeRow(_M):
@@ -350,8 +399,7 @@ class RubricReport(_M):
     criteria_weakest: list[Criterion]
     breakdowns: list[Breakdown]
     providers: Breakdown | None
-    timeliness: list[MilestoneRow]
-    timeliness_chart: Chart | None
+    timeliness: RubricTimeliness | None
     audits_with_comments: int
     themes: list[ThemeRow]
     review: ReviewList
@@ -375,7 +423,7 @@ class OverviewRow(_M):
     review_count: int
     review_share: float | None
     review_change: float | None
-    on_time_share: float | None
+    statutory_on_time_share: float | None
 
 
 class TrendTable(_M):
@@ -446,6 +494,8 @@ class Completion(_M):
     moderation: int
     returned: int | None
     share: float | None
+    previous_share: float | None
+    previous_round: str | None
 
 
 class Action(_M):
@@ -606,6 +656,7 @@ class ReportContext(_M):
     rubrics: list[RubricReport]
     surveys: list[SurveyReport]
     services: ServicesToReview
+    timeliness: TimelinessSection | None
     trends: Trends | None
     themes: list[ThemeRow]
     audits_with_comments: int
@@ -624,6 +675,7 @@ class ReportContext(_M):
 
 
 ReviewList.model_rebuild()
+RubricTimeliness.model_rebuild()
 RubricReport.model_rebuild()
 TrendTable.model_rebuild()
 TriangulatedCounts.model_rebuild()

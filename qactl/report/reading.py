@@ -70,10 +70,12 @@ class LazyAudits:
 
 
 def readable_formats() -> set[int]:
-    """The scored-file formats the report reads: this qactl's, and format 1 (what a version-1 file lacks is "no data")."""
+    """The scored-file formats the report reads: format 1 (qactl 0.1: its dates are not split into statutory limits
+    and local targets, which the report says) and format 2 (``qactl.timeliness.CURRENT_FORMAT``), this qactl's."""
     from qactl.results import FORMAT_VERSION
+    from qactl.timeliness import CURRENT_FORMAT, LEGACY_FORMAT
 
-    return {1, FORMAT_VERSION}
+    return {LEGACY_FORMAT, CURRENT_FORMAT, FORMAT_VERSION}
 
 
 def _check(path: Path, header: Any) -> None:

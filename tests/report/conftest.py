@@ -183,7 +183,7 @@ def build_example_round(folder: Path) -> dict[str, Path]:
         moderation = folder / "moderation.json"
         subprocess.run([sys.executable, "-m", "qactl", "moderate", str(scored / "eps-advice.json"), "-o", str(moderation)],
                        check=True, capture_output=True, env=os.environ.copy())
-        common = dict(inputs=sorted(scored.glob("*.json")), previous=[previous], allocation=[ROOT / "examples" / "autumn-allocation.json"],
+        common = dict(inputs=sorted(scored.glob("*.json")), previous=[previous], allocation=[ROOT / "examples" / "autumn-allocation.json", ROOT / "examples" / "previous-allocation.json"],
                       moderation=[moderation], evidence=ROOT / "examples" / "evidence.yaml")
         out = {"scored": scored, "previous": previous, "moderation": moderation, "html": folder / "practice-report.html",
                "md": folder / "practice-report.md", "actions": folder / "actions.xlsx"}

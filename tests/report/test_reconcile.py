@@ -43,7 +43,7 @@ def ctx(example_round):
     themes = load_themes()
     return build_context(
         loaded(sorted(example_round["scored"].glob("*.json"))), loaded(sorted(example_round["previous"].glob("*.json"))),
-        loaded([ROOT / "examples" / "autumn-allocation.json"]), loaded([example_round["moderation"]]), themes, Options(),
+        loaded([ROOT / "examples" / "autumn-allocation.json", ROOT / "examples" / "previous-allocation.json"]), loaded([example_round["moderation"]]), themes, Options(),
         title="T", round_label=None, fmt="html", generated="g", version="0",
         triangulating=Triangulating(evidence=load_evidence(ROOT / "examples" / "evidence.yaml", {t.id for t in themes.themes}), evidence_name="evidence.yaml"),
     )
@@ -140,13 +140,19 @@ def test_surveys_are_answers_per_question_with_one_positive(docs, ctx):
         assert (v.answers, v.met, v.percent_met) == (len(applying), pos, round(100 * pos / len(applying), 1)), theme
 
 
-def test_completion_and_key_message_figures(docs, ctx):
-    alloc = json.loads((ROOT / "examples" / "autumn-allocation.json").read_text())
-    plans = {a["plan_id"].casefold() for a in alloc["assignments"]}
-    d = docs["ehcp-quality"]
-    returned = sum(1 for a in d["audits"] if a["status"] != "duplicate" and str(a["fields"].get("plan_id", "")).casefold() in plans)
+def test_completion_and_key_message_figures(docs, earlier, ctx):
+    def returned_share(allocation: str, doc: dict) -> tuple[int, int]:
+        alloc = json.loads((ROOT / "examples" / allocation).read_text())
+        plans = {a["plan_id"].casefold() for a in alloc["assignments"]}
+        n = sum(1 for a in doc["audits"] if a["status"] != "duplicate" and str(a["fields"].get("plan_id", "")).casefold() in plans)
+        return n, len(alloc["assignments"])
+
+    returned, allocated = returned_share("autumn-allocation.json", docs["ehcp-quality"])
+    before, before_allocated = returned_share("previous-allocation.json", earlier["ehcp-quality"])
+    assert len(ctx.completion) == 1  # the earlier round's allocation only gives the change
     c = ctx.completion[0]
-    assert (c.allocated, c.returned, c.share) == (len(alloc["assignments"]), returned, _r(returned, len(alloc["assignments"])))
+    assert (c.allocated, c.returned, c.share) == (allocated, returned, _r(returned, allocated))
+    assert (c.previous_share, c.previous_round) == (_r(before, before_allocated), "2025 Summer")
     msgs = {m.id: m for m in ctx.key_messages}
     assert 3 <= len(msgs) <= 5
     assert msgs["completion"].figure == f"{c.share:.1f}%" and f"({returned})" in msgs["completion"].finding

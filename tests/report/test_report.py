@@ -155,10 +155,13 @@ def test_theme_matching_is_on_whole_words_and_escaped():
 
 def test_timeliness_counts_exceptions_apart(files):
     ctx = context([files["quality"], files["health"]])
-    fp = ctx.rubrics[0].timeliness[0]
+    fp = ctx.rubrics[0].timeliness.milestones[0]
     assert (fp.counted, fp.on_time, fp.late, fp.missing, fp.not_due, fp.on_time_share, fp.median_days_late) == (9, 6, 2, 1, 1, 66.7, 7.0)
-    adv = ctx.rubrics[1].timeliness[0]
+    adv = ctx.rubrics[1].timeliness.milestones[0]
     assert (adv.counted, adv.exceptions, adv.on_time_share, adv.median_days_late) == (5, 1, 60.0, 15.0)
+    # the two rubrics added up: 6 + 3 on time of 9 + 5 due, exceptions out of the share (format 1: kinds not told apart)
+    all_steps = ctx.timeliness.all_steps
+    assert (all_steps.due, all_steps.on_time, all_steps.exceptions, all_steps.on_time_share) == (14, 9, 1, 64.3)
 
 
 def test_review_counts_and_actions_from_structured_findings_only(files):
@@ -307,3 +310,52 @@ def test_damaged_or_other_layout_files(files, tmp_path):
     assert isinstance(open_document(files["quality"])["audits"], LazyAudits) and isinstance(open_document(pretty)["audits"], list)
     a, b = (context([p]).rubrics[0] for p in (files["quality"], pretty))
     assert [g.count for g in a.grades] == [g.count for g in b.grades] == [2, 4, 3, 1] and a.rows == b.rows == 11
+
+
+def _statutory_doc(kit, quality, path: Path, round_: str, date: str, statuses: list[tuple[str, str]]) -> Path:
+    """A format-2 scored file: the quality rubric's final plan (statutory, reg 13(2)) and a local 16-week target."""
+    import json
+
+    audits = kit.quality_audits(quality, ["Good"] * len(statuses))
+    for a, (final, local) in zip(audits, statuses, strict=True):
+        a["audit_date"] = date
+        a["milestones"] = {"final_plan": {"due": "2026-01-10", "actual": None, "status": final, "days_late": 9 if final == "late" else None},
+                           "draft": {"due": "2025-12-01", "actual": None, "status": local, "days_late": 3 if local == "late" else None}}
+    kit.write_doc(path, quality, audits, round_)
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split(' "audits": [', 1)
+    doc = json.loads(head.rstrip().rstrip(",") + "}")
+    doc["format"] = 2  # as qactl 0.2 writes it, in its own layout (header, one audit a line), so it is streamed
+    doc["schema"]["milestones"] = [{"id": "final_plan", "text": "Final plan issued", "kind": "statutory", "citation": "SEND Regulations 2014 reg 13(2)", "limit": "20 weeks"},
+                                   {"id": "draft", "text": "Draft plan", "kind": "target", "citation": None, "limit": "Local target: 16 weeks"}]
+    path.write_text(json.dumps(doc, indent=1)[:-2] + ',\n "audits": [' + rest, encoding="utf-8")
+    return path
+
+
+def test_statutory_timeliness_comes_from_qactl_timeliness_with_local_targets_apart(tmp_path, quality, kit):
+    # this round, final plan: 6 on time, 2 late, 1 missing, 1 excused (reg 10(4)); 3 of the 9 due breached: 33.3%
+    # the local target: 5 on time, 5 late (never excused, never in the statutory rate)
+    now = [("on_time", "on_time")] * 5 + [("on_time", "late"), ("late", "late"), ("late", "late"), ("missing", "late"), ("exception", "late")]
+    before = [("on_time", "on_time")] * 9 + [("late", "on_time")]  # 1 of 10: 10.0%
+    cur = _statutory_doc(kit, quality, tmp_path / "now.json", "2026 Spring", "2026-03-10", now)
+    old = _statutory_doc(kit, quality, tmp_path / "old.json", "2025 Autumn", "2025-11-10", before)
+    ctx = context([cur], [old])
+    t = ctx.timeliness
+    assert (t.statutory.due, t.statutory.on_time, t.statutory.breaches, t.statutory.exceptions, t.statutory.breach_share) == (9, 6, 3, 1, 33.3)
+    assert t.statutory.share_with_exceptions == 60.0  # SEN2's other figure: 6 of 10
+    assert (t.target.due, t.target.on_time, t.target.on_time_share) == (10, 5, 50.0)
+    assert t.previous_breach_share == 10.0 and t.previous_round == "2025 Autumn"
+    msg = next(k for k in ctx.key_messages if k.id == "statutory")
+    assert msg.figure == "33.3%" and "(3 of 9; exceptions the law allows excluded" in msg.finding
+    assert msg.change == "up from 10.0% in 2025 Autumn (+23.3 points)" and msg.direction == "worse"
+    assert ctx.overview[0].statutory_on_time_share == 66.7
+    kinds = {r.id: r.kind for r in ctx.rubrics[0].timeliness.milestones}
+    assert kinds == {"final_plan": "statutory", "draft": "target"}
+
+
+def test_a_format_1_file_is_read_and_its_steps_are_not_called_statutory(files):
+    ctx = context([files["quality"]])
+    t = ctx.timeliness
+    assert t.statutory is None and t.all_steps is not None and "format 1" in " ".join(t.notes)
+    msg = next(k for k in ctx.key_messages if k.id == "statutory")
+    assert "statutory limits and local targets are not told apart" in msg.finding
