@@ -359,3 +359,17 @@ def test_a_format_1_file_is_read_and_its_steps_are_not_called_statutory(files):
     assert t.statutory is None and t.all_steps is not None and "format 1" in " ".join(t.notes)
     msg = next(k for k in ctx.key_messages if k.id == "statutory")
     assert "statutory limits and local targets are not told apart" in msg.finding
+
+
+def test_every_section_of_the_example_report_opens_with_its_finding(example_round):
+    import html as html_lib
+
+    text = example_round["html"].read_text(encoding="utf-8")
+    sections = re.findall(r'<section[^>]*\bid="([^"]+)"[^>]*>\s*<h([234])[^>]*>.*?</h\2>\s*(?:\{[^}]*\}\s*)?(<[a-z]+[^>]*>)', text, flags=re.S)
+    assert len(sections) >= 20
+    for anchor, _, first in sections:
+        if anchor == "key-messages":  # the key messages are the report's findings
+            assert first == '<ol class="messages">'
+            continue
+        assert first == '<p class="finding">', f"section {anchor} opens with {html_lib.unescape(first)}, not its finding"
+    assert text.index('id="key-messages"') < text.index('id="contents-h"') < text.index('id="summary"')
