@@ -25,28 +25,34 @@ step "2. Allocate the autumn round: the sample, two plans each, a moderation sam
 "$QACTL" allocate --plans examples/plans.xlsx --cohort examples/cohort.yaml --round "2025 Autumn" --moderation 6 \
   --history examples/previous-allocation.json --seed 20251001 -o out/allocation.json
 
-step "3. Score every export (this round and the previous one)"
+step "3. Score every export (this round, and the previous one beside it in the workbook)"
 for id in $AUDITS; do
   f=$(first examples/exports/$id.xlsx examples/exports/$id.csv)
   p=$(first examples/exports/previous/$id.xlsx examples/exports/previous/$id.csv)
-  score "$id" "$f" --round "2025 Autumn" -o "out/scored/$id.json" --quiet
-  score "$id" "$f" --round "2025 Autumn" -o "out/scored/$id.xlsx" --quiet
   score "$id" "$p" --round "2025 Summer" -o "out/previous/$id.json" --quiet
+  score "$id" "$f" --round "2025 Autumn" -o "out/scored/$id.json" --quiet
+  score "$id" "$f" --round "2025 Autumn" -o "out/scored/$id.xlsx" --previous "out/previous/$id.json" --quiet
 done
-score family-feedback examples/family-feedback.xlsx --round "2025 Autumn" -o out/scored/family-feedback.json --quiet
-score practice-conversation examples/practice-conversation.xlsx --round "2025 Autumn" -o out/scored/practice-conversation.json --quiet
+for id in family-feedback practice-conversation; do
+  score "$id" "examples/$id.xlsx" --round "2025 Autumn" -o "out/scored/$id.json" --quiet
+  score "$id" "examples/$id.xlsx" --round "2025 Autumn" -o "out/scored/$id.xlsx" --quiet
+done
 score eps-advice examples/exports/eps-advice.xlsx --round "2025 Autumn" -o out/scored/eps-advice.json
 
-step "4. Moderation: how far two auditors of the same plan agreed"
+step "4. Three weeks in (22 October 2025): who has not returned their EHCP quality audits"
+SOURCE_DATE_EPOCH=1761091200 "$QACTL" chase out/scored/ehcp-quality.json --allocation out/allocation.json \
+  --cohort examples/cohort.yaml -o out/chase.xlsx --mail-merge out/reminders.csv
+
+step "5. Moderation: how far two auditors of the same plan agreed"
 "$QACTL" moderate out/scored/eps-advice.json -o out/moderation.json
 "$QACTL" moderate out/scored/eps-advice.json -o out/moderation.md > /dev/null
 
-step "5. The QA calendar and a statutory timeline"
+step "6. The QA calendar and a statutory timeline"
 "$QACTL" schedule --from 2025-09-01 --to 2026-08-31 --ics out/qa-calendar.ics > /dev/null
 echo "Wrote out/qa-calendar.ics"
 "$QACTL" timeline ehcna --received 2025-03-03
 
-step "6. The Practice Report"
+step "7. The Practice Report"
 # out/scored/*.json holds family-feedback.json and practice-conversation.json: the family and practice views of each theme.
 # --previous takes the folder of the earlier round; the earlier allocation gives completion its change.
 mkdir -p out/service-packs
@@ -59,5 +65,5 @@ mkdir -p out/service-packs
   -o out/practice-report.md
 
 printf '\nDone. In out/: the allocation (allocation.xlsx, mail-merge.csv), scored workbooks (scored/*.xlsx),\n'
-printf 'moderation.md, qa-calendar.ics, the Practice Report (practice-report.html, practice-report.md)\n'
-printf 'and the next improvement plan (actions.xlsx).\n'
+printf 'the chase list (chase.xlsx, reminders.csv), moderation.md, qa-calendar.ics, the Practice Report\n'
+printf '(practice-report.html, practice-report.md) and the next improvement plan (actions.xlsx).\n'

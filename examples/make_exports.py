@@ -48,7 +48,7 @@ ROUNDS = {"current": ("2025 Autumn", date(2025, 10, 6)), "previous": ("2025 Summ
 
 
 def nhs_number(rng: random.Random) -> str:
-    """A valid NHS number in the 999 test range, never issued (DOMAIN.md §7.1)."""
+    """A valid NHS number in the 999 test range, never issued (NHS England: numbers starting 999 are for testing)."""
     while True:
         digits = [9, 9, 9] + [rng.randrange(10) for _ in range(6)]
         check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
@@ -195,6 +195,42 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
     return heads, rows
 
 
+def as_returned(rubric: Rubric, heads: list[str], rows: list[list], n: int, moderated: int, allocation: dict, cohort: Path) -> None:
+    """Make the plan audits look as the round's returns do: each names a plan the allocation gave out and the auditor
+    it gave it to (Forms' Name and Email, and "Person completing audit"), moderated plans first so that the second
+    audits are theirs. Two second audits are the kind of return a chase list cannot place: a plan that was not
+    allocated, and a plan ID typed wrong. The last primary plans are not returned yet. Only these cells change,
+    and no random draw, so every other value (and every pseudonymous ref) stays as it was."""
+    from qactl.allocation.inputs import read_cohort
+
+    people = {a.id: a for a in read_cohort(cohort).records}
+    pairs = {}
+    for x in allocation["assignments"]:
+        pairs.setdefault(x["plan_id"], {})[x["role"]] = x["auditor_id"]
+    plans = sorted(pairs, key=lambda p: ("moderation" not in pairs[p], list(pairs).index(p)))
+    cols = rubric.columns()
+    plan_col = next(5 + k for k, c in enumerate(cols) if getattr(c, "role", None) == "plan_id")
+    who_col = next(5 + k for k, c in enumerate(cols) if getattr(c, "role", None) == "auditor")
+
+    def mark(row: list, plan: str, auditor_id: str) -> None:
+        a = people[auditor_id]
+        row[3], row[4], row[who_col], row[plan_col] = a.email, a.name, a.name, plan
+
+    for r in range(n):
+        mark(rows[r], plans[r], pairs[plans[r]]["primary"])
+    for r in range(moderated):
+        second = rows[n + r]
+        if "moderation" in pairs[plans[r]]:
+            mark(second, plans[r], pairs[plans[r]]["moderation"])
+        elif r % 2 == 0:
+            mark(second, "EHCP-0150", pairs[plans[r]]["primary"])  # a plan of the register this round did not allocate
+        else:
+            mark(second, plans[r].replace("-0", "-", 1), pairs[plans[r]]["primary"])  # EHCP-0101 typed as EHCP-101
+    dup = rows[n + moderated]
+    for c in (3, 4, who_col, plan_col):
+        dup[c] = rows[4][c]
+
+
 def write_xlsx(path: Path, heads: list[str], rows: list[list]) -> None:
     import xlsxwriter
 
@@ -252,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             if rubric.id in MADE_ELSEWHERE and args.rubrics == ROOT / "rubrics":
                 continue
             heads, rows = audit_rows(rubric, seed=1 if which == "current" else 2, start=start, plan_ids=allocated.get(which) if rubric.id == "ehcp-quality" else None)
+            if rubric.id == "ehcp-quality" and which == "current" and args.allocation.exists():
+                as_returned(rubric, heads, rows, 25, 8, json.loads(args.allocation.read_text(encoding="utf-8")), ROOT / "examples" / "cohort.yaml")
             if rubric.id.replace("_", "-") == "health-advice":
                 target = folder / f"{rubric.id}.csv"
                 write_cp1252_csv(target, heads, rows)

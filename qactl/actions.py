@@ -16,6 +16,7 @@ or ``theme:THEME`` (``theme:timeliness``) for a theme; its value is a percentage
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from difflib import get_close_matches
@@ -25,7 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from qactl import clock
-from qactl.errors import ConfigError, InputError, Problem
+from qactl.errors import ConfigError, InputError, Problem, QactlError
 
 Status = Literal["Not started", "In progress", "Complete", "Overdue"]
 STATUSES: list[str] = ["Not started", "In progress", "Complete", "Overdue"]
@@ -95,17 +96,59 @@ def plan(previous: Iterable[Action], suggestions: Iterable[Suggestion], round: s
 # Writing
 # ---------------------------------------------------------------------------------------------
 
+KEY_HEADER = "Finding key (for qactl: do not change)"
 COLUMNS = [
     ("id", "ID", 11),
     ("action", "Action", 60),
     ("owner", "Owner", 22),
     ("due", "Due", 12),
     ("status", "Status", 13),
-    ("source", "Source finding", 32),
+    ("finding", "Finding", 44),
     ("baseline", "Baseline %", 11),
     ("round", "Round", 14),
     ("notes", "Notes", 40),
+    ("source", KEY_HEADER, 24),  # hidden: how the next round finds the same finding
 ]
+
+
+def finding_words(source: str | None) -> str | None:
+    """The finding an action addresses, in words: ``eps-advice:smart_outcomes`` → ``Quality assurance of
+    psychological advice: Outcomes are SMART``; ``theme:timeliness`` → ``Theme: Timeliness``. A rubric or theme not
+    found on this machine is named as well as can be (``eps-advice: smart outcomes``)."""
+    if not source:
+        return None
+    kind, _, key = source.partition(":")
+    if not key:
+        return source
+    if kind == "theme":
+        return f"Theme: {_theme_labels().get(key) or key.replace('_', ' ')}"
+    found = _criteria(kind)
+    if found is None:
+        return f"{kind}: {key.replace('_', ' ')}"
+    title, texts = found
+    return f"{title}: {texts.get(key) or key.replace('_', ' ')}"
+
+
+@functools.cache
+def _theme_labels() -> dict[str, str]:
+    from qactl.report.themes import load_themes
+
+    try:
+        return {t.id: t.label for t in load_themes().themes}
+    except (QactlError, OSError):
+        return {}
+
+
+@functools.cache
+def _criteria(rubric_id: str) -> tuple[str, dict[str, str]] | None:
+    """A rubric's title and the text of each criterion and statutory date, by id; None when it is not found here."""
+    from qactl.rubric.loader import resolve
+
+    try:
+        r = resolve(rubric_id).rubric
+    except (QactlError, OSError):
+        return None
+    return r.title, {t.id: t.text for t in [*r.items, *r.milestones]}
 
 
 def write_actions(
@@ -157,11 +200,18 @@ def write_actions_workbook(
     day = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
     pct = wb.add_format({"num_format": "0.0", "valign": "top"})
     ws = wb.add_worksheet("Actions")
-    for c, (_, header, width) in enumerate(COLUMNS):
-        ws.set_column(c, c, width, wrap if header in ("Action", "Notes") else top)
+    from qactl.sheets.xlsx import lines_needed
+
+    wrapped = ("action", "finding", "notes")
+    for c, (key, _, width) in enumerate(COLUMNS):
+        ws.set_column(c, c, width, wrap if key in wrapped else top)
     for r, a in enumerate(actions, start=1):
+        texts = {"finding": finding_words(a.source)}
+        lines = max(lines_needed(texts.get(k) if k in texts else getattr(a, k) or "", w) for k, _, w in COLUMNS if k in wrapped)
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
         for c, (key, _, _) in enumerate(COLUMNS):
-            v = getattr(a, key)
+            v = texts[key] if key in texts else getattr(a, key)
             if v is None:
                 ws.write_blank(r, c, None)
             elif key == "due":
@@ -183,7 +233,12 @@ def write_actions_workbook(
         "validate": "date", "criteria": ">", "value": dt.datetime(2000, 1, 1),
         "error_title": "Due date", "error_message": "Enter a date, day first (31/03/2026).",
     })
+    key_col = [k for k, _, _ in COLUMNS].index("source")
+    ws.set_column(key_col, key_col, 24, top, {"hidden": True})
     ws.freeze_panes(1, 0)
+    from qactl.sheets.xlsx import page_setup
+
+    page_setup(ws, landscape=True, repeat=0)
     about = wb.add_worksheet("About")
     about.set_column(0, 0, 18)
     about.set_column(1, 1, 100, wrap)
@@ -191,9 +246,10 @@ def write_actions_workbook(
         ("What", title),
         ("Written", written.strftime("%d/%m/%Y") + " by qactl"),
         ("Actions", str(len(actions))),
-        ("ID", "Stable: derived from the source finding, so the next round finds the same action. Do not change it."),
+        ("ID", "Stable: derived from the finding, so the next round finds the same action. Do not change it."),
         ("Status", "Not started, In progress, Complete or Overdue (the drop-down). qactl also shows an action as Overdue when its due date has passed and it is not Complete."),
-        ("Source finding", "The finding the action addresses: RUBRIC:ITEM (one criterion) or theme:THEME. The next report shows its change since the baseline."),
+        ("Finding", "The audit criterion or theme the action addresses. The next report shows its change since the baseline."),
+        ("Finding key", "A hidden column: how qactl finds the same finding in the next round. Leave it as it is; a row you add may leave it blank."),
         ("Baseline %", "The finding's percentage met when the action was set."),
         ("Editing", "Edit owners, due dates, status and notes freely, add rows inside the table, and give the file back to qactl report --actions."),
         ("Source", "Wolverhampton SEND QA Framework §5 (Practice Improvement Plan) and Appendix A stage 4."),
@@ -201,6 +257,7 @@ def write_actions_workbook(
     for r, (k, v) in enumerate(rows):
         about.write_string(r, 0, k, head)
         about.write_string(r, 1, v)
+    page_setup(about, landscape=False, repeat=None)
     wb.close()
 
 
@@ -214,7 +271,7 @@ _HEADER_WORDS = {
     "owner": ["owner", "lead", "responsible"],
     "due": ["due", "due date", "by when", "deadline"],
     "status": ["status", "rag", "progress"],
-    "source": ["source finding", "source", "finding"],
+    "source": [KEY_HEADER, "finding key", "source finding", "source"],  # "Source finding": the key, as plans before 0.2 wrote it
     "baseline": ["baseline", "baseline percent", "baseline %"],
     "round": ["round", "set in round"],
     "notes": ["notes", "update", "comments"],

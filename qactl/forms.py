@@ -175,9 +175,28 @@ def _is_date(thing: Field | Item | Milestone | Comment) -> bool:
     return isinstance(thing, Milestone) or (isinstance(thing, Field) and thing.type == FieldType.date)
 
 
+REQUIRED_MARK = " *"  # after a required column's header; the score's header matching ignores it
+
+
+def is_required(thing: Field | Item | Milestone | Comment) -> bool:
+    """A column every audit must fill in (a question that applies only to some audits: every audit it applies to)."""
+    return bool(getattr(thing, "required", False))
+
+
+def header_of(thing: Field | Item | Milestone | Comment) -> str:
+    """The column's header: the rubric's text, marked `` *`` when the column is required."""
+    return thing.text + (REQUIRED_MARK if is_required(thing) else "")
+
+
+def _prompt_title(thing: Field | Item | Milestone | Comment) -> str:
+    """The title of the prompt Excel shows on a cell (at most 32 characters): the column's words, not its id."""
+    text = " ".join(thing.text.split())
+    return text if len(text) <= 32 else text[:31].rstrip() + "…"
+
+
 def _validation(rubric: Rubric, thing: Field | Item | Milestone | Comment, lists: _Lists) -> dict:
     """The data validation of one column: a drop-down, a date or number check, and always an input message."""
-    dv: dict = {"input_title": thing.id if len(thing.id) <= 32 else thing.id[:31] + "…", "input_message": _input_message(rubric, thing)}
+    dv: dict = {"input_title": _prompt_title(thing), "input_message": _input_message(rubric, thing)}
     answers = answers_for(rubric, thing)
     if answers:
         enforced = isinstance(thing, Item) and not thing.multi  # field choices and multi-answer items are offered, not enforced
@@ -217,6 +236,7 @@ def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -
         wb = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
         wb.set_properties({"title": f"{rubric.title} ({rubric.id} {rubric.version})", "subject": "Blank audit form", "comments": "Written by qactl form"})
         header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
+        required_fmt = wb.add_format({"bold": True, "font_color": "#C00000"})
         date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
         text_fmt = wb.add_format({"num_format": "@"})  # NHS numbers and UPNs stay text: no lost digits, no 9.43E+09
         wrap_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -229,16 +249,23 @@ def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -
             is_text_id = isinstance(thing, Field) and thing.type in (FieldType.nhs_number, FieldType.upn)
             fmt = date_fmt if _is_date(thing) else text_fmt if is_text_id else wrap_fmt if isinstance(thing, Comment) else None
             ws.set_column(col, col, width, fmt)
-            ws.write_string(0, col, thing.text, header_fmt)
-            lines = max(lines, math.ceil(len(thing.text) * 1.15 / max(width - 1, 1)))
+            if is_required(thing):
+                ws.write_rich_string(0, col, header_fmt, thing.text, required_fmt, REQUIRED_MARK, header_fmt)
+            else:
+                ws.write_string(0, col, thing.text, header_fmt)
+            lines = max(lines, math.ceil(len(header_of(thing)) * 1.15 / max(width - 1, 1)))
             ws.data_validation(1, col, LAST_ROW, col, _validation(rubric, thing, lists))
-            summary["columns"].append({"letter": column_letter(col), "header": thing.text, "kind": _kind(thing), "id": thing.id, "answers": answers_for(rubric, thing)})
+            summary["columns"].append({"letter": column_letter(col), "header": header_of(thing), "kind": _kind(thing), "id": thing.id, "answers": answers_for(rubric, thing)})
         ws.set_row(0, min(409, 15 * lines))  # tall enough for the longest wrapped question
         ws.freeze_panes(1, 0)
         if columns:
             ws.autofilter(0, 0, 0, len(columns) - 1)
         ws.activate()
         _instructions(wb, guide, rubric, columns, header_fmt, wrap_fmt)
+        from qactl.sheets.xlsx import page_setup
+
+        page_setup(ws, landscape=True, repeat=0, fit=False)  # a column per question: printed at its size, across
+        page_setup(guide, landscape=True, repeat=None)
         try:
             wb.close()
         except Exception as e:  # xlsxwriter's FileCreateError and friends
@@ -252,13 +279,15 @@ def _clip(text: str, n: int = 255) -> str:
 
 def _input_message(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> str:
     guidance = (getattr(thing, "guidance", None) or "").strip()
-    text = wants(rubric, thing)
+    text = ("Required. " if is_required(thing) else "") + wants(rubric, thing)
     if guidance:  # the question first for items (the answers are in the list), the rule first for the rest
         text = f"{guidance}\n{text}" if isinstance(thing, Item) else f"{text}\n{guidance}"
     return _clip(text)
 
 
 def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -> None:
+    from qactl.sheets.xlsx import lines_needed
+
     title_fmt = wb.add_format({"bold": True, "font_size": 14})
     bold = wb.add_format({"bold": True})
     ws.set_column(0, 0, 8)
@@ -279,7 +308,7 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
     steps = [
         f"Fill in one row per audit on the {AUDIT_SHEET} sheet. Do not change the headers: `qactl score` reads them.",
         "Choose answers from each cell's drop-down list. Type dates day first, as dd/mm/yyyy (3 April 2025 is 03/04/2025).",
-        "Answer every question; use N/A where the list offers it. A question that counts only in some audits (see 'What it wants') may be left blank in the others.",
+        "Fill in every column marked * (required). Answer every question; use N/A where the list offers it. A question that counts only in some audits (see 'What it wants') may be left blank in the others.",
         f"Then run: qactl score {rubric.id} THIS-FILE.xlsx -o scored.xlsx",
     ]
     ws.write_string(row, 0, "How to fill it in", bold)
@@ -297,12 +326,12 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
         if isinstance(thing, Item):
             kind = f"question ({thing.section})"
         required = getattr(thing, "required", False)
-        ws.write_string(row, 0, column_letter(col))
-        ws.write_string(row, 1, thing.text, wrap_fmt)
-        ws.write_string(row, 2, kind, wrap_fmt)
-        ws.write_string(row, 3, wants(rubric, thing), wrap_fmt)
-        ws.write_string(row, 4, (getattr(thing, "guidance", None) or "").strip(), wrap_fmt)
-        ws.write_string(row, 5, "yes" if required else "")
+        cells = [(1, thing.text, 45), (2, kind, 11), (3, wants(rubric, thing), 50), (4, (getattr(thing, "guidance", None) or "").strip(), 60)]
+        ws.write_string(row, 0, column_letter(col), wrap_fmt)
+        for c, text, _ in cells:
+            ws.write_string(row, c, text, wrap_fmt)
+        ws.write_string(row, 5, "yes" if required else "", wrap_fmt)
+        ws.set_row(row, 15 * max(lines_needed(text, width) for _, text, width in cells))
         row += 1
     row += 1
     if rubric.scales:
@@ -312,6 +341,7 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
             ws.write_string(row, col, head, header_fmt)
         row += 1
         for name, scale in rubric.scales.items():
+            name = name.replace("_", " ").capitalize()  # the scale's name in words: yes_partly_no → Yes partly no
             for ch in scale.choices:
                 ws.write_string(row, 0, name)
                 ws.write_string(row, 1, ch.label)

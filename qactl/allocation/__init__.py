@@ -1,4 +1,4 @@
-"""Allocation of a round's sample of EHC plans to the auditor cohort (SPEC §6).
+"""Allocation of a round's sample of EHC plans to the auditor cohort.
 
 ``models`` (plans, auditors, options, result), ``inputs`` (reading the register, cohort and history),
 ``sample`` (the stratified random sample), ``solve`` (the exact min-cost flow / assignment),

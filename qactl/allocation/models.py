@@ -65,6 +65,8 @@ class Options:
     focus: tuple[tuple[str, str], ...] = ()
     seed: int | None = None
     due: date | None = None
+    rubric: str | None = None  # the audit the plans are for (default: --keep's, else ehcp-quality); its form is named on every sheet
+    form_link: str = ""  # a link to the council's own form (Microsoft Forms), printed beside the form's name
 
     def as_dict(self) -> dict:
         return {
@@ -76,6 +78,8 @@ class Options:
             "sample": self.sample,
             "moderation": self.moderation,
             "focus": {k: v for k, v in self.focus},
+            "rubric": self.rubric,
+            "form_link": self.form_link or None,
         }
 
 
@@ -112,6 +116,9 @@ class Allocation:
     kept: int = 0
     moved: int = 0
     notes: list[str] = field(default_factory=list)
+    form: str = ""  # the form auditors fill in, in words (the rubric's title)
+    form_link: str = ""
+    ignored_columns: list[str] = field(default_factory=list)  # register columns read past (never copied)
 
     def load(self) -> dict[str, int]:
         n = {a.id: 0 for a in self.auditors}

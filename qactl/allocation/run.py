@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,9 +15,33 @@ from qactl.allocation.models import Allocation, Assignment, Options, Picked
 from qactl.allocation.sample import draw, eligible, round_dates, seed_from_round, stratum
 from qactl.errors import InfeasibleError, InputError, UsageError
 
+DEFAULT_RUBRIC = "ehcp-quality"  # the multi-agency EHCP audit (Wolverhampton framework s.6.1): the cohort audits EHCP quality
 
-def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: list[Path] = (), keep: Path | None = None, today: date | None = None) -> Allocation:
-    """Draw the sample and allocate it. Raises ``InfeasibleError`` (naming the bottleneck) when no allocation exists."""
+
+def check_window(options: Options, keep: Path | None) -> None:
+    """Refuse a sample with no window of issue dates: without one, every plan ever issued would be eligible.
+
+    A round label names the window (``2025 Autumn``: plans issued 1 June to 30 September); ``--from``/``--to`` give
+    it; ``--keep`` re-solves an earlier allocation, whose sample is already drawn.
+    """
+    if keep is not None or options.date_from is not None or options.date_to is not None:
+        return
+    example = ('Give the round, as --round "2025 Autumn" (plans issued 1 June to 30 September 2025, due 29 October '
+               "2025), or the window of issue dates, as --from 01/06/2025 --to 30/09/2025.")
+    if options.round and round_dates(options.round) is None:
+        raise UsageError(f"--round {options.round!r} does not name a term (Autumn, Spring or Summer) and a year, so it "
+                         f"sets no window of issue dates and qactl would sample plans issued at any time. {example}")
+    if not options.round:
+        raise UsageError("No round and no dates: qactl would sample plans issued at any time, due 4 weeks from today. "
+                         + example)
+
+
+def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: list[Path] = (), keep: Path | None = None,
+             today: date | None = None, on_stage: Callable[[str], None] | None = None) -> Allocation:
+    """Draw the sample and allocate it. Raises ``InfeasibleError`` (naming the bottleneck) when no allocation exists.
+
+    ``on_stage(text)`` is told what is happening (for a progress display); it may be None.
+    """
     from qactl.allocation import explain
     from qactl.allocation.rules import CHANGED, OWN, REPEATED, fold, masks
     from qactl.allocation.solve import (
@@ -29,8 +54,11 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
         solve,
     )
 
-    plans, plans_sha = read_plans(plans_path)
-    auditors, cohort_sha = read_cohort(cohort_path)
+    stage = on_stage or (lambda text: None)
+    check_window(options, keep)
+    stage("Reading the plans register and the cohort")
+    plans, plans_sha, ignored = read_plans(plans_path)
+    auditors, cohort_sha, cohort_ignored = read_cohort(cohort_path)
     if not auditors:
         raise InputError(f"{cohort_path}: the cohort has no auditors.")
     rd = round_dates(options.round)
@@ -42,7 +70,14 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
     total_cap = sum(cap.values())
     previous = read_allocations([keep])[0] if keep else None
     past = read_allocations(list(history))
+    if options.rubric is None:
+        options.rubric = str((previous or {}).get("options", {}).get("rubric") or DEFAULT_RUBRIC)
+    options.rubric, form = _form(options.rubric)
     notes: list[str] = []
+    if ignored:
+        notes.append(_ignored_note(ignored, Path(plans_path).name, "plans register"))
+    if cohort_ignored:
+        notes.append(_ignored_note(cohort_ignored, Path(cohort_path).name, "cohort"))
     by_id = {p.plan_id: p for p in plans}
 
     if previous is not None:
@@ -79,6 +114,7 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
             notes.append(f"Only {len(pool)} plans are eligible, fewer than the sample of {n}: all of them are allocated.")
             n = len(pool)
         options.sample = n
+        stage(f"Drawing a sample of {n} plans from {len(pool)}")
         sample = draw(pool, n, options.moderation, options.seed, options.focus)
 
     # the rules as matrices, then the exact solver
@@ -97,6 +133,7 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
                         service=np.array([services.index(fold(a.service)) for a in auditors], dtype=np.int64), arc_plan=arc_p, arc_aud=arc_a,
                         arc_own=(f & OWN > 0).astype(np.int64), arc_hist=(f & REPEATED > 0).astype(np.int64), arc_keep=(f & CHANGED > 0).astype(np.int64))
 
+    stage(f"Allocating {int(demand.sum())} audits among {sum(1 for c in caps.tolist() if c)} auditors (exact solver)")
     inst = None
     if demand.max() == 1 and allowed.sum() > DENSE_LIMIT:
         pairs = assign_dense(allowed, flags, caps, units=len(sample))
@@ -139,4 +176,19 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
     opts["objective"] = dict(zip(("changed_kept", "fill", "own_service", "repeated_pairs", "same_team"), sol.objective, strict=True))
     return Allocation(round=options.round, seed=int(options.seed), due=options.due, options=opts, inputs=inputs, sample=sample,
                       assignments=assignments, auditors=auditors, capacity=cap, kept=kept,
-                      moved=(len(prev_pairs) - kept) if previous else 0, notes=notes)
+                      moved=(len(prev_pairs) - kept) if previous else 0, notes=notes, form=form, form_link=options.form_link,
+                      ignored_columns=list(ignored))
+
+
+def _form(rubric: str) -> tuple[str, str]:
+    """The rubric's id and its title (the form's name in words); raises as ``resolve`` does for an unknown rubric."""
+    from qactl.rubric.loader import resolve
+
+    r = resolve(rubric).rubric
+    return r.id, r.title
+
+
+def _ignored_note(headers: list[str], file: str, what: str) -> str:
+    shown = ", ".join(headers[:12]) + (f" and {len(headers) - 12} more" if len(headers) > 12 else "")
+    n = len(headers)
+    return f"Ignored {n} column{'s' if n != 1 else ''} of the {what} {file} that qactl does not use: {shown}. They are not copied into any output."

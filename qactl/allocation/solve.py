@@ -11,7 +11,7 @@ moderated plan's two auditors come from two different services, so primary and m
 jointly. The constraint matrix is a network matrix (totally unimodular), so the LP optimum found by
 HiGHS' dual simplex is a vertex and integral: the LP solution *is* the integer optimum.
 
-Costs are lexicographic in SPEC order: keep a previous assignment (``--keep``) ≻ fill places evenly ≻
+Costs are lexicographic, in this order: keep a previous assignment (``--keep``) ≻ fill places evenly ≻
 outside one's own service ≻ no repeated pair from the history ≻ agencies mixed across teams. Each
 level's weight exceeds the largest possible total of all lower levels, so no amount of a lower aim
 can buy a worse higher one.

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from qactl.cli import allocate, form, moderate, report, rubrics, schedule, score, timeline
+from qactl.cli import allocate, chase, form, moderate, report, rubrics, schedule, score, timeline
 
 app = typer.Typer(
     name="qactl",
@@ -24,6 +24,7 @@ app = typer.Typer(
 
 app.command("allocate", help="Share the round's sample of plans among the auditors.")(allocate.allocate)
 app.command("score", help="Check, score and grade an exported audit sheet.")(score.score)
+app.command("chase", help="Who has not returned their audits, with reminders to send.")(chase.chase)
 app.command("report", help="Write the Practice Report from scored files.")(report.report)
 app.command("moderate", help="Agreement between two auditors of the same plan.")(moderate.moderate)
 app.command("schedule", help="The QA calendar as dates, or an .ics file.")(schedule.schedule)

@@ -1,4 +1,4 @@
-"""`qactl allocate`: draw the round's sample and share it among the auditor cohort (SPEC §6)."""
+"""`qactl allocate`: draw the round's sample and share it among the auditor cohort."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ def allocate(
     keep: Path | None = typer.Option(None, "--keep", help="A previous allocation .json to re-solve (an auditor dropped out), moving as few plans as possible."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed (default: derived from --round, else random; always printed)."),
     due: str | None = typer.Option(None, "--due", help="Date the audits are due (default: 4 weeks after the round starts, or today + 28 days)."),
-    mail_merge: Path | None = typer.Option(None, "--mail-merge", help="Also write a .csv with one row per auditor (name, email, plans, due) for a mail merge."),
+    mail_merge: Path | None = typer.Option(None, "--mail-merge", help="Also write a .csv with one row per auditor (first name, email, plans, form, due) for a mail merge."),
+    rubric: str | None = typer.Option(None, "--rubric", help="The audit the plans are for: a rubric id or file (default: ehcp-quality). Its title names the form on every sheet."),
+    form_link: str = typer.Option("", "--form-link", help="A link to your own form (Microsoft Forms), printed on each auditor's sheet and in the mail merge."),
 ) -> None:
     from qactl.allocation.models import Options
     from qactl.allocation.output import check_suffix, write, write_mail_merge
     from qactl.allocation.run import allocate as run
-    from qactl.cli.common import console, is_interactive, notice
+    from qactl.cli.common import console, is_interactive, notice, stages
     from qactl.dates import DateParseError, format_date, parse_date
     from qactl.errors import UsageError
     from qactl.sheets.writer import Outputs
@@ -55,16 +57,22 @@ def allocate(
             raise UsageError(f"--focus {f!r}: write it as column=value, e.g. primary_need=SEMH.")
         pairs.append((key.strip().lower().replace(" ", "_"), value.strip()))
     opts = Options(round=round_label, date_from=day(date_from, "--from"), date_to=day(date_to, "--to"), types=wanted,
-                   per_auditor=per_auditor, sample=sample, moderation=moderation, focus=tuple(pairs), seed=seed, due=day(due, "--due"))
-    outputs = Outputs([plans, cohort, *history, keep])
+                   per_auditor=per_auditor, sample=sample, moderation=moderation, focus=tuple(pairs), seed=seed, due=day(due, "--due"),
+                   rubric=rubric, form_link=form_link.strip())
+    outputs = Outputs([plans, cohort, *history, keep, rubric if rubric and Path(rubric).is_file() else None])
     outputs.check(out)  # before the work: a refused output costs nothing
     if mail_merge is not None:
         outputs.check(mail_merge, option="--mail-merge")
-    result = run(plans, cohort, opts, history=history, keep=keep)
-    with outputs:  # the allocation and its mail merge are written together, or neither
-        write(result, outputs.add(out), suffix)
-        if mail_merge is not None:
-            write_mail_merge(result, outputs.add(mail_merge, option="--mail-merge"))
+    from qactl.allocation.run import check_window
+
+    check_window(opts, keep)  # before any progress shows: this one is said at once
+    with stages("Reading the plans register and the cohort") as stage:
+        result = run(plans, cohort, opts, history=history, keep=keep, on_stage=stage)
+        stage(f"Writing {out.name}")
+        with outputs:  # the allocation and its mail merge are written together, or neither
+            write(result, outputs.add(out), suffix)
+            if mail_merge is not None:
+                write_mail_merge(result, outputs.add(mail_merge, option="--mail-merge"))
     for n in result.notes:
         notice(n)
     err = console(stderr=True)
@@ -80,8 +88,9 @@ def allocate(
             t.add_row(f"{a.id} {a.name}".strip() + ("" if a.available else " (unavailable)"), a.service, str(load[a.id]), str(cap), str(cap - load[a.id]))
         err.print(t)
     n_mod = sum(1 for x in result.assignments if x.role == "moderation")
-    err.print(f"{len(result.sample)} plans, {len(result.assignments)} audits ({n_mod} moderation) for {sum(1 for v in result.load().values() if v)} auditors; "
-              f"seed {result.seed}; due {format_date(result.due)}.", markup=False)
+    say = err.print
+    say(f"{len(result.sample)} plans, {len(result.assignments)} audits ({n_mod} moderation) for "
+        f"{sum(1 for v in result.load().values() if v)} auditors; seed {result.seed}; due {format_date(result.due)}.", markup=False)
     if keep:
-        err.print(f"Kept {result.kept} assignments, moved {result.moved}.", markup=False)
-    err.print(f"Wrote {out}" + (f" and {mail_merge}" if mail_merge else ""), markup=False)
+        say(f"Kept {result.kept} assignments, moved {result.moved}.", markup=False)
+    say(f"Wrote {out}" + (f" and {mail_merge}" if mail_merge else ""), markup=False)

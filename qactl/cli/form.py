@@ -25,5 +25,5 @@ def form(
     counts = {w: sum(1 for c in summary["columns"] if c["kind"] == k) for k, w in words.items()}
     parts = [f"{n} {w if n != 1 else w[:-1]}" for w, n in counts.items() if n]
     c = console()
-    c.print(f"Wrote {summary['path']}: a blank {r.id} {r.version} form, {len(summary['columns'])} columns ({', '.join(parts)}).", markup=False, soft_wrap=True)
-    c.print(f"Fill one row per audit on the {summary['sheet']} sheet, then: qactl score {r.id} {summary['path']} -o scored.xlsx", markup=False, soft_wrap=True)
+    c.print(f"Wrote {summary['path']}: a blank {r.id} {r.version} form, {len(summary['columns'])} columns ({', '.join(parts)}).", markup=False)
+    c.print(f"Fill one row per audit on the {summary['sheet']} sheet, then: qactl score {r.id} {summary['path']} -o scored.xlsx", markup=False)

@@ -24,14 +24,15 @@ def report(
     service_packs: Path = typer.Option(None, "--service-packs", metavar="DIR", help="Write one short HTML per service into DIR: the plans it contributed to that it is asked to review."),
     rescore: list[Path] = typer.Option([], "--rescore", metavar="EXPORT", help="An earlier round's export: scored again with this round's rubric, so the rounds compare (repeatable).", show_default=False),
 ) -> None:
-    from qactl.cli.common import console, notice
+    from qactl.cli.common import console, notice, stages
     from qactl.report import ReportRequest, write_report
 
-    outcome = write_report(ReportRequest(
-        inputs=list(inputs), output=output, previous=list(previous), allocation=list(allocation), moderation=list(moderation),
-        template=template, title=title, min_cell=min_cell, themes=themes, round=round_,
-        evidence=evidence, actions=actions, write_actions=write_actions, service_packs=service_packs, rescore=list(rescore),
-    ))
+    with stages(f"Writing the Practice Report from {len(inputs)} file{'s' if len(inputs) != 1 else ''}"):
+        outcome = write_report(ReportRequest(
+            inputs=list(inputs), output=output, previous=list(previous), allocation=list(allocation), moderation=list(moderation),
+            template=template, title=title, min_cell=min_cell, themes=themes, round=round_,
+            evidence=evidence, actions=actions, write_actions=write_actions, service_packs=service_packs, rescore=list(rescore),
+        ))
     for note in outcome.notes:
         notice(f"Note: {note}")
     console(stderr=True).print(

@@ -12,6 +12,7 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("list")
 def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one a line (for scripts).")) -> None:
     """Every rubric: built-in, then ./rubrics/*.yaml (a local rubric with a built-in's id replaces it)."""
+    from rich import box
     from rich.table import Table
 
     from qactl.cli.common import console, notice
@@ -22,12 +23,16 @@ def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one
         for rid in sorted(found):
             typer.echo(rid)
         return
-    table = Table(title="Rubrics", title_justify="left")
+    c = console()
+    wide = c.width >= 140  # the sources are long: shown only where they fit without breaking words
+    table = Table(title="Rubrics", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=2, overflow="fold")
-    table.add_column("version", no_wrap=True)
-    table.add_column("items", justify="right")
-    table.add_column("source", ratio=3, overflow="fold")
+    table.add_column("title", ratio=2)
+    table.add_column("questions", justify="right", no_wrap=True)
+    if c.width >= 100:
+        table.add_column("version", no_wrap=True)
+    if wide:
+        table.add_column("source", ratio=3)
     table.add_column("from", no_wrap=True)
     for rid in sorted(found):
         f = found[rid]
@@ -35,8 +40,10 @@ def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one
         if f.replaces:
             notice(f"The {f.origin} rubric {f.path} replaces {f.replaces} (same id {rid!r}).")
         n = len(r.items) + len(r.milestones)
-        table.add_row(r.id, r.title, r.version, str(n), r.source, f.origin)
-    console().print(table)
+        table.add_row(r.id, r.title, str(n), *([r.version] if c.width >= 100 else []), *([r.source] if wide else []), f.origin)
+    c.print(table)
+    if not wide:
+        c.print("Where each comes from: qactl rubrics show ID.", markup=False)
 
 
 @app.command("show")
@@ -45,6 +52,7 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
     from rich.table import Table
 
     from qactl.cli.common import console
+    from qactl.forms import describe_condition
     from qactl.rubric.loader import resolve
 
     r = resolve(rubric).rubric
@@ -54,22 +62,22 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
     if r.fields:
         t = Table(title="Fields (context, never scored)", title_justify="left")
         for col in ("id", "question", "type", "pii"):
-            t.add_column(col, overflow="fold")
+            t.add_column(col)
         for f in r.fields:
             t.add_row(f.id, f.text, f.type.value, "yes" if f.pii else "")
         c.print(t)
     for section in r.sections:
         t = Table(title=f"Section: {section}", title_justify="left")
         for col in ("id", "question", "scale", "weight", "applies"):
-            t.add_column(col, overflow="fold")
+            t.add_column(col)
         for i in (i for i in r.items if i.section == section):
-            cond = "if " + i.applies_if.model_dump_json(exclude_none=True, by_alias=True) if i.applies_if else ""
+            cond = "when " + describe_condition(r, i.applies_if) if i.applies_if else ""
             t.add_row(i.id, i.text, i.scale + (" (N/A allowed)" if i.allow_na else ""), f"{i.weight:g}", cond)
         c.print(t)
     if r.milestones:
         t = Table(title="Milestones", title_justify="left")
         for col in ("id", "date of", "due"):
-            t.add_column(col, overflow="fold")
+            t.add_column(col)
         for m in r.milestones:
             d = m.due
             parts = [f"{v:+d} {u}" for v, u in ((d.weeks, "weeks"), (d.days, "days"), (d.months, "months")) if v]
@@ -77,7 +85,7 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
         c.print(t)
     t = Table(title="Scales", title_justify="left")
     t.add_column("scale")
-    t.add_column("answers (points)", overflow="fold")
+    t.add_column("answers (points)")
     for name, s in r.scales.items():
         answers = ", ".join(f"{ch.label} ({ch.points:g})" for ch in s.choices) + (f", {s.na.label} (not counted)" if s.na else "")
         t.add_row(name, answers)
@@ -85,7 +93,7 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
     g = r.grading
     c.print(f"Grading ({g.method}): " + ", ".join(f"{b.grade} ≥ {b.min:g}%" for b in g.bands), markup=False)
     for lim in g.limits:
-        c.print(f"  limit: at most {lim.max_grade} if {lim.if_.model_dump_json(exclude_none=True, by_alias=True)}", markup=False)
+        c.print(f"  At most {lim.max_grade} when {describe_condition(r, lim.if_)}", markup=False)
 
 
 @app.command("validate")
@@ -103,6 +111,6 @@ def validate(files: list[Path] = typer.Argument(..., help="Rubric files to check
             print_error(err)
             failed = True
         else:
-            console().print(f"{f}: ok ({r.id} {r.version}, {len(r.items)} items, {len(r.milestones)} milestones)", markup=False, soft_wrap=True)
+            console().print(f"{f}: ok ({r.id} {r.version}, {len(r.items)} items, {len(r.milestones)} milestones)", markup=False)
     if failed:
         raise typer.Exit(2)

@@ -16,6 +16,7 @@ def score(
     map_file: Path | None = typer.Option(None, "--map", help="A YAML (column: id) or CSV (column,id) file naming what each column holds."),
     audit_date: str | None = typer.Option(None, "--audit-date", help="The audit date for every row (DD/MM/YYYY); default: the rubric's date field, else Forms' completion time, else today."),
     include_pii: bool = typer.Option(False, "--include-pii", help="Keep the child's name, date of birth, NHS number and unknown columns in the output."),
+    previous: Path | None = typer.Option(None, "--previous", metavar="FILE", help="Last round's scored .json of the same rubric: its grades go beside this round's on the workbook's Summary (.xlsx output)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Check, score and grade an exported audit sheet against a rubric."""
@@ -35,7 +36,7 @@ def score(
     with progress(f"Scoring {input.name}", None, quiet=quiet) as advance:
         result = score_file(
             rubric, input, output, sheet=sheet, round_label=round_label, map_file=map_file, audit_date=when,
-            include_pii=include_pii, on_key_created=notice, advance=advance,
+            include_pii=include_pii, on_key_created=notice, advance=advance, previous=previous,
         )
     if not quiet:
         if is_interactive():

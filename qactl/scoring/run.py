@@ -46,9 +46,14 @@ def score_file(
     on_key_created: Callable[[str], None] | None = None,
     advance: Callable[[int], None] | None = None,
     max_errors_kept: int = 20,
+    previous: str | Path | None = None,
 ) -> ScoreResult:
-    """Score one export against a rubric and write ``output`` (format by suffix). Raises QactlError on unusable input."""
+    """Score one export against a rubric and write ``output`` (format by suffix). Raises QactlError on unusable input.
+
+    ``previous``: last round's scored file of the same rubric, set beside this round on the workbook's Summary
+    (``.xlsx`` output only)."""
     from qactl import __version__
+    from qactl.errors import UsageError
     from qactl.privacy import load_key
     from qactl.results import rubric_schema
     from qactl.rubric.loader import resolve
@@ -60,10 +65,18 @@ def score_file(
 
     output = Path(output)
     suffix = check_suffix(output)
-    outputs = Outputs([input_path, map_file, rubric_name if Path(rubric_name).is_file() else None])
+    if previous is not None and suffix != ".xlsx":
+        raise UsageError(f"--previous sets last round beside this one on the workbook's Summary: write an .xlsx "
+                         f"(-o {output.with_suffix('.xlsx').name}), or leave --previous out for {suffix}.")
+    outputs = Outputs([input_path, map_file, rubric_name if Path(rubric_name).is_file() else None, previous])
     outputs.check(output)  # say so before reading a large export
     found = resolve(rubric_name)
     rubric = found.rubric
+    last_round = None
+    if previous is not None:
+        from qactl.scoring.workbook import read_previous
+
+        last_round = read_previous(previous, rubric)
     src = open_sheet(input_path, sheet)
     mapping = load_map(map_file, rubric) if map_file else None
     cmap = map_columns(rubric, src.headers, mapping, file=str(src.path))
@@ -80,7 +93,8 @@ def score_file(
         "sheet": src.name, "map": str(map_file) if map_file else None,
         "audit_date": audit_date.isoformat() if audit_date else None, "include_pii": include_pii,
     }
-    created = clock.now().isoformat()
+    when = clock.now()
+    created = when.isoformat()
     header: ScoredHeader = {
         "kind": SCORED_KIND, "qactl": __version__,
         "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title},
@@ -89,12 +103,11 @@ def score_file(
         "created": created, "options": options, "schema": rubric_schema(rubric),
     }
     about = {
-        "rubric": f"{rubric.id} {rubric.version}: {rubric.title}", "rubric source": rubric.source,
-        "source file": src.path.name, "sha256": src.sha256, "sheet": src.name, "round": round_label or "",
-        "options": ", ".join(f"{k}={v}" for k, v in options.items() if v not in (None, False)) or "none",
-        "when": created, "qactl": __version__,
-        "how": "score = 100 × Σ(weight × points) / Σ(weight × max) over the items that apply, rounded half up to 1 dp.",
-        "ignored columns": ", ".join(ignored) or "none",
+        "round": round_label, "source": src.path.name, "sheet": src.name, "sha256": src.sha256,
+        "when": when.strftime("%d/%m/%Y %H:%M") + " (UTC)", "qactl": __version__, "ignored": ignored, "include_pii": include_pii,
+        "options": "; ".join(x for x in (f"answers mapped by {Path(map_file).name}" if map_file else "",
+                                         f"every audit dated {audit_date.strftime('%d/%m/%Y')}" if audit_date else "",
+                                         "personal fields kept" if include_pii else "") if x),
     }
     first_errors: list[dict[str, Any]] = []
 
@@ -121,7 +134,7 @@ def score_file(
     gc.disable()
     try:
         with outputs:
-            write_output(outputs.add(output), suffix, header, audits(), summary_of, layout, about)
+            write_output(outputs.add(output), suffix, header, audits(), summary_of, layout, about, last_round)
     finally:
         if gc_was_enabled:
             gc.enable()

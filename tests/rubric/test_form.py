@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from qactl.errors import OutputError, UsageError
-from qactl.forms import write_form
+from qactl.forms import header_of, write_form
 from qactl.rubric.loader import builtin_dir, load_rubric
 from qactl.rubric.models import Item, Milestone, norm_header
 from qactl.sheets.reader import column_letter, open_sheet
@@ -57,12 +57,13 @@ def test_form_headers_and_validations(tmp_path, rid):
     out = tmp_path / f"{rid}.xlsx"
     summary = write_form(rubric, out)
     columns = rubric.columns()
-    assert [c["header"] for c in summary["columns"]] == [c.text for c in columns]
+    assert [c["header"] for c in summary["columns"]] == [header_of(c) for c in columns]
 
     wb = load_workbook(out)
     assert wb.sheetnames[:2] == ["Audits", "Instructions"]  # score reads the first sheet
     ws = wb["Audits"]
-    assert [c.value for c in ws[1]] == [c.text for c in columns]  # exactly the rubric's text: no --map needed
+    # the rubric's text (no --map needed), a required column marked * (score's header matching ignores the mark)
+    assert [c.value for c in ws[1]] == [c.text + (" *" if getattr(c, "required", False) else "") for c in columns]
     assert ws.max_row == 1  # blank: the header only
     assert ws.freeze_panes == "A2"
     assert ws["A1"].alignment.wrap_text
@@ -82,10 +83,11 @@ def test_form_headers_and_validations(tmp_path, rid):
             assert dv.type == "list" and _list_values(wb, dv) == col.choices
             assert not dv.showErrorMessage, f"{col.id}: field choices are offered, not enforced"
         assert dv.prompt and len(dv.prompt) <= 255
+        assert dv.promptTitle == (col.text if len(col.text) <= 32 else col.text[:31].rstrip() + "…"), col.id  # words, not the id
 
     # the sheet reader `score` uses sees the same headers, and each maps to one column only
     sheet = open_sheet(out)
-    assert sheet.name == "Audits" and sheet.headers == [c.text for c in columns]
+    assert sheet.name == "Audits" and sheet.headers == [header_of(c) for c in columns]
     keys = [norm_header(h) for h in sheet.headers]
     assert len(set(keys)) == len(keys)
 
@@ -95,7 +97,7 @@ def test_eps_form_offers_the_forms_answers(tmp_path):
     write_form(load_rubric(builtin_dir() / "eps-advice.yaml"), out)
     wb = load_workbook(out)
     ws = wb["Audits"]
-    headers = [c.value for c in ws[1]]
+    headers = [c.value.removesuffix(" *") for c in ws[1]]
     assert "Outcomes are SMART" in headers
     assert "For children 14yrs+ the outcomes relate to preparing for adulthood" in headers
     col = column_letter(headers.index("Outcomes are SMART"))
@@ -108,7 +110,7 @@ def test_health_form_allows_na_only_on_conditional_items(tmp_path):
     out = tmp_path / "health.xlsx"
     write_form(load_rubric(builtin_dir() / "health-advice.yaml"), out)
     ws = load_workbook(out)["Audits"]
-    headers = [c.value for c in ws[1]]
+    headers = [c.value.removesuffix(" *") for c in ws[1]]
     dvs = _validations(ws)
     assert headers[0] == "NHS Number"
     assert dvs[column_letter(headers.index("Explained diagnosis"))].formula1 == '"Yes,Partly,No,N/A"'
@@ -123,7 +125,7 @@ def test_long_answers_go_to_a_hidden_lists_sheet(tmp_path):
     wb = load_workbook(out)
     assert wb["Lists"].sheet_state == "hidden"
     ws = wb["Audits"]
-    headers = [c.value for c in ws[1]]
+    headers = [c.value.removesuffix(" *") for c in ws[1]]
     dv = _validations(ws)[column_letter(headers.index("Reason for any variance"))]
     assert dv.formula1.startswith("Lists!")
     assert _list_values(wb, dv) == rubric.exceptions.reasons  # they contain commas: no inline list can hold them
@@ -194,7 +196,7 @@ def test_form_default_output_name_and_local_rubric_notice(runner, app, tmp_path,
     result = runner.invoke(app, ["form", "eps-advice"])
     assert result.exit_code == 0, result.output
     assert "replaces" in result.output and "eps-advice.yaml" in result.output
-    headers = [c.value for c in load_workbook(tmp_path / "eps-advice.xlsx")["Audits"][1]]
+    headers = [c.value.removesuffix(" *") for c in load_workbook(tmp_path / "eps-advice.xlsx")["Audits"][1]]
     assert "Outcomes are SMART (local wording)" in headers
 
 
@@ -202,7 +204,7 @@ def test_form_of_a_rubric_file_path(runner, app, tmp_path):
     out = tmp_path / "mini.xlsx"
     result = runner.invoke(app, ["form", str(MINI), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert [c.value for c in load_workbook(out)["Audits"][1]][:3] == ["Name of child", "Date of birth", "Person completing audit"]
+    assert [c.value for c in load_workbook(out)["Audits"][1]][:3] == ["Name of child *", "Date of birth *", "Person completing audit"]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ def test_filled_in_blank_form_scores_without_a_map(tmp_path):
     rubric = resolve("eps-advice").rubric
     wb = openpyxl.load_workbook(form)
     ws = wb.worksheets[0]
-    headers = [c.value for c in ws[1]]
+    headers = [c.value.removesuffix(" *") for c in ws[1]]  # a required column's header is marked *
     answers = {"Fully": 2, "Partially": 1, "Not included": 0}
     cycle = list(answers)
     row: dict[str, object] = {}

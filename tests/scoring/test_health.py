@@ -76,9 +76,9 @@ def test_hyperlink_comment_stays_text_in_xlsx(tmp_path):
     run(["score", str(HEALTH), str(make(tmp_path)), "-o", str(out)])
     ws = load_workbook(out)["Audits"]
     header = [c.value for c in ws[1]]
-    cell = ws.cell(row=3, column=header.index("comments") + 1)
-    assert cell.value == HYPER and cell.data_type == "s"
-    assert {"Audits", "Items", "Errors", "About"} <= set(load_workbook(out).sheetnames)
+    cell = ws.cell(row=3, column=header.index("Please share comments to improve or good practice to share.") + 1)
+    assert cell.value == HYPER and cell.data_type == "s" and not cell.hyperlink
+    assert load_workbook(out).sheetnames == ["Summary", "Audits", "Errors", "Items", "About"]
 
 
 def test_csv_output_defuses_formulas(tmp_path):

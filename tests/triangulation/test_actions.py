@@ -39,7 +39,11 @@ def test_the_workbook_has_a_status_drop_down_real_dates_and_no_formulas(tmp_path
     wb = load_workbook(path)
     assert wb.sheetnames == ["Actions", "About"]
     ws = wb["Actions"]
-    assert [c.value for c in ws[1]] == ["ID", "Action", "Owner", "Due", "Status", "Source finding", "Baseline %", "Round", "Notes"]
+    assert [c.value for c in ws[1]] == ["ID", "Action", "Owner", "Due", "Status", "Finding", "Baseline %", "Round", "Notes",
+                                        "Finding key (for qactl: do not change)"]
+    # the finding in words; its key, for the next round, in a hidden column
+    assert ws["F2"].value == "Theme: Timeliness" and ws["F3"].value == "Quality assurance of psychological advice: Outcomes are SMART"
+    assert ws["J3"].value == "eps-advice:smart_outcomes" and ws.column_dimensions["J"].hidden
     assert ws["D2"].value == dt.datetime(2026, 3, 31) and ws["D2"].number_format == "dd/mm/yyyy"
     assert ws["B3"].data_type == "s" and ws["B3"].value.startswith("=SUM")
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
