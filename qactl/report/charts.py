@@ -292,14 +292,15 @@ def distribution_bar(cid: str, counts: list[int], ranks: int) -> str:
             f'width="{width}" height="{h}" preserveAspectRatio="none">{_defs(cid)}{body}</svg>')
 
 
-def legend(labels: list[str]) -> str:
-    """The colour key of :func:`distribution_bar` (best answer first), as an HTML list; empty without labels."""
+def legend(labels: list[str], cid: str) -> str:
+    """The colour and pattern key of :func:`distribution_bar` (best answer first), as an HTML list; empty without labels."""
     if not labels:
         return ""
     items = []
     for rank, label in enumerate(labels):
-        colour, _ = grade_style(rank, len(labels))
-        items.append(f'<li><svg width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" fill="{colour}"/></svg>{esc(label)}</li>')
+        colour, pattern = grade_style(rank, len(labels))
+        key = f"{cid}-{rank}"
+        items.append(f'<li><svg width="14" height="14" aria-hidden="true" focusable="false">{_defs(key)}{_rect(key, 0, 0, 14, 14, colour, pattern)}</svg>{esc(label)}</li>')
     return f'<ul class="legend" aria-hidden="true">{"".join(items)}</ul>'
 
 

@@ -326,7 +326,7 @@ def _survey(t: RubricTally, earlier: list[Round], themes: ThemeFile | None) -> m
     report = m.SurveyReport(
         id=rid, anchor=f"rubric-{safe_id(rid)}", title=str(t.rubric.get("title") or rid), version=str(t.rubric.get("version") or ""),
         purpose=t.purpose, rounds=t.rounds, sources=t.sources, rows=t.rows, duplicates=t.duplicates, with_errors=t.with_errors,
-        responses=t.scored, finding="", labels=labels_all, legend=charts.legend(labels_all),
+        responses=t.scored, finding="", labels=labels_all, legend=charts.legend(labels_all, f"legend-{safe_id(rid)}"),
         positive_words=" or ".join(reversed(positive)) if positive else "the upper part of each scale",
         questions=questions, themes=_themes(themes, [t], only_found=True), audits_with_comments=t.commented,
     )
