@@ -142,7 +142,9 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         raise UsageError("Give at least one scored file (the .json written by `qactl score`).")
     if req.min_cell < 1:
         raise UsageError(f"--min-cell must be 1 or more (found {req.min_cell}); 5 is the usual rule.")
-    previous = _previous_files(req.previous)
+    once: set = set()
+    given = _once(list(req.inputs), once)
+    previous = [(p, f) for p, f in _previous_files(req.previous) if _once([p], once)]
     inputs = [*req.inputs, *(p for p, _ in previous), *req.allocation, *req.moderation, *req.rescore,
               *(p for p in (req.evidence, req.actions, req.themes) if p), *_template_file(req.template)]
     outputs = Outputs(inputs)
@@ -157,7 +159,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     gc.disable()  # many small objects: the collector would cost more than the work (PERFORMANCE.md)
     try:
         current, previous_current, earlier, allocations, moderations = [], [], [], [], []
-        for p in req.inputs:
+        for p in given:
             f = _read(p, None, "INPUTS")
             kind = f.doc["kind"]
             if kind == ALLOCATION_KIND:
@@ -203,6 +205,21 @@ def write_report(req: ReportRequest) -> ReportOutcome:
             outputs.add(target, option="--service-packs").write_text(html, encoding="utf-8", newline="\n")
             outcome.packs.append(target)
     return outcome
+
+
+def _once(paths: list[Path], seen: set) -> list[Path]:
+    """The paths not seen yet (a file named twice, or through a link, is read once: its audits are not counted twice)."""
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            key = (st.st_dev, st.st_ino)
+        except OSError:
+            key = str(p)  # a missing file: read later, where its message is given
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def _previous_files(paths: list[Path]) -> list[tuple[Path, bool]]:

@@ -412,7 +412,7 @@ def build_report(current: list[Loaded], previous: list[Loaded], allocations: lis
         k: sum(getattr(a, k) for a in accounting) for k in ("returned", "duplicates", "with_errors", "scored", "graded", "not_graded")})
     trends_section = _trends(audit_pairs, earlier, round_order, label or "This round")
     timely = timeliness_section([r.timeliness for r in rubrics if r.timeliness], earlier, tallies)
-    messages = key_messages(rubrics, services, comps, timely, tri.actions, tri.triangulated.triangulation)
+    messages = key_messages(rubrics, services, comps, timely, tri.actions, tri.triangulated.triangulation, surveys)
     overview_chart = None
     if rubrics:
         otitle = "Grades by rubric, share of graded audits"

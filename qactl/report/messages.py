@@ -124,7 +124,7 @@ def actions(rubrics: list[m.RubricReport], themes: list[m.ThemeRow], triangulate
 
 def key_messages(rubrics: list[m.RubricReport], services: m.ServicesToReview, completion: list[m.Completion],
                  timeliness: m.TimelinessSection | None, actions: list[m.Action],
-                 triangulation: m.Triangulation | None) -> list[m.KeyMessage]:
+                 triangulation: m.Triangulation | None, surveys: list[m.SurveyReport] = ()) -> list[m.KeyMessage]:
     """Three to five sentences a board member can act on, most important first: the statutory breach rate, the
     rubric whose lowest grades grew most, the weakest criterion, the service most asked to review, completion."""
     out: list[m.KeyMessage] = []
@@ -206,6 +206,17 @@ def key_messages(rubrics: list[m.RubricReport], services: m.ServicesToReview, co
             action=f"Chase the {missing} outstanding audits before the moderation workshop." if missing > 0 else "Every allocated audit came back.",
         ))
         break
+    for s in surveys if len(out) < 3 else []:
+        rated = [q for q in s.questions if q.positive_share is not None and q.answered >= MIN_BASE]
+        if rated:
+            q = min(rated, key=lambda q: (q.positive_share, q.id))
+            change, direction = moved(q.positive_share, q.previous_positive_share, "the previous round", worse_when_up=False)
+            who = "families" if s.purpose == "survey" else "conversations"
+            out.append(m.KeyMessage(
+                id="survey", figure=_p(q.positive_share), direction=direction, section=s.anchor, section_title=s.title,
+                finding=f"of {who} answered positively that {_quote(q.text, 100)} ({q.positive} of {q.answered}), the lowest of {s.title}.",
+                change=change, action="Agree with the services involved what would change this answer, and ask again next round.",
+            ))
     if len(out) < 3 and triangulation:
         agreed = [t for t in triangulation.themes if t.verdict == "agree: concern"]
         if agreed:

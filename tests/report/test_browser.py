@@ -28,14 +28,19 @@ def _missing() -> list[str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def looked(example_round, tmp_path_factory) -> dict:
+def require_browser() -> None:
+    """Skip without the browser's tools on a laptop; fail when the CI variable is set, so CI never passes untested."""
     missing = _missing()
     if missing:
         message = f"the browser test needs {', '.join(missing)}: run `make browser` (apt-get chromium nodejs npm poppler-utils, npm packages into .browser/)"
         if os.environ.get("CI"):
             pytest.fail(message + " — CI is set, so this is a failure, not a skip", pytrace=False)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def looked(example_round, tmp_path_factory) -> dict:
+    require_browser()
     out = tmp_path_factory.mktemp("browser")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     r = subprocess.run(["node", str(ROOT / "tests" / "browser" / "check.js"), str(example_round["html"]), str(out), chromium],
@@ -82,3 +87,13 @@ def test_it_prints_on_at_most_25_a4_pages_with_page_numbers(looked):
         assert f"Page {i} of {n}" in text, f"page {i} has no page number"
     first = looked["page_texts"][0]
     assert "Key messages" in first and "Contents" in first
+
+
+def test_without_chromium_the_browser_test_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="CI is set, so this is a failure"):
+        require_browser()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="make browser"):
+        require_browser()

@@ -373,3 +373,14 @@ def test_every_section_of_the_example_report_opens_with_its_finding(example_roun
             continue
         assert first == '<p class="finding">', f"section {anchor} opens with {html_lib.unescape(first)}, not its finding"
     assert text.index('id="key-messages"') < text.index('id="contents-h"') < text.index('id="summary"')
+
+
+def test_a_file_given_twice_is_counted_once(files, tmp_path):
+    link = tmp_path / "link.json"
+    link.symlink_to(files["quality"])
+    out = tmp_path / "r.md"
+    # the quality file three times (twice by name, once through a link), the previous round twice
+    write_report(ReportRequest(inputs=[files["quality"], files["quality"], link], previous=[files["previous"], files["previous"]], output=out))
+    text = out.read_text(encoding="utf-8")
+    assert "| Quality of EHC plans (test rubric) | 11 | 0 | 1 | 10 | 10 | 0 |" in text  # 11 returned, not 33
+    assert "| 2025 Autumn | 10 | 51.2 |" in text  # 10 graded in the earlier round, not 20
