@@ -9,6 +9,12 @@ some numbered (``5.``), some with trailing spaces; mixed-case answers; day-first
 duplicate submission; and exactly two bad cells (an unknown answer, an impossible date). An earlier
 round ("2025 Summer") goes to ``<out>/previous/``; the same invented children recur, so refs link.
 
+The autumn round has the columns of today's blank forms (``qactl form``): a reason beside each date, the
+outcome of a request, the kind of phase transfer, the health advice's dates. Its late dates give reasons: most
+an exception their own limit allows, some one it does not, a few none of the recognised ones. The summer round
+has the columns of the forms councils used before (one reason for the whole audit, no outcome, a Yes/No
+6-week KPI): it shows that older exports still score.
+
 Every name is invented and obviously synthetic. Output is deterministic (seeded).
 """
 
@@ -26,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qactl.dates import offset  # noqa: E402
+from qactl.rubric.conditions import holds  # noqa: E402
 from qactl.rubric.loader import load_rubric  # noqa: E402
 from qactl.rubric.milestones import due_dates  # noqa: E402
 from qactl.rubric.models import FieldType, Rubric  # noqa: E402
@@ -45,6 +52,40 @@ COMMENTS = [
     "",
 ]
 ROUNDS = {"current": ("2025 Autumn", date(2025, 10, 6)), "previous": ("2025 Summer", date(2025, 6, 9))}
+SERVICES = ["Educational Psychology", "Speech and Language Therapy", "Community Paediatrics", "Social Care", "Occupational Therapy",
+            "Specialist Teaching"]
+# Columns the forms councils used before rubric version 2026.1 did not have (besides each date's own reason and the
+# questions marked `since`): the summer round's exports are written without them.
+NEW_COLUMNS = {"ehcna-file": {"outcome", "no_plan_notice"}, "annual-review": {"transfer_date", "phase_transfer_amended", "no_amend_notice"},
+               "health-advice": {"request_received", "advice_returned"}, "ehcp-quality": {"contributors"}}
+# How a process ended, and the kind of phase transfer: weights for the invented audits.
+OUTCOMES = {"Decision not to assess": 0.12, "Decision not to issue a plan after assessment": 0.08}
+TRANSFERS = {"No": 0.55, "Primary to secondary school": 0.15, "Secondary school to post-16 institution": 0.12,
+             "Early years to school": 0.06, "Infant to junior school": 0.04, "Middle to secondary school": 0.04,
+             "Post-16 institution to another, at another time of year": 0.04}
+DECISIONS = {"Maintain": 0.45, "Amend": 0.4, "Cease": 0.05, "Amendments proposed, then not made": 0.1}
+# What an officer writes for a late date that no exception covers (an unrecognised reason: kept, reported, late)
+OTHER_REASONS = ["Waiting list for the EP", "Staff sickness in the team", "Awaiting paperwork from school"]
+
+
+def columns(rubric: Rubric, shape: str) -> list:
+    """The form's columns: today's (``qactl form``), or those of the forms made before rubric version 2026.1."""
+    if shape == "new":
+        return rubric.columns()
+    own = set(rubric.reason_fields)
+    new = NEW_COLUMNS.get(rubric.id, set())
+    keep = [c for c in [*rubric.fields, *rubric.items, *rubric.milestones, *rubric.comments]
+            if c.id not in own and c.id not in new and not getattr(c, "since", None)]
+    return keep
+
+
+def weighted(rng: random.Random, weights: dict[str, float], rest: str | None = None) -> str | None:
+    roll, total = rng.random(), 0.0
+    for value, w in weights.items():
+        total += w
+        if roll < total:
+            return value
+    return rest
 
 
 def nhs_number(rng: random.Random) -> str:
@@ -87,13 +128,17 @@ def children(seed: int) -> list[dict]:
 LATENESS = {1: [-3, 0, 4, 9, 15, 25, 40, 60], 2: [-20, -10, -5, -2, 0, 0, 3, 9, 25]}
 
 
-def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: int = 8, plan_ids: list[str] | None = None) -> tuple[list[str], list[list]]:
+def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: int = 8, plan_ids: list[str] | None = None,
+               shape: str = "new") -> tuple[list[str], list[list]]:
     rng = random.Random(f"{rubric.id}/{seed}")
+    lateness = random.Random(f"{rubric.id}/{seed}/lateness")  # a stream of its own: days early or late of each date
     kids = children(7)  # the same invented children every round
     rng.shuffle(kids)
-    cols = rubric.columns()
+    cols = columns(rubric, shape)
+    present = {c.id for c in cols}
     heads = ["ID", "Start time", "Completion time", "Email", "Name"] + [header(k, c.text) for k, c in enumerate(cols, start=1)]
-    starts = {m.due.from_ for m in rubric.milestones}
+    starts = {x for m in rubric.milestones for x in m.starts()}
+    own_reasons = rubric.reason_fields
     rows: list[list] = []
     for r in range(n):
         kid = kids[r % len(kids)]
@@ -101,25 +146,45 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
         began = done - timedelta(minutes=rng.randrange(8, 50))
         auditor = AUDITORS[r % len(AUDITORS)]
         values: dict[str, object] = {}
-        known: dict[str, date] = {}
+        known: dict[str, object] = {}
         for f in rubric.fields:
             v: object = None
-            if f.role == "child_name":
+            if f.id in own_reasons or f.id not in present:
+                values[f.id] = None  # a date's own reason: written once the dates are known
+                continue
+            if f.id == "transfer_date":
+                v = None  # set with the kind of transfer
+            elif f.id == "phase_transfer":
+                v = weighted(rng, TRANSFERS, "No") if shape == "new" else rng.choice(["Yes", "No"])
+            elif rubric.outcomes and f.id == rubric.outcomes.field and "Decision not to assess" in (f.choices or []):
+                v = weighted(rng, OUTCOMES, f.choices[0])
+            elif rubric.outcomes and f.id == rubric.outcomes.field:
+                v = weighted(rng, DECISIONS, "Maintain") if shape == "new" else rng.choice(["Maintain", "Amend", "Cease"])
+            elif f.role == "contributors":
+                v = "; ".join(rng.sample(SERVICES, rng.randrange(2, 5)))
+            elif f.id == "kpi_6_weeks" and shape == "new":
+                v = None  # follows from the dates
+            elif f.role == "child_name":
                 v = kid["name"]
             elif f.type == FieldType.date and (f.role == "dob" or "birth" in f.text.lower()):
                 v = kid["dob"]
             elif f.type == FieldType.date and f.id == rubric.audit_date:
                 v = done.date()
+            elif f.type == FieldType.date and f.id in starts:
+                # a process that has run its course by the audit: its longest chain of periods, and a few weeks more, ago
+                v = done.date() - timedelta(days=_span(rubric, f.id) + rng.randrange(21, 100))
             elif f.type == FieldType.date:
-                v = done.date() - timedelta(weeks=rng.randrange(22, 40)) if f.id in starts else done.date() - timedelta(days=rng.randrange(10, 200))
+                v = done.date() - timedelta(days=rng.randrange(10, 200))
             elif f.type == FieldType.nhs_number:
                 v = kid["nhs"]
             elif f.type == FieldType.upn:
                 v = kid["upn"]
             elif f.type == FieldType.integer:
-                v = rng.randrange(1, 14)
+                v = rng.randrange(1, 16)
             elif rubric.exceptions and f.id == rubric.exceptions.field:
-                v = rng.choice(rubric.exceptions.reasons) if rng.random() < 0.15 else None
+                # the forms made before: one reason for the whole audit, from the old drop-down (which cited reg 10(4))
+                labels = [f"{r.label} (reg 10(4)({'abcd'[k]}))" for k, r in enumerate(rubric.exceptions.reasons[:4])]
+                v = rng.choice(labels) if rng.random() < 0.15 else None
             elif f.role == "plan_id" and plan_ids:
                 v = plan_ids[r % len(plan_ids)]
             elif f.role in ("team", "service"):
@@ -130,10 +195,15 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
                 v = rng.choice(f.choices)
             else:
                 v = f"Example {f.text.split()[0].lower()} {r % 5 + 1}"
+            known[f.id] = v
             if isinstance(v, date):
-                known[f.id] = v
                 v = v.strftime("%d/%m/%Y") if rng.random() < 0.5 else datetime.combine(v, time())
             values[f.id] = v
+        if known.get("phase_transfer") not in (None, "No", "Yes") and "transfer_date" in present:
+            kind = str(known["phase_transfer"])
+            moved = (date(done.year + 1, 9, 1) if not kind.startswith("Post-16") else done.date() + timedelta(days=rng.randrange(120, 330)))
+            known["transfer_date"] = moved
+            values["transfer_date"] = moved.strftime("%d/%m/%Y")
         for it in rubric.items:
             scale = rubric.scales[it.scale]
             ranked = sorted(scale.choices, key=lambda c: -c.points)
@@ -145,16 +215,32 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
                 ans = ranked[min(int(rng.expovariate(1.6)), len(ranked) - 1)].label
             roll = rng.random()
             values[it.id] = ans.lower() if roll < 0.15 else (ans.upper() if roll < 0.2 else (ans + " " if roll < 0.3 else ans))
+        ending = None
+        if rubric.outcomes and shape == "new":
+            said = str(known.get(rubric.outcomes.field) or "").casefold()
+            ending = next((e for e in rubric.outcomes.ends if e.answer.casefold() == said), None)
         for m in rubric.milestones:
+            if m.id not in present:
+                values[m.id] = None
+                continue
             due = due_dates(rubric, known).get(m.id)
+            applies = m.applies_if is None or holds(m.applies_if, known, {}, done.date()) is not False
+            if ending is not None and m.id in ending.not_applicable:
+                applies = False
             actual = None
-            if due is not None:
-                actual = offset(due, days=rng.choice(LATENESS[seed]))
+            if due is not None and applies:
+                late = lateness.choice(LATENESS[seed])
+                actual = offset(due, days=late)
                 if actual > done.date() or rng.random() < 0.05:
                     actual = None
+                elif late > 0 and m.reason in values and rng.random() < 0.35:
+                    values[m.reason] = _reason(rng, rubric, m)
             if actual is not None:
                 known[m.id] = actual
             values[m.id] = None if actual is None else (actual.strftime("%d/%m/%Y") if rng.random() < 0.6 else datetime.combine(actual, time()))
+        if "kpi_6_weeks" in present and values.get("kpi_6_weeks") is None and known.get("advice_returned"):
+            due = due_dates(rubric, known).get("advice_returned")
+            values["kpi_6_weeks"] = "Yes" if due and known["advice_returned"] <= due else "No"
         for c in rubric.comments:
             values[c.id] = rng.choice(COMMENTS).format(first=kid["first"]) or None
         rows.append([r + 1, began, done, f"{auditor.split()[1].lower()}@example.org", auditor, *[values[c.id] for c in cols]])
@@ -168,7 +254,7 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
         second[3], second[4] = f"{other.split()[1].lower()}@example.org", other
         if auditor_col is not None:
             second[auditor_col] = other
-        for it in rubric.items:
+        for it in (c for c in cols if c in rubric.items):
             k = 5 + cols.index(it)
             ranked = [c.label for c in sorted(rubric.scales[it.scale].choices, key=lambda c: -c.points)]
             given = str(second[k] or "").strip().casefold()
@@ -193,6 +279,35 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
     else:  # no date question: the impossible date goes in Forms' completion time
         rows[11][2] = "31/02/2025 10:15:00"
     return heads, rows
+
+
+def _span(rubric: Rubric, start: str, seen: frozenset = frozenset()) -> int:
+    """The longest run of days from a date to the last step that counts from it, following milestones that count from
+    earlier ones (an annual review: 12 months to the meeting, 4 weeks to the decision, 8 weeks to the amended plan)."""
+    best = 0
+    for m in rubric.milestones:
+        if m.id in seen:
+            continue
+        for r in m.rules:
+            if r.from_ == start:
+                best = max(best, max(0, r.weeks * 7 + r.days + r.months * 31) + _span(rubric, m.id, seen | {m.id}))
+    return best
+
+
+def _reason(rng: random.Random, rubric: Rubric, m) -> str:
+    """A reason an officer gives for a late date: mostly an exception its limit allows, as the form's list offers
+    it; sometimes one it does not allow; now and then words of their own."""
+    roll = rng.random()
+    if m.kind == "target":  # nothing excuses a local target: officers mostly explain in their own words
+        return rng.choice(rubric.exceptions.reasons).label if rubric.exceptions and roll < 0.2 else rng.choice(OTHER_REASONS)
+    if m.excused_by and rubric.exceptions and roll < 0.6:
+        rid, paragraph = rng.choice(list(m.excused_by.items()))
+        r = rubric.exceptions.reason(rid)
+        return f"{r.label} ({paragraph})" if paragraph else r.label
+    others = [r for r in (rubric.exceptions.reasons if rubric.exceptions else []) if r.id not in m.excused_by]
+    if others and roll < 0.8:
+        return rng.choice(others).label  # an exception this limit does not allow
+    return rng.choice(OTHER_REASONS)
 
 
 def as_returned(rubric: Rubric, heads: list[str], rows: list[list], n: int, moderated: int, allocation: dict, cohort: Path) -> None:
@@ -287,7 +402,8 @@ def main(argv: list[str] | None = None) -> int:
             rubric = load_rubric(p)
             if rubric.id in MADE_ELSEWHERE and args.rubrics == ROOT / "rubrics":
                 continue
-            heads, rows = audit_rows(rubric, seed=1 if which == "current" else 2, start=start, plan_ids=allocated.get(which) if rubric.id == "ehcp-quality" else None)
+            heads, rows = audit_rows(rubric, seed=1 if which == "current" else 2, start=start, plan_ids=allocated.get(which) if rubric.id == "ehcp-quality" else None,
+                                     shape="new" if which == "current" else "old")
             if rubric.id == "ehcp-quality" and which == "current" and args.allocation.exists():
                 as_returned(rubric, heads, rows, 25, 8, json.loads(args.allocation.read_text(encoding="utf-8")), ROOT / "examples" / "cohort.yaml")
             if rubric.id.replace("_", "-") == "health-advice":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import cache
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _MONTHS = {
@@ -115,9 +116,100 @@ def add_months(d: date, months: int) -> date:
 
 
 def offset(start: date, *, weeks: int = 0, days: int = 0, months: int = 0) -> date:
-    """The statutory due date: start plus 7 × weeks + days (a date on the due date is on time)."""
+    """Start plus calendar months, then 7 × weeks + days (negative: before)."""
     d = add_months(start, months) if months else start
     return d + timedelta(days=7 * weeks + days)
+
+
+def period_end(start: date, *, weeks: int = 0, days: int = 0, months: int = 0, working_days: int = 0,
+               starting_with: bool = False) -> date:
+    """The last day of a statutory period: the one rule every due date of qactl goes through.
+
+    * "within N weeks of receiving a request": the day of receipt is not counted, so the period ends on the same
+      weekday N weeks later, ``start + 7N days`` (a request received Monday 1 September 2025 → 6 weeks end Monday
+      13 October 2025);
+    * ``starting_with``: a period "starting with" (or "beginning with") a day includes that day, so it ends the day
+      before the next period would start: 12 months starting with 10/03/2024 end on 09/03/2025 (Children and
+      Families Act 2014 s.44(1)); 15 days beginning with 02/06/2025 end on 16/06/2025 (SEND Regs reg 13(1));
+    * months are calendar months, clamped to the month's last day (31 January + 1 month = 28 or 29 February);
+    * ``working_days``: Monday to Friday, England and Wales bank holidays excluded (:func:`bank_holidays`);
+    * negative numbers count back: "at least 2 weeks before the meeting" ends ``meeting − 14 days``.
+    """
+    if working_days:
+        return add_working_days(start, working_days)
+    end = offset(start, weeks=weeks, days=days, months=months)
+    if not starting_with:
+        return end
+    if months and add_months(start, months).day != start.day:
+        # no such day in that month (12 months starting with 29/02/2024): the next period would start on the 1st
+        # of the month after, so this one ends on the last day of the month, 28/02/2025
+        return end
+    return end - timedelta(days=1)
+
+
+def fixed_date(day: int, month: int, year: int, *, before: bool = False) -> date:
+    """A fixed date of a year; ``before``: the law says *before* it, so the last day on time is the day before
+    (reg 18(1): before 15 February → 14 February). 29 February in a year without it is 28 February."""
+    try:
+        d = date(year, month, day)
+    except ValueError:
+        d = date(year, month, 28)
+    return d - timedelta(days=1) if before else d
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month = (h + ell - 7 * m + 114) // 31
+    return date(year, month, (h + ell - 7 * m + 114) % 31 + 1)
+
+
+@cache
+def bank_holidays(year: int) -> frozenset[date]:
+    """England and Wales bank holidays of a year, from the rules (Banking and Financial Dealings Act 1971 Sch 1,
+    the annual proclamations, Christmas Day and Good Friday), with substitute days for weekends.
+
+    One-off holidays proclaimed for an occasion (a jubilee, a coronation, a state funeral) are not included: the
+    working days around them come out one day short.
+    """
+    def monday_on_or_before(d: date) -> date:
+        return d - timedelta(days=d.weekday())
+
+    def substitute(d: date, taken: set[date]) -> date:
+        while d.weekday() >= 5 or d in taken:
+            d += timedelta(days=1)
+        return d
+
+    out: set[date] = set()
+    out.add(substitute(date(year, 1, 1), out))
+    easter = _easter(year)
+    out |= {easter - timedelta(days=2), easter + timedelta(days=1)}
+    first_may = date(year, 5, 1)
+    out.add(first_may + timedelta(days=(7 - first_may.weekday()) % 7))  # first Monday in May
+    out.add(monday_on_or_before(date(year, 5, 31)))  # last Monday in May
+    out.add(monday_on_or_before(date(year, 8, 31)))  # last Monday in August
+    christmas = substitute(date(year, 12, 25), out)
+    out.add(christmas)
+    out.add(substitute(date(year, 12, 26), out))
+    return frozenset(out)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The ``n``-th working day after ``start`` (before, when negative): Monday to Friday, not a bank holiday."""
+    step = 1 if n >= 0 else -1
+    d, left = start, abs(n)
+    while left:
+        d += timedelta(days=step)
+        if d.weekday() < 5 and d not in bank_holidays(d.year):
+            left -= 1
+    return d
 
 
 def age_on(dob: date, on: date) -> int:

@@ -103,3 +103,21 @@ class Finding:
             "code": self.code,
             "message": self.message,
         }
+
+
+def describe_os_error(err: OSError) -> str:
+    """An operating-system error (disk full, permission, a file vanished) as one sentence a user can act on."""
+    import errno
+
+    name = err.filename or "a file"
+    why = err.strerror or str(err)
+    advice = {
+        errno.ENOSPC: "Free some space on that drive and run again.",
+        errno.EACCES: "Check the permissions of the file and its folder, and close it in Excel if it is open.",
+        errno.EPERM: "Check the permissions of the file and its folder.",
+        errno.EROFS: "The drive is read-only: write to another folder.",
+        errno.ENOENT: "Check the name and the folder.",
+        errno.EISDIR: "Give a file, not a folder.",
+        errno.ENAMETOOLONG: "Use a shorter name.",
+    }.get(err.errno, "Check the file and run again.")
+    return f"Cannot use {name}: {why}. Nothing was written. {advice}"

@@ -197,37 +197,82 @@ def _service_index(services: Iterable[Service]) -> dict[str, str]:
     return index
 
 
+def _unknown_service(value: str, index: dict[str, str], names: list[str]) -> str | None:
+    """The message for a service the file does not list, or None when it does."""
+    if " ".join(value.split()).casefold() in index:
+        return None
+    near = get_close_matches(value, names, n=1, cutoff=0.5) or get_close_matches(value.casefold(), list(index), n=1, cutoff=0.5)
+    tip = f" (did you mean {index.get(near[0], near[0])!r}?)" if near else ""
+    return f"unknown service {value!r}{tip}; the services are: {', '.join(names)}"
+
+
+def _unknown_theme(value: str, themes: Collection[str] | None) -> str | None:
+    if themes is None or value in themes:
+        return None
+    near = get_close_matches(value, list(themes), n=1, cutoff=0.5)
+    tip = f" (did you mean {near[0]!r}?)" if near else ""
+    return f"unknown theme {value!r}{tip}; themes are ids of the theme dictionary: {', '.join(sorted(themes))}"
+
+
 def _cross_check(ev: Evidence, themes: Collection[str] | None) -> tuple[Evidence, list[tuple[Loc, str]]]:
     """Services to their canonical names; every unknown service or theme as ``(loc, message)``."""
     index = _service_index(ev.services)
     names = [s.name for s in ev.services]
     problems: list[tuple[Loc, str]] = []
-
-    def service(loc: Loc, value: str | None) -> str | None:
-        if value is None:
-            return None
-        found = index.get(" ".join(value.split()).casefold())
-        if found is None:
-            near = get_close_matches(value, names, n=1, cutoff=0.5) or get_close_matches(value.casefold(), list(index), n=1, cutoff=0.5)
-            tip = f" (did you mean {index.get(near[0], near[0])!r}?)" if near else ""
-            problems.append((loc, f"unknown service {value!r}{tip}; the services are: {', '.join(names)}"))
-        return found or value
-
-    def theme(loc: Loc, value: str | None) -> None:
-        if value is None or themes is None or value in themes:
-            return
-        near = get_close_matches(value, list(themes), n=1, cutoff=0.5)
-        tip = f" (did you mean {near[0]!r}?)" if near else ""
-        problems.append((loc, f"unknown theme {value!r}{tip}; themes are ids of the theme dictionary: {', '.join(sorted(themes))}"))
-
     update: dict[str, list] = {}
     for kind in ("complaints", "compliments", "surveys", "kpis"):
         records = []
         for i, rec in enumerate(getattr(ev, kind)):
-            theme((kind, i, "theme"), rec.theme)
-            records.append(rec.model_copy(update={"service": service((kind, i, "service"), rec.service)}))
+            if rec.theme is not None and (msg := _unknown_theme(rec.theme, themes)):
+                problems.append(((kind, i, "theme"), msg))
+            service = rec.service
+            if service is not None:
+                msg = _unknown_service(service, index, names)
+                if msg:
+                    problems.append(((kind, i, "service"), msg))
+                else:
+                    service = index[" ".join(service.split()).casefold()]
+            records.append(rec.model_copy(update={"service": service}))
         update[kind] = records
     return ev.model_copy(update=update), problems
+
+
+def _raw_cross_check(data: Any, themes: Collection[str] | None) -> list[tuple[Loc, str]]:
+    """The cross-reference problems of a file whose records did not all validate, from its raw data, so that one
+    run reports every problem of the file (a wrong count and an unknown service together), not the first kind only."""
+    if not isinstance(data, dict):
+        return []
+    services = data.get("services")
+    index: dict[str, str] = {}
+    names: list[str] = []
+    for s in services if isinstance(services, list) else []:
+        name = s if isinstance(s, str) else s.get("name") if isinstance(s, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            continue
+        name = name.strip()
+        names.append(name)
+        aliases = s.get("aliases") if isinstance(s, dict) else None
+        for word in [name, *(a for a in (aliases if isinstance(aliases, list) else []) if isinstance(a, str))]:
+            index[" ".join(word.split()).casefold()] = name
+    problems: list[tuple[Loc, str]] = []
+    seen_kpis: set[str] = set()
+    for kind in ("complaints", "compliments", "surveys", "kpis"):
+        records = data.get(kind)
+        for i, rec in enumerate(records if isinstance(records, list) else []):
+            if not isinstance(rec, dict):
+                continue
+            theme, service = _text(rec.get("theme")), _text(rec.get("service"))
+            if isinstance(theme, str) and theme and (msg := _unknown_theme(theme, themes)):
+                problems.append(((kind, i, "theme"), msg))
+            if isinstance(service, str) and service and names and (msg := _unknown_service(service, index, names)):
+                problems.append(((kind, i, "service"), msg))
+            if kind == "kpis":
+                kid = _text(rec.get("id"))
+                if isinstance(kid, str) and kid:
+                    if kid in seen_kpis:
+                        problems.append(((kind, i, "id"), f"the KPI id {kid!r} is used twice; give each KPI its own id"))
+                    seen_kpis.add(kid)
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,12 +298,22 @@ def load_evidence(path: str | Path, themes: Collection[str] | None = None) -> Ev
 
 
 def _load_yaml(path: Path, themes: Collection[str] | None) -> Evidence:
-    from qactl.yamlio import load_yaml, position, validate
+    from qactl.yamlio import load_yaml, position, to_plain, validate
 
     root = load_yaml(path, ConfigError)
     if not isinstance(root, dict):
         raise ConfigError([Problem(str(path), 1, 1, "an evidence file is a YAML mapping with services, complaints, compliments, surveys and kpis")])
-    ev = validate(Evidence, root, str(path), ConfigError)
+    try:
+        ev = validate(Evidence, root, str(path), ConfigError)
+    except ConfigError as err:  # every problem at once: the records' own, and the services and themes they name
+        found = list(err.problems)
+        known = {(p.line, p.column) for p in found}
+        for loc, msg in _raw_cross_check(to_plain(root), themes):
+            line, col = position(root, loc)
+            if (line, col) not in known:
+                found.append(Problem(str(path), line, col, msg))
+        found.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise ConfigError(found) from None
     ev, problems = _cross_check(ev, themes)
     if problems:
         raise ConfigError([Problem(str(path), *position(root, loc), msg) for loc, msg in problems])
@@ -384,7 +439,8 @@ def _load_sheets(path: Path, themes: Collection[str] | None) -> Evidence:
             problems += _check_record(kind, record, path, row_number, sheet, cols)
     if not used_any and not problems:
         problems.append(Problem(str(path), None, None, f"no evidence found: name the sheets Services, Complaints, Compliments, Surveys and KPIs (found {', '.join(names)})"))
-    if problems:
+    if problems:  # with the services and themes the rows name, so that one run reports every problem of the file
+        problems += [Problem(str(path), None, None, f"{cells.get(loc) or cells.get(loc[:2], '')}: {msg}") for loc, msg in _raw_cross_check(data, themes)]
         raise ConfigError(problems)
     if not data["services"]:
         raise ConfigError([Problem(str(path), None, None, "no services: add a Services sheet (or rows of kind service) listing every service the evidence names")])

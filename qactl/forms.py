@@ -51,49 +51,36 @@ def answers_for(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> li
         return labels
     if isinstance(thing, Field) and thing.choices:
         return list(thing.choices)
+    if isinstance(thing, Field):
+        return reason_choices(rubric, thing)
     return None
 
 
 def describe_condition(rubric: Rubric, cond: Condition) -> str:
     """A condition in words, for people: "Date of birth: aged 14 or over on the audit date"."""
-    if cond.all is not None:
-        return " and ".join(describe_condition(rubric, c) for c in cond.all)
-    if cond.any is not None:
-        return " or ".join(describe_condition(rubric, c) for c in cond.any)
-    if cond.not_ is not None:
-        return f"not ({describe_condition(rubric, cond.not_)})"
-    if cond.field is not None:
-        f = rubric.field(cond.field)
-        name = f.text if f else cond.field
-    else:
-        i = rubric.item(cond.item or "")
-        name = i.text if i else str(cond.item)
-    parts = []
-    if cond.age_at_least is not None:
-        parts.append(f"aged {cond.age_at_least} or over on the audit date")
-    if cond.age_below is not None:
-        parts.append(f"under {cond.age_below} on the audit date")
-    want = cond.equals if cond.equals is not None else cond.answer
-    if want is not None:
-        parts.append(f"is {want}")
-    if cond.in_ is not None:
-        parts.append("is one of " + ", ".join(cond.in_))
-    if cond.not_in is not None:
-        parts.append("is none of " + ", ".join(cond.not_in))
-    if cond.answered is not None:
-        parts.append("is filled in" if cond.answered else "is blank")
-    return f'"{name}" ' + " and ".join(parts)
+    from qactl.rubric.conditions import describe
+
+    return describe(rubric, cond)
 
 
 def _due_words(rubric: Rubric, m: Milestone) -> str:
-    start = rubric.field(m.due.from_)
-    start_name = start.text if start else next((x.text for x in rubric.milestones if x.id == m.due.from_), m.due.from_)
-    parts = []
-    for n, unit in ((m.due.months, "month"), (m.due.weeks, "week"), (m.due.days, "day")):
-        if n:
-            parts.append(f"{abs(n)} {unit}{'s' if abs(n) != 1 else ''}")
-    after = "before" if min(m.due.months, m.due.weeks, m.due.days) < 0 else "after"
-    return f"due {' '.join(parts)} {after} \"{start_name}\""
+    from qactl.rubric.milestones import describe_due
+
+    return "due " + describe_due(rubric, m)
+
+
+def reason_choices(rubric: Rubric, f: Field) -> list[str] | None:
+    """The drop-down of a field holding one milestone's reason: the exceptions its limit allows, each with the
+    paragraph that allows it ("Exceptional personal circumstances (reg 5(4)(b))"); typing another reason is allowed."""
+    m = rubric.reason_fields.get(f.id)
+    if m is None or not m.excused_by or rubric.exceptions is None:
+        return None
+    out = []
+    for rid, paragraph in m.excused_by.items():
+        r = rubric.exceptions.reason(rid)
+        if r is not None:
+            out.append(f"{r.label} ({paragraph})" if paragraph else r.label)
+    return out
 
 
 def wants(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> str:
@@ -107,8 +94,7 @@ def wants(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> str:
         return text + "."
     if isinstance(thing, Milestone):
         text = f"The date it happened (dd/mm/yyyy); {_due_words(rubric, thing)}"
-        if thing.limit:
-            text += f" ({thing.limit})"
+        text += f" ({thing.citation})" if thing.kind == "statutory" and thing.citation else " (a local target)"
         if thing.applies_if is not None:
             text += f". Counts only when {describe_condition(rubric, thing.applies_if)}"
         return text + "."
@@ -122,8 +108,13 @@ def wants(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> str:
         FieldType.upn: "The 13-character unique pupil number (a letter then 12 digits)",
     }
     text = kinds[thing.type]
-    if thing.choices:
-        text += "; choose from the list, or type another: " + ", ".join(thing.choices)
+    owner = rubric.reason_fields.get(thing.id)
+    if owner is not None:
+        text = (f"Why \"{owner.text}\" was late, if it was. Only the exceptions in the list excuse it ({owner.citation})"
+                if owner.excused_by else f"Why \"{owner.text}\" was late, if it was: recorded; nothing excuses a local target")
+    choices = thing.choices or (reason_choices(rubric, thing) if owner is not None else None)
+    if choices:
+        text += "; choose from the list, or type another: " + ", ".join(choices)
     if thing.pii:
         text += ". Personal data: never shown in reports"
     return text + "."
@@ -357,27 +348,33 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
         row += 1
     g = rubric.grading
     ws.write_string(row, 0, "Grading", bold)
-    how = (
-        "Score = 100 × points given ÷ points available, over the questions that apply"
-        + (", sections weighted" if g.section_weights else "")
-        + ("; each date on time counts as a question met" if g.method == "compliance" else "")
-        + ". The grade is the first band the score reaches:"
-    )
+    if g.method == "rag":
+        how = ("Each answer at the bottom of its scale is red, each between bottom and top amber. The rating is the first "
+               "band whose limits the red and amber answers stay within:")
+    else:
+        how = (
+            "Score = 100 × points given ÷ points available, over the questions that apply"
+            + (", sections weighted" if g.section_weights else "")
+            + ("; each date on time counts as a question met, statutory limits and local targets apart" if g.method == "compliance" else "")
+            + ". The grade is the first band the score reaches:"
+        )
     ws.write_string(row, 1, how, wrap_fmt)
     row += 1
     for b in g.bands:
         ws.write_string(row, 1, b.grade)
-        ws.write_string(row, 2, f"{b.min:g}% or more")
+        ws.write_string(row, 2, g.rule_of(b))
         row += 1
     for lim in g.limits:
         ws.write_string(row, 1, f"At most {lim.max_grade} when {describe_condition(rubric, lim.if_)}", wrap_fmt)
         row += 1
     if rubric.exceptions:
         row += 1
-        f = rubric.field(rubric.exceptions.field)
         ws.write_string(row, 0, "Exceptions", bold)
-        ws.write_string(row, 1, f'A late date with one of these reasons in "{f.text if f else rubric.exceptions.field}" is an exception, out of the timeliness figures:', wrap_fmt)
+        ws.write_string(row, 1, "A late date is excused (out of the statutory timeliness figures) only by an exception its own "
+                                "time limit allows; nothing excuses a local target:", wrap_fmt)
         row += 1
-        for reason in rubric.exceptions.reasons:
-            ws.write_string(row, 1, reason, wrap_fmt)
+        for r in rubric.exceptions.reasons:
+            allowed = [f"{m.text} ({p or m.citation})" for m in rubric.milestones if r.id in m.excused_by for p in [m.excused_by[r.id]]]
+            ws.write_string(row, 1, r.label, wrap_fmt)
+            ws.write_string(row, 3, "excuses: " + ("; ".join(allowed) or "no date of this rubric"), wrap_fmt)
             row += 1

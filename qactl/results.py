@@ -4,7 +4,7 @@ Written and read in this one module, so ``score``, ``moderate`` and ``report`` c
 about a file. The shapes are TypedDicts (validated with one ``TypeAdapter`` per file: a pydantic
 model per audit costs seconds at national scale; see PERFORMANCE.md). Two encodings:
 
-* ``.json``: one document (SPEC §5), for files a person may open;
+* ``.json``: one document (docs/score.md), for files a person may open;
 * ``.jsonl``: JSON Lines, a header line, one audit per line, then the summary line: streamed
   both ways, for national-scale runs.
 """
@@ -24,7 +24,11 @@ from qactl.errors import InputError
 SCORED_KIND = "qactl.scored"
 ALLOCATION_KIND = "qactl.allocation"
 MODERATION_KIND = "qactl.moderation"
-FORMAT_VERSION = 1
+# 2: milestones carry their kind (statutory limit or local target), citation and the reason judged per limit; the
+# rubric schema holds kinds, reasons and outcomes; compliance sections are "Statutory time limits" and "Local
+# targets". Files of format 1 (qactl 0.1) are still read: see qactl.timeliness for what cannot be compared.
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 
 
 class RubricRef(TypedDict):
@@ -47,10 +51,21 @@ class AnswerResult(TypedDict):
 
 
 class MilestoneResult(TypedDict):
-    due: str | None  # ISO date
+    """One milestone of one audit (format 2 added every key after ``days_late``; format-1 files lack them)."""
+
+    due: str | None  # ISO date: the last day on time
     actual: str | None
     status: Literal["on_time", "late", "missing", "not_due", "exception", "not_applicable", "unknown"]
-    days_late: int | None
+    days_late: int | None  # days after the due date (0 when on time; for missing, days past due on the audit date)
+    kind: NotRequired[Literal["statutory", "target"]]  # a limit set by law, or a local target
+    citation: NotRequired[str | None]  # the regulation of a statutory limit (or the source of a target)
+    reason: NotRequired[str | None]  # the id of the recognised reason given for this date (applied or not), if any
+    excused_under: NotRequired[str | None]  # status exception: the paragraph that allows it ("reg 5(4)(b)")
+    # None: on time or no reason given; "applied": excused; "not_allowed": a recognised reason this limit does not
+    # allow (a local target allows none); "unrecognised": a reason was written that is none of the recognised ones
+    reason_check: NotRequired[Literal["applied", "not_allowed", "unrecognised"] | None]
+    basis: NotRequired[Literal["answer"]]  # present when a Yes/No answer, not the dates, said whether it was on time
+    ended_by: NotRequired[str]  # not applicable because the process ended lawfully with this outcome
 
 
 class SectionResult(TypedDict):
@@ -75,6 +90,7 @@ class Audit(TypedDict):
     score: float | None
     grade: str | None
     audit_date: NotRequired[str | None]
+    outcome: NotRequired[str | None]  # how the process ended (the rubric's outcomes), when the rubric has outcomes
     sections: dict[str, SectionResult]
     answers: dict[str, AnswerResult]
     milestones: dict[str, MilestoneResult]
@@ -90,6 +106,8 @@ class Summary(TypedDict):
     grades: dict[str, int]
     duplicates: NotRequired[int]
     blank_rows: NotRequired[int]
+    header_rows: NotRequired[int]  # rows repeating the header row (skipped, not audits)
+    data_rows: NotRequired[int]  # every row read after the header: rows + blank_rows + header_rows
     ignored_columns: NotRequired[list[str]]  # headers matched to nothing (left out of the output)
     notes: NotRequired[list[str]]
 
@@ -205,19 +223,39 @@ def write_scored(path: Path, header: ScoredHeader, audits: Iterable[Audit], summ
             f.write("\n ],\n \"summary\": " + json.dumps(summary_of(), ensure_ascii=False) + "\n}\n")
 
 
+_NOT_QACTL = "Give the .json written by `qactl score`, `allocate` or `moderate`."
+
+
+def damaged(path: Path, what: str, remedy: str = "Score the export again (or copy the file again: it may have been cut short).",
+            *, line: int | None = None) -> InputError:
+    """The error for a qactl file that is not whole: never read as a partial count."""
+    where = f" at line {line}" if line is not None else ""
+    return InputError(f"{path} is damaged{where}: {what}. {remedy}")
+
+
 def read_any(path: Path) -> dict[str, Any]:
-    """Read a qactl JSON/JSONL output of any kind, checking kind and version. Returns the whole document."""
+    """Read a qactl JSON/JSONL output of any kind, checking kind and version. Returns the whole document.
+
+    A scored file must be whole: its summary present and its audits as many as the summary says (a file cut short
+    at a line end is otherwise valid JSON Lines); every audit has the shape :func:`audit_problem` checks.
+    """
     if not path.exists():
         raise InputError(f"{path}: no such file.")
     try:
         if path.suffix.lower() == ".jsonl":
             with path.open(encoding="utf-8") as f:
                 head = json.loads(f.readline() or "{}")
+                if not isinstance(head, dict):
+                    raise InputError(f"{path} is not a qactl output file: its first line is not a header (a JSON object with 'kind: qactl.…'). {_NOT_QACTL}")
                 audits, summary = [], None
-                for line in f:
+                for number, line in enumerate(f, start=2):
                     if not line.strip():
                         continue
+                    if summary is not None:
+                        raise damaged(path, "a line comes after the summary line", line=number)
                     obj = json.loads(line)
+                    if not isinstance(obj, dict):
+                        raise damaged(path, "not an audit (a JSON object)", line=number)
                     if "summary" in obj and "row" not in obj:
                         summary = obj["summary"]
                     else:
@@ -226,14 +264,111 @@ def read_any(path: Path) -> dict[str, Any]:
         else:
             with path.open(encoding="utf-8") as f:
                 doc = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path} is not a qactl output file (it is not valid JSON: {e}). Give the .json written by `qactl score`, `allocate` or `moderate`.") from None
+    except RecursionError:
+        raise damaged(path, "it is nested far deeper than any qactl file (a damaged or hostile file)") from None
+    except json.JSONDecodeError as e:
+        if str(doc_kind_of(path)).startswith("qactl."):
+            raise damaged(path, f"it is not valid JSON from line {e.lineno} ({e.msg}): it may have been cut short") from None
+        raise InputError(f"{path} is not a qactl output file (it is not valid JSON: {e}). {_NOT_QACTL}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path} is not a qactl output file (it is not UTF-8 text: {e.reason}). {_NOT_QACTL}") from None
     if not isinstance(doc, dict) or not str(doc.get("kind", "")).startswith("qactl."):
-        raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). Give the .json written by `qactl score`, `allocate` or `moderate`.")
-    version = doc.get("format", 1)
-    if version != FORMAT_VERSION:
-        raise InputError(f"{path} was written in format {version}, and this qactl reads format {FORMAT_VERSION}. Score the export again with this version.")
+        raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). {_NOT_QACTL}")
+    check_format(path, doc)
+    if doc.get("kind") == SCORED_KIND:
+        audits = doc.get("audits")
+        if not isinstance(audits, list):
+            raise damaged(path, "it has no list of audits")
+        for k, a in enumerate(audits):
+            why = audit_problem(a)
+            if why:
+                raise damaged(path, f"audit {k + 1}: {why}")
+        check_whole(path, len(audits), doc.get("summary"))
     return doc
+
+
+def check_format(path: Path, header: dict[str, Any]) -> int:
+    """The file's format, if this qactl reads it (1 and 2); else an InputError saying what to do."""
+    version = header.get("format", 1)
+    if version not in READABLE_FORMATS:
+        raise InputError(f"{path} was written in format {version}, and this qactl reads formats "
+                         f"{', '.join(map(str, READABLE_FORMATS))}. Use the qactl that wrote it, or score the export again with this version.")
+    return version
+
+
+def doc_kind_of(path: Path) -> str | None:
+    """The ``kind`` a file says it is, from its first lines only (for messages about files that do not parse)."""
+    import re
+
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    m = re.search(r'"kind"\s*:\s*"([^"]{1,40})"', head)
+    return m.group(1) if m else None
+
+
+def check_whole(path: Path, count: int, summary: Any) -> None:
+    """A scored file holds as many audits as its summary counts; otherwise it was cut short (or added to)."""
+    if not isinstance(summary, dict):
+        raise damaged(path, f"it has no summary after its {count:,} audits, so it ends early (cut short?)")
+    rows = summary.get("rows")
+    if not isinstance(rows, int) or isinstance(rows, bool):
+        raise damaged(path, "its summary has no count of audits")
+    if rows != count:
+        raise damaged(path, f"it holds {count:,} audits where its summary counts {rows:,}")
+
+
+_AUDIT_STATUS = frozenset(("scored", "error", "duplicate"))
+_TEXT = (str, type(None))
+_NUMBER = (int, float, type(None))
+_SCALAR = (str, int, float, bool, type(None))
+
+
+def audit_problem(a: Any) -> str | None:
+    """What is wrong with the shape of one audit as read from a scored file, or None. Cheap (exact type checks, about
+    3 µs an audit), so it runs on every audit a report or moderation reads: a hand-edited or hostile file is refused,
+    never half-read, and nothing downstream meets an object where it expects a grade."""
+    if type(a) is not dict:
+        return "not a JSON object"
+    if type(a.get("row")) is not int:
+        return "its row is not a whole number"
+    if a.get("status") not in _AUDIT_STATUS:
+        return f"its status is not one of {', '.join(sorted(_AUDIT_STATUS))}"
+    if type(a.get("ref")) not in _TEXT:
+        return "its ref is not text"
+    if type(a.get("score")) not in _NUMBER:
+        return "its score is not a number"
+    if type(a.get("grade")) not in _TEXT:
+        return "its grade is not text"
+    if type(a.get("audit_date")) not in _TEXT:
+        return "its audit_date is not text"
+    answers, sections, milestones, fields, comments, errors = (
+        a.get("answers"), a.get("sections"), a.get("milestones"), a.get("fields"), a.get("comments"), a.get("errors"))
+    if type(answers) is not dict or type(sections) is not dict or type(milestones) is not dict or type(fields) is not dict or type(comments) is not dict:
+        return "its answers, sections, milestones, fields and comments are not all JSON objects"
+    if type(errors) is not list:
+        return "its errors are not a list"
+    for k, v in answers.items():
+        if type(v) is not dict or type(v.get("answer")) not in _TEXT or type(v.get("points")) not in _NUMBER:
+            return f"its answer to {str(k)[:40]!r} is not an answer (a label and points)"
+    for k, v in sections.items():
+        if type(v) is not dict or type(v.get("score")) not in _NUMBER or type(v.get("grade")) not in _TEXT:
+            return f"its section {str(k)[:40]!r} is not a score and a grade"
+    for k, v in milestones.items():
+        if type(v) is not dict or type(v.get("status")) is not str:
+            return f"its milestone {str(k)[:40]!r} has no status"
+    for k, v in fields.items():
+        if type(v) not in _SCALAR:
+            return f"its field {str(k)[:40]!r} is not a single value"
+    for k, v in comments.items():
+        if type(v) is not str:
+            return f"its comment {str(k)[:40]!r} is not text"
+    for e in errors:
+        if type(e) is not dict:
+            return "an error record is not a JSON object"
+    return None
 
 
 def _read_kind(path: Path, kind: str, shape: Any, what: str, remedy: str) -> Any:
@@ -249,6 +384,8 @@ def _read_kind(path: Path, kind: str, shape: Any, what: str, remedy: str) -> Any
         first = e.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise InputError(f"{path} is damaged: at {where}, {first['msg']}. {remedy}") from None
+    except RecursionError:
+        raise damaged(path, "it is nested far deeper than any qactl file", remedy) from None
 
 
 def read_scored(path: Path) -> ScoredFile:
@@ -257,21 +394,37 @@ def read_scored(path: Path) -> ScoredFile:
 
 
 def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
-    """Stream the audits of a ``.jsonl`` scored file without holding them all."""
+    """Stream the audits of a ``.jsonl`` scored file without holding them all; a file cut short is an error at its end."""
+    count, summary = 0, None
     with path.open(encoding="utf-8") as f:
         f.readline()
-        for line in f:
-            obj = json.loads(line)
-            if "row" in obj:
-                yield obj
+        for number, line in enumerate(f, start=2):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except (json.JSONDecodeError, RecursionError):
+                raise damaged(path, "not valid JSON (cut short?)", line=number) from None
+            if isinstance(obj, dict) and "summary" in obj and "row" not in obj:
+                summary = obj["summary"]
+                break
+            why = audit_problem(obj)
+            if why:
+                raise damaged(path, why, line=number)
+            count += 1
+            yield obj
+    check_whole(path, count, summary)
 
 
 def rubric_schema(rubric) -> dict[str, Any]:
     """The rubric's shape, stored in every scored file so reports and moderation need no rubric file.
 
-    ``{"purpose", "sections", "grades", "method", "fields": [{id, text, role}], "items": [{id, text, section, scale,
-    labels, max, ordered, theme}], "milestones": [{id, text, limit}], "comments": [{id, text, actions}]}``;
-    pii fields are listed (so readers know to leave them out) but never their values.
+    ``{"purpose", "sections", "grades", "method", "fields": [{id, text, role, pii}], "items": [{id, text, section, scale,
+    labels, max, ordered, theme}], "milestones": [{id, text, limit, kind, citation, excused_by, reason_field}],
+    "reasons": [{id, label}], "outcomes": {field, ends: [{answer, at, not_applicable}]} | None,
+    "comments": [{id, text, actions}]}``; pii fields are listed (so readers know to leave them out) but never
+    their values. ``sections`` lists the compliance sections of the milestones after the items' own. ``purpose``
+    (audit, survey or conversation) tells the report to grade, or to show answers.
     """
     items = []
     for i in rubric.items:
@@ -293,10 +446,19 @@ def rubric_schema(rubric) -> dict[str, Any]:
         "purpose": rubric.purpose,
         "method": rubric.grading.method,
         "grades": [b.grade for b in rubric.grading.bands],
-        "sections": rubric.sections,
+        "sections": [*rubric.sections, *rubric.milestone_sections],
         "fields": [{"id": f.id, "text": f.text, "role": f.role.value if f.role else None, "pii": f.pii} for f in rubric.fields],
         "items": items,
-        "milestones": [{"id": m.id, "text": m.text, "limit": m.limit} for m in rubric.milestones],
+        "milestones": [
+            {"id": m.id, "text": m.text, "limit": m.limit, "kind": m.kind, "citation": m.citation,
+             "excused_by": list(m.excused_by), "reason_field": m.reason}
+            for m in rubric.milestones
+        ],
+        "reasons": [{"id": r.id, "label": r.label} for r in (rubric.exceptions.reasons if rubric.exceptions else [])],
+        "outcomes": None if rubric.outcomes is None else {
+            "field": rubric.outcomes.field,
+            "ends": [{"answer": e.answer, "at": e.at, "not_applicable": list(e.not_applicable)} for e in rubric.outcomes.ends],
+        },
         "comments": [{"id": c.id, "text": c.text, "actions": c.actions} for c in rubric.comments],
     }
 

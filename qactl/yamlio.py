@@ -1,7 +1,14 @@
 """Reading YAML with line and column numbers, and turning pydantic errors into located problems.
 
-Used for rubrics, cohorts, schedules, themes and evidence files alike, so every configuration
+Used for rubrics, cohorts, schedules, themes, evidence and map files alike, so every configuration
 error reads ``file:line:column: what was wrong, what was expected``.
+
+Every YAML file is bounded before it is used, so a hostile one fails fast with a located message:
+
+* nesting deeper than :data:`MAX_DEPTH` levels is refused before parsing (the parser would recurse, slowly);
+* aliases (``*name``, which repeat an anchored node) may expand the document to at most
+  :func:`node_budget` values: a few hundred bytes of nested aliases (a "billion laughs") would otherwise
+  expand to billions of values when the document is read.
 """
 
 from __future__ import annotations
@@ -15,6 +22,15 @@ from typing import Any, TypeVar
 from qactl.errors import ConfigError, Problem, ProblemsError
 
 T = TypeVar("T")
+
+MAX_DEPTH = 64  # levels of nesting: a rubric's deepest condition is a handful
+_MIN_NODES = 100_000  # values any YAML file may expand to, whatever its size
+
+
+def node_budget(text: str) -> int:
+    """How many values a document may expand to: a value takes at least a character or two of text, so a document
+    without aliases never reaches its length; aliases may repeat nodes, but not beyond this."""
+    return max(_MIN_NODES, len(text))
 
 
 def load_yaml(path: Path, error: type[ProblemsError] = ConfigError) -> Any:
@@ -30,9 +46,15 @@ def load_yaml(path: Path, error: type[ProblemsError] = ConfigError) -> Any:
         raise error([Problem(str(path), None, None, f"not UTF-8 text ({e.reason}); save it as UTF-8")]) from None
     except OSError as e:
         raise error([Problem(str(path), None, None, f"cannot be read: {e.strerror}")]) from None
+    deep = _too_deep(text)
+    if deep is not None:
+        raise error([Problem(str(path), deep[0], deep[1], f"nested more than {MAX_DEPTH} levels deep; a qactl file needs a few. "
+                             "Check the brackets and the indentation here")]) from None
     yaml = YAML(typ="rt")
     try:
-        return yaml.load(text)
+        root = yaml.load(text)
+    except RecursionError:
+        raise error([Problem(str(path), None, None, f"nested too deeply to read (more than {MAX_DEPTH} levels)")]) from None
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -41,6 +63,136 @@ def load_yaml(path: Path, error: type[ProblemsError] = ConfigError) -> Any:
         raise error([Problem(str(path), line, col, f"not valid YAML: {what}")]) from None
     except Exception as e:  # ruamel raises a few unmarked errors (duplicate keys among them)
         raise error([Problem(str(path), None, None, f"not valid YAML: {e}")]) from None
+    over = _expansion(root, node_budget(text), text)
+    if over is not None:
+        line, col, what = over
+        raise error([Problem(str(path), line, col, what)]) from None
+    return root
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column) where the text nests deeper than MAX_DEPTH (block indentation and flow brackets), else None.
+
+    A scan of the text, not a parse: block scalars (``|``, ``>``) and quoted strings are skipped; brackets count only
+    where a flow collection can start, so ``see [1`` in a sentence is text.
+    """
+    stack: list[int] = []
+    flow = 0
+    literal: int | None = None  # indentation of the key that opened a block scalar
+    for ln, line in enumerate(text.splitlines(), start=1):
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if literal is not None:
+            if not body.strip() or indent > literal:
+                continue
+            literal = None
+        if not body.strip() or body.startswith("#"):
+            continue
+        if flow == 0:
+            while stack and stack[-1] >= indent:
+                stack.pop()
+            stack.append(indent)
+            dashes = 0
+            rest = body
+            while rest.startswith("- ") or rest == "-":
+                dashes += 1
+                rest = rest[2:].lstrip(" ")
+            if len(stack) + dashes > MAX_DEPTH:
+                return ln, indent + 1
+        if "[" not in line and "{" not in line and flow == 0:
+            if line.rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
+                literal = indent
+            continue
+        quote = None
+        prev = ""  # the last character that was not a space, on this line
+        for col, ch in enumerate(line):
+            if quote:
+                if ch == quote:
+                    quote = None
+                continue
+            starts_value = prev in ("", ":", "-", ",", "[", "{", "?")
+            if ch in "\"'" and (starts_value or flow):
+                if starts_value:
+                    quote = ch
+                    continue
+            elif ch == "#" and (col == 0 or line[col - 1] in " \t"):
+                break
+            elif ch in "[{" and (starts_value or flow):
+                flow += 1
+                if flow + len(stack) > MAX_DEPTH:
+                    return ln, col + 1
+            elif ch in "]}" and flow:
+                flow -= 1
+            if ch != " ":
+                prev = ch
+        if flow == 0 and line.rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")):
+            literal = indent
+    return None
+
+
+def _expansion(root: Any, budget: int, text: str) -> tuple[int | None, int | None, str] | None:
+    """Whether the document, its aliases expanded, stays within ``budget`` values and MAX_DEPTH levels.
+
+    Sizes and depths are worked out once per distinct node (aliases share their node), saturating at the bounds,
+    so the check costs what the file holds, not what it expands to. Returns ``(line, column, message)`` naming
+    the alias that takes the file past its bounds, else None.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    anchors: dict[str, int] = {}  # anchor name -> the id of its node
+    state: dict[int, int] = {}  # 1: being walked, 2: done
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        key = id(node)
+        values = list(node.values()) if isinstance(node, dict) else list(node)
+        if children_done:
+            n, d = 1, 1
+            for v in values:
+                if isinstance(v, dict | list):
+                    n += size.get(id(v), 1)
+                    d = max(d, 1 + depth.get(id(v), 1))
+                else:
+                    n += 1
+            size[key], depth[key], state[key] = min(n, budget + 1), min(d, MAX_DEPTH + 1), 2
+            name = getattr(getattr(node, "anchor", None), "value", None)
+            if name:
+                anchors[name] = key
+            continue
+        if state.get(key) == 2:
+            continue
+        if state.get(key) == 1:  # reached again while being walked: an alias inside its own anchor
+            return _alias_at(text, None, "an alias (*name) inside the very node it names repeats it without end; remove it")
+        state[key] = 1
+        stack.append((node, True))
+        stack.extend((v, False) for v in values if isinstance(v, dict | list) and state.get(id(v)) != 2)
+    key = id(root)
+    if isinstance(root, dict | list) and (size.get(key, 0) > budget or depth.get(key, 0) > MAX_DEPTH):
+        used = {m.group(1) for m in _ALIAS.finditer(text)}
+        worst = max((a for a in anchors if a in used), key=lambda a: (size[anchors[a]], depth[anchors[a]]), default=None)
+        if size.get(key, 0) > budget:
+            return _alias_at(text, worst, f"the aliases (*name) expand this file past {budget:,} values, far beyond what it "
+                             "holds (a 'billion laughs'); write the values out, or use fewer nested aliases")
+        return _alias_at(text, worst, f"the aliases (*name) nest this file more than {MAX_DEPTH} levels deep; a qactl file needs a few")
+    return None
+
+
+_ALIAS = re.compile(r"(?<![\w&*])\*([^\s,\[\]{}]+)")
+
+
+def _alias_at(text: str, anchor: str | None, message: str) -> tuple[int | None, int | None, str]:
+    """The position of the last use of ``*anchor`` (or of any alias) in the text, with the message naming it."""
+    last = None
+    for m in _ALIAS.finditer(text):
+        if anchor is None or m.group(1) == anchor:
+            last = m
+    if last is None:
+        return None, None, message
+    line = text.count("\n", 0, last.start()) + 1
+    col = last.start() - (text.rfind("\n", 0, last.start()) + 1) + 1
+    return line, col, f"{last.group(0)}: {message}"
 
 
 def to_plain(node: Any) -> Any:
@@ -116,6 +268,8 @@ def _scope(root: Any, message: str) -> tuple[Any, str]:
         for node in root[_PLURAL[m.group(1)]]:
             if isinstance(node, dict) and str(node.get("id")) == m.group(2):
                 return node, message[m.end() :]
+    if message.startswith(("the outcome", "an outcome")) and isinstance(root, dict) and isinstance(root.get("outcomes"), dict):
+        return root["outcomes"], message
     if message.startswith(("limit:", "a limit")) and isinstance(root, dict) and isinstance(root.get("grading"), dict):
         limits = root["grading"].get("limits")
         if isinstance(limits, list):
@@ -131,6 +285,13 @@ def locate_message(root: Any, message: str) -> tuple[int | None, int | None]:
     """
     message = re.sub(r"\s*\(did you mean [^)]*\)", "", message)
     scope, rest = _scope(root, message)
+    # a key named in backticks (`reason`, `applies_if`) inside the part the message is about: point at it
+    if scope is not root and isinstance(scope, dict):
+        for key in re.findall(r"`([a-z_]+)`", rest):
+            if key in scope:
+                with contextlib.suppress(AttributeError, KeyError, TypeError):
+                    ln, cl = scope.lc.key(key)
+                    return ln + 1, cl + 1
     for where in ((scope, rest), (root, message)) if scope is not root else ((root, message),):
         tokens = re.findall(r"'([^']+)'", where[1])
         for token in reversed(tokens):

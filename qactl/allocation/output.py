@@ -15,7 +15,6 @@ The ``.json`` is for the other commands (``report --allocation``, ``chase``); th
 from __future__ import annotations
 
 import csv
-import re
 from datetime import date
 from pathlib import Path
 
@@ -125,15 +124,9 @@ def write_mail_merge(alloc: Allocation, path: Path) -> None:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", "-", text).strip() or "Auditor"
-    base = base[:31]
-    name, i = base, 2
-    while name.lower() in used:
-        tail = f" ({i})"
-        name = base[: 31 - len(tail)] + tail
-        i += 1
-    used.add(name.lower())
-    return name
+    from qactl.sheets.writer import excel_sheet_name
+
+    return excel_sheet_name(text, used, fallback="Auditor")
 
 
 def long_date(d: date) -> str:

@@ -54,7 +54,7 @@ def say(message: str, *, style: str | None = None, prefix: str = "", prefix_styl
     c.print(Text(prefix, style=prefix_style or "") + Text(body, style=style or ""), soft_wrap=True)
 
 
-def print_error(err: Exception) -> None:
+def print_error(err: Exception | str) -> None:
     """``Error: …`` on stderr, wrapped, no traceback. Plain text, so markup in file names cannot break it."""
     say(str(err), prefix="Error: ", prefix_style="bold red")
 

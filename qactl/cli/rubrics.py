@@ -18,7 +18,10 @@ def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one
     from qactl.cli.common import console, notice
     from qactl.rubric.loader import discover
 
-    found = discover()
+    notes: list[str] = []
+    found = discover(notes=notes)
+    for n in notes:
+        notice(n)
     if ids:
         for rid in sorted(found):
             typer.echo(rid)
@@ -51,11 +54,14 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
     """Sections, items, scales, milestones and grading of one rubric."""
     from rich.table import Table
 
-    from qactl.cli.common import console
+    from qactl.cli.common import console, notice
     from qactl.forms import describe_condition
     from qactl.rubric.loader import resolve
 
-    r = resolve(rubric).rubric
+    found = resolve(rubric)
+    for n in found.notes:
+        notice(n)
+    r = found.rubric
     c = console()
     c.print(f"[bold]{r.title}[/bold]  ({r.id} {r.version})", markup=True)
     c.print(f"Source: {r.source}", markup=False)
@@ -75,13 +81,15 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
             t.add_row(i.id, i.text, i.scale + (" (N/A allowed)" if i.allow_na else ""), f"{i.weight:g}", cond)
         c.print(t)
     if r.milestones:
-        t = Table(title="Milestones", title_justify="left")
-        for col in ("id", "date of", "due"):
+        from qactl.rubric.milestones import describe_due
+
+        t = Table(title="Milestones (dates with a time limit)", title_justify="left")
+        for col in ("id", "date of", "due", "law or target", "excused by"):
             t.add_column(col)
         for m in r.milestones:
-            d = m.due
-            parts = [f"{v:+d} {u}" for v, u in ((d.weeks, "weeks"), (d.days, "days"), (d.months, "months")) if v]
-            t.add_row(m.id, m.text, f"{d.from_} {' '.join(parts)}")
+            law = m.citation or "" if m.kind == "statutory" else "local target"
+            excused = ", ".join(f"{rid} ({p})" if p else rid for rid, p in m.excused_by.items())
+            t.add_row(m.id, m.text, describe_due(r, m), law, excused or ("nothing" if m.kind == "target" else ""))
         c.print(t)
     t = Table(title="Scales", title_justify="left")
     t.add_column("scale")
@@ -91,7 +99,7 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
         t.add_row(name, answers)
     c.print(t)
     g = r.grading
-    c.print(f"Grading ({g.method}): " + ", ".join(f"{b.grade} ≥ {b.min:g}%" for b in g.bands), markup=False)
+    c.print(f"Grading ({g.method}): " + "; ".join(f"{b.grade}: {g.rule_of(b)}" for b in g.bands), markup=False)
     for lim in g.limits:
         c.print(f"  At most {lim.max_grade} when {describe_condition(r, lim.if_)}", markup=False)
 

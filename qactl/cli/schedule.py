@@ -23,7 +23,7 @@ def schedule(
     from qactl.cli.common import console, notice
     from qactl.dates import DateParseError, parse_date
     from qactl.errors import UsageError
-    from qactl.schedule import calendar_for, write_ics
+    from qactl.schedule import calendar_for, default_files, write_ics
 
     def when(value: str, option: str) -> date:
         try:
@@ -37,7 +37,7 @@ def schedule(
     if ics is not None:
         if ics.suffix.lower() != ".ics":
             raise UsageError(f"--ics {ics}: give a file name ending in .ics.")
-        write_ics(cal, ics, inputs=files)
+        write_ics(cal, ics, inputs=files or default_files())
     table = Table(title=f"QA calendar {start:%d/%m/%Y} to {end:%d/%m/%Y}: {len(cal.occurrences)} activities", title_justify="left")
     for col in ("date", "day", "what", "who", "when", *(("outcome",) if long else ())):
         table.add_column(col, overflow="fold", no_wrap=col == "date")

@@ -31,6 +31,11 @@ def score(
             when = parse_date(audit_date)
         except DateParseError as e:
             raise UsageError(f"--audit-date: {e}.") from None
+        from qactl import clock
+
+        if when > clock.today():
+            raise UsageError(f"--audit-date {audit_date}: that is in the future (today is {clock.today():%d/%m/%Y}); give the date "
+                             "the audits were done, day first.")
     from qactl.scoring.run import score_file
 
     with progress(f"Scoring {input.name}", None, quiet=quiet) as advance:
@@ -38,6 +43,8 @@ def score(
             rubric, input, output, sheet=sheet, round_label=round_label, map_file=map_file, audit_date=when,
             include_pii=include_pii, on_key_created=notice, advance=advance, previous=previous,
         )
+    for n in result.notices:
+        notice(n)
     if not quiet:
         if is_interactive():
             _render(console(stderr=True), result)
@@ -53,6 +60,7 @@ def _plain(result) -> None:
     grades = ", ".join(f"{g} {n}" for g, n in s["grades"].items())
     lines = [f"{result.output}: {s['rows']} audits, {s['scored']} scored, {s['with_errors']} with errors" + (f" ({grades})" if grades else "") + "."]
     lines += [f"  {e['cell']} {e['item']}: {e['message']}" for e in result.first_errors[:10]]
+    lines += [f"  Note: {n}" for n in s.get("notes", [])]
     typer.echo("\n".join(lines), err=True)
 
 

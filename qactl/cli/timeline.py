@@ -1,13 +1,17 @@
-"""`qactl timeline ehcna --received DATE` and `qactl timeline annual-review --meeting DATE`."""
+"""`qactl timeline PROCESS …`: the statutory dates of one case (needs assessment, annual review, re-assessment,
+tribunal order, conceded appeal, transfer between councils)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 app = typer.Typer(no_args_is_help=True)
 
 _RUBRIC_HELP = "The rubric whose milestones give the dates (a built-in id or a .yaml path)."
-_KNOWN_HELP = "Another date the rubric counts from, as FIELD=DATE (repeatable), e.g. --known plan_issued=01/09/2025."
+_KNOWN_HELP = "Another date the rubric counts from, as FIELD=DATE (repeatable), e.g. --known last_review=01/09/2024."
+_JSON_HELP = "Print JSON instead of a table."
 
 
 def _date(value: str, option: str):
@@ -20,6 +24,10 @@ def _date(value: str, option: str):
         raise UsageError(f"{option}: {e}.") from None
 
 
+def _maybe(value: str | None, option: str):
+    return _date(value, option) if value else None
+
+
 def _known(values: list[str]) -> dict:
     from qactl.errors import UsageError
 
@@ -27,34 +35,48 @@ def _known(values: list[str]) -> dict:
     for v in values:
         name, sep, when = v.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--known {v!r}: write it as FIELD=DATE, e.g. plan_issued=01/09/2025.")
+            raise UsageError(f"--known {v!r}: write it as FIELD=DATE, e.g. last_review=01/09/2024.")
         out[name.strip()] = _date(when, f"--known {name.strip()}")
     return out
 
 
 def _load(rubric: str):
+    from qactl.cli.common import notice
     from qactl.errors import UsageError
     from qactl.rubric.loader import resolve
 
     try:
         try:
-            return resolve(rubric).rubric
+            found = resolve(rubric)
         except UsageError as first:
             # Accept the snake_case spelling of a hyphenated id too (ehcna-file / ehcna_file).
             if "-" not in rubric or rubric.endswith((".yaml", ".yml")):
                 raise
             try:
-                return resolve(rubric.replace("-", "_")).rubric
+                found = resolve(rubric.replace("-", "_"))
             except UsageError:
                 raise first from None
+        for n in found.notes:
+            notice(n)
+        return found.rubric
     except FileNotFoundError:
         raise UsageError(f"No rubric {rubric!r}: this qactl has no built-in rubrics folder. Give the path of a rubric file with --rubric.") from None
+
+
+def _terms(files: list[Path]):
+    """The school closures of the schedule files given, else of the schedules `qactl schedule` uses."""
+    from qactl.schedule import default_files, load_schedule
+    from qactl.timeline import closures
+
+    paths = files or default_files()
+    return closures([load_schedule(p) for p in paths]) if paths else None
 
 
 def _show(t, as_json: bool) -> None:
     import json
 
     from rich.table import Table
+    from rich.text import Text
 
     from qactl.cli.common import console
     from qactl.dates import format_date
@@ -63,18 +85,23 @@ def _show(t, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(d, ensure_ascii=False, indent=1))
         return
-    title = f"{t.process}: from {t.start['field']} {format_date(_iso(t.start['date']))} (rubric {t.rubric['id']} {t.rubric['version']})"
+    title = f"{t.process}: from {t.start['field']} {format_date(_iso(t.start['date']))}"
+    if t.rubric:
+        title += f" (rubric {t.rubric['id']} {t.rubric['version']})"
     table = Table(title=title, title_justify="left")
-    for col in ("date", "day", "what", "rule"):
+    for col in ("date", "day", "what", "rule", "law"):
         table.add_column(col, overflow="fold")
     for x in t.dates:
         when = format_date(x.date) if x.date else f"needs {x.needs}"
         day = x.date.strftime("%a") if x.date else ""
-        table.add_row(when, day, x.what, x.rule)
+        law = {"target": "local target", "guidance": f"guidance: {x.citation}"}.get(x.kind, x.citation)
+        table.add_row(Text(when), Text(day), Text(x.what), Text(x.rule), Text(law))
     c = console()
     c.print(table)
+    for w in t.warnings:
+        c.print(Text("Warning: " + w, style="bold yellow"))
     for n in t.notes:
-        c.print(n, markup=False, style="dim")
+        c.print(Text(n, style="dim"))
 
 
 def _iso(s: str):
@@ -87,38 +114,99 @@ def _iso(s: str):
 def ehcna(
     received: str = typer.Option(..., "--received", help="The date the LA received the request (day first: 03/03/2025)."),
     draft: str | None = typer.Option(None, "--draft", help="The date the draft plan was issued, for the 15-day window."),
+    consulted: str | None = typer.Option(None, "--consulted", help="The date a school or college was consulted on being named (it should answer within 15 days, CoP 9.83)."),
+    advice_requested: list[str] = typer.Option([], "--advice-requested", help="A date advice was asked of a school (repeatable): checked against the reg 10(4)(a) window of a school closure."),
+    schedule: list[Path] = typer.Option([], "--schedule", help="Schedule files whose term dates give the school closures (default: the schedules `qactl schedule` uses)."),
     rubric: str = typer.Option("ehcna-file", "--rubric", help=_RUBRIC_HELP),
     known: list[str] = typer.Option([], "--known", help=_KNOWN_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
-    """Statutory dates of an EHC needs assessment: 6, 12, 14, 16 and 20 weeks, and the 15-day window on the draft."""
+    """Statutory dates of an EHC needs assessment: 6, 16 and 20 weeks, local targets, the 15 days on the draft."""
     from qactl import timeline
 
-    t = timeline.ehcna(_load(rubric), _date(received, "--received"), draft=_date(draft, "--draft") if draft else None, known=_known(known))
+    asked = [_date(a, "--advice-requested") for a in advice_requested]
+    t = timeline.ehcna(_load(rubric), _date(received, "--received"), draft=_maybe(draft, "--draft"), known=_known(known),
+                       advice_requested=asked, terms=_terms(schedule) if asked else None, consulted=_maybe(consulted, "--consulted"))
     _show(t, as_json)
 
 
 @app.command("annual-review")
 def annual_review(
     meeting: str = typer.Option(..., "--meeting", help="The date of the review meeting (day first)."),
-    transfer_year: int | None = typer.Option(None, "--transfer-year", help="The calendar year of a phase transfer, for the 15 Feb / 31 Mar deadlines."),
-    amendment_notice: str | None = typer.Option(None, "--amendment-notice", help="The date the notice of proposed amendments was sent, if known."),
+    transfer: str | None = typer.Option(None, "--transfer", help="A phase transfer: school (before 15 February), post16 (secondary to post-16: before 31 March) or post16-move (at least 5 months before)."),
+    transfer_year: int | None = typer.Option(None, "--transfer-year", help="The calendar year of the phase transfer."),
+    transfer_date: str | None = typer.Option(None, "--transfer-date", help="The date of the transfer (needed for post16-move)."),
+    decision: str | None = typer.Option(None, "--decision", help="The date the LA's decision (with any proposed amendments) was notified, if known."),
+    amendment_notice: str | None = typer.Option(None, "--amendment-notice", help="The date the notice of proposed amendments was sent (the same as --decision when the decision set them out)."),
     rubric: str = typer.Option("annual-review", "--rubric", help=_RUBRIC_HELP),
     known: list[str] = typer.Option([], "--known", help=_KNOWN_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Statutory dates around an annual review meeting: invitations, advice, report, decision, amended plan, phase transfer."""
     from qactl import timeline
+    from qactl.errors import UsageError
 
     if transfer_year is not None and not 2000 <= transfer_year <= 2100:
-        from qactl.errors import UsageError
-
         raise UsageError(f"--transfer-year {transfer_year}: give a calendar year such as 2027.")
     t = timeline.annual_review(
-        _load(rubric),
-        _date(meeting, "--meeting"),
-        transfer_year=transfer_year,
-        amendment_notice=_date(amendment_notice, "--amendment-notice") if amendment_notice else None,
-        known=_known(known),
+        _load(rubric), _date(meeting, "--meeting"), transfer=transfer, transfer_year=transfer_year,
+        transfer_date=_maybe(transfer_date, "--transfer-date"), decision=_maybe(decision, "--decision"),
+        amendment_notice=_maybe(amendment_notice, "--amendment-notice"), known=_known(known),
     )
     _show(t, as_json)
+
+
+@app.command("reassessment")
+def reassessment(
+    notified: str = typer.Option(..., "--notified", help="The date the LA notified its decision to re-assess (reg 25(1)) or decided to (CAFA s.44(3))."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """Re-assessment of a plan: the amended or replacement plan within 14 weeks (reg 27)."""
+    from qactl import timeline
+
+    _show(timeline.process("reassessment", {"notified": _date(notified, "--notified")}), as_json)
+
+
+@app.command("tribunal-order")
+def tribunal_order(
+    order: str = typer.Option(..., "--order", help="What the Tribunal ordered: assess, plan (make and maintain one), amend, school (change only the school named) or maintain."),
+    date_: str = typer.Option(..., "--date", help="The date of the order."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """Carrying out a Tribunal order (reg 44): 2, 5, 10, 11 or 14 weeks by the kind of order."""
+    _kind_of_process("--order", order, ("assess", "plan", "amend", "school", "maintain"), "tribunal", {"order": _date(date_, "--date")}, as_json)
+
+
+def _kind_of_process(option: str, word: str, kinds: tuple[str, ...], prefix: str, dates: dict, as_json: bool) -> None:
+    """The process ``prefix-KIND`` of ``qactl.timeline.PROCESSES`` that ``word`` names, shown for ``dates``."""
+    from qactl import timeline
+    from qactl.errors import UsageError
+
+    kind = word.strip().casefold()
+    if kind not in kinds:
+        raise UsageError(f"{option} {word!r}: one of {', '.join(kinds)}.")
+    _show(timeline.process(f"{prefix}-{kind}", dates), as_json)
+
+
+@app.command("conceded-appeal")
+def conceded_appeal(
+    appeal: str = typer.Option(..., "--appeal", help="What the appeal was against: assess (a refusal to assess) or content (the plan's content)."),
+    notified: str = typer.Option(..., "--notified", help="The date the LA told the Tribunal it would not oppose the appeal."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """An appeal the LA does not oppose (reg 45): what it must then do, and by when."""
+    _kind_of_process("--appeal", appeal, ("assess", "content"), "conceded", {"notified": _date(notified, "--notified")}, as_json)
+
+
+@app.command("transfer")
+def transfer(
+    moved: str = typer.Option(..., "--moved", help="The day the child or young person moved to the new council's area."),
+    aware: str | None = typer.Option(None, "--aware", help="The day the old council learned of the move."),
+    last_review: str | None = typer.Option(None, "--last-review", help="The day the plan was made or last reviewed, for the new council's review."),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """A plan transferring to another council (reg 15): the transfer, the letter to the family, the review."""
+    from qactl import timeline
+
+    dates = {"moved": _date(moved, "--moved"), "aware": _maybe(aware, "--aware"), "last_review": _maybe(last_review, "--last-review")}
+    _show(timeline.process("transfer", dates), as_json)

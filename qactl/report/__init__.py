@@ -97,7 +97,7 @@ def _check_scored(path: Path, doc: dict[str, Any]) -> None:
 def _current_round(files: list) -> str | None:
     """The round a report covers when the inputs hold several: the one with the latest audit dates.
 
-    Dates come from the first audits of each file (rounds are months apart), else the file's ``created``
+    Dates come from the first scored audits of each file (rounds are months apart), else the file's ``created``
     time; with neither, the round most files have.
     """
     from qactl.report.reading import LazyAudits
@@ -109,7 +109,9 @@ def _current_round(files: list) -> str | None:
             continue
         audits = f.doc.get("audits")
         head = audits.head if isinstance(audits, LazyAudits) else (audits or [])[:50]
-        latest = max((str(a.get("audit_date")) for a in head if isinstance(a, dict) and a.get("audit_date")), default=str(f.doc.get("created") or ""))
+        # scored audits only: a row in error may carry today's date (its completion time could not be read)
+        latest = max((str(a.get("audit_date")) for a in head if isinstance(a, dict) and a.get("audit_date") and a.get("status") == "scored"),
+                     default=str(f.doc.get("created") or ""))
         r = rounds.setdefault(str(label), ["", 0, -i])
         r[0] = max(r[0], latest)
         r[1] += 1
@@ -146,7 +148,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     given = _once(list(req.inputs), once)
     previous = [(p, f) for p, f in _previous_files(req.previous) if _once([p], once)]
     inputs = [*req.inputs, *(p for p, _ in previous), *req.allocation, *req.moderation, *req.rescore,
-              *(p for p in (req.evidence, req.actions, req.themes) if p), *_template_file(req.template)]
+              *(p for p in (req.evidence, req.actions, req.themes) if p), *_template_file(req.template, fmt), *_default_themes(req.themes)]
     outputs = Outputs(inputs)
     outputs.check(req.output)  # before the work: a refused output costs nothing
     if req.service_packs is not None:
@@ -277,9 +279,29 @@ def _rescored(exports: list[Path], current: list, previous: list) -> list:
     return out
 
 
-def _template_file(template: str | None) -> list[Path]:
-    """The template, when it names a file (an input like any other)."""
-    return [Path(template)] if template and Path(template).is_file() else []
+def _template_file(template: str | None, fmt: str) -> list[Path]:
+    """The template file the report is rendered with, its own or a shipped one (an input like any other)."""
+    if template and Path(template).is_file():
+        return [Path(template)]
+    from qactl.report.render import resolve
+
+    try:
+        search, name = resolve(template, fmt)
+    except (UsageError, OSError):
+        return []  # render() says what is wrong with it
+    return [p for p in (Path(d) / name for d in search) if p.is_file()][:1]
+
+
+def _default_themes(themes: Path | None) -> list[Path]:
+    """The shipped theme dictionary, read when no --themes is given."""
+    if themes is not None:
+        return []
+    from qactl.report.themes import default_path
+
+    try:
+        return [default_path()]
+    except FileNotFoundError:
+        return []
 
 
 

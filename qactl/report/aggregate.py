@@ -115,6 +115,7 @@ class RubricTally:
 
         self.timely = Tally(s)
         self._timely_result: dict | None = None
+        self.formats: set[int] = set()  # the scored files' formats (1: qactl 0.1, graded before a breach capped grades)
         comments = [c for c in s.get("comments") or [] if isinstance(c, dict) and c.get("id") and not c.get("pii")]
         self.comment_ids = {c["id"] for c in comments}
         self.box_direction: dict[str, str | None] = {
@@ -146,6 +147,7 @@ class RubricTally:
     def add_file(self, doc: dict[str, Any], source: str) -> None:
         self.timely.add_file(doc, ())  # its format: a format-1 file's dates are not split by kind
         self._timely_result = None
+        self.formats.add(doc.get("format", 1))
         self.sources.append(source)
         rnd = doc.get("round")
         if rnd and str(rnd) not in self.rounds:
@@ -330,11 +332,24 @@ class RubricTally:
 
     scored_graded = graded
 
+    def count(self, grade: str) -> int:
+        """Audits given a grade, its case ignored (qactl 0.1 wrote "Requires improvement", the frameworks write
+        "Requires Improvement"), so an earlier round's grades still compare."""
+        n = self.grade_counts.get(grade)
+        if n is not None:
+            return n
+        key = grade.casefold()
+        return sum(v for g, v in self.grade_counts.items() if g.casefold() == key)
+
     def share(self, grade: str) -> float | None:
-        return pct(self.grade_counts.get(grade, 0), self.graded)
+        return pct(self.count(grade), self.graded)
 
     def review_count(self) -> int:
         return sum(self.grade_counts.get(g, 0) for g in self.review_set)
+
+    def review_count_as(self, grades: list[str]) -> int:
+        """Audits in the given grades, their case ignored (an earlier round, counted by this round's grade names)."""
+        return sum(self.count(g) for g in grades)
 
     def criteria(self) -> list[dict]:
         out = []
@@ -356,14 +371,16 @@ class RubricTally:
     def timeliness(self) -> list[dict]:
         """The milestones with anything due or excused, as the report's rows."""
         out = []
-        for f in self.timeliness_result()["milestones"]:
+        order = {"statutory": 0, "target": 1, None: 2}  # statutory limits first, then local targets
+        for f in sorted(self.timeliness_result()["milestones"], key=lambda f: order.get(f["kind"], 2)):
             if not f["due"] and not f["exception"]:  # nothing due yet: no row of zeros
                 continue
             out.append({
                 "id": f["id"], "text": f["text"], "kind": f["kind"], "citation": f["citation"], "limit": f["limit"],
                 "counted": f["due"], "on_time": f["on_time"], "late": f["late"], "missing": f["missing"],
                 "exceptions": f["exception"], "not_due": f["not_due"], "on_time_share": f["rate"],
-                "median_days_late": f["days_late_median"],
+                "rate_with_exceptions": f["rate_with_exceptions"], "median_days_late": f["days_late_median"],
+                "reasons_refused": f["reasons_refused"],
             })
         return out
 
@@ -373,7 +390,7 @@ class RubricTally:
     def signature(self) -> tuple:
         """What a comparison between rounds depends on: the criteria and their points, the grades, the method."""
         items = tuple(sorted((str(i["id"]), float(i.get("max") or 0)) for i in self.items))
-        return items, tuple(self.grades), str(self.schema.get("method") or "percent")
+        return items, tuple(g.casefold() for g in self.grades), str(self.schema.get("method") or "percent")
 
 
 def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:

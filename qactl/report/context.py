@@ -73,6 +73,11 @@ def _tally(files: list[Loaded], opts: Options, reader: Reader | None, notes: lis
         schema = f.doc.get("schema")
         if not rid or not isinstance(schema, dict):
             raise InputError(f"{f.name} has no rubric schema in its header (it was scored by an older qactl). Score the export again with this version.")
+        if f.doc.get("format", 1) == 1:
+            notes.append(f"{f.name} was scored by qactl 0.1 (format 1): its dates are not split into statutory limits and local "
+                         "targets, one reason excused every late date, and its grades were given before a statutory breach capped "
+                         "them, so its timeliness is not compared and its grades are not like for like. Score its export again "
+                         "with this version to compare it.")
         rubric = f.doc.get("rubric") if isinstance(f.doc.get("rubric"), dict) else {"id": rid}
         t = tallies.get(rid)
         if t is None:
@@ -257,7 +262,7 @@ def _rubric(t: RubricTally, earlier: list[Round], themes: ThemeFile | None, opts
     grades = [
         m.GradeRow(
             grade=g, rank=i, count=t.grade_counts.get(g, 0), share=t.share(g),
-            previous_count=prev.tally.grade_counts.get(g, 0) if prev else None,
+            previous_count=prev.tally.count(g) if prev else None,
             previous_share=prev.tally.share(g) if prev else None,
             change=_change(t.share(g), prev.tally.share(g)) if same else None,
         )

@@ -181,7 +181,9 @@ class MilestoneRow(_M):
     exceptions: int
     not_due: int
     on_time_share: float | None
+    rate_with_exceptions: float | None
     median_days_late: float | None
+    reasons_refused: int
 
 
 class KindFigures(_M):

@@ -33,28 +33,51 @@ class LazyAudits:
         self._used = False
 
     def _parse(self, lines: Iterator[tuple[int, str]]) -> Iterator[dict[str, Any]]:
+        """The audits, one a line; at the end, the summary must be there and count as many (a file cut short at a line
+        end is otherwise silently shorter: it is damaged, never a partial count)."""
+        from qactl.results import audit_problem, check_whole, damaged
+
         decode = json.JSONDecoder().raw_decode  # parses from an index and ignores the trailing ",\n"
+        count = 0
         try:
             for number, line in lines:
                 start = 2 if line.startswith("  {") else 0 if line.startswith("{") else -1
                 if start < 0:
                     s = line.strip()
                     if s.startswith("]"):
+                        check_whole(self._path, count, self._summary(lines))
                         return
-                    if not s or s.startswith('"summary"') or s == "}":
+                    if not s:
                         continue
                     if not s.startswith("{"):
-                        raise InputError(f"{self._path} is damaged at line {number}: expected an audit. Score the export again.")
+                        raise damaged(self._path, "expected an audit", line=number)
                     start = line.index("{")
                 try:
                     obj = decode(line, start)[0]
                 except json.JSONDecodeError as e:
-                    raise InputError(f"{self._path} is damaged at line {number} ({e.msg}). Score the export again.") from None
-                if "row" not in obj and "summary" in obj:  # the .jsonl summary line
+                    raise damaged(self._path, f"{e.msg} (cut short?)", line=number) from None
+                except RecursionError:
+                    raise damaged(self._path, "nested far deeper than an audit", line=number) from None
+                if isinstance(obj, dict) and "row" not in obj and "summary" in obj:  # the .jsonl summary line
+                    check_whole(self._path, count, obj["summary"])
                     return
+                why = audit_problem(obj)
+                if why:
+                    raise damaged(self._path, why, line=number)
+                count += 1
                 yield obj
+            raise damaged(self._path, f"it ends after {count:,} audits, with no summary: it was cut short")
         finally:
             self._close()
+
+    def _summary(self, lines: Iterator[tuple[int, str]]) -> Any:
+        """The summary after a ``.json`` file's audits: ``"summary": {…}`` then the closing brace."""
+        rest = "".join(line for _, line in lines).strip()
+        try:
+            doc = json.loads("{" + rest.lstrip(",").strip().rstrip("}").rstrip() + "}")
+        except (json.JSONDecodeError, RecursionError):
+            return None
+        return doc.get("summary") if isinstance(doc, dict) else None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         if self._used:
@@ -69,22 +92,12 @@ class LazyAudits:
         return self.count if self._used else len(self.head)
 
 
-def readable_formats() -> set[int]:
-    """The scored-file formats the report reads: format 1 (qactl 0.1: its dates are not split into statutory limits
-    and local targets, which the report says) and format 2 (``qactl.timeliness.CURRENT_FORMAT``), this qactl's."""
-    from qactl.results import FORMAT_VERSION
-    from qactl.timeliness import CURRENT_FORMAT, LEGACY_FORMAT
-
-    return {LEGACY_FORMAT, CURRENT_FORMAT, FORMAT_VERSION}
-
-
 def _check(path: Path, header: Any) -> None:
+    from qactl.results import check_format
+
     if not isinstance(header, dict) or not str(header.get("kind", "")).startswith("qactl."):
         raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). Give the .json written by `qactl score`, `allocate` or `moderate`.")
-    version = header.get("format", 1)
-    if version not in readable_formats():
-        known = " or ".join(str(v) for v in sorted(readable_formats()))
-        raise InputError(f"{path} was written in format {version}, and this qactl reads format {known}. Score the export again with this version.")
+    check_format(path, header)
 
 
 def open_document(path: Path) -> dict[str, Any]:
@@ -108,7 +121,7 @@ def open_document(path: Path) -> dict[str, Any]:
             else:
                 lines = None
             header = json.loads("".join(lines).rstrip().rstrip(",") + "\n}") if lines else None
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         header = None
     if not isinstance(header, dict) or header.get("kind") != SCORED_KIND:
         f.close()

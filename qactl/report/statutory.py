@@ -99,7 +99,9 @@ def _finding(statutory, target, all_steps, before, since, parts) -> str:
         return charts.fmt_pct(v)
 
     if statutory is not None and statutory.due:
-        out = f"{p(statutory.breach_share)} of the statutory steps due breached their legal limit ({statutory.breaches} of {statutory.due}; {statutory.exceptions} excused by an exception the law allows)"
+        out = (f"{p(statutory.breach_share)} of the statutory steps due breached their legal limit ({statutory.breaches} of {statutory.due}; "
+               f"{statutory.exceptions} excused by an exception the law allows and left out, as SEN2 counts: "
+               f"{p(statutory.share_with_exceptions)} on time with them counted in)")
         if before is not None:
             out += f", against {p(before)} in {since}"
         worst = min((r for r in parts if r.statutory and r.statutory.due), key=lambda r: (r.statutory.on_time_share or 0, r.rubric_id), default=None)

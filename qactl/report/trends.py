@@ -40,7 +40,8 @@ def comparable(earlier: Round, current: RubricTally) -> bool:
     if earlier.rescored:
         return True
     same_version = str(earlier.tally.rubric.get("version")) == str(current.rubric.get("version"))
-    return same_version and earlier.tally.signature() == current.signature()
+    same_format = (1 in earlier.tally.formats) == (1 in current.formats)  # qactl 0.1 graded before a breach capped grades
+    return same_version and same_format and earlier.tally.signature() == current.signature()
 
 
 def change_words(earlier: Round, current: RubricTally) -> str | None:
@@ -50,6 +51,8 @@ def change_words(earlier: Round, current: RubricTally) -> str | None:
     old, new = earlier.tally.rubric.get("version"), current.rubric.get("version")
     if str(old) != str(new):
         return f"{earlier.label} was scored with version {old} of the rubric, this round with {new}"
+    if (1 in earlier.tally.formats) != (1 in current.formats):
+        return f"{earlier.label} was scored by qactl 0.1, before a statutory breach capped a grade"
     return f"the rubric's criteria, points or grades changed after {earlier.label}"
 
 
@@ -59,7 +62,7 @@ def points(current: RubricTally, label: str, earlier: list[Round]) -> list[m.Rou
         t = current if r is None else r.tally
         out.append(m.RoundPoint(
             round=label if r is None else r.label, scored=t.graded, mean_score=t.mean_score,
-            shares={g: t.share(g) for g in current.grades}, review_share=pct(sum(t.grade_counts.get(g, 0) for g in current.review_set), t.graded),
+            shares={g: t.share(g) for g in current.grades}, review_share=pct(t.review_count_as(sorted(current.review_set)), t.graded),
             version=str(t.rubric.get("version") or ""), comparable=r is None or comparable(r, current),
             rescored=bool(r and r.rescored), current=r is None,
         ))

@@ -3,18 +3,27 @@
 Parsers are built once per column (:func:`item_parser`, :func:`field_parser`) and then called for every
 row: a dictionary look-up per answer, no model per row. A parser returns ``(value, problem)``; a
 problem is ``(code, message)`` with what was expected and, for answers, the nearest allowed one.
+
+What a cell shows is what is matched: text is normalised (:func:`normalise_text`: Unicode NFKC, zero-width and
+bidirectional marks removed) before an answer or a date is read, so a cell that shows "Fully" is Fully, whatever
+invisible characters or full-width letters it holds. Identifying values (the pseudonymous ref's input) are not
+normalised here: refs of existing data never change. Excel's error values (``#N/A``, ``#REF!``…) and formulas
+never calculated are errors in their cells, not blanks; a bare number where a date belongs is an error, not an
+Excel serial guessed at (``12`` would be 11 January 1900).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from difflib import get_close_matches
 from typing import Any
 
-from qactl.dates import DateParseError, parse_date
+from qactl.dates import DateParseError, format_date, parse_date
 from qactl.rubric.models import Field, FieldType, Item, Scale, norm_answer
+from qactl.sheets.reader import ExcelError, excel_error_of
 
 Problem = tuple[str, str]
 NA = "N/A"  # the marker of a not-applicable answer once parsed (the scale's own label is kept in ``label``)
@@ -35,6 +44,15 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+def normalise_text(text: str) -> str:
+    """Text as a person reads it: Unicode NFKC (full-width letters, ligatures, non-breaking spaces made plain) and
+    invisible format characters removed (zero-width spaces and joiners, bidirectional marks, soft hyphens, BOMs)."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def is_blank(value: Any) -> bool:
@@ -64,13 +82,14 @@ def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tupl
     """A parser for the answers of one item. Blank cells give ``(None, None)``; the caller decides if that is allowed."""
     table: dict[str, tuple[str, float]] = {}
     for c in scale.choices:
-        table[norm_answer(c.label)] = (c.label, c.points)
-        for a in c.aliases:
-            table[norm_answer(a)] = (c.label, c.points)
+        for w in (c.label, *c.aliases):
+            table[norm_answer(w)] = (c.label, c.points)
+            table.setdefault(norm_answer(normalise_text(w)), (c.label, c.points))
     na_words: dict[str, str] = {}
     if scale.na:
         for w in (scale.na.label, *scale.na.aliases):
             na_words[norm_answer(w)] = scale.na.label
+            na_words.setdefault(norm_answer(normalise_text(w)), scale.na.label)
     allowed = [c.label for c in scale.choices] + ([scale.na.label] if scale.na and item.allow_na else [])
     spellings = {**{k: v[0] for k, v in table.items()}, **(na_words if item.allow_na else {})}
     expected = f"expected {_or_list(allowed)}"
@@ -82,13 +101,19 @@ def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tupl
     def one(text: str) -> tuple[Answer | None, Problem | None]:
         key = norm_answer(text)
         hit = table.get(key)
+        if hit is None and key not in na_words and not text.isascii():
+            key = norm_answer(normalise_text(text))
+            hit = table.get(key)
         if hit is not None:
             return Answer(hit[0], hit[1], weight=item.weight, unit=unit), None
         if key in na_words:
             if item.allow_na:
                 return Answer(na_words[key], None, na=True), None
             return None, ("na_not_allowed", f"N/A is not an answer to this question; {expected}")
-        return None, ("unknown_answer", f"{expected}{nearest(text)}")
+        err = excel_error_of(text)
+        if err is not None:
+            return None, err.problem()
+        return None, ("unknown_answer", f"{expected}{nearest(normalise_text(text))}")
 
     memo: dict[str, tuple[Answer | None, Problem | None]] = {}  # answers repeat: parse each spelling once
 
@@ -106,6 +131,8 @@ def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tupl
                 if len(memo) < 4096:
                     memo[value] = result
                 return result
+            if isinstance(value, ExcelError):
+                return None, value.problem()
             return one(cell_text(value))
         return parse
 
@@ -114,6 +141,9 @@ def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tupl
     def parse_multi(value: Any) -> tuple[Answer | None, Problem | None]:
         if is_blank(value):
             return None, None
+        err = excel_error_of(value)
+        if err is not None:
+            return None, err.problem()
         parts = [p for p in (s.strip() for s in cell_text(value).split(";")) if p]
         labels: list[str] = []
         total = 0.0
@@ -163,7 +193,21 @@ def upn_ok(upn: str) -> bool:
 
 
 def field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
-    """A parser for one field column. Blank cells give ``(None, None)``."""
+    """A parser for one field column. Blank cells give ``(None, None)``; an Excel error value is a problem."""
+    parse = _field_parser(f)
+
+    def checked(value: Any) -> tuple[Any, Problem | None]:
+        if type(value) is str and value[:1] != "#":
+            return parse(value)
+        err = excel_error_of(value)
+        if err is not None:
+            return None, err.problem()
+        return parse(value)
+
+    return checked
+
+
+def _field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
     if f.type == FieldType.date:
         return date_cell
     if f.type == FieldType.integer:
@@ -181,7 +225,7 @@ def field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
         def parse_nhs(value: Any) -> tuple[Any, Problem | None]:
             if is_blank(value):
                 return None, None
-            text = cell_text(value)
+            text = normalise_text(cell_text(value))
             digits = "".join(c for c in text if not c.isspace() and c != "-")
             if len(digits) != 10 or not digits.isdigit():
                 return None, ("bad_nhs_number", "expected an NHS number: 10 digits, spaces allowed (as 943 476 5919)")
@@ -193,7 +237,7 @@ def field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
         def parse_upn(value: Any) -> tuple[Any, Problem | None]:
             if is_blank(value):
                 return None, None
-            upn = "".join(cell_text(value).split()).upper()
+            upn = "".join(normalise_text(cell_text(value)).split()).upper()
             if len(upn) != 13:
                 return None, ("bad_upn", "expected a UPN: a letter and 12 characters (as B801200005001)")
             if not upn_ok(upn):
@@ -210,10 +254,33 @@ def field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
 
 
 def date_cell(value: Any) -> tuple[date | None, Problem | None]:
-    """A milestone or Forms time cell as a date."""
+    """A date field, milestone or Forms time cell as a date.
+
+    A bare number is a problem, not a date: Excel shows it as a number, and as an Excel serial ``12`` would be
+    11 January 1900. The date it would be is still returned (so a pseudonymous ref made from it stays what it was),
+    with the problem; the scorer then uses no date.
+    """
     if is_blank(value):
         return None, None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            serial = parse_date(value)
+        except (DateParseError, ValueError, OverflowError):
+            serial = None
+        as_date = f" (as an Excel date serial it would be {format_date(serial)})" if serial else ""
+        return serial, ("number_not_date", f"the cell holds the number {cell_text(value)}, not a date{as_date}; type the date "
+                        "day first, as 03/04/2025, or format the cell as a date")
+    err = excel_error_of(value)
+    if err is not None:
+        return None, err.problem()
     try:
         return parse_date(value), None
     except DateParseError as e:
+        if type(value) is str and not value.isascii():
+            try:
+                return parse_date(normalise_text(value)), None
+            except DateParseError:
+                pass
         return None, ("bad_date", str(e))
+    except (ValueError, OverflowError) as e:
+        return None, ("bad_date", f"expected a date, found {cell_text(value)[:40]!r} ({e})")

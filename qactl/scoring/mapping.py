@@ -147,8 +147,9 @@ def map_columns(rubric: Rubric, headers: list[str], mapping: dict[str, str] | No
             + "\n  ".join(duplicates)
             + "\nDelete or rename one of them, or say which is which with --map FILE (column: id)."
         )
+    # an item added to the rubric since the form was made (``since``) may have no column: it leaves the denominator
     missing = [t for t in [*rubric.items, *(f for f in rubric.fields if f.required), *(m for m in rubric.milestones if m.required)]
-               if t.id not in seen and (not hasattr(t, "scale") or t.required)]
+               if t.id not in seen and (not hasattr(t, "scale") or (t.required and not t.since))]
     if missing and rubric.items and not any(t.kind == "item" for t in cm.targets.values()):
         raise InputError(
             f"{file} matches none of the {len(rubric.items)} questions of the rubric {rubric.id} ({rubric.title}): "

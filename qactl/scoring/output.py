@@ -34,17 +34,15 @@ class Layout:
     """The columns of the flat formats (.csv, the Audits sheet), fixed before the first audit."""
 
     def __init__(self, rubric: Rubric, field_keys: list[str]) -> None:
-        from qactl.scoring.score import TIMELINESS
-
         self.rubric = rubric
-        self.sections = rubric.sections + ([TIMELINESS] if rubric.grading.method == "compliance" else [])
+        self.sections = rubric.sections + rubric.milestone_sections
         self.field_keys = field_keys
         self.columns = ["row", "ref", "status", "score", "grade", "audit_date", "duplicate_of"]
         self.columns += [f"section: {s}" for s in self.sections]
         for i in rubric.items:
             self.columns += [i.id, f"{i.id} points"]
         for m in rubric.milestones:
-            self.columns += [f"{m.id} due", f"{m.id} actual", f"{m.id} status", f"{m.id} days late"]
+            self.columns += [f"{m.id} due", f"{m.id} actual", f"{m.id} status", f"{m.id} days late", f"{m.id} reason"]
         self.columns += list(field_keys)
         self.columns += [c.id for c in rubric.comments]
         self.columns += ["errors"]
@@ -65,7 +63,7 @@ class Layout:
         tail: list[Any] = []
         for m in self.rubric.milestones:
             ms = a["milestones"].get(m.id) or {}
-            tail += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late")]
+            tail += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late"), reason_cell(ms)]
         fields, comments = a["fields"], a["comments"]
         tail += [fields.get(k) for k in self.field_keys]
         tail += [comments.get(c.id) for c in self.rubric.comments]
@@ -80,11 +78,26 @@ class Layout:
             out += [ans.get("answer"), ans.get("points")]
         for m in self.rubric.milestones:
             ms = a["milestones"].get(m.id) or {}
-            out += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late")]
+            out += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late"), reason_cell(ms)]
         out += [a["fields"].get(k) for k in self.field_keys]
         out += [a["comments"].get(c.id) for c in self.rubric.comments]
         out += ["; ".join(f"{e['cell']} {e['value']!r}: {e['message']}" for e in a["errors"]) or None]
         return out
+
+
+def reason_cell(ms: dict[str, Any]) -> str | None:
+    """What happened to a milestone's reason, in words: "excused: <reason> (<paragraph>)", "not allowed for this
+    limit: <reason>", "not a recognised exception", or the process outcome that made it not applicable."""
+    check = ms.get("reason_check")
+    if check == "applied":
+        return f"excused: {ms.get('reason')}" + (f" ({ms['excused_under']})" if ms.get("excused_under") else "")
+    if check == "not_allowed":
+        return f"not allowed for this {'target' if ms.get('kind') == 'target' else 'limit'}: {ms.get('reason')}"
+    if check == "unrecognised":
+        return "not a recognised exception"
+    if ms.get("ended_by"):
+        return f"ended: {ms['ended_by']}"
+    return None
 
 
 def write_output(tmp: Path, suffix: str, header: ScoredHeader, audits: Iterable[Audit],

@@ -27,6 +27,7 @@ class ScoreResult:
     first_errors: list[dict[str, Any]] = field(default_factory=list)
     mapped: dict[str, str] = field(default_factory=dict)  # header → target id
     ignored_columns: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # for the user: local rubric files skipped, …
 
     @property
     def exit_code(self) -> int:
@@ -57,7 +58,7 @@ def score_file(
     from qactl.privacy import load_key
     from qactl.results import rubric_schema
     from qactl.rubric.loader import resolve
-    from qactl.scoring.mapping import load_map, map_columns
+    from qactl.scoring.mapping import load_map
     from qactl.scoring.output import Layout, check_suffix, write_output
     from qactl.scoring.score import Scorer
     from qactl.sheets.reader import open_sheet
@@ -68,10 +69,11 @@ def score_file(
     if previous is not None and suffix != ".xlsx":
         raise UsageError(f"--previous sets last round beside this one on the workbook's Summary: write an .xlsx "
                          f"(-o {output.with_suffix('.xlsx').name}), or leave --previous out for {suffix}.")
-    outputs = Outputs([input_path, map_file, rubric_name if Path(rubric_name).is_file() else None, previous])
-    outputs.check(output)  # say so before reading a large export
     found = resolve(rubric_name)
     rubric = found.rubric
+    # every file the run reads: the rubric's own file (a built-in's or a local one found by its id), the key file too
+    outputs = Outputs([input_path, map_file, found.path, previous, _key_path()])
+    outputs.check(output)  # say so before reading a large export
     last_round = None
     if previous is not None:
         from qactl.scoring.workbook import read_previous
@@ -79,8 +81,8 @@ def score_file(
         last_round = read_previous(previous, rubric)
     src = open_sheet(input_path, sheet)
     mapping = load_map(map_file, rubric) if map_file else None
-    cmap = map_columns(rubric, src.headers, mapping, file=str(src.path))
-    key = load_key(on_key_created)
+    cmap = _map_columns(rubric, src, mapping)
+    key = _key(load_key, on_key_created)
     scorer = Scorer(rubric, cmap, sheet=src.name, key=key, audit_date=audit_date, include_pii=include_pii)
 
     field_keys = [f.id for f in rubric.fields if f.id in {t.id for t in cmap.targets.values()} and (include_pii or not f.pii)]
@@ -139,4 +141,63 @@ def score_file(
         if gc_was_enabled:
             gc.enable()
     mapped = {cmap.headers[c]: t.id for c, t in cmap.targets.items()}
-    return ScoreResult(output=output, summary=summary_of(), first_errors=first_errors, mapped=mapped, ignored_columns=ignored)
+    return ScoreResult(output=output, summary=summary_of(), first_errors=first_errors, mapped=mapped, ignored_columns=ignored,
+                       notices=list(found.notes))
+
+
+def _map_columns(rubric, src, mapping):
+    """The columns of the sheet read; when they do not fit the rubric, the message names the sheet and header row read."""
+    from qactl.errors import InputError
+    from qactl.scoring.mapping import map_columns
+
+    try:
+        return map_columns(rubric, src.headers, mapping, file=str(src.path))
+    except InputError as err:
+        raise InputError(err.message, hint=_where_read(src)) from None
+
+
+def _where_read(src) -> str:
+    """Which sheet and which row qactl took the headers from, and how to point it elsewhere."""
+    shown = [h for h in src.headers if h][:3]
+    heads = ", ".join(repr(h[:40]) for h in shown) + (", …" if len([h for h in src.headers if h]) > 3 else "")
+    row = f"row {src.header_row} ({heads})" if shown else f"row {src.header_row}"
+    banner = (" If the headers are on a later row, a title or banner row above them was taken for the headers: delete it "
+              "and run again.")
+    if src.kind != "xlsx":
+        return f"qactl took {row} as the header row.{banner}"
+    others = [n for n in src.sheet_names if n != src.name]
+    hidden = [n for n in src.hidden_sheets if n != src.name]
+    said = f"qactl read the sheet {src.name!r}" + (" (the first visible one)" if hidden else "") + f" and took its {row} as the header row."
+    if others:
+        listed = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in others)
+        said += f" The workbook also has {listed}: if the responses are on one of those, name it with --sheet, as --sheet {others[0]!r}."
+    return said + banner
+
+
+def _key_path() -> Path | None:
+    """The key file the run reads when ``QACTL_KEY`` is not set (an input like any other: never an output)."""
+    import os
+
+    from qactl.privacy import KEY_ENV, key_file
+
+    if os.environ.get(KEY_ENV):
+        return None
+    try:
+        return key_file()
+    except (OSError, RuntimeError):  # no home folder to find it in: nothing to protect
+        return None
+
+
+def _key(load_key, on_key_created) -> bytes:
+    """The pseudonymisation key; a config folder that cannot be created is a paragraph, not a traceback."""
+    from qactl.errors import InputError
+    from qactl.privacy import KEY_ENV, key_file
+
+    try:
+        return load_key(on_key_created)
+    except OSError as e:
+        raise InputError(
+            f"No pseudonymisation key: {KEY_ENV} is not set, and the key file {key_file()} cannot be read or created "
+            f"({e.strerror or e}). Nothing was written. Set {KEY_ENV} to your area's key (the same key every round, so "
+            "references link), or make that folder writable and run again."
+        ) from None

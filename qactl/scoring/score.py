@@ -1,4 +1,4 @@
-"""Scoring one audit row: the SPEC §4 rule, sections, grade bands and limits, milestones, duplicates.
+"""Scoring one audit row: the score rule, sections, grade bands and limits, milestones, duplicates.
 
 ``score = 100 × Σ(weight × points) / Σ(weight × maximum points)`` over the items that apply, computed
 exactly (weight × points scaled to whole numbers, summed as integers, divided as fractions) and rounded to
@@ -7,33 +7,41 @@ answer is kept, ``applies`` false) and blank optional items are out of the denom
 
 With ``grading.section_weights`` the overall score is ``Σ w_s × section% / Σ w_s`` over the sections that
 have an applicable criterion (a section not listed weighs 1), each section% unrounded. With
-``method: compliance`` each milestone is one more criterion worth 1 in the section ``Timeliness``:
-on time = 1, late or missing = 0; exceptions, not yet due, unknown and not applicable are out.
-The grade is the first band whose ``min`` the score reaches, then capped by every limit that fires.
+``method: compliance`` each milestone is one more criterion worth 1, in the section "Statutory time limits" or
+"Local targets" by its kind: on time = 1, late or missing = 0; excused (an exception its limit allows), not yet
+due, unknown and not applicable are out. The grade is the first band whose ``min`` the score reaches (with
+``method: rag``, the first band whose red and amber counts the answers do not exceed), then capped by every
+limit that fires. Milestones are judged by :mod:`qactl.rubric.milestones` (due dates, reasons per limit,
+outcomes that end a process lawfully).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from qactl import clock
+from qactl.dates import format_date
 from qactl.errors import Finding
 from qactl.privacy import Redactor, RefMaker
 from qactl.results import Audit, Shared, Summary
 from qactl.rubric.conditions import holds
-from qactl.rubric.milestones import due_dates, status
-from qactl.rubric.models import FieldType, Item, Rubric, norm_answer
-from qactl.scoring.cells import cell_text, date_cell, field_parser, is_blank, item_parser
+from qactl.rubric.milestones import DueDates, judge, match_reasons, reason_table, yes_no
+from qactl.rubric.models import STATUTORY_SECTION, TARGET_SECTION, FieldType, Item, Role, Rubric, reason_key
+from qactl.scoring.cells import cell_text, date_cell, field_parser, is_blank, item_parser, normalise_text
 from qactl.scoring.mapping import ColumnMap
+from qactl.sheets.reader import excel_error_of
 
-TIMELINESS = "Timeliness"
+TIMELINESS = STATUTORY_SECTION  # qactl 0.1 had one "Timeliness" section; now statutory limits and local targets apart
+SECTION_OF_KIND = {"statutory": STATUTORY_SECTION, "target": TARGET_SECTION}
 _MEMO_MAX = 1 << 16  # distinct raw values remembered per column
 _FORMS_TIMES = frozenset(("start_time", "completion_time", "last_modified_time"))
+_FORMS_RESPONDENT = ("respondent", "respondent_email")  # who filled the form in: the auditor, part of an audit's identity
+XLSX_CELL_MAX = 32_767  # characters in one cell of an .xlsx (Excel's limit): longer text is cut in the .xlsx output only
 _TENTH = Decimal("0.1")
 
 
@@ -75,15 +83,34 @@ def _d(x: float) -> Decimal:
 class Tally:
     """What the summary needs, accumulated as the audits stream past."""
 
-    rows: int = 0
+    data_rows: int = 0  # every row of the sheet after the header, as read
+    rows: int = 0  # audits: scored, with errors or duplicates
     scored: int = 0
     with_errors: int = 0
     duplicates: int = 0
     blank_rows: int = 0
+    header_rows: int = 0  # the header row pasted again among the data
+    long_cells: int = 0  # cells longer than an .xlsx cell can hold
     grades: dict[str, int] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)  # the rubric's grades, best first
+    unrecognised: int = 0  # late dates whose reason is none of the recognised ones
+    unrecognised_examples: list[str] = field(default_factory=list)
+    not_allowed: int = 0  # late dates whose recognised reason their limit does not allow
+    not_allowed_examples: list[str] = field(default_factory=list)
+    missing_since: list[str] = field(default_factory=list)  # questions added since the form was made: no column
+
+    def check(self) -> None:
+        """Row accounting, the invariant every output rests on: each data row read is exactly one audit (scored, with
+        errors or a duplicate), blank row or repeated header row. Raises if a row was lost or counted twice."""
+        audits = self.scored + self.with_errors + self.duplicates
+        if audits != self.rows or self.rows + self.blank_rows + self.header_rows != self.data_rows:
+            raise RowAccountingError(
+                f"row accounting failed: {self.data_rows} rows read, but {self.scored} scored + {self.with_errors} with errors + "
+                f"{self.duplicates} duplicates + {self.blank_rows} blank + {self.header_rows} repeated headers"
+            )
 
     def summary(self, extra_columns: list[str]) -> Summary:
+        self.check()
         out: dict[str, Any] = {
             "rows": self.rows,
             "scored": self.scored,
@@ -91,15 +118,43 @@ class Tally:
             "grades": {g: self.grades[g] for g in self.order if g in self.grades},
             "duplicates": self.duplicates,
             "blank_rows": self.blank_rows,
+            "header_rows": self.header_rows,
+            "data_rows": self.data_rows,
             "ignored_columns": extra_columns,
         }
-        notes = []
+        notes = [self.accounting()]
         if self.duplicates:
-            notes.append(f"{self.duplicates} row(s) repeat an earlier submission (same child, same answers) and are not counted.")
+            notes.append(f"{self.duplicates} row(s) repeat an earlier submission (same child, same auditor, same answers) and are not counted.")
         if self.blank_rows:
             notes.append(f"{self.blank_rows} blank row(s) skipped: they are not audits.")
+        if self.header_rows:
+            notes.append(f"{self.header_rows} row(s) repeat the header row (pasted twice?) and are skipped: they are not audits.")
+        if self.long_cells:
+            notes.append(f"{self.long_cells} cell(s) hold more than {XLSX_CELL_MAX:,} characters, the most an Excel cell can hold: "
+                         "an .xlsx output cuts them there and says so in the cell; the .json, .jsonl and .csv outputs keep the whole text.")
+        if self.unrecognised:
+            notes.append(f"{self.unrecognised} late date(s) give a reason that is none of the recognised exceptions, so they count as "
+                         f"late ({'; '.join(self.unrecognised_examples)}). If one is a recognised exception written another way, "
+                         "choose it from the list (or add the spelling to the reason's aliases in the rubric).")
+        if self.not_allowed:
+            notes.append(f"{self.not_allowed} late date(s) give an exception that their time limit does not allow (a local target "
+                         f"allows none), so they count as late ({'; '.join(self.not_allowed_examples)}).")
+        if self.missing_since:
+            notes.append("The export has no column for " + "; ".join(self.missing_since) + ": questions added to the rubric "
+                         "after this form was made. They are left out of these audits' scores; add them to the form.")
         out["notes"] = notes
         return out  # type: ignore[return-value]
+
+    def accounting(self) -> str:
+        """Every row read, and what it became: the sentence the summary and the command show."""
+        parts = [f"{self.scored} scored", f"{self.with_errors} with errors"]
+        parts += [f"{n} {what}" for n, what in ((self.duplicates, "duplicate(s)"), (self.blank_rows, "blank"),
+                                                  (self.header_rows, "repeated header(s)")) if n]
+        return f"Every row accounted for: {self.data_rows} row(s) read = " + " + ".join(parts) + "."
+
+
+class RowAccountingError(AssertionError):
+    """A row lost or counted twice: a bug in qactl, never the input's fault (so not a QactlError)."""
 
 
 _MISSING = object()
@@ -109,12 +164,13 @@ class MemoCondition:
     """``holds(cond, …)`` remembered on the values the condition reads (its fields, its items' labels, and the audit
     date when it has an age): a limit or ``applies_if`` is evaluated once per distinct combination, not once per row."""
 
-    __slots__ = ("cond", "dated", "fields", "items", "memo")
+    __slots__ = ("cond", "dated", "direct", "fields", "items", "memo")
 
     def __init__(self, cond: Any) -> None:
         fields: list[str] = []
         items: list[str] = []
         ages: list[bool] = []
+        wide: list[bool] = []
 
         def walk(c: Any) -> None:
             for sub in [*(c.all or ()), *(c.any or ())]:
@@ -127,13 +183,18 @@ class MemoCondition:
                 items.append(c.item)
             if c.age_at_least is not None or c.age_below is not None:
                 ages.append(True)
+            if c.items is not None or c.milestone is not None or c.breach is not None:
+                wide.append(True)
 
         walk(cond)
         self.cond, self.fields, self.items = cond, tuple(dict.fromkeys(fields)), tuple(dict.fromkeys(items))
         self.dated = bool(ages)  # only an age reads the audit date
+        self.direct = bool(wide)  # reads every item or every date: not worth remembering
         self.memo: dict[tuple, bool | None] = {}
 
-    def __call__(self, fields: dict[str, Any], labels: dict[str, str | None], audit_date: date | None) -> bool | None:
+    def __call__(self, fields: dict[str, Any], labels: dict[str, str | None], audit_date: date | None, **ctx: Any) -> bool | None:
+        if self.direct:
+            return holds(self.cond, fields, labels, audit_date, **ctx)
         key = (audit_date if self.dated else None, *[fields.get(f) for f in self.fields], *[labels.get(i) for i in self.items])
         try:
             hit = self.memo.get(key, _MISSING)
@@ -172,15 +233,30 @@ class Scorer:
                                 (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points))
                          for i, _, _, s in self.item_cols}
         self.item_wmax = {i.id: int(_d(float(i.weight)) * _d(float(self.item_max[i.id])) * self.unit) for i in rubric.items}
-        self.section_order = [*rubric.sections, *([TIMELINESS] if TIMELINESS not in rubric.sections else [])]
+        self.section_order = [*rubric.sections, *rubric.milestone_sections]
         self.milestone_cols = [(m, col.get(m.id)) for m in rubric.milestones]
+        # reasons: each milestone's own reason field when its column is there, else the audit's one reason field
+        self.reason_table = reason_table(rubric.exceptions)
+        self.audit_reason = rubric.exceptions.field if rubric.exceptions and rubric.exceptions.field in col else None
+        self.own_reason = {m.id: m.reason for m in rubric.milestones if m.reason and m.reason in col}
+        self._reasons_memo: dict[Any, tuple[list[str], list[str]]] = {}
+        self.outcome_field = rubric.outcomes.field if rubric.outcomes else None
+        self.endings = {reason_key(w): e for e in (rubric.outcomes.ends if rubric.outcomes else []) for w in (e.answer, *e.aliases)}
+        self.kinds = {m.id: m.kind for m in rubric.milestones}
+        self.due_dates = DueDates(rubric)
+        self.rag = rubric.grading.method == "rag"
+        self.rag_of = {i.id: (i.section, rubric.scales[i.scale].min_points, rubric.scales[i.scale].max_points) for i in rubric.items}
+        self.item_sections = {i.id: i.section for i in rubric.items}
+        self.wide_limits = any(c.items is not None for lim in rubric.grading.limits for c in lim.if_.subjects())
+        self.col = col
+        missing_since = [i for i in rubric.items if i.since and i.id not in col]
+        if missing_since:
+            self.tally.missing_since = [f"{i.text!r} (added in version {i.since})" for i in missing_since]
         self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
         self.forms_cols = list(cmap.forms.items())
         self.completion_col = cmap.forms_column("completion_time")
         self.extra_cols = list(cmap.extra.items())
         self.target_cols = sorted(cmap.targets)
-        self.exceptions = rubric.exceptions
-        self.reasons = {norm_answer(r) for r in rubric.exceptions.reasons} if rubric.exceptions else set()
         self.weights = rubric.grading.section_weights
         self.compliance = rubric.grading.method == "compliance"
         self._section_memo: dict[tuple[str, float], Shared] = {}  # (section, score) → its result; at most 1,001 per section
@@ -195,6 +271,15 @@ class Scorer:
         self.blank_message = {i.id: "this question is required but blank; expected " + _or(rubric.scales[i.scale], i.allow_na)
                               for i in rubric.items}
         self.field_plan = [(f, c, parse, {} if f.type == FieldType.date else None) for f, c, parse in self.field_cols]
+        # plausibility: dates of birth, and the audit date's own column
+        self.dob_cols = [(f.id, c) for f, c, _ in self.field_cols if c is not None and f.role == Role.dob and f.type == FieldType.date]
+        self.audit_date_col = col.get(rubric.audit_date) if rubric.audit_date else None
+        self.latest = self.today + timedelta(days=1)  # an audit date after this is in the future (a day's grace for time zones)
+        # an audit's identity for duplicates: the child (ref), every answer and field, and who filled the form in
+        self.respondent_cols = [c for c, k in cmap.forms.items() if k in _FORMS_RESPONDENT]
+        # the header row pasted among the data: probed on one column whose header is text no answer can be
+        probe = next((c for c in sorted(cmap.targets) if cmap.headers[c]), None)
+        self._probe = (probe, cmap.headers[probe]) if probe is not None else None
 
     # ---- one row ----
     def _item_entry(self, k: int, raw: Any) -> tuple:
@@ -220,8 +305,23 @@ class Scorer:
             memo[raw] = entry
         return entry
 
+    def _is_header(self, values: list[Any]) -> bool:
+        """Whether a row repeats the header row (most of its non-empty headers, cell for cell)."""
+        c, text = self._probe  # type: ignore[misc]
+        v = values[c]
+        if type(v) is not str or v.strip() != text:
+            return False
+        headers = self.cmap.headers
+        named = [k for k, h in enumerate(headers) if h]
+        same = sum(1 for k in named if cell_text(values[k]) == headers[k])
+        return same * 5 >= len(named) * 4
+
     def audit(self, row: int, values: list[Any]) -> Audit | None:
-        """The audit of one data row, or ``None`` for a fully blank row (not an audit)."""
+        """The audit of one data row, or ``None`` for a fully blank row or a repeat of the header row (not audits).
+
+        Every call is one data row read, and ends in exactly one of the tally's counts (:meth:`Tally.check`).
+        """
+        self.tally.data_rows += 1
         for v in values:
             if v is not None and (type(v) is not str or v.strip()):
                 break
@@ -230,6 +330,9 @@ class Scorer:
             return None
         if len(values) < self.width:
             values = [*values, *([None] * (self.width - len(values)))]
+        if self._probe is not None and self._is_header(values):
+            self.tally.header_rows += 1
+            return None
 
         def cell(c: int | None) -> Any:
             return None if c is None else values[c]
@@ -241,6 +344,7 @@ class Scorer:
 
         # fields
         parsed: dict[str, Any] = {}
+        doubtful: list[str] = []  # fields with a value and a problem: kept for the ref, used for nothing else
         for f, c, parse, memo in self.field_plan:
             if c is None:
                 parsed[f.id] = None
@@ -254,6 +358,8 @@ class Scorer:
             value, prob = hit
             if prob:
                 problem(c, f.id, raw, *prob)
+                if value is not None:
+                    doubtful.append(f.id)
             elif value is None and f.required:
                 problem(c, f.id, raw, "blank", f"{f.text!r} is required but blank")
             parsed[f.id] = value
@@ -265,16 +371,40 @@ class Scorer:
             else:
                 forms[key] = None if raw is None or (type(raw) is str and not raw.strip()) else cell_text(raw)
 
-        # audit date: --audit-date, the rubric's audit_date field, Forms completion time, today
+        # audit date: --audit-date, the rubric's audit_date field, Forms completion time, today; never in the future
         audit_date = self.fixed_date
-        if audit_date is None and self.rubric.audit_date:
+        if audit_date is None and self.rubric.audit_date and self.rubric.audit_date not in doubtful:
             audit_date = parsed.get(self.rubric.audit_date)
+            if audit_date is not None and audit_date > self.latest:
+                c = self.audit_date_col
+                problem(c, self.rubric.audit_date, values[c], "future_audit_date", self._future("audit date", audit_date))
+                doubtful.append(self.rubric.audit_date)
+                audit_date = None
         if audit_date is None and self.completion_col is not None:
-            audit_date, prob = date_cell(cell(self.completion_col))
+            raw = cell(self.completion_col)
+            audit_date, prob = date_cell(raw)
             if prob:
-                problem(self.completion_col, "completion_time", cell(self.completion_col), *prob)
+                problem(self.completion_col, "completion_time", raw, *prob)
+                audit_date = None
+            elif audit_date is not None and audit_date > self.latest:
+                problem(self.completion_col, "completion_time", raw, "future_audit_date", self._future("completion time", audit_date))
+                audit_date = None
         if audit_date is None:
             audit_date = self.today
+        for fid, c in self.dob_cols:
+            dob = parsed.get(fid)
+            if dob is None or fid in doubtful:
+                continue
+            if dob > self.today:
+                problem(c, fid, values[c], "dob_in_future", self._future("date of birth", dob))
+                doubtful.append(fid)
+            elif dob > audit_date:
+                problem(c, fid, values[c], "dob_after_audit", f"the date of birth {format_date(dob)} is after the audit date "
+                        f"{format_date(audit_date)}: the child cannot be born after the audit; check the year")
+                doubtful.append(fid)
+        ident = [parsed.get(i) for i in self.rubric.identify]  # as read: refs never depend on these checks
+        for fid in doubtful:
+            parsed[fid] = None  # an implausible date drives no condition (an age of 125 makes no 14+ item apply)
 
         # items: one look-up per cell; items with an applies_if wait until every label is known
         answers: dict[str, Any] = {}
@@ -330,37 +460,68 @@ class Scorer:
 
         # milestones
         milestones: dict[str, Any] = {}
+        statuses: dict[str, str] = {}
+        refused: list[tuple] = []  # late dates whose reason did not excuse them, for the notes (not for duplicates)
+        ending = None
         if self.milestone_cols:
-            known: dict[str, date | None] = {k: v for k, v in parsed.items() if isinstance(v, date)}
+            known: dict[str, Any] = dict(parsed)
             actual: dict[str, date | None] = {}
             for m, c in self.milestone_cols:
                 raw = cell(c)
                 d, prob = date_cell(raw)
                 if prob and c is not None:
                     problem(c, m.id, raw, *prob)
+                    d = None
                 actual[m.id] = d
                 if d is not None:
                     known[m.id] = d
-            dues = due_dates(self.rubric, known)
-            excepted = self._excepted(parsed)
+            dues = self.due_dates(known, audit_date)
+            if self.outcome_field is not None:
+                said = parsed.get(self.outcome_field)
+                ending = self.endings.get(reason_key(said)) if said not in (None, "") else None
+            shared_reason = parsed.get(self.audit_reason) if self.audit_reason else None
             for m, _ in self.milestone_cols:
-                if m.applies_if is not None and self._applies[m.id](parsed, labels, audit_date) is False:
-                    st, late = "not_applicable", None
+                mid = m.id
+                if ending is not None and mid in ending.not_applicable:
+                    r = {"status": "not_applicable", "days_late": None, "reason": None, "excused_under": None, "reason_check": None,
+                         "ended_by": ending.answer}
+                elif m.applies_if is not None and self._applies[mid](parsed, labels, audit_date) is False:
+                    r = {"status": "not_applicable", "days_late": None, "reason": None, "excused_under": None, "reason_check": None}
                 else:
-                    st, late = status(dues[m.id], actual[m.id], audit_date, excepted=excepted)
-                milestones[m.id] = {"due": _iso(dues[m.id]), "actual": _iso(actual[m.id]), "status": st, "days_late": late}
+                    own = self.own_reason.get(mid)
+                    text = parsed.get(own) if own is not None else None
+                    if text is None or not str(text).strip():
+                        own, text = self.audit_reason, shared_reason
+                    ids, unknown = self._reasons(text)
+                    answer = yes_no(parsed.get(m.on_time_field)) if m.on_time_field else None
+                    r = judge(m, dues[mid], actual[mid], audit_date, reasons=ids, reason_given=bool(ids or unknown), on_time_answer=answer)
+                    if r["basis"] == "dates":
+                        del r["basis"]
+                    check = r["reason_check"]
+                    if check in ("unrecognised", "not_allowed"):
+                        refused.append((check, own, text, m))
+                st = r["status"]
+                statuses[mid] = st
+                milestones[mid] = {"due": _iso(dues[mid]), "actual": _iso(actual[mid]), "kind": m.kind, "citation": m.citation, **r}
                 if self.compliance and st in ("on_time", "late", "missing"):
-                    sec_num[TIMELINESS] = sec_num.get(TIMELINESS, 0) + (self.unit if st == "on_time" else 0)
-                    sec_den[TIMELINESS] = sec_den.get(TIMELINESS, 0) + self.unit
+                    sec = SECTION_OF_KIND[m.kind]
+                    sec_num[sec] = sec_num.get(sec, 0) + (self.unit if st == "on_time" else 0)
+                    sec_den[sec] = sec_den.get(sec, 0) + self.unit
 
         # ref, comments, fields kept
-        ref = self._ref([parsed.get(i) for i in self.rubric.identify])
+        ref = self._ref(ident)
         redact: Any = 0  # built on the first comment that needs it
         comments: dict[str, str] = {}
         for cm, c in self.comment_cols:
             raw = cell(c)
             if not is_blank(raw):
+                err = excel_error_of(raw)
+                if err is not None:
+                    problem(c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
+                    continue
                 text = cell_text(raw)
+                if len(text) > XLSX_CELL_MAX:
+                    self.tally.long_cells += 1
                 if not self.include_pii:
                     if redact == 0:
                         redact = self._redactor(parsed)
@@ -372,7 +533,7 @@ class Scorer:
             if c is None or (f.pii and not self.include_pii):
                 continue
             v = parsed[f.id]
-            if v is None and not is_blank(cell(c)):
+            if (v is None or f.id in doubtful) and not is_blank(cell(c)):
                 v = cell_text(cell(c))  # keep what was written, even when it did not parse
             fields_out[f.id] = v.isoformat() if isinstance(v, date) else v
         for key, v in forms.items():
@@ -388,8 +549,12 @@ class Scorer:
             "milestones": milestones, "fields": fields_out, "comments": comments,
             "errors": [f.as_dict() for f in findings],
         }
+        if self.outcome_field is not None:
+            audit["outcome"] = ending.answer if ending is not None else None
         self.tally.rows += 1
         dup_of = self._duplicate(ref, values, row)
+        for check, own, text, m in refused if dup_of is None else ():
+            self._note_reason(check, row, own, text, m)
         if dup_of is not None:
             audit["status"] = "duplicate"
             audit["duplicate_of"] = dup_of
@@ -399,25 +564,30 @@ class Scorer:
             audit["status"] = "error"
             self.tally.with_errors += 1
             return audit  # type: ignore[return-value]
-        self._grade(audit, sec_num, sec_den, parsed, labels, audit_date)
+        self._grade(audit, sec_num, sec_den, parsed, labels, audit_date, statuses)
         self.tally.scored += 1
         if audit["grade"] is not None:
             self.tally.grades[audit["grade"]] = self.tally.grades.get(audit["grade"], 0) + 1
         return audit  # type: ignore[return-value]
 
     # ---- helpers ----
-    def _grade(self, audit: dict, num: dict[str, int], den: dict[str, int], parsed, labels, audit_date) -> None:
+    def _grade(self, audit: dict, num: dict[str, int], den: dict[str, int], parsed, labels, audit_date, statuses) -> None:
         grading = self.rubric.grading
         used: list[str] = []
         sections = audit["sections"]
         memo = self._section_memo
+        rag = self._rag_counts(audit["answers"]) if self.rag else None
         for s in self.section_order:
             if den.get(s):
                 used.append(s)
                 sc = percent_half_up(num[s], den[s])
-                d = memo.get((s, sc))
-                if d is None:
-                    d = memo[(s, sc)] = Shared.of(s, {"score": sc, "grade": grading.grade_for(sc)})
+                if rag is not None:
+                    red, amber = rag.get(s, (0, 0))
+                    d = Shared.of(s, {"score": sc, "grade": grading.grade_for_rag(red, amber)})
+                else:
+                    d = memo.get((s, sc))
+                    if d is None:
+                        d = memo[(s, sc)] = Shared.of(s, {"score": sc, "grade": grading.grade_for(sc)})
                 sections[s] = d
         if not used:
             return
@@ -429,22 +599,65 @@ class Scorer:
             score = round_half_up(sum(ws[s] * Fraction(100 * num[s], den[s]) for s in used) / wsum)
         else:
             score = percent_half_up(sum(num[s] for s in used), sum(den[s] for s in used))
-        grade = self._grade_of.get(score)
-        if grade is None:
-            grade = self._grade_of[score] = grading.grade_for(score)
-        for cond, max_grade in self._limits:
-            if cond(parsed, labels, audit_date) and self.grade_rank[grade] < self.grade_rank[max_grade]:
-                grade = max_grade
+        if rag is not None:
+            red, amber = rag.get(None, (0, 0))
+            grade = grading.grade_for_rag(red, amber)
+        else:
+            grade = self._grade_of.get(score)
+            if grade is None:
+                grade = self._grade_of[score] = grading.grade_for(score)
+        if self._limits:
+            applying = {iid: a["applies"] for iid, a in audit["answers"].items()} if self.wide_limits else None
+            for cond, max_grade in self._limits:
+                if (cond(parsed, labels, audit_date, statuses=statuses, kinds=self.kinds, applying=applying, sections=self.item_sections)
+                        and self.grade_rank[grade] < self.grade_rank[max_grade]):
+                    grade = max_grade
         audit["score"], audit["grade"] = score, grade
 
-    def _excepted(self, parsed: dict[str, Any]) -> bool:
-        if not self.exceptions:
-            return False
-        v = parsed.get(self.exceptions.field)
-        if v is None:
-            return False
-        parts = {norm_answer(p) for p in str(v).split(";") if p.strip()}
-        return bool(parts & self.reasons)
+    def _rag_counts(self, answers: dict[str, Any]) -> dict[str | None, tuple[int, int]]:
+        """Red (the bottom of the scale) and amber (between bottom and top) answers that count, per section and
+        overall (key ``None``)."""
+        counts: dict[str | None, list[int]] = {None: [0, 0]}
+        for iid, a in answers.items():
+            pts = a.get("points")
+            if pts is None or not a.get("applies"):
+                continue
+            section, low, high = self.rag_of[iid]
+            k = 0 if pts <= low else (1 if pts < high else None)
+            if k is None:
+                continue
+            counts[None][k] += 1
+            counts.setdefault(section, [0, 0])[k] += 1
+        return {s: (c[0], c[1]) for s, c in counts.items()}
+
+    def _reasons(self, text: Any) -> tuple[list[str], list[str]]:
+        if text is None:
+            return [], []
+        hit = self._reasons_memo.get(text)
+        if hit is None:
+            hit = match_reasons(self.reason_table, normalise_text(text) if type(text) is str else text)  # as the cell shows
+            if len(self._reasons_memo) < _MEMO_MAX:
+                self._reasons_memo[text] = hit
+        return hit
+
+    def _note_reason(self, check: str, row: int, field_id: str | None, text: Any, m) -> None:
+        """Count a late date whose reason did not excuse it, keeping three examples (cell, what was written) for the notes."""
+        t = self.tally
+        c = self.col.get(field_id) if field_id else None
+        where = self.cell_ref(self.sheet, row, c) if c is not None else f"row {row}"
+        if check == "unrecognised":
+            t.unrecognised += 1
+            if len(t.unrecognised_examples) < 3:
+                t.unrecognised_examples.append(f"{where} {str(text).strip()[:60]!r}")
+        else:
+            t.not_allowed += 1
+            if len(t.not_allowed_examples) < 3:
+                limit = "a local target" if m.kind == "target" else (m.citation or m.id)
+                t.not_allowed_examples.append(f"{where}: {m.text[:40]!r}, {limit}")
+
+    def _future(self, what: str, when: date) -> str:
+        return (f"the {what} {format_date(when)} is in the future (today is {format_date(self.today)}): "
+                "check the year; qactl scores audits that have happened")
 
     def _redactor(self, parsed: dict[str, Any]) -> Redactor | None:
         names, numbers = [], []
@@ -459,8 +672,10 @@ class Scorer:
         return Redactor(names, numbers) if names or numbers else None
 
     def _duplicate(self, ref: str | None, values: list[Any], row: int) -> int | None:
-        # Python's 64-bit tuple hash: a false match needs a collision (about 1 in 10^8 at 600,000 rows)
-        key = hash((ref, *[values[c] for c in self.target_cols]))
+        # Python's 64-bit tuple hash: a false match needs a collision (about 1 in 10^8 at 600,000 rows). The key holds who
+        # filled the form in (Forms' Name and Email; an auditor field is among the targets): two auditors giving the same
+        # answers about one child are two audits (moderation), not a resubmission.
+        key = hash((ref, *[values[c] for c in self.target_cols], *[values[c] for c in self.respondent_cols]))
         first = self._seen.get(key)
         if first is None:
             self._seen[key] = row

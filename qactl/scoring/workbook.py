@@ -158,7 +158,6 @@ class Col:
 
 
 def _columns(rubric: Rubric, field_keys: list[str], graded: bool) -> list[Col]:
-    from qactl.scoring.score import TIMELINESS
     from qactl.sheets.xlsx import as_date, clip_header
 
     cols = [
@@ -173,7 +172,7 @@ def _columns(rubric: Rubric, field_keys: list[str], graded: bool) -> list[Col]:
     cols.append(Col("Audit date", "audit_date", 11, lambda a: as_date(a.get("audit_date")), "date"))
     cols.append(Col("Duplicate of row", "duplicate_of", 10, lambda a: a.get("duplicate_of"), "int"))
     if graded:
-        sections = rubric.sections + ([TIMELINESS] if rubric.grading.method == "compliance" else [])
+        sections = rubric.sections + rubric.milestone_sections  # statutory limits and local targets apart
         for s in sections:
             cols.append(Col(clip_header(f"{s}: section score"), f"section: {s}", 12,
                             lambda a, s=s: (a["sections"].get(s) or {}).get("score"), "score"))
@@ -626,7 +625,7 @@ def _about_sheet(ws, rubric: Rubric, s: Summary, about: dict, st, big: bool, cou
     from qactl.sheets.xlsx import page_setup, pairs
 
     g = rubric.grading
-    bands = "; ".join(f"{b.grade}: {b.min:g}% or more" for b in g.bands)
+    bands = "; ".join(f"{b.grade}: {g.rule_of(b)}" for b in g.bands)
     how = ("Score = 100 × the points given ÷ the points available, each question weighted, over the questions that apply "
            "(N/A and questions that do not apply are left out), rounded half up to one decimal place."
            + (" Sections are weighted." if g.section_weights else "")

@@ -54,7 +54,10 @@ def check_target(target: str | Path, inputs: Iterable[str | Path | None] = (), *
     if target.is_dir():
         raise OutputError(f"Cannot write {option} {target}: it is a folder. Give a file name, such as {target / ('output' + (target.suffix or ''))}.")
     if not folder.is_dir():
+        if folder.exists():
+            raise OutputError(f"Cannot write {option} {target}: {folder} is a file, not a folder. Choose another output name.")
         raise OutputError(f"Cannot write {option} {target}: the folder {folder} does not exist. Create it first.")
+    _check_folder(folder, target, option)
     for p in inputs:
         if p is not None and _same_file(target, Path(p)):
             raise OutputError(
@@ -69,21 +72,41 @@ def check_target(target: str | Path, inputs: Iterable[str | Path | None] = (), *
     return target
 
 
+def _check_folder(folder: Path, target: Path, option: str) -> None:
+    """Refuse a folder that cannot take a new file: read-only by its permissions (refused even for an administrator,
+    as a read-only file is), or one the system says this user cannot write to (no permission, a read-only drive)."""
+    mode = folder.stat().st_mode
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise OutputError(
+            f"Cannot write {option} {target}: the folder {folder} is read-only. Choose a folder you can write to, or make it writable."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"Cannot write {option} {target}: you cannot create files in the folder {folder} (no permission, or a read-only "
+            "drive). Choose a folder you can write to."
+        )
+
+
 class Outputs:
     """One output transaction: stage every output of a run, then commit them together or not at all."""
 
     def __init__(self, inputs: Iterable[str | Path | None] = ()) -> None:
         self.inputs = [Path(p) for p in inputs if p is not None]
         self._staged: list[tuple[Path, Path, str]] = []  # (temporary, target, option)
+        self._checked: list[tuple[Path, str]] = []  # targets checked before the work: (target, option)
         self._done = False
 
     # ---- staging ----
     def check(self, target: str | Path, *, option: str = "-o") -> Path:
-        """Check a target now (before the work), without staging it."""
+        """Check a target now (before the work), without staging it; two options naming one file are refused here."""
         target = check_target(target, self.inputs, option=option)
-        for _, other, other_option in self._staged:
+        for other, other_option in [*((t, o) for _, t, o in self._staged), *self._checked]:
+            if other_option == option:
+                continue
             if other == target or _same_file(other, target) or other.resolve() == target.resolve():
                 raise UsageError(f"{option} and {other_option} name the same file ({target}): give each output its own name.")
+        if (target, option) not in self._checked:
+            self._checked.append((target, option))
         return target
 
     def add(self, target: str | Path, *, option: str = "-o") -> Path:
@@ -193,3 +216,41 @@ def discard_all() -> None:
         with contextlib.suppress(OSError):
             p.unlink()
         _LIVE.discard(p)
+
+
+_SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
+SHEET_NAME_UNITS = 31  # Excel's limit, in UTF-16 code units (an emoji takes two), not characters
+
+
+def excel_sheet_name(text: str, used: set[str] | None = None, *, fallback: str = "Sheet") -> str:
+    """``text`` as a sheet name Excel accepts: no ``[]:*?/\\``, no leading or trailing apostrophe, at most 31 UTF-16
+    units (cut between characters, never inside an emoji's pair or after a zero-width joiner), unique (case-blind)
+    among ``used``, to which it is added."""
+    import unicodedata
+
+    def units(s: str) -> int:
+        return len(s.encode("utf-16-le")) // 2
+
+    def cut(s: str, limit: int) -> str:
+        out, n = [], 0
+        for ch in s:
+            w = 2 if ord(ch) > 0xFFFF else 1
+            if n + w > limit:
+                break
+            out.append(ch)
+            n += w
+        s = "".join(out)
+        while s and (unicodedata.category(s[-1]) in ("Cf", "Mn", "Me") or s[-1] == " "):  # a joiner or mark left dangling
+            s = s[:-1]
+        return s
+
+    base = "".join(ch for ch in text.translate(_SHEET_FORBIDDEN) if unicodedata.category(ch) != "Cc").strip().strip("'").strip()
+    base = cut(base, SHEET_NAME_UNITS) or fallback
+    used = used if used is not None else set()
+    name, i = base, 2
+    while name.casefold() in used:
+        tail = f" ({i})"
+        name = cut(base, SHEET_NAME_UNITS - units(tail)) + tail
+        i += 1
+    used.add(name.casefold())
+    return name

@@ -122,8 +122,11 @@ def test_report_writes_neither_file_when_the_plan_cannot_be_written(tmp_path: Pa
     assert plan.read_bytes() == b"an earlier plan"
 
 
-def test_sigterm_leaves_no_temporary_file(tmp_path: Path):
-    """Stopped mid-write, the run removes its staged file and says so; the target is never created."""
+@pytest.mark.parametrize(("sig", "status", "said"), [(signal.SIGINT, 130, "Interrupted: nothing was written."),
+                                                      (signal.SIGTERM, 143, "Stopped (SIGTERM): nothing was written.")])
+def test_a_signal_leaves_no_temporary_file(tmp_path: Path, sig: int, status: int, said: str):
+    """Ctrl-C (SIGINT) or SIGTERM sent to a real run mid-write: the run removes its staged file and says so, with its exit
+    status; the target is never created."""
     big = tmp_path / "big.csv"
     header = "Name of child,Date of birth,Person completing audit,A brief formulation is included,Outcomes are SMART,"
     header += "For children 14yrs+ the outcomes relate to preparing for adulthood"
@@ -140,10 +143,10 @@ def test_sigterm_leaves_no_temporary_file(tmp_path: Path):
         if proc.poll() is not None:
             pytest.fail(f"finished before it could be stopped: {proc.communicate()[1]}")
         time.sleep(0.02)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143, err
-    assert "nothing was written" in err and "Traceback" not in err
+    assert proc.returncode == status, err
+    assert said in err and "Traceback" not in err
     assert listing(tmp_path) == ["big.csv"]
 
 

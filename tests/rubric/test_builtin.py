@@ -81,7 +81,7 @@ def test_eps_advice_questions_are_the_forms_words(rubrics):
     assert r.field("dob").type == FieldType.date
     assert r.pii_fields == ["child_name", "dob"]
     assert r.identify == ["child_name", "dob"]
-    assert [lim.max_grade for lim in r.grading.limits] == ["Requires improvement"]
+    assert [lim.max_grade for lim in r.grading.limits] == ["Requires Improvement"]
 
 
 def test_health_advice_short_names_are_headers_and_questions_guidance(rubrics):
@@ -89,8 +89,14 @@ def test_health_advice_short_names_are_headers_and_questions_guidance(rubrics):
     assert [(i.text, i.guidance) for i in r.items] == HEALTH_ITEMS
     nhs = r.fields[0]
     assert (nhs.text, nhs.type, nhs.pii, nhs.role) == ("NHS Number", FieldType.nhs_number, True, "nhs_number")
-    assert [f.text for f in r.fields] == ["NHS Number", "Team", "6-week KPI", "Person completing audit"]
+    assert [f.text for f in r.fields][:3] == ["NHS Number", "Team", "6-week KPI"]
     assert r.field("kpi_6_weeks").choices == ["Yes", "No"]
+    # item 3, the 6-week KPI, is a dated statutory milestone: 6 weeks from the service's receipt of the LA's request
+    # (reg 8(1)), excused only by reg 8(2)(a)-(c); the Yes/No answer is read when the dates are not given
+    (m,) = r.milestones
+    assert (m.kind, m.citation, m.rules[0].from_, m.rules[0].weeks) == ("statutory", "SEND Regulations 2014 reg 8(1)", "request_received", 6)
+    assert m.excused_by == {"personal_circumstances": "reg 8(2)(a)", "absent_from_area": "reg 8(2)(b)", "missed_appointment": "reg 8(2)(c)"}
+    assert m.on_time_field == "kpi_6_weeks" and m.reason == "advice_returned_reason"
     assert [c.label for c in r.scales[r.items[0].scale].choices] == ["Yes", "Partly", "No"]
     # N/A only on the conditional items 7, 8 and 12
     assert [i.text for i in r.items if i.allow_na] == ["Explained diagnosis", "Explained Impact", "Non-SEN health needs"]
@@ -101,32 +107,56 @@ def test_health_advice_short_names_are_headers_and_questions_guidance(rubrics):
 def test_ehcna_file_milestones_count_from_the_request(rubrics):
     r = rubrics["ehcna-file"]
     assert r.grading.method == "compliance"
-    assert [(m.id, m.due.from_, m.due.weeks) for m in r.milestones] == [
-        ("decision_to_assess", "request_received", 6),
-        ("advice_received", "request_received", 12),
-        ("decision_to_issue", "request_received", 14),
-        ("draft_consultation", "request_received", 16),
-        ("final_plan", "request_received", 20),
+    assert [(m.id, m.kind, m.rules[0].from_, m.rules[0].weeks) for m in r.milestones] == [
+        ("decision_to_assess", "statutory", "request_received", 6),
+        ("advice_received", "target", "request_received", 12),
+        ("decision_to_issue", "target", "request_received", 14),
+        ("no_plan_notice", "statutory", "request_received", 16),
+        ("draft_consultation", "target", "request_received", 16),
+        ("final_plan", "statutory", "request_received", 20),
     ]
+    cited = {m.id: m.citation for m in r.milestones if m.kind == "statutory"}
+    assert cited == {"decision_to_assess": "SEND Regulations 2014 reg 5(1)", "no_plan_notice": "SEND Regulations 2014 reg 10(1)",
+                     "final_plan": "SEND Regulations 2014 reg 13(2)"}
+    # each limit admits only the exceptions its own regulation allows; nothing excuses a local target
+    excused = {m.id: m.excused_by for m in r.milestones}
+    assert excused["decision_to_assess"] == {"school_closed": "reg 5(4)(a)", "personal_circumstances": "reg 5(4)(b)", "absent_from_area": "reg 5(4)(c)"}
+    assert excused["no_plan_notice"] == {"school_closed": "reg 10(4)(a)", "early_years_closed": "reg 10(4)(b)",
+                                         "personal_circumstances": "reg 10(4)(c)", "absent_from_area": "reg 10(4)(d)"}
+    assert list(excused["final_plan"]) == ["school_closed", "early_years_closed", "personal_circumstances", "absent_from_area"]
+    assert all(excused[m] == {} for m in ("advice_received", "decision_to_issue", "draft_consultation"))
+    # a reason per step, as the appendix has it ("Date due / Actual Date / Reason for any variance")
+    assert all(m.reason and r.field(m.reason).role == "reason" for m in r.milestones)
     assert r.field("request_received").type == FieldType.date
-    assert r.exceptions is not None and r.field(r.exceptions.field).role == "reason"
-    assert len(r.exceptions.reasons) == 4 and all("reg 10(4)" in x for x in r.exceptions.reasons)
-    assert r.field_with_role("reason").text == "Reason for any variance"
+    legacy = r.field(r.exceptions.field)
+    assert (legacy.text, legacy.role, legacy.legacy) == ("Reason for any variance", "reason", True)
     assert r.audit_date == "audit_date"
+    ends = {e.answer: (e.at, e.not_applicable) for e in r.outcomes.ends}
+    assert ends["Decision not to assess"] == ("decision_to_assess", ["advice_received", "decision_to_issue", "no_plan_notice", "draft_consultation", "final_plan"])
+    assert ends["Decision not to issue a plan after assessment"] == ("no_plan_notice", ["decision_to_issue", "draft_consultation", "final_plan"])
+    assert [(lim.if_.breach, lim.max_grade) for lim in r.grading.limits] == [("statutory", "Requires Improvement")]
 
 
 def test_annual_review_stages(rubrics):
     r = rubrics["annual-review"]
-    due = {m.id: (m.due.from_, m.due.weeks, m.due.months) for m in r.milestones}
-    assert due["review_meeting"] == ("last_review", 0, 12)
-    assert due["invitations_sent"] == ("review_meeting", -2, 0)
-    assert due["advice_circulated"] == ("review_meeting", -2, 0)
-    assert due["report_sent"] == ("review_meeting", 2, 0)
-    assert due["decision_notified"] == ("review_meeting", 4, 0)
+    due = {m.id: (m.rules[0].from_, m.rules[0].weeks, m.rules[0].months, m.rules[0].starting_with) for m in r.milestones}
+    assert due["review_meeting"] == ("last_review", 0, 12, True)  # the 12 months *starting with* the last review
+    assert due["invitations_sent"] == ("review_meeting", -2, 0, False)
+    assert due["advice_circulated"] == ("review_meeting", -2, 0, False)
+    assert due["report_sent"] == ("review_meeting", 2, 0, False)
+    assert due["decision_notified"] == ("review_meeting", 4, 0, False)
+    assert due["no_amend_notice"] == ("decision_notified", 8, 0, False)
+    cap = r.milestone("amended_plan").rules[0].at_latest
+    assert (cap.from_, cap.weeks) == ("review_meeting", 12)  # the earlier of decision + 8 weeks and meeting + 12 weeks
+    assert all(m.kind == "statutory" and m.citation for m in r.milestones)
     assert r.grading.method == "compliance"
+    assert [(lim.if_.breach, lim.max_grade) for lim in r.grading.limits] == [("statutory", "Requires Improvement")]
     pfa = r.item("pfa")
-    assert pfa.applies_if.field == "year_group" and "9" in pfa.applies_if.in_ and "8" not in pfa.applies_if.in_
-    assert "15 February" in r.item("phase_transfer_by_deadline").text
+    assert [c.at_least for c in pfa.applies_if.any if c.field == "year_group"] == [9]  # Year 9 and every review after
+    assert pfa.applies_if.any[1].all[0].answered is False  # the age only where no year group is given
+    transfer = r.milestone("phase_transfer_amended")
+    assert [(x.date, x.before, x.months) for x in transfer.rules] == [("31 March", True, 0), (None, False, -5), ("15 February", True, 0)]
+    assert r.item("phase_transfer_by_deadline") is None
     assert {i.theme for i in r.items} >= {"voice_of_child", "family_engagement", "preparing_for_adulthood"}
 
 
@@ -136,9 +166,26 @@ def test_ehcp_quality_sections_weights_guidance_and_limits(rubrics):
     assert letters[:10] == ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"] and "K" in letters
     assert all(i.guidance for i in r.items), "every criterion says what good looks like"
     assert r.grading.section_weights["E: Outcomes"] > 1
-    assert [b.grade for b in r.grading.bands] == ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+    assert [b.grade for b in r.grading.bands] == ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
     smart_limit = [lim for lim in r.grading.limits if lim.if_.item == "e_smart"]
-    assert smart_limit and smart_limit[0].max_grade == "Requires improvement"
+    assert smart_limit and smart_limit[0].max_grade == "Requires Improvement"
+    # Worcestershire standard 5: services working together and transition planning, added since 2026.1
+    assert {i.id: i.since for i in r.items if i.since} == {"whole_working_together": "2026.1", "whole_transition": "2026.1"}
+    assert "work together" in r.item("whole_working_together").text and "transition" in r.item("whole_transition").text
+    # the services that contributed to the plan, for the report to notify (framework section 6.1)
+    assert r.field_with_role("contributors").id == "contributors" and not r.field("contributors").pii
+
+
+def test_the_law_is_cited_and_no_builtin_grades_a_breach_in_its_top_two_bands(rubrics):
+    for rid, r in rubrics.items():
+        statutory = [m for m in r.milestones if m.kind == "statutory"]
+        assert all(m.citation for m in statutory)
+        if statutory and r.purpose == "audit":
+            caps = [lim.max_grade for lim in r.grading.limits if lim.if_.breach == "statutory"]
+            assert caps and r.grading.rank(caps[0]) >= 2, rid
+        text = (builtin_dir() / f"{rid}.yaml").read_text(encoding="utf-8")
+        assert "DOMAIN" not in text and "SPEC" not in text, f"{rid} cites a document that is not in the repository"
+        assert "Requires improvement" not in text, f"{rid}: the framework writes Requires Improvement"
 
 
 def test_sen_information_report_covers_schedule_1(rubrics):
@@ -155,6 +202,14 @@ def test_ap_quality_fifteen_standards_in_five_themes_rag(rubrics):
     assert r.sections == ["Assessment and Understanding", "Engagement and Relationship Building", "Attainment and Progress", "The Learning Environment", "Longer Term Opportunities"]
     assert all(sum(1 for i in r.items if i.section == s) == 3 for s in r.sections)
     assert [c.label for c in r.scales["rag"].choices] == ["Green", "Amber", "Red"]
+    # "outcomes are based around a rag rating of the quality standards" (section 6.4): the grade is a RAG rating
+    assert r.grading.method == "rag" and [b.grade for b in r.grading.bands] == ["Green", "Amber", "Red"]
+
+
+def test_sen_information_report_missing_point_limits_the_grade(rubrics):
+    r = rubrics["sen-information-report"]
+    (lim,) = r.grading.limits
+    assert (lim.if_.items, lim.if_.answer, lim.max_grade) == ("all", "No", "Requires Improvement")
 
 
 @pytest.mark.parametrize("rid", BUILTIN_IDS)
@@ -227,7 +282,7 @@ def test_resolve_finds_a_local_rubric_whatever_its_file_is_called(tmp_path):
     builtin = builtin_dir() / "ap-quality.yaml"
     local = tmp_path / "rubrics" / "our-ap-toolkit.yaml"
     local.parent.mkdir()
-    local.write_text(builtin.read_text(encoding="utf-8").replace('version: "2025.1"', 'version: "ours"'), encoding="utf-8")
+    local.write_text(builtin.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "ours"'), encoding="utf-8")
     found = resolve("ap-quality", cwd=tmp_path)
     assert (found.origin, found.path, found.replaces, found.rubric.version) == ("local", local, builtin, "ours")
     other = resolve("eps-advice", cwd=tmp_path)

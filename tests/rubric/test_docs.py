@@ -22,8 +22,9 @@ def test_the_documented_example_loads(tmp_path):
     path.write_text(_example(), encoding="utf-8")
     r = load_rubric(path)
     assert r.id == "my-audit"
-    assert [m.id for m in r.milestones] == ["decision", "invitations", "review"]
+    assert [(m.id, m.kind) for m in r.milestones] == [("decision", "statutory"), ("review", "statutory"), ("invitations", "statutory"), ("report", "target")]
     assert r.item("pfa").applies_if.age_at_least == 14
+    assert r.field("reason").legacy and r.field_with_role("contributors").id == "services"
 
 
 def _transcripts() -> list[list[str]]:

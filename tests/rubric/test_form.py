@@ -126,9 +126,34 @@ def test_long_answers_go_to_a_hidden_lists_sheet(tmp_path):
     assert wb["Lists"].sheet_state == "hidden"
     ws = wb["Audits"]
     headers = [c.value.removesuffix(" *") for c in ws[1]]
-    dv = _validations(ws)[column_letter(headers.index("Reason for any variance"))]
+    dv = _validations(ws)[column_letter(headers.index("Final plan: reason for any variance"))]
     assert dv.formula1.startswith("Lists!")
-    assert _list_values(wb, dv) == rubric.exceptions.reasons  # they contain commas: no inline list can hold them
+    # the exceptions the 20-week limit allows, each with its paragraph; they contain commas: no inline list can hold them
+    assert _list_values(wb, dv) == [
+        "School or post-16 institution closed for 4 weeks or more (reg 13(3), 10(4)(a))",
+        "Early years provider closed for 4 weeks or more (reg 13(3), 10(4)(b))",
+        "Exceptional personal circumstances (reg 13(3), 10(4)(c))",
+        "Child, parent or young person absent from the area for 4 weeks or more (reg 13(3), 10(4)(d))",
+    ]
+
+
+def test_the_new_ehcna_form_has_a_reason_beside_each_date_and_no_audit_wide_reason(tmp_path):
+    rubric = load_rubric(builtin_dir() / "ehcna-file.yaml")
+    out = tmp_path / "ehcna.xlsx"
+    write_form(rubric, out)
+    wb = load_workbook(out)
+    headers = [c.value.removesuffix(" *") for c in wb["Audits"][1]]
+    assert "Reason for any variance" not in headers  # the legacy one-reason column: read from old exports only
+    at = headers.index("Decision to assess letter date / notification to parent")
+    assert headers[at + 1] == "Decision to assess: reason for any variance"
+    dv = _validations(wb["Audits"])[column_letter(at + 1)]
+    # reg 5(4) allows three exceptions to the 6 weeks; an early years provider's closure is not one of them
+    assert _list_values(wb, dv) == [
+        "School or post-16 institution closed for 4 weeks or more (reg 5(4)(a))",
+        "Exceptional personal circumstances (reg 5(4)(b))",
+        "Child, parent or young person absent from the area for 4 weeks or more (reg 5(4)(c))",
+    ]
+    assert headers.index("Outcome of the request") < at
 
 
 def test_instructions_sheet_explains_columns_scales_and_grades(tmp_path):
@@ -141,7 +166,7 @@ def test_instructions_sheet_explains_columns_scales_and_grades(tmp_path):
     for item in rubric.items:
         assert item.text in cells and item.guidance in cells
     assert "Partly" in cells and 1 in cells  # the scale with its points
-    assert "Requires improvement" in cells and "50% or more" in cells
+    assert "Requires Improvement" in cells and "50% or more" in cells
     assert "qactl score health-advice" in text
 
 
@@ -150,8 +175,9 @@ def test_instructions_describe_conditions_and_due_dates(tmp_path):
     write_form(load_rubric(builtin_dir() / "annual-review.yaml"), out)
     text = "\n".join(str(c) for row in load_workbook(out)["Instructions"].iter_rows(values_only=True) for c in row if c is not None)
     assert 'due 2 weeks before "Date of the annual review meeting"' in text
-    assert 'due 12 months after "Date the plan was issued or last reviewed"' in text
-    assert 'Counts only when "National curriculum year group" is one of 9, 10' in text
+    assert 'due within the 12 months starting with "Date the plan was issued or last reviewed"' in text
+    assert 'Counts only when "National curriculum year group" is 9 or more or "National curriculum year group" is blank and "Date of birth" aged 14 or over' in text
+    assert "reg 18(1)(a): before 31 March of the year of transfer when" in text
 
 
 def test_form_refuses_other_suffixes_and_writes_nothing(tmp_path):

@@ -41,13 +41,21 @@ def score(tmp_path, *extra):
 def test_milestones_exceptions_and_compliance(tmp_path):
     r, audits = score(tmp_path)
     a = {x["row"]: x for x in audits}
-    assert a[2]["milestones"]["final_plan"] == {"due": "2026-01-19", "actual": "2026-01-19", "status": "on_time", "days_late": 0}
+    assert a[2]["milestones"]["final_plan"] == {
+        "due": "2026-01-19", "actual": "2026-01-19", "status": "on_time", "days_late": 0, "kind": "statutory",
+        "citation": "SEND Regs reg 13(2)", "reason": None, "excused_under": None, "reason_check": None,
+    }
     assert a[2]["score"] == 100.0 and a[2]["grade"] == "Compliant"
     assert a[3]["milestones"]["final_plan"]["status"] == "late" and a[3]["milestones"]["final_plan"]["days_late"] == 11
     assert a[3]["score"] == 80.0 and a[3]["grade"] == "Partly compliant"
-    assert a[3]["sections"]["Timeliness"] == {"score": 75.0, "grade": "Partly compliant"}
+    # statutory limits and local targets in sections of their own: decision on time, final plan late; targets on time
+    assert a[3]["sections"]["Statutory time limits"] == {"score": 50.0, "grade": "Not compliant"}
+    assert a[3]["sections"]["Local targets"] == {"score": 100.0, "grade": "Compliant"}
     # a recognised reason, one of several ';'-separated answers, any case: an exception, out of the denominator
-    assert a[4]["milestones"]["final_plan"]["status"] == "exception" and a[4]["score"] == 100.0
+    final = a[4]["milestones"]["final_plan"]
+    assert (final["status"], final["reason"], final["reason_check"], final["excused_under"]) == (
+        "exception", "exceptional_personal_circumstances", "applied", "SEND Regs reg 13(2)")
+    assert a[4]["score"] == 100.0
     # audited on 1 November: later milestones are not yet due and leave the denominator
     assert [a[5]["milestones"][m]["status"] for m in ("decision_to_assess", "advice_received", "final_plan")] == ["on_time", "not_due", "not_due"]
     assert a[5]["score"] == 100.0

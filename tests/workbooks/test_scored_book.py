@@ -58,7 +58,7 @@ def test_the_summary_comes_first_with_this_round_beside_the_last(eps):
     grades = _block(ws, "Grades")
     assert grades[0][:6] == ("Grade", "Audits", "Share", "Last round", "Share then", "Change (points)")
     by = {r[0]: r for r in grades[1:]}
-    assert list(by)[:4] == ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+    assert list(by)[:4] == ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
     before = last["summary"]["grades"]
     n_before = sum(before.values())
     out_now, good_now = by["Outstanding"][1], by["Good"][1]
@@ -86,7 +86,7 @@ def test_grades_are_told_apart_without_colour_and_their_colours_differ_in_lightn
     wb = openpyxl.load_workbook(eps[0])
     ws = wb["Summary"]
     fills = {}
-    for g in ("Outstanding", "Good", "Requires improvement", "Inadequate"):
+    for g in ("Outstanding", "Good", "Requires Improvement", "Inadequate"):
         c = ws.cell(row=_row(ws, g), column=1)
         assert c.value == g  # the grade is written out: colour is never the only signal
         fills[g] = c.fill.fgColor.rgb[-6:]
@@ -98,7 +98,7 @@ def test_grades_are_told_apart_without_colour_and_their_colours_differ_in_lightn
     assert len(set(fills.values())) == 4
     light = sorted(lightness(v) for v in fills.values())
     # a reader who sees no hue still sees two dark and two light grades, and the two neighbours that share a
-    # lightness (Outstanding and Inadequate, Good and Requires improvement) are blue against orange
+    # lightness (Outstanding and Inadequate, Good and Requires Improvement) are blue against orange
     assert light[1] - light[0] < 60 and light[2] - light[1] > 100
     assert fills["Outstanding"] == "1F4E79" and fills["Inadequate"] == "843C0C"
 
