@@ -170,8 +170,7 @@ def key_messages(rubrics: list[m.RubricReport], services: m.ServicesToReview, co
             id="grades", figure=_p(share), direction=direction, section=worst.anchor, section_title=worst.title,
             finding=f"of the graded audits of {worst.title} were {' or '.join(worst.review.grades)} ({n} of {worst.graded}){mean}.",
             change=change,
-            action=f"The {n} audits go back to the services that contributed, to review; their findings come to the moderation workshop."
-            if n else "No audit needs a review by its services.",
+            action=_review_action(worst, n),
         ))
     weakest = [(c, r) for r in graded for c in r.criteria_weakest if c.share is not None and c.applicable >= MIN_BASE]
     if weakest:
@@ -224,6 +223,18 @@ def key_messages(rubrics: list[m.RubricReport], services: m.ServicesToReview, co
             out.append(m.KeyMessage(id="triangulation", figure=f"{t.label}:", direction="worse", section=t.anchor, section_title=f"Triangulation: {t.label}", finding=t.explanation,
                                     change=None, action=t.suggestion or "Agree an improvement action with the services involved."))
     return out[:MAX_MESSAGES]
+
+
+def _review_action(r: m.RubricReport, n: int) -> str:
+    if not n:
+        return "No audit needs a review by its services."
+    if r.review.of_provider:
+        return "Each provider or school with an audit in the lowest grades is told, and agrees an action with the QA team."
+    if r.review.by_service:
+        names = ", ".join(s.service for s in r.review.by_service[:3]) + (" and others" if len(r.review.by_service) > 3 else "")
+        return f"The {n} audits go back to the services that contributed ({names}), to review; their findings come to the moderation workshop."
+    return (f"The {n} audits go back to the services that contributed, to review; this audit does not record who they are, "
+            "so add a \"Services that contributed to the plan\" question (role contributors) to its rubric and form.")
 
 
 def _review_share(r: m.RubricReport) -> float | None:
