@@ -9,7 +9,7 @@ BROWSER := .browser
 BROWSER_STAMP := $(BROWSER)/node_modules/.installed
 DEBIAN_FOR_BROWSER := chromium nodejs npm poppler-utils
 
-.PHONY: test demo bench lint clean browser
+.PHONY: test demo bench bench-redaction lint clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+bench-redaction: $(STAMP)
+	$(PY) bench/redaction.py
 
 # `make browser`: install what the browser test needs (apt-get runs only for what is missing, and needs root).
 browser: $(BROWSER_STAMP)

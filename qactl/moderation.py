@@ -14,6 +14,19 @@ carries the rubric's schema.
   linearly weighted kappa (Cohen 1968; weights 1 − |i − j| / (k − 1), categories in scale order).
   Kappa is ``None`` when undefined (both auditors used one and the same answer throughout).
   Overall figures pool every item's pairs; the weighted overall kappa needs one shared ordered scale.
+* **When kappa misleads.** Kappa corrects for the agreement two auditors would reach by chance, each keeping
+  their own mix of answers. When nearly every answer is the same one (most plans "Fully" met), that chance
+  agreement is itself near 100%, and kappa falls to 0 or below although the auditors agree on almost every
+  plan: the high-agreement, low-kappa paradox (Feinstein & Cicchetti 1990, J Clin Epidemiol 43:543–549). Beside
+  kappa every item carries Gwet's AC1 (Gwet 2008, Br J Math Stat Psychol 61:29–48), whose chance agreement
+  ``Σ π_k (1 − π_k) / (q − 1)`` (π_k the two auditors' mean share of answer k, q the answers on the scale)
+  is small when one answer dominates, and PABAK (Byrt, Bishop & Carlin 1993, J Clin Epidemiol 46:423–429;
+  for q answers ``(q·p_o − 1) / (q − 1)``, Brennan & Prediger's coefficient), which assumes every answer equally
+  likely. ``kappa_misleading`` flags a table where one answer makes up 80% or more of all the answers given and
+  kappa is fair or worse (below 0.41, Landis & Koch) or undefined: there kappa says more about the mix of answers than about
+  the auditors.
+* **The workshop list.** Every pair whose grades or answers differ (``to_discuss``), most different first;
+  ``disagreements`` keeps the answers at opposite ends of the scale.
 """
 
 from __future__ import annotations
@@ -76,6 +89,76 @@ def kappa(table: Sequence[Sequence[float]], weights: str | None = None) -> float
     return (po - pe) / (1 - pe)
 
 
+def ac1(table: Sequence[Sequence[float]]) -> float | None:
+    """Gwet's AC1 (Gwet 2008, Br J Math Stat Psychol 61:29–48) of a square table of counts over all q answers.
+
+    ``AC1 = (p_o − p_e) / (1 − p_e)`` with ``p_e = Σ_k π_k (1 − π_k) / (q − 1)``, π_k the mean of the two
+    auditors' shares of answer k. ``None`` with no data or fewer than two answers on the scale.
+    """
+    q = len(table)
+    n = sum(map(sum, table))
+    if not n or q < 2:
+        return None
+    po = sum(table[i][i] for i in range(q)) / n
+    pi = [(sum(table[k]) + sum(table[i][k] for i in range(q))) / (2 * n) for k in range(q)]
+    pe = sum(p * (1 - p) for p in pi) / (q - 1)
+    return (po - pe) / (1 - pe)  # p_e ≤ 1/q < 1 (at its largest when every answer is equally common)
+
+
+def pabak(table: Sequence[Sequence[float]]) -> float | None:
+    """Prevalence-and-bias-adjusted kappa (Byrt, Bishop & Carlin 1993, J Clin Epidemiol 46:423–429): ``2 p_o − 1`` for
+    two answers; for q answers ``(q p_o − 1) / (q − 1)`` (Brennan & Prediger 1981): chance agreement taken as 1/q."""
+    q = len(table)
+    n = sum(map(sum, table))
+    if not n or q < 2:
+        return None
+    po = sum(table[i][i] for i in range(q)) / n
+    return (q * po - 1) / (q - 1)
+
+
+def chance_agreement(table: Sequence[Sequence[float]]) -> float | None:
+    """Kappa's p_e as a percentage: how often two auditors answering at random, each with their own mix of answers,
+    would agree."""
+    k = len(table)
+    n = sum(map(sum, table))
+    if not n:
+        return None
+    return 100.0 * sum(sum(table[i]) * sum(table[j][i] for j in range(k)) for i in range(k)) / (n * n)
+
+
+SKEWED_SHARE = 80.0  # one answer making up this share (%) of all answers given or more…
+MISLEADING_KAPPA = 0.41  # …and kappa below this (fair or worse on Landis & Koch's scale, as strength() words it): the paradox
+
+
+def misleading(common_share: float | None, k: float | None) -> bool:
+    """One answer dominates and kappa is low (or undefined): the prevalence paradox, where kappa says little about
+    the auditors. With 80% of answers the same one, the auditors agree on at least 60% of plans whatever they do."""
+    return common_share is not None and common_share >= SKEWED_SHARE and (k is None or k < MISLEADING_KAPPA)
+
+
+def _common(table: Sequence[Sequence[float]], labels: Sequence[str]) -> dict[str, Any] | None:
+    """The answer both auditors gave most often, and its share of all their answers (%)."""
+    n = sum(map(sum, table))
+    if not n:
+        return None
+    k = len(table)
+    counts = [sum(table[i]) + sum(table[j][i] for j in range(k)) for i in range(k)]
+    top = max(range(k), key=lambda i: counts[i])
+    return {"answer": labels[top], "share": round(100.0 * counts[top] / (2 * n), 1)}
+
+
+def _measures(table: Sequence[Sequence[float]], labels: Sequence[str]) -> dict[str, Any]:
+    """What is added beside kappa for one table (JSON keys; kept apart so the existing keys keep their order)."""
+    common = _common(table, labels)
+    return {
+        "ac1": _round(ac1(table), 3),
+        "pabak": _round(pabak(table), 3),
+        "chance_agreement": _round(chance_agreement(table), 1),
+        "common_answer": common,
+        "kappa_misleading": misleading(common["share"] if common else None, _round(kappa(table), 3)),
+    }
+
+
 def _round(x: float | None, places: int) -> float | None:
     return None if x is None else round(x, places)
 
@@ -92,6 +175,12 @@ class _Audit:
     row: int
     grade: str | None
     answers: dict[str, str | None]  # item id -> canonical label, or None when out (blank, N/A, not applying)
+    views: dict[str, str | None]  # item id -> the label, NOT_APPLICABLE (N/A or not applying), NOT_READ, or None (blank)
+    score: float | None = None
+
+
+NOT_APPLICABLE = "N/A"
+NOT_READ = "(not read)"  # an answer the scored file holds as an error (a typo): neither blank nor an answer
 
 
 def auditor_key(schema: dict[str, Any]) -> str | None:
@@ -123,11 +212,16 @@ def _gather(docs: list[tuple[str, dict[str, Any]]], left_out: list[dict[str, Any
                 left_out.append({"ref": a.get("ref"), "auditor": who, "file": name, "row": a["row"], "reason": "a duplicate row of the export (left out)"})
                 continue
             answers: dict[str, str | None] = {}
+            views: dict[str, str | None] = {}
+            unread = {e.get("item") for e in a.get("errors") or [] if isinstance(e, dict)}
             for iid, res in (a.get("answers") or {}).items():
                 ans = res.get("answer")
                 ok = res.get("applies", True) and ans is not None and ans in labels.get(iid, ())
                 answers[iid] = ans if ok else None
-            out.append(_Audit(a.get("ref"), _auditor_of(a.get("fields") or {}, key), name, index, a["row"], a.get("grade"), answers))
+                views[iid] = ans if ok else (NOT_APPLICABLE if ans is not None else (NOT_READ if iid in unread else None))
+            score = a.get("score") if isinstance(a.get("score"), int | float) else None
+            out.append(_Audit(a.get("ref"), _auditor_of(a.get("fields") or {}, key), name, index, a["row"], a.get("grade"),
+                              answers, views, score))
     return out
 
 
@@ -216,6 +310,7 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
                 "kappa": _round(kappa(table), 3),
                 "weighted_kappa": _round(kappa(table, "linear"), 3) if ordered else None,
                 "kappa_kind": "linear weighted" if ordered else "unweighted",
+                **_measures(table, labels),
             }
         )
         pooled += [(x, y) for x, y, _, _ in obs]
@@ -250,7 +345,11 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
         "kappa_kind": "linear weighted" if one_ordered_scale else "unweighted",
         "graded_pairs": len(graded),
         "grade_agreement": _round(100.0 * sum(1 for x, y in graded if x == y) / len(graded), 1) if graded else None,
+        **_measures(table, categories),
+        "pairs_differing": 0,  # filled below
     }
+    to_discuss = _to_discuss(pairs, schema)
+    overall["pairs_differing"] = len(to_discuss)
     if not pairs:
         notes.append(
             "No plan was audited by two different auditors in these files, so there is nothing to compare. "
@@ -271,9 +370,47 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
         "overall": overall,
         "items": items_out,
         "disagreements": sorted(disagreements, key=lambda d: (d["ref"], [i["id"] for i in schema["items"]].index(d["item"]))),
+        "to_discuss": to_discuss,
         "unpaired": unpaired,
         "notes": notes,
     }
+
+
+def _to_discuss(pairs: list[tuple[_Audit, _Audit]], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every pair whose grades or answers differ: the workshop's list, grades apart first, then the most different.
+
+    An answer differs when the two auditors' labels differ, N/A (or "does not apply"), blank (None) and an answer
+    that could not be read (NOT_READ: an error in the scored file) included: one auditor finding a criterion not
+    applicable where the other scored it is a finding to discuss too. ``steps`` is
+    how far apart two answers on the scale are (1: neighbours; the scale's length − 1: opposite ends).
+    """
+    grades = schema.get("grades") or []
+    out = []
+    for a, b in pairs:
+        diffs = []
+        for item in schema["items"]:
+            iid = item["id"]
+            x, y = a.views.get(iid), b.views.get(iid)
+            if x == y:
+                continue
+            labels = list(item.get("labels", []))
+            steps = abs(labels.index(x) - labels.index(y)) if x in labels and y in labels else None
+            diffs.append({"item": iid, "text": item.get("text", ""), "answers": [x, y], "steps": steps,
+                          "opposite_ends": steps is not None and steps == len(labels) - 1 and steps > 0})
+        grade_gap = (abs(grades.index(a.grade) - grades.index(b.grade))
+                     if a.grade in grades and b.grade in grades else (0 if a.grade == b.grade else None))
+        if not diffs and a.grade == b.grade:
+            continue
+        out.append({
+            "ref": a.ref,
+            "grades_differ": a.grade != b.grade,
+            "grade_steps": grade_gap,
+            "audits": [{"auditor": x.auditor, "grade": x.grade, "score": x.score, "file": x.file, "row": x.row} for x in (a, b)],
+            "differences": diffs,
+        })
+    out.sort(key=lambda d: (not d["grades_differ"], -(d["grade_steps"] or 0), -sum(x["steps"] or 1 for x in d["differences"]),
+                            d["ref"] or "", d["audits"][0]["row"]))
+    return out
 
 
 def moderate_files(paths: list[Path], *, round_label: str | None = None) -> dict[str, Any]:
@@ -315,48 +452,107 @@ def _md_cell(text: Any) -> str:
     return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
+KAPPA_IN_PLAIN_ENGLISH = (
+    "Percent agreement is how often the two auditors of a plan gave the same answer. Kappa asks how much better "
+    "that is than chance: two auditors answering at random, each with their own mix of answers, would agree as often "
+    "as the \"by chance\" column says. Kappa 1 is perfect agreement, 0 no better than chance, below 0 worse than "
+    "chance; the words (slight, fair, moderate, substantial, almost perfect) are Landis & Koch's (1977) rough guide. "
+    "n/a: not defined (no pairs, or both auditors gave one and the same answer throughout)."
+)
+PARADOX_IN_PLAIN_ENGLISH = (
+    "When nearly every answer is the same one (most plans Fully met), chance alone would agree nearly every time, so "
+    "kappa falls to 0 or below even when the auditors agree on almost every plan: the high-agreement, low-kappa "
+    "paradox (Feinstein & Cicchetti 1990, J Clin Epidemiol 43:543-549). Gwet's AC1 (Gwet 2008, Br J Math Stat "
+    "Psychol 61:29-48) reckons chance agreement so that one common answer does not pull it down; on the items "
+    "marked †, read AC1, not kappa."
+)
+
+
 def to_markdown(doc: dict[str, Any]) -> str:
-    """The workshop handout: overall agreement, items from least to most agreed, disagreements to discuss."""
+    """The workshop handout: overall agreement in plain English, items from least to most agreed, every plan whose two
+    audits differ (grades or answers), the audits with no partner."""
     r, o = doc["rubric"], doc["overall"]
+    differing = doc.get("to_discuss") or []
     lines = [
         f"# Moderation: {_md_cell(r['title'])}",
         "",
         f"Rubric `{r['id']}` version {r['version']}" + (f", round {_md_cell(doc['round'])}" if doc.get("round") else "") + ".",
-        f"{doc['pairs']} pairs of audits of {doc['plans']} plans; {o['pairs_of_answers']} pairs of answers.",
+        f"{doc['pairs']} pairs of audits of {doc['plans']} plans; {o['pairs_of_answers']} pairs of answers. "
+        f"{len(differing)} of the {doc['pairs']} pairs differ in their grade or in an answer: they are listed under "
+        "\"To discuss\".",
         "",
         "## Overall",
         "",
         "| measure | value |",
         "| --- | --- |",
         f"| percent agreement | {_fmt(o['percent_agreement'], '%')} |",
-        f"| Cohen's kappa (unweighted) | {_fmt(o['kappa'])} {strength(o['kappa'])} |",
+        f"| agreement expected by chance | {_fmt(o.get('chance_agreement'), '%')} |",
+        f"| Cohen's kappa (unweighted) | {_fmt(o['kappa'])} {strength(o['kappa'])}{' †' if o.get('kappa_misleading') else ''} |",
+        f"| Gwet's AC1 | {_fmt(o.get('ac1'))} |",
         f"| Cohen's kappa (linear weighted) | {_fmt(o['weighted_kappa'])}"
         + (" (needs one ordered scale for every item)" if o["kappa_kind"] != "linear weighted" and o["pairs_of_answers"] else "") + " |",
         f"| same grade | {_fmt(o['grade_agreement'], '%')} of {o['graded_pairs']} graded pairs |",
         "",
-        "Kappa: agreement beyond chance (1 = perfect, 0 = no better than chance); the words are Landis & Koch's "
-        "(1977) rough guide. n/a: not defined (no pairs, or both auditors gave one and the same answer throughout).",
+        KAPPA_IN_PLAIN_ENGLISH,
+        "",
+        PARADOX_IN_PLAIN_ENGLISH,
         "",
         "## Items, least agreed first",
         "",
-        "| item | question | pairs | agreement | kappa | weighted kappa | strength |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| item | question | pairs | agreement | by chance | kappa | AC1 | weighted kappa | strength |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
+
     def order(i):
         return (i["percent_agreement"] is None, i["percent_agreement"] if i["percent_agreement"] is not None else 0)
 
-    for i in sorted(doc["items"], key=order):
+    items = sorted(doc["items"], key=order)
+    for i in items:
+        mark = " †" if i.get("kappa_misleading") else ""
         lines.append(
-            f"| {i['id']} | {_md_cell(i['text'])} | {i['pairs']} | {_fmt(i['percent_agreement'], '%')} | {_fmt(i['kappa'])} | {_fmt(i['weighted_kappa'])} | {strength(i['kappa'])} |"
+            f"| {i['id']} | {_md_cell(i['text'])} | {i['pairs']} | {_fmt(i['percent_agreement'], '%')} | "
+            f"{_fmt(i.get('chance_agreement'), '%')} | {_fmt(i['kappa'])}{mark} | {_fmt(i.get('ac1'))} | "
+            f"{_fmt(i['weighted_kappa'])} | {strength(i['kappa'])}{mark} |"
         )
-    lines += ["", "## To discuss: answers at opposite ends of the scale", ""]
-    if doc["disagreements"]:
-        lines += ["| plan | item | question | answers |", "| --- | --- | --- | --- |"]
-        for d in doc["disagreements"]:
-            answers = "; ".join(f"{_md_cell(a['auditor'] or 'unnamed')}: {_md_cell(a['answer'])}" for a in d["answers"])
-            lines.append(f"| {d['ref']} | {d['item']} | {_md_cell(d.get('text'))} | {answers} |")
+    paradox = [i for i in items if i.get("kappa_misleading")]
+    if paradox:
+        lines += ["", "† Kappa misleads here: one answer makes up 80% or more of all the answers given, so chance alone "
+                  "would agree nearly as often as the auditors did."]
+        lines += [""] + [
+            f"- {i['id']}: agreed {_fmt(i['percent_agreement'], '%')}, by chance {_fmt(i.get('chance_agreement'), '%')}"
+            + (f" ({_md_cell(i['common_answer']['answer'])}: {_fmt(i['common_answer']['share'], '%')} of answers)" if i.get("common_answer") else "")
+            + f"; kappa {_fmt(i['kappa'])}, AC1 {_fmt(i.get('ac1'))}."
+            for i in paradox
+        ]
+    lines += ["", "## To discuss: every plan whose two audits differ", ""]
+    if differing:
+        lines.append("Pairs whose grades differ come first, then those with the most (and widest) differences. "
+                     "‼ marks answers at opposite ends of the scale.")
+        one_file = len(doc.get("sources") or []) <= 1
+        for n, d in enumerate(differing, start=1):
+            a, b = d["audits"]
+            who = [_md_cell(x["auditor"] or "unnamed") for x in (a, b)]
+            if who[0] == who[1]:
+                who = [f"{who[0]} (row {a['row']})", f"{who[1]} (row {b['row']})"]
+            grade = [_md_cell(x["grade"]) if x["grade"] else "no grade (errors)" for x in (a, b)]
+            head = f"{grade[0]} and {grade[1]}" if d["grades_differ"] else f"both {grade[0]}"
+            changed = len(d["differences"])
+            head += f"; {changed} answer{'s' if changed != 1 else ''} differ{'s' if changed == 1 else ''}" if changed else "; the same answers"
+            lines += ["", f"### {n}. Plan {d['ref']}: {head}", ""]
+            lines.append("; ".join(f"{w}: {g}" + (f", score {_fmt(x['score'])}" if x.get("score") is not None else "")
+                                   + (f" (row {x['row']})" if one_file else f" ({_md_cell(x['file'])}, row {x['row']})")
+                                   for w, g, x in zip(who, grade, (a, b), strict=True)) + ".")
+            if d["differences"]:
+                lines += ["", f"| question | {who[0]} | {who[1]} |", "| --- | --- | --- |"]
+                for x in d["differences"]:
+                    ya, yb = (_md_cell(v) if v is not None else "(blank)" for v in x["answers"])
+                    flag = " ‼" if x.get("opposite_ends") else ""
+                    lines.append(f"| {x['item']}: {_md_cell(x['text'])} | {ya}{flag} | {yb}{flag} |")
+            else:
+                lines += ["", "Every answer is the same: the grades differ through something else (a limit, a statutory date, "
+                          "or an audit with errors and so no grade)."]
     else:
-        lines.append("None: no item was answered at the top of the scale by one auditor and at the bottom by the other.")
+        lines.append("None: every pair gave the same grade and the same answer to every question.")
     lines += ["", "## Audits with no partner", ""]
     if doc["unpaired"]:
         lines += ["| plan | auditor | file | row | why |", "| --- | --- | --- | ---: | --- |"]
@@ -371,7 +567,7 @@ def to_markdown(doc: dict[str, Any]) -> str:
 
 
 def write_xlsx(doc: dict[str, Any], path: Path) -> None:
-    """Items, Disagreements, Unpaired and About sheets; no text ever becomes a formula."""
+    """Items, To discuss, Disagreements, Unpaired and About sheets; no text ever becomes a formula."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
@@ -391,10 +587,21 @@ def write_xlsx(doc: dict[str, Any], path: Path) -> None:
 
     sheet(
         "Items",
-        ["item", "section", "question", "pairs", "agreed", "percent agreement", "kappa", "weighted kappa", "kappa kind"],
-        [[i["id"], i.get("section") or "", i["text"], i["pairs"], i["agreed"], i["percent_agreement"], i["kappa"], i["weighted_kappa"], i["kappa_kind"]] for i in doc["items"]],
-        [16, 18, 60, 8, 8, 12, 10, 12, 16],
+        ["item", "section", "question", "pairs", "agreed", "percent agreement", "agreement by chance", "kappa", "weighted kappa",
+         "kappa kind", "Gwet's AC1", "PABAK", "most common answer", "its share (%)", "kappa misleading"],
+        [[i["id"], i.get("section") or "", i["text"], i["pairs"], i["agreed"], i["percent_agreement"], i.get("chance_agreement"), i["kappa"],
+          i["weighted_kappa"], i["kappa_kind"], i.get("ac1"), i.get("pabak"), (i.get("common_answer") or {}).get("answer"),
+          (i.get("common_answer") or {}).get("share"), "yes" if i.get("kappa_misleading") else ""] for i in doc["items"]],
+        [16, 18, 60, 8, 8, 12, 12, 10, 12, 16, 10, 10, 16, 10, 10],
     )
+    rows = []
+    for n, d in enumerate(doc.get("to_discuss") or [], start=1):
+        a, b = d["audits"]
+        base = [n, d["ref"], a["auditor"] or "", a["grade"] or "", a["score"], b["auditor"] or "", b["grade"] or "", b["score"]]
+        for x in d["differences"] or [{"item": "", "text": "(the same answers: the grades differ)", "answers": ["", ""], "steps": None}]:
+            rows.append([*base, x["item"], x["text"], x["answers"][0] or "(blank)", x["answers"][1] or "(blank)", x.get("steps")])
+    sheet("To discuss", ["pair", "plan", "auditor A", "grade A", "score A", "auditor B", "grade B", "score B", "item", "question",
+                         "answer A", "answer B", "steps apart"], rows, [6, 14, 22, 14, 8, 22, 14, 8, 16, 50, 14, 14, 10])
     rows = []
     for d in doc["disagreements"]:
         a, b = d["answers"][0], d["answers"][1]
@@ -417,14 +624,20 @@ def write_xlsx(doc: dict[str, Any], path: Path) -> None:
         ("plans", doc["plans"]),
         ("pairs of answers", o["pairs_of_answers"]),
         ("percent agreement", o["percent_agreement"]),
+        ("agreement by chance (%)", o.get("chance_agreement")),
         ("kappa (unweighted)", o["kappa"]),
         (f"kappa ({o['kappa_kind']})", o["weighted_kappa"]),
+        ("Gwet's AC1", o.get("ac1")),
+        ("PABAK", o.get("pabak")),
+        ("pairs to discuss", f"{o.get('pairs_differing', 0)} of {doc['pairs']} (grade or answers differ)"),
         ("same grade (%)", o["grade_agreement"]),
         ("graded pairs", o["graded_pairs"]),
         *[(f"source {n + 1}", f"{s['file']} (sha256 {s['sha256']})") for n, s in enumerate(doc.get("sources", []))],
         *[("note", n) for n in doc.get("notes", [])],
         ("method", "Pairs: audits of one plan by different auditors (all pairs when more than two). Auditor A: earlier file, then lower row. "
-                   "N/A or not applying for either auditor: out of that item. Weighted kappa: linear weights, ordered scales."),
+                   "N/A or not applying for either auditor: out of that item. Weighted kappa: linear weights, ordered scales. "
+                   "Gwet's AC1 (Gwet 2008, Br J Math Stat Psychol 61:29-48) and PABAK (Byrt, Bishop & Carlin 1993, J Clin Epidemiol "
+                   "46:423-429) beside kappa; kappa misleading: one answer 80% or more of all answers and kappa fair or worse (below 0.41)."),
         ("written by", f"qactl {doc['qactl']}"),
     ]
     for r, (k, v) in enumerate(about):

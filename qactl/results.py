@@ -20,6 +20,7 @@ from typing import Any, Literal, NotRequired
 from typing_extensions import TypedDict
 
 from qactl.errors import InputError
+from qactl.sheets.csvcell import csv_cell
 
 SCORED_KIND = "qactl.scored"
 ALLOCATION_KIND = "qactl.allocation"
@@ -149,22 +150,6 @@ class Shared(dict):
         # numbers as the csv module would write them (repr), so they are not converted again on every row
         d.csv = tuple(repr(v) if type(v) is float else csv_cell(v) for v in cells)
         return d
-
-
-def csv_cell(v: Any) -> Any:
-    """A value as a CSV cell: None → empty; text from people that starts with ``=``, ``+``, ``@``, ``-`` (not a
-    number), a tab or a carriage return gets a leading ``'`` so that Excel, opening the CSV, cannot take it for a formula."""
-    if v is None:
-        return ""
-    if type(v) is str and v and v[0] in "=+@-\t\r":
-        if v[0] == "-":
-            try:
-                float(v)
-                return v
-            except ValueError:
-                pass
-        return "'" + v
-    return v
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
@@ -502,6 +487,13 @@ class ModerationOverall(TypedDict):
     kappa_kind: str
     graded_pairs: int
     grade_agreement: float | None
+    # added after qactl 0.1.0 (files written before have none of them): beside kappa, for the prevalence paradox
+    ac1: NotRequired[float | None]
+    pabak: NotRequired[float | None]
+    chance_agreement: NotRequired[float | None]
+    common_answer: NotRequired[dict[str, Any] | None]
+    kappa_misleading: NotRequired[bool]
+    pairs_differing: NotRequired[int]
 
 
 class ModerationItem(TypedDict):
@@ -511,6 +503,11 @@ class ModerationItem(TypedDict):
     percent_agreement: float | None
     kappa: float | None
     weighted_kappa: float | None
+    ac1: NotRequired[float | None]
+    pabak: NotRequired[float | None]
+    chance_agreement: NotRequired[float | None]
+    common_answer: NotRequired[dict[str, Any] | None]
+    kappa_misleading: NotRequired[bool]
 
 
 class ModerationFile(TypedDict):
@@ -525,6 +522,7 @@ class ModerationFile(TypedDict):
     overall: ModerationOverall
     items: list[ModerationItem]
     disagreements: list[dict[str, Any]]
+    to_discuss: NotRequired[list[dict[str, Any]]]  # added after 0.1.0: every pair whose grades or answers differ
     unpaired: list[dict[str, Any]]
 
 

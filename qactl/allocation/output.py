@@ -21,7 +21,7 @@ from pathlib import Path
 from qactl.allocation.models import Allocation, Auditor
 from qactl.dates import format_date
 from qactl.errors import UsageError
-from qactl.results import csv_cell
+from qactl.sheets.csvcell import csv_row, write_csv
 
 SUFFIXES = (".json", ".csv", ".xlsx")
 ALLOCATION_COLUMNS = ("plan_id", "auditor_id", "auditor", "service", "role", "due")
@@ -83,9 +83,7 @@ def write(alloc: Allocation, path: Path, suffix: str) -> None:
         write_allocation(path, to_doc(alloc))
     elif suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(ALLOCATION_COLUMNS)
-            w.writerows([csv_cell(v) for v in r] for r in rows(alloc))
+            write_csv(f, ALLOCATION_COLUMNS, rows(alloc))
     else:
         _write_xlsx(alloc, path)
 
@@ -116,11 +114,11 @@ def write_mail_merge(alloc: Allocation, path: Path) -> None:
         per.setdefault(x.auditor_id, []).append(plan_words(by_plan[x.plan_id], x.role))
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(MAIL_MERGE_COLUMNS)
+        w.writerow(csv_row(MAIL_MERGE_COLUMNS))
         for a in alloc.auditors:
             if a.id in per:
-                w.writerow([csv_cell(v) for v in (first_name(a.name), a.name, a.email, a.service, len(per[a.id]), "; ".join(per[a.id]),
-                                                  alloc.form, alloc.form_link, format_date(alloc.due), alloc.round or "")])
+                w.writerow(csv_row([first_name(a.name), a.name, a.email, a.service, len(per[a.id]), "; ".join(per[a.id]),
+                                    alloc.form, alloc.form_link, format_date(alloc.due), alloc.round or ""]))
 
 
 def _sheet_name(text: str, used: set[str]) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qactl.chase import ROLE_WORDS, Chase, Person, when_due
 from qactl.dates import format_date
-from qactl.results import csv_cell
+from qactl.sheets.csvcell import csv_row
 
 MAIL_MERGE_COLUMNS = ("First name", "Name", "Email", "Outstanding", "Allocated", "Plans", "Due", "Days left", "Form", "Form link",
                       "Round", "Subject", "Reminder")
@@ -59,11 +59,11 @@ def write_mail_merge(c: Chase, path: Path) -> None:
     subject = f"Reminder: audits due {format_date(c.due)}" + (f" ({c.round})" if c.round else "")
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(MAIL_MERGE_COLUMNS)
+        w.writerow(csv_row(MAIL_MERGE_COLUMNS))
         for p in c.owing():
-            w.writerow([csv_cell(v) for v in (first_name(p.name), p.name, p.email, p.outstanding, p.allocated,
-                                              "; ".join(o.words() for o in p.outstanding_plans()), format_date(c.due), c.days_left,
-                                              c.form, c.form_link, c.round or "", subject, reminder(c, p))])
+            w.writerow(csv_row([first_name(p.name), p.name, p.email, p.outstanding, p.allocated,
+                                "; ".join(o.words() for o in p.outstanding_plans()), format_date(c.due), c.days_left,
+                                c.form, c.form_link, c.round or "", subject, reminder(c, p)]))
 
 
 def write_workbook(c: Chase, path: Path) -> None:

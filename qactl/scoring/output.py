@@ -3,7 +3,8 @@
 * ``.json``: via :func:`qactl.results.write_scored` (audits written as they come; the summary last);
 * ``.jsonl``: the same content as JSON Lines: for national-scale runs;
 * ``.csv``: one row per audit (UTF-8 with BOM so Excel reads accents): for national-scale runs and other tools.
-  Text from people that starts with ``=``, ``+``, ``@`` or ``-`` (not a number) gets a leading ``'`` so that
+  Every cell and header goes through the one CSV neutraliser (:mod:`qactl.sheets.csvcell`): text that starts with
+  ``=``, ``+``, ``-`` (not a number), ``@``, a tab, a carriage return or a line feed gets a leading ``'`` so that
   Excel, opening the CSV, cannot take it for a formula;
 * ``.xlsx``: for people: Summary first, then Audits, Errors, Items and About; see :mod:`qactl.scoring.workbook`.
   Use ``.xlsx`` up to tens of thousands of audits, and ``.csv``/``.jsonl`` beyond.
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from qactl.errors import UsageError
-from qactl.results import Audit, ScoredHeader, Summary, csv_cell, write_scored
+from qactl.results import Audit, ScoredHeader, Summary, write_scored
 from qactl.rubric.models import Rubric
+from qactl.sheets.csvcell import csv_cell, csv_row
 
 SUFFIXES = (".json", ".jsonl", ".csv", ".xlsx")
 
@@ -119,5 +121,5 @@ def write_output(tmp: Path, suffix: str, header: ScoredHeader, audits: Iterable[
 def _write_csv(tmp: Path, audits: Iterable[Audit], layout: Layout) -> None:
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(layout.columns)
+        w.writerow(csv_row(layout.columns))  # with --include-pii, the export's own headers: neutralised like any cell
         w.writerows(layout.csv_row(a) for a in audits)

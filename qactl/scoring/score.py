@@ -27,7 +27,7 @@ from typing import Any
 from qactl import clock
 from qactl.dates import format_date
 from qactl.errors import Finding
-from qactl.privacy import Redactor, RefMaker
+from qactl.privacy import NOTHING, Known, RefMaker, mask, mask_message, redact
 from qactl.results import Audit, Shared, Summary
 from qactl.rubric.conditions import holds
 from qactl.rubric.milestones import DueDates, judge, match_reasons, reason_table, yes_no
@@ -217,9 +217,12 @@ class Scorer:
         self.rubric, self.cmap, self.sheet = rubric, cmap, sheet
         self.key, self.fixed_date, self.include_pii = key, audit_date, include_pii
         self._ref = RefMaker(key)
-        # the pii fields a comment is redacted of: (field, None) for a name, (field, label) for a number
-        kinds = {FieldType.text: None, FieldType.nhs_number: "[NHS number]", FieldType.upn: "[UPN]"}
-        self._pii_plan = [(f.id, kinds[f.type]) for f in rubric.fields if f.pii and f.type in kinds]
+        # what comments and error records are redacted of: the audit's pii fields (qactl.privacy.redact)
+        col_of = {t.id: c for c, t in cmap.targets.items()}
+        self._pii_plan = [(f.id, col_of.get(f.id), f.type) for f in rubric.fields if f.pii]
+        self._pii_types = {f.id: f.type for f in rubric.fields if f.pii}
+        # free-text fields that are not pii but may name the child (the reason for a late milestone): redacted too
+        self._free_fields = frozenset(f.id for f in rubric.fields if not f.pii and f.role == "reason" and f.type == FieldType.text)
         self.today = today or clock.today()
         self.cell_ref = cell_ref
         self.width = len(cmap.headers)
@@ -508,9 +511,10 @@ class Scorer:
                     sec_num[sec] = sec_num.get(sec, 0) + (self.unit if st == "on_time" else 0)
                     sec_den[sec] = sec_den.get(sec, 0) + self.unit
 
-        # ref, comments, fields kept
+        # ref, comments, fields kept; without --include-pii, comments redacted of the audit's own child
         ref = self._ref(ident)
-        redact: Any = 0  # built on the first comment that needs it
+        private = not self.include_pii
+        known: Known | None = None  # built on the first text that needs it
         comments: dict[str, str] = {}
         for cm, c in self.comment_cols:
             raw = cell(c)
@@ -519,22 +523,27 @@ class Scorer:
                 if err is not None:
                     problem(c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
                     continue
+                if cm.pii and private:
+                    continue  # a comment the rubric marks pii (a contact's name and number) leaves no output
                 text = cell_text(raw)
                 if len(text) > XLSX_CELL_MAX:
                     self.tally.long_cells += 1
-                if not self.include_pii:
-                    if redact == 0:
-                        redact = self._redactor(parsed)
-                    if redact is not None:
-                        text = redact(text)
+                if private:
+                    if known is None:
+                        known = self._known(parsed, values)
+                    text = redact(text, known)
                 comments[cm.id] = text
         fields_out: dict[str, Any] = {}
         for f, c, _ in self.field_cols:
-            if c is None or (f.pii and not self.include_pii):
+            if c is None or (f.pii and private):
                 continue
             v = parsed[f.id]
             if (v is None or f.id in doubtful) and not is_blank(cell(c)):
                 v = cell_text(cell(c))  # keep what was written, even when it did not parse
+            if private and v and f.id in self._free_fields:
+                if known is None:
+                    known = self._known(parsed, values)
+                v = redact(v, known)
             fields_out[f.id] = v.isoformat() if isinstance(v, date) else v
         for key, v in forms.items():
             fields_out[key] = v
@@ -543,6 +552,8 @@ class Scorer:
                 if not is_blank(cell(c)):
                     fields_out[header] = cell_text(cell(c))
 
+        if findings and private:
+            self._private(findings, known or self._known(parsed, values))
         audit: dict[str, Any] = {
             "row": row, "ref": ref, "status": "scored", "score": None, "grade": None,
             "audit_date": audit_date.isoformat(), "sections": {}, "answers": answers,
@@ -659,17 +670,43 @@ class Scorer:
         return (f"the {what} {format_date(when)} is in the future (today is {format_date(self.today)}): "
                 "check the year; qactl scores audits that have happened")
 
-    def _redactor(self, parsed: dict[str, Any]) -> Redactor | None:
-        names, numbers = [], []
-        for fid, label in self._pii_plan:
+    def _known(self, parsed: dict[str, Any], values: list[Any]) -> Known:
+        """What this audit's text is redacted of: its pii fields' values (as read, or as written when unreadable)."""
+        names: list[Any] = []
+        numbers: list[Any] = []
+        dobs: list[date] = []
+        literals: list[str] = []
+        for fid, c, ftype in self._pii_plan:
             v = parsed.get(fid)
             if v is None:
-                continue
-            if label is None:
-                names.append(str(v))
+                raw = None if c is None else values[c]
+                if not is_blank(raw):  # written but unreadable (a mistyped NHS number, 31/02/2015): taken out as written
+                    literals.append(cell_text(raw))
+                    if ftype is FieldType.nhs_number:
+                        numbers.append(cell_text(raw))
+            elif ftype is FieldType.date:
+                dobs.append(v)
+            elif ftype is FieldType.nhs_number:
+                numbers.append(v)
+            elif ftype is FieldType.text:
+                names.append(v)
             else:
-                numbers.append((v, label))
-        return Redactor(names, numbers) if names or numbers else None
+                literals.append(str(v))
+        if not (names or numbers or dobs or literals):
+            return NOTHING
+        return Known.of(names, numbers, dobs, literals)
+
+    def _private(self, findings: list[Finding], known: Known) -> None:
+        """Error records without --include-pii: a pii field's value masked (its shape kept: what to fix is still
+        clear), any other value and message redacted of the audit's child."""
+        for f in findings:
+            ftype = self._pii_types.get(f.target)
+            if ftype is not None:
+                letters = ftype is FieldType.date  # a month's name is not personal, and its typo is what to fix
+                f.message = mask_message(f.message, f.value, letters=letters)
+                f.value = mask(f.value, letters=letters)
+            else:
+                f.value, f.message = redact(f.value, known), redact(f.message, known)
 
     def _duplicate(self, ref: str | None, values: list[Any], row: int) -> int | None:
         # Python's 64-bit tuple hash: a false match needs a collision (about 1 in 10^8 at 600,000 rows). The key holds who

@@ -129,7 +129,7 @@ def test_cli_writes_json_xlsx_md(scored, tmp_path, kit):
     assert {u["ref"] for u in doc["unpaired"]} == {"lonely"}
     assert set(doc) >= {"pairs", "overall", "items", "disagreements", "unpaired", "qactl", "format"}
     wb = openpyxl.load_workbook(tmp_path / "moderation.xlsx")
-    assert wb.sheetnames == ["Items", "Disagreements", "Unpaired", "About"]
+    assert wb.sheetnames == ["Items", "To discuss", "Disagreements", "Unpaired", "About"]
     assert wb["Items"]["A2"].value == "formulation"
     cells = {c.value: c.data_type for row in wb["Disagreements"].iter_rows() for c in row}
     assert cells["=HYPERLINK(1)"] == "s"  # a person's text never becomes a formula

@@ -64,7 +64,7 @@ def test_csv_has_every_row_and_the_milestones(tmp_path):
         rows = list(csv.DictReader(f))
     assert [r["row"] for r in rows] == ["2", "3", "4", "5", "6", "7"]
     assert rows[1]["final_plan status"] == "late" and rows[1]["final_plan days late"] == "11"
-    assert rows[5]["status"] == "error" and rows[5]["errors"].startswith("Sheet1!H7 'A801200005001': ")
+    assert rows[5]["status"] == "error" and rows[5]["errors"].startswith("Sheet1!H7 'x############': the UPN's check letter")  # masked: no pii in errors
     assert "child_name" not in rows[0] and "dob" not in rows[0]
 
 

@@ -1,4 +1,4 @@
-"""Pseudonymous references and redaction: what keeps a child's identity out of every output.
+"""Keys and pseudonymous references: how an audit is linked across rounds without naming the child.
 
 ``ref`` is the first 12 hex digits of HMAC-SHA256 over the audit's normalised ``identify`` values under a
 local key. The same key gives the same ref for the same child in every round, so rounds can be linked;
@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -99,64 +98,3 @@ class RefMaker:
         if self._fast:
             return self._digest(msg)[:REF_LENGTH]
         return hmac.digest(self._key, msg, "sha256").hex()[:REF_LENGTH]
-
-
-class Redactor:
-    """Replaces an audit's own child name(s) and NHS number inside its comments.
-
-    Built per audit from the values of its pii fields: text values (and each first name of three letters
-    or more) become ``[name]``; NHS numbers, with or without spaces, become ``[NHS number]``; UPNs ``[UPN]``.
-    """
-
-    def __init__(self, names: Iterable[str] = (), numbers: Iterable[tuple[str, str]] = ()) -> None:
-        words: set[str] = set()
-        first_words: set[str] = set()  # the first word of each word, case-folded: the quick check of a comment
-        for n in names:
-            n = " ".join(str(n).split())
-            if len(n) >= 2:
-                words.add(n)
-                first = n.split(" ")[0]
-                first_words.add(first.casefold())
-                if len(first) >= 3:
-                    words.add(first)
-                last = n.split(" ")[-1]
-                if len(last) >= 3 and last != first:
-                    words.add(last)
-                    first_words.add(last.casefold())
-        # Patterns are compiled only when a comment could contain one of the words (most do not): a regex per
-        # audit costs more than the scoring at national scale. The words are sorted then too.
-        self._word_set = words
-        self._first_words = first_words
-        self._numbers = [([c for c in str(d) if c.isalnum()], label) for d, label in numbers] if numbers else []
-        self._patterns: list[tuple[re.Pattern[str], str]] | None = None
-
-    @property
-    def _words(self) -> list[str]:
-        return sorted(self._word_set, key=len, reverse=True)
-
-    def _compile(self) -> list[tuple[re.Pattern[str], str]]:
-        patterns = []
-        if self._words:
-            alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in self._words)
-            patterns.append((re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.I), "[name]"))
-        for chars, label in self._numbers:
-            if len(chars) >= 6:
-                patterns.append((re.compile(r"[\s-]?".join(re.escape(c) for c in chars), re.I), label))
-        return patterns
-
-    def __call__(self, text: str) -> str:
-        folded = text.casefold()
-        for w in self._first_words:  # plain loops: this check runs for every comment of every audit
-            if w in folded:
-                break
-        else:
-            for chars, _ in self._numbers:
-                if chars and chars[0].casefold() in folded and chars[-1].casefold() in folded:
-                    break
-            else:
-                return text
-        if self._patterns is None:
-            self._patterns = self._compile()
-        for pattern, label in self._patterns:
-            text = pattern.sub(label, text)
-        return text
