@@ -144,6 +144,7 @@ class Matcher:
     def __post_init__(self) -> None:
         self._single_keys = set(self.single)
         self._phrase_keys = set(self.phrases)
+        self._first_words = self._single_keys | self._phrase_keys
 
     def themes_in(self, text: str) -> set[str]:
         folded = text.replace("\u2019", "'").casefold() if "\u2019" in text else text.casefold()
@@ -169,6 +170,33 @@ class Matcher:
                         found |= themes
         return found
 
+    def positions(self, toks: list[str], folded: str) -> list[tuple[int, set[str]]]:
+        """Where in a list of words each pattern matches: (index of its first word, names). ``folded`` is the text the
+        words come from (case-folded), used only to skip the stems it cannot hold."""
+        single, phrases = self.single, self.phrases
+        stems = [(stem, names) for stem, names in self.stems if stem in folded]
+        firsts = self._first_words.intersection(toks)
+        out: list[tuple[int, set[str]]] = []
+        if not firsts and not stems:  # most comments: no pattern can start in them
+            return out
+        n = len(toks)
+        for i, t in enumerate(toks):
+            for stem, names in stems:
+                if t.startswith(stem):
+                    out.append((i, names))
+            if t not in firsts:
+                continue
+            hit = single.get(t)
+            if hit:
+                out.append((i, hit))
+            for rest, last_stem, names in phrases.get(t, ()):
+                k = len(rest)
+                if i + k < n and tuple(toks[i + 1 : i + k]) == rest[:-1] and (
+                    toks[i + k].startswith(rest[-1]) if last_stem else toks[i + k] == rest[-1]
+                ):
+                    out.append((i, names))
+        return out
+
 
 def matcher(themes: ThemeFile) -> Matcher:
     """The look-up tables of the whole dictionary, built once."""
@@ -193,7 +221,8 @@ def _matcher(pairs) -> Matcher:
 
 
 CONCERN, STRENGTH = "concern", "strength"
-_CLAUSE = re.compile(r"[.;!?\n]+")
+_BREAK = re.compile(r"[.;!?\n]")  # where a clause ends
+_CUE = "\0"  # marks a direction word's name in the Reader's one matcher (no theme id starts with it)
 
 
 class Reader:
@@ -208,7 +237,9 @@ class Reader:
     def __init__(self, themes: ThemeFile) -> None:
         d = themes.directions or Directions()
         self.themes = matcher(themes)
-        self.words = _matcher([*((CONCERN, p) for p in d.concern.words), *((STRENGTH, p) for p in d.strength.words)])
+        # themes and direction words in one matcher, so a comment's words are scanned once (cues are named apart)
+        self.scan = _matcher([*((t.id, p) for t in themes.themes for p in t.patterns),
+                              *((_CUE + CONCERN, p) for p in d.concern.words), *((_CUE + STRENGTH, p) for p in d.strength.words)])
         self.boxes = _matcher([*((CONCERN, p) for p in d.concern.boxes), *((STRENGTH, p) for p in d.strength.boxes)])
         self._seen: dict[tuple[str, str | None], dict[str, frozenset[str]]] = {}
 
@@ -231,22 +262,27 @@ class Reader:
         return got
 
     def _read(self, text: str, box: str | None) -> dict[str, frozenset[str]]:
-        found = self.themes.themes_in(text)
-        if not found:  # most comments: no theme, one scan
-            return {}
-        clauses = [c for c in _CLAUSE.split(text) if c.strip()]
-        if len(clauses) > 1:
-            pairs = [(self.themes.themes_in(c), c) for c in clauses]
-        else:
-            pairs = [(found, text)]
+        """One scan of the comment's words (clause breaks kept as tokens), then look-ups by clause."""
+        folded = text.replace("\u2019", "'").casefold() if "\u2019" in text else text.casefold()
+        toks: list[str] = []
+        clause_of: list[int] = []
+        for k, part in enumerate(_BREAK.split(folded)):
+            words_ = _WORD.findall(part)
+            toks += words_
+            clause_of += [k] * len(words_)
+        hits: list[tuple[int, str]] = []
+        cues: dict[int, set[str]] = {}
+        for i, names in self.scan.positions(toks, folded):
+            for name in names:
+                if name[0] == _CUE:
+                    cues.setdefault(clause_of[i], set()).add(name[1:])
+                else:
+                    hits.append((i, name))
         out: dict[str, set[str]] = {}
-        for themes, clause in pairs:
-            if not themes:
-                continue
-            cues = self.words.themes_in(clause)
-            direction = CONCERN if CONCERN in cues else STRENGTH if STRENGTH in cues else box
-            for t in themes:
-                seen = out.setdefault(t, set())
-                if direction:
-                    seen.add(direction)
+        for i, theme in hits:
+            c = cues.get(clause_of[i], ())
+            direction = CONCERN if CONCERN in c else STRENGTH if STRENGTH in c else box
+            seen = out.setdefault(theme, set())
+            if direction:
+                seen.add(direction)
         return {t: frozenset(d) for t, d in out.items()}
