@@ -124,6 +124,7 @@ def moderation(f: Loaded) -> m.Moderation:
             id=str(it.get("id") or "–"), text=str(it.get("text") or it.get("id") or "–"), pairs=_count(it.get("pairs")),
             percent_agreement=_percent(it.get("percent_agreement")),
             kappa=None if _num(it.get("kappa")) is None else round(_num(it.get("kappa")), 2),
+            ac1=_round2(it.get("ac1")), kappa_misleading=it.get("kappa_misleading") is True,
         ))
     items.sort(key=lambda i: (i.percent_agreement is None, i.percent_agreement if i.percent_agreement is not None else 0))
     k, wk = _num(overall.get("kappa")), _num(overall.get("weighted_kappa"))
@@ -133,7 +134,14 @@ def moderation(f: Loaded) -> m.Moderation:
         kappa=None if k is None else round(k, 2), weighted_kappa=None if wk is None else round(wk, 2),
         grade_agreement=_percent(overall.get("grade_agreement")), items=items[:10],
         disagreements=_count(d.get("disagreements")),
+        ac1=_round2(overall.get("ac1")), kappa_misleading=overall.get("kappa_misleading") is True,
+        pairs_differing=_count(overall.get("pairs_differing")),
     )
+
+
+def _round2(value: object) -> float | None:
+    x = _num(value)
+    return None if x is None else round(x, 2)
 
 
 def completion(f: Loaded, tallies: dict[str, RubricTally]) -> m.Completion:

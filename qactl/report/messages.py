@@ -234,7 +234,7 @@ def _review_action(r: m.RubricReport, n: int) -> str:
         names = ", ".join(s.service for s in r.review.by_service[:3]) + (" and others" if len(r.review.by_service) > 3 else "")
         return f"The {n} audits go back to the services that contributed ({names}), to review; their findings come to the moderation workshop."
     return (f"The {n} audits go back to the services that contributed, to review; this audit does not record who they are, "
-            "so add a \"Services that contributed to the plan\" question (role contributors) to its rubric and form.")
+            "so the QA team adds a question naming them to the audit form.")
 
 
 def _review_share(r: m.RubricReport) -> float | None:

@@ -468,6 +468,8 @@ class ModerationItem(_M):
     pairs: int | None
     percent_agreement: float | None
     kappa: float | None
+    ac1: float | None = None  # Gwet's AC1, beside kappa
+    kappa_misleading: bool = False  # one answer makes up most answers: read AC1 (the high-agreement, low-kappa paradox)
 
 
 class Moderation(_M):
@@ -483,6 +485,9 @@ class Moderation(_M):
     grade_agreement: float | None
     items: list[ModerationItem]
     disagreements: int | None
+    ac1: float | None = None  # Gwet's AC1 over every answer
+    kappa_misleading: bool = False  # the overall kappa misleads (one answer makes up most answers)
+    pairs_differing: int | None = None  # pairs whose grades or answers differ: the moderation workshop's list
 
 
 class Completion(_M):
