@@ -392,11 +392,12 @@ def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
 def rubric_schema(rubric) -> dict[str, Any]:
     """The rubric's shape, stored in every scored file so reports and moderation need no rubric file.
 
-    ``{"sections", "grades", "method", "fields": [{id, text, role, pii}], "items": [{id, text, section, scale,
+    ``{"purpose", "sections", "grades", "method", "fields": [{id, text, role, pii}], "items": [{id, text, section, scale,
     labels, max, ordered, theme}], "milestones": [{id, text, limit, kind, citation, excused_by, reason_field}],
     "reasons": [{id, label}], "outcomes": {field, ends: [{answer, at, not_applicable}]} | None,
     "comments": [{id, text, actions}]}``; pii fields are listed (so readers know to leave them out) but never
-    their values. ``sections`` lists the compliance sections of the milestones after the items' own.
+    their values. ``sections`` lists the compliance sections of the milestones after the items' own. ``purpose``
+    (audit, survey or conversation) tells the report to grade, or to show answers.
     """
     items = []
     for i in rubric.items:
@@ -415,6 +416,7 @@ def rubric_schema(rubric) -> dict[str, Any]:
             }
         )
     return {
+        "purpose": rubric.purpose,
         "method": rubric.grading.method,
         "grades": [b.grade for b in rubric.grading.bands],
         "sections": [*rubric.sections, *rubric.milestone_sections],

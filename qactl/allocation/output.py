@@ -47,7 +47,7 @@ def to_doc(alloc: Allocation) -> dict:
         "sample": [
             {"plan_id": s.plan.plan_id, "stratum": s.stratum, "team": s.plan.team, "key_stage": s.plan.key_stage,
              "primary_need": s.plan.primary_need, "type": s.plan.type, "issued": s.plan.issued.isoformat() if s.plan.issued else None,
-             "setting": s.plan.setting, "moderation": s.moderation, "focus": s.focus}
+             "setting": s.plan.setting, "contributors": list(s.plan.contributors), "moderation": s.moderation, "focus": s.focus}
             for s in alloc.sample
         ],
         "auditors": [
