@@ -92,7 +92,7 @@ class Targets:
 
     def add(self, what: str, figure: str, limit: str, met: bool | None) -> None:
         self.rows.append({"target": what, "figure": figure, "limit": limit, "met": met})
-        print(f"  TARGET {what}: {figure} (target {limit}): {'met' if met else 'not measured' if met is None else 'MISSED'}", flush=True)
+        print(f"  TARGET {what}: {figure} (target {limit}): {'met' if met else 'no target' if met is None else 'MISSED'}", flush=True)
 
     def ratio(self, what: str, score: dict, read: dict) -> None:
         """A score run against the bare read of the same file: time at most 1.5× (aim 1.2×), memory at most 1.2×."""
@@ -104,7 +104,7 @@ class Targets:
     def table(self) -> list[str]:
         lines = ["| target | figure | limit | met? |", "| --- | --- | --- | --- |"]
         for r in self.rows:
-            verdict = "not measured" if r["met"] is None else ("met" if r["met"] else "**missed**")
+            verdict = "–" if r["met"] is None else ("met" if r["met"] else "**missed**")
             lines.append(f"| {r['target']} | {r['figure']} | {r['limit']} | {verdict} |")
         return lines
 
