@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from qactl import clock
 from qactl.dates import format_date
@@ -236,8 +236,18 @@ class Context:
         return same * 5 >= len(named) * 4
 
 
-def note_reason(ctx: Context, check: str, row: int, field_id: str | None, text: Any, m) -> None:
+class Refused(NamedTuple):
+    """A late date whose reason did not excuse it: for the run's notes."""
+
+    check: str  # "unrecognised" or "not_allowed"
+    field: str | None  # the field the reason was read from
+    text: Any  # the reason as written
+    milestone: Any
+
+
+def note_reason(ctx: Context, row: int, refused: Refused) -> None:
     """Count a late date whose reason did not excuse it, keeping three examples (cell, what was written) for the notes."""
+    check, field_id, text, m = refused
     t = ctx.tally
     c = ctx.col.get(field_id) if field_id else None
     where = ctx.cell_ref(row, c) if c is not None else f"row {row}"

@@ -25,7 +25,7 @@ from qactl.errors import Finding
 from qactl.privacy import make_ref, redact
 from qactl.results import Audit
 from qactl.rubric.conditions import holds
-from qactl.rubric.milestones import DueDates, judge, match_reasons, yes_no
+from qactl.rubric.milestones import due_dates, judge, match_reasons, yes_no
 from qactl.rubric.models import Item, Role, reason_key
 from qactl.scoring.cells import Answer, cell_text, date_cell, is_blank, normalise_text
 from qactl.scoring.common import (
@@ -33,6 +33,7 @@ from qactl.scoring.common import (
     SECTION_OF_KIND,
     XLSX_CELL_MAX,
     Context,
+    Refused,
     as_fraction,
     blank_message,
     dob_after_audit,
@@ -230,7 +231,7 @@ def judge_milestones(ctx: Context, r: Reading, labels: dict[str, str | None]) ->
         return {}, [], None
     actual = milestone_dates(ctx, r)
     known = {**r.fields, **{k: v for k, v in actual.items() if v is not None}}
-    dues = DueDates(ctx.rubric)(known, r.audit_date)
+    dues = due_dates(ctx.rubric, known, r.audit_date)
     ending = None
     if ctx.rubric.outcomes is not None:
         said = r.fields.get(ctx.rubric.outcomes.field)
@@ -251,7 +252,7 @@ def judge_milestones(ctx: Context, r: Reading, labels: dict[str, str | None]) ->
             if res["basis"] == "dates":
                 del res["basis"]
             if res["reason_check"] in ("unrecognised", "not_allowed"):
-                refused.append((res["reason_check"], own, text, m))
+                refused.append(Refused(res["reason_check"], own, text, m))
         results[m.id] = {"due": _iso(dues[m.id]), "actual": _iso(actual[m.id]), "kind": m.kind, "citation": m.citation, **res}
     return results, refused, ending
 
@@ -447,8 +448,8 @@ class ReferenceScorer:
             audit["status"], audit["duplicate_of"] = "duplicate", first
             tally.duplicates += 1
             return audit  # type: ignore[return-value]
-        for check, own, text, m in refused:
-            note_reason(ctx, check, r.row, own, text, m)
+        for late in refused:
+            note_reason(ctx, r.row, late)
         if r.findings:
             audit["status"] = "error"
             tally.with_errors += 1

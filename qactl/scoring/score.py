@@ -27,6 +27,7 @@ from qactl.scoring.common import (  # noqa: F401  (re-exported: the names other 
     SECTION_OF_KIND,
     XLSX_CELL_MAX,
     Context,
+    Refused,
     RowAccountingError,
     Tally,
     as_fraction,
@@ -306,8 +307,8 @@ class Scorer:
             audit["status"], audit["duplicate_of"] = "duplicate", dup_of
             tally.duplicates += 1
             return audit  # type: ignore[return-value]
-        for check, own, text, m in refused:
-            note_reason(self.ctx, check, r.row, own, text, m)
+        for late in refused:
+            note_reason(self.ctx, r.row, late)
         if r.findings:
             audit["status"] = "error"
             tally.with_errors += 1
@@ -436,7 +437,7 @@ class Scorer:
         """Each milestone judged; with compliance grading each judged date is one more criterion in its kind's section."""
         milestones: dict[str, Any] = {}
         statuses: dict[str, str] = {}
-        refused: list[tuple] = []  # late dates whose reason did not excuse them, for the notes (not for duplicates)
+        refused: list[Refused] = []  # late dates whose reason did not excuse them, for the notes (not for duplicates)
         if not self.milestone_cols:
             return milestones, statuses, refused, None
         parsed = r.parsed
@@ -482,7 +483,7 @@ class Scorer:
         if res["basis"] == "dates":
             del res["basis"]
         if res["reason_check"] in ("unrecognised", "not_allowed"):
-            refused.append((res["reason_check"], own, text, m))
+            refused.append(Refused(res["reason_check"], own, text, m))
         return res
 
     def _reasons(self, text: Any) -> tuple[list[str], list[str]]:
