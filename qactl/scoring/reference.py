@@ -70,9 +70,10 @@ class SectionSum:
     possible: Fraction = Fraction(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
-    """One data row as read: its values, the problems found so far, the fields parsed and the audit date."""
+    """One data row as read: its values, the problems found so far, the fields parsed and the audit date (the fast
+    path's row too: it keeps there what the row's text is redacted of, built once)."""
 
     row: int
     values: list[Any]
@@ -81,6 +82,7 @@ class Reading:
     doubtful: list[str] = field(default_factory=list)  # fields with a value and a problem: kept for the ref only
     forms: dict[str, Any] = field(default_factory=dict)
     audit_date: date | None = None
+    known: Any = None
 
     def problem(self, ctx: Context, c: int, target: str, raw: Any, code: str, message: str) -> None:
         self.findings.append(Finding(ctx.cell_ref(self.row, c), ctx.cmap.headers[c], target, cell_text(raw)[:200], message, code))

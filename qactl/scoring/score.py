@@ -14,7 +14,6 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from qactl.errors import Finding
 from qactl.privacy import make_ref, redact
 from qactl.results import Audit, Shared
 from qactl.rubric.conditions import holds
@@ -43,6 +42,7 @@ from qactl.scoring.common import (  # noqa: F401  (re-exported: the names other 
     unit_of,
 )
 from qactl.scoring.mapping import ColumnMap
+from qactl.scoring.reference import Reading, audit_date
 from qactl.sheets.reader import excel_error_of
 
 _MEMO_MAX = 1 << 16  # distinct raw values remembered per column
@@ -197,20 +197,6 @@ class Sums:
             self.den[section] = den
 
 
-class Row:
-    """One data row while it is scored: its number, values, problems and parsed fields."""
-
-    __slots__ = ("row", "values", "findings", "parsed", "doubtful", "audit_date", "known")
-
-    def __init__(self, row: int, values: list[Any]) -> None:
-        self.row, self.values = row, values
-        self.findings: list[Finding] = []
-        self.parsed: dict[str, Any] = {}
-        self.doubtful: list[str] = []
-        self.audit_date: date | None = None
-        self.known = None  # what its text is redacted of, built on the first text that needs it
-
-
 class Scorer:
     """Built once per rubric and export (a plan per column), then called once per row: :meth:`audit`."""
 
@@ -227,8 +213,6 @@ class Scorer:
         self.field_plan = [(fc, fc.id, fc.col, fc.memo) for fc in self.fields]
         self.blank_message = {i.id: blank_message(rubric, i) for i in rubric.items}
         self.forms_cols = list(cmap.forms.items())
-        self.completion_col = cmap.forms_column("completion_time")
-        self.audit_date_col = col.get(rubric.audit_date) if rubric.audit_date else None
         self.dob_cols = [(f.id, c.col) for c, f in ((c, c.field) for c in self.fields)
                          if c.col is not None and f.role == Role.dob and f.type == FieldType.date]
         self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
@@ -284,7 +268,7 @@ class Scorer:
         if self.ctx.is_header(values):
             tally.header_rows += 1
             return None
-        r = Row(row, values)
+        r = Reading(row, values)
         ident = self._read_fields(r)
         answers, labels, sums = self._items(r)
         milestones, statuses, refused, ending = self._milestones(r, labels, sums)
@@ -299,7 +283,7 @@ class Scorer:
         tally.rows += 1
         return self._finish(audit, r, refused, sums, labels, statuses)
 
-    def _finish(self, audit: dict, r: Row, refused: list, sums: Sums, labels, statuses) -> Audit:
+    def _finish(self, audit: dict, r: Reading, refused: list, sums: Sums, labels, statuses) -> Audit:
         """A duplicate of an earlier row, an audit with errors, or scored and graded."""
         tally = self.tally
         dup_of = self._duplicate(audit["ref"], r.values, r.row)
@@ -313,20 +297,17 @@ class Scorer:
             audit["status"] = "error"
             tally.with_errors += 1
             return audit  # type: ignore[return-value]
-        self._grade(audit, sums, r.parsed, labels, r.audit_date, statuses)
+        self._grade(audit, sums, r.fields, labels, r.audit_date, statuses)
         tally.scored += 1
         if audit["grade"] is not None:
             tally.grades[audit["grade"]] = tally.grades.get(audit["grade"], 0) + 1
         return audit  # type: ignore[return-value]
 
-    def _problem(self, r: Row, c: int, target: str, raw: Any, code: str, message: str) -> None:
-        r.findings.append(Finding(self.ctx.cell_ref(r.row, c), self.cmap.headers[c], target, cell_text(raw)[:200], message, code))
-
     # ---- fields, the audit date, dates that cannot be true
-    def _read_fields(self, r: Row) -> list[Any]:
+    def _read_fields(self, r: Reading) -> list[Any]:
         """Fields parsed, the audit date, plausibility; returns the identify values as read (refs never depend on the
         checks), then sets every doubtful field to None (an implausible date drives no condition)."""
-        values, parsed, doubtful = r.values, r.parsed, r.doubtful
+        values, parsed, doubtful = r.values, r.fields, r.doubtful
         for fc, fid, c, memo in self.field_plan:
             if c is None:
                 parsed[fid] = None
@@ -335,56 +316,30 @@ class Scorer:
             hit = memo.get(raw) if memo is not None and (raw is None or type(raw) is str) else None
             value, prob = hit if hit is not None else fc.read(raw)
             if prob:
-                self._problem(r, c, fid, raw, *prob)
+                r.problem(self.ctx, c, fid, raw, *prob)
                 if value is not None:
                     doubtful.append(fid)
             elif value is None and fc.required:
-                self._problem(r, c, fid, raw, "blank", f"{fc.field.text!r} is required but blank")
+                r.problem(self.ctx, c, fid, raw, "blank", f"{fc.field.text!r} is required but blank")
             parsed[fid] = value
-        r.audit_date = self._audit_date(r)
+        r.audit_date = audit_date(self.ctx, r)
         for fid, c in self.dob_cols:
             dob = parsed.get(fid)
             if dob is None or fid in doubtful:
                 continue
             if dob > self.today:
-                self._problem(r, c, fid, values[c], "dob_in_future", future(self.today, "date of birth", dob))
+                r.problem(self.ctx, c, fid, values[c], "dob_in_future", future(self.today, "date of birth", dob))
                 doubtful.append(fid)
             elif dob > r.audit_date:
-                self._problem(r, c, fid, values[c], "dob_after_audit", dob_after_audit(dob, r.audit_date))
+                r.problem(self.ctx, c, fid, values[c], "dob_after_audit", dob_after_audit(dob, r.audit_date))
                 doubtful.append(fid)
         ident = [parsed.get(i) for i in self.rubric.identify]
         for fid in doubtful:
             parsed[fid] = None
         return ident
 
-    def _audit_date(self, r: Row) -> date:
-        """--audit-date, the rubric's audit_date field, Forms' completion time, today; never in the future."""
-        ctx = self.ctx
-        if ctx.audit_date is not None:
-            return ctx.audit_date
-        fid = self.rubric.audit_date
-        if fid and fid not in r.doubtful:
-            when = r.parsed.get(fid)
-            if when is not None and when <= ctx.latest:
-                return when
-            if when is not None:
-                c = self.audit_date_col
-                self._problem(r, c, fid, r.values[c], "future_audit_date", future(self.today, "audit date", when))
-                r.doubtful.append(fid)
-        c = self.completion_col
-        if c is not None:
-            raw = r.values[c]
-            when, prob = date_cell(raw)
-            if prob:
-                self._problem(r, c, "completion_time", raw, *prob)
-            elif when is not None and when > ctx.latest:
-                self._problem(r, c, "completion_time", raw, "future_audit_date", future(self.today, "completion time", when))
-            elif when is not None:
-                return when
-        return self.today
-
     # ---- items
-    def _items(self, r: Row) -> tuple[dict[str, Any], dict[str, str | None], Sums]:
+    def _items(self, r: Reading) -> tuple[dict[str, Any], dict[str, str | None], Sums]:
         """Each item's result and label, and the section sums; items with an applies_if wait until every label is known.
         A required item left blank is an error after the answers' own problems."""
         values = r.values
@@ -400,7 +355,7 @@ class Scorer:
             if e is None:
                 e = ic.entry(raw)
             if e.problem:
-                self._problem(r, c, iid, raw, *e.problem)
+                r.problem(self.ctx, c, iid, raw, *e.problem)
             labels[iid] = e.label
             if cond:
                 answers[iid] = None  # keeps the item order; filled below
@@ -418,7 +373,7 @@ class Scorer:
                     num[section] = e.weighted
                     den[section] = wmax
         for ic, e in conditional:
-            applies = self._applies[ic.id](r.parsed, labels, r.audit_date) is not False
+            applies = self._applies[ic.id](r.fields, labels, r.audit_date) is not False
             if e.answer is None and applies and ic.required and ic.col is not None and is_blank(values[ic.col]):
                 blanks.append(ic)
             if e.counted is None or not applies:
@@ -429,25 +384,25 @@ class Scorer:
         if blanks:
             blanks.sort(key=lambda ic: ic.k)
             for ic in blanks:
-                self._problem(r, ic.col, ic.id, values[ic.col], "blank", self.blank_message[ic.id])
+                r.problem(self.ctx, ic.col, ic.id, values[ic.col], "blank", self.blank_message[ic.id])
         return answers, labels, sums
 
     # ---- milestones
-    def _milestones(self, r: Row, labels, sums: Sums) -> tuple[dict[str, Any], dict[str, str], list[tuple], Any]:
+    def _milestones(self, r: Reading, labels, sums: Sums) -> tuple[dict[str, Any], dict[str, str], list[tuple], Any]:
         """Each milestone judged; with compliance grading each judged date is one more criterion in its kind's section."""
         milestones: dict[str, Any] = {}
         statuses: dict[str, str] = {}
         refused: list[Refused] = []  # late dates whose reason did not excuse them, for the notes (not for duplicates)
         if not self.milestone_cols:
             return milestones, statuses, refused, None
-        parsed = r.parsed
+        parsed = r.fields
         known: dict[str, Any] = dict(parsed)
         actual: dict[str, date | None] = {}
         for m, c in self.milestone_cols:
             raw = None if c is None else r.values[c]
             d, prob = date_cell(raw)
             if prob and c is not None:
-                self._problem(r, c, m.id, raw, *prob)
+                r.problem(self.ctx, c, m.id, raw, *prob)
                 d = None
             actual[m.id] = d
             if d is not None:
@@ -465,13 +420,13 @@ class Scorer:
                 sums.add(SECTION_OF_KIND[m.kind], self.ctx.unit if st == "on_time" else 0, self.ctx.unit)
         return milestones, statuses, refused, ending
 
-    def _judge(self, m, r: Row, labels, due: date | None, actual: date | None, ending, refused: list) -> dict[str, Any]:
+    def _judge(self, m, r: Reading, labels, due: date | None, actual: date | None, ending, refused: list) -> dict[str, Any]:
         """One milestone's status: ended lawfully, not applicable, or judged against its due date with its reason."""
         if ending is not None and m.id in ending.not_applicable:
             return {**_NOT_APPLICABLE, "ended_by": ending.answer}
-        if m.applies_if is not None and self._applies[m.id](r.parsed, labels, r.audit_date) is False:
+        if m.applies_if is not None and self._applies[m.id](r.fields, labels, r.audit_date) is False:
             return dict(_NOT_APPLICABLE)
-        parsed = r.parsed
+        parsed = r.fields
         own = self.own_reason.get(m.id)
         text = parsed.get(own) if own is not None else None
         if text is None or not str(text).strip():
@@ -497,13 +452,13 @@ class Scorer:
         return hit
 
     # ---- what the audit keeps: comments, fields, errors (without --include-pii, redacted of the audit's child)
-    def _known(self, r: Row):
+    def _known(self, r: Reading):
         known = r.known
         if known is None:
-            known = r.known = known_of(self.ctx, r.parsed, r.values)
+            known = r.known = known_of(self.ctx, r.fields, r.values)
         return known
 
-    def _comments(self, r: Row) -> dict[str, str]:
+    def _comments(self, r: Reading) -> dict[str, str]:
         comments: dict[str, str] = {}
         private = self.private
         for cm, c in self.comment_cols:
@@ -512,7 +467,7 @@ class Scorer:
                 continue
             err = excel_error_of(raw)
             if err is not None:
-                self._problem(r, c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
+                r.problem(self.ctx, c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
                 continue
             if cm.pii and private:
                 continue  # a comment the rubric marks pii (a contact's name and number) leaves no output
@@ -522,8 +477,8 @@ class Scorer:
             comments[cm.id] = redact(text, self._known(r)) if private else text
         return comments
 
-    def _fields_kept(self, r: Row) -> dict[str, Any]:
-        private, values, parsed = self.private, r.values, r.parsed
+    def _fields_kept(self, r: Reading) -> dict[str, Any]:
+        private, values, parsed = self.private, r.values, r.fields
         out: dict[str, Any] = {}
         free = self.ctx.free_fields
         for fc in self.fields:
@@ -548,7 +503,7 @@ class Scorer:
                     out[header] = cell_text(values[c])
         return out
 
-    def _errors(self, r: Row) -> list[dict[str, Any]]:
+    def _errors(self, r: Reading) -> list[dict[str, Any]]:
         if r.findings and self.private:
             private_findings(self.ctx, r.findings, self._known(r))
         return [f.as_dict() for f in r.findings]
