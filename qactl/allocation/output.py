@@ -134,10 +134,10 @@ def long_date(d: date) -> str:
 def _write_xlsx(alloc: Allocation, path: Path) -> None:
     import xlsxwriter
 
-    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles
+    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles, properties
 
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    wb.set_properties({"title": f"Allocation {alloc.round or ''}".strip(), "comments": "Written by qactl allocate"})
+    wb.set_properties(properties(f"Allocation {alloc.round or ''}".strip(), "Written by qactl allocate"))
     st = Styles(wb)
     used = {"workload", "allocation", "sample", "about"}
     workload = wb.add_worksheet("Workload")

@@ -237,13 +237,13 @@ def write_workbook(tmp: Path, audits: Iterable[Audit], summary_of, rubric: Rubri
     """Write the scored workbook to ``tmp`` (a path staged by the output transaction)."""
     import xlsxwriter
 
-    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles
+    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles, properties
 
     spool, count = _spool(audits)
     big = count > TABLE_MAX_ROWS
     graded = rubric.purpose == "audit"
     wb = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": big})
-    wb.set_properties({"title": f"{rubric.title}: {about.get('round') or 'scored audits'}", "comments": "Written by qactl score"})
+    wb.set_properties(properties(f"{rubric.title}: {about.get('round') or 'scored audits'}", "Written by qactl score"))
     st = Styles(wb)
     summary_ws = wb.add_worksheet("Summary")
     audits_ws = wb.add_worksheet("Audits" if graded else "Responses")
