@@ -17,7 +17,8 @@ levels are compared). The instances:
   professionals and one to three of 40 organisations (each about 2.5% of the cohort), so about 5% of the pairs are
   conflicts; six services, five teams, two places each.
 
-Writes bench/RESULTS-allocate.md (and .json); ``bench/run.py`` (``make bench``) calls :func:`rows` for its table.
+Writes bench/RESULTS-allocate.md (and .json); ``bench/run.py`` (``make bench``) calls :func:`bench` and adds the targets
+to its own table.
 """
 
 from __future__ import annotations
@@ -239,17 +240,6 @@ def write(results: list[dict], out: Path, started: datetime, loads, before: str 
     out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(text)
     print(f"written to {out}")
-
-
-def rows(quick: bool) -> list[dict]:
-    """For ``bench/run.py``: this checkout's runs (and the targets met) in its table's shape."""
-    out = []
-    for r in bench(quick, BEFORE, HERE / "RESULTS-allocate.md"):
-        a = r["after"]
-        target = f"< {r['target_cpu']:g} s CPU" + (f", < {r['target_mb'] / 1024:g} GB" if r["target_mb"] else "")
-        out.append({"name": f"qactl allocate, {r['name']}", "median_s": a["wall"], "cpu": a["cpu"], "peak_mb": a["mb"], "runs": a["runs"],
-                    "exit": a["exit"], "target": f"{target}: {a['cpu']:.2f} s CPU, {a['mb']:.0f} MB: {'met' if r['met'] else 'MISSED'}"})
-    return out
 
 
 def main() -> None:

@@ -54,11 +54,15 @@ echo "Wrote out/qa-calendar.ics"
 
 step "7. The Practice Report"
 # out/scored/*.json holds family-feedback.json and practice-conversation.json: the family and practice views of each theme.
-"$QACTL" report out/scored/*.json --previous out/previous/*.json --allocation out/allocation.json \
-  --moderation out/moderation.json --evidence examples/evidence.yaml \
-  --actions examples/actions-previous.xlsx --write-actions out/actions.xlsx -o out/practice-report.html
-"$QACTL" report out/scored/*.json --previous out/previous/*.json --allocation out/allocation.json \
-  --moderation out/moderation.json --evidence examples/evidence.yaml -o out/practice-report.md
+# --previous takes the folder of the earlier round; the earlier allocation gives completion its change.
+mkdir -p out/service-packs
+"$QACTL" report out/scored/*.json --previous out/previous --allocation out/allocation.json \
+  --allocation examples/previous-allocation.json --moderation out/moderation.json --evidence examples/evidence.yaml \
+  --actions examples/actions-previous.xlsx --write-actions out/actions.xlsx --service-packs out/service-packs \
+  -o out/practice-report.html
+"$QACTL" report out/scored/*.json --previous out/previous --allocation out/allocation.json \
+  --allocation examples/previous-allocation.json --moderation out/moderation.json --evidence examples/evidence.yaml \
+  -o out/practice-report.md
 
 printf '\nDone. In out/: the allocation (allocation.xlsx, mail-merge.csv), scored workbooks (scored/*.xlsx),\n'
 printf 'the chase list (chase.xlsx, reminders.csv), moderation.md, qa-calendar.ics, the Practice Report\n'

@@ -217,6 +217,7 @@ def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -
     import xlsxwriter
 
     from qactl.sheets.writer import atomic_output
+    from qactl.sheets.xlsx import properties
 
     target = Path(target)
     if target.suffix.lower() != ".xlsx":
@@ -225,7 +226,7 @@ def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -
     summary: FormSummary = {"path": str(target), "rubric": rubric.id, "version": rubric.version, "sheet": AUDIT_SHEET, "columns": []}
     with atomic_output(target, inputs=inputs) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
-        wb.set_properties({"title": f"{rubric.title} ({rubric.id} {rubric.version})", "subject": "Blank audit form", "comments": "Written by qactl form"})
+        wb.set_properties(properties(f"{rubric.title} ({rubric.id} {rubric.version})", "Written by qactl form", subject="Blank audit form"))
         header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
         required_fmt = wb.add_format({"bold": True, "font_color": "#C00000"})
         date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})

@@ -570,7 +570,10 @@ def write_xlsx(doc: dict[str, Any], path: Path) -> None:
     """Items, To discuss, Disagreements, Unpaired and About sheets; no text ever becomes a formula."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, properties
+
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb.set_properties(properties("Moderation", "Written by qactl moderate"))
     bold = wb.add_format({"bold": True})
 
     def sheet(name: str, headers: list[str], rows: list[list[Any]], widths: list[int]):

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, NotRequired
 
+import orjson
+
 # pydantic validates only typing_extensions.TypedDict on Python < 3.12 (read_scored and read_allocation need it)
 from typing_extensions import TypedDict
 
@@ -132,20 +134,18 @@ class ScoredFile(ScoredHeader):
 
 
 class Shared(dict):
-    """A result dict shared by every audit that has it (an item's answer, a section's score), built once.
+    """A result dict shared by every audit that has it (an item's answer, a section's score), built once by the scorer.
 
-    ``json`` is its JSON *with its key* (``"formulation":{"answer":"Fully",…}``), encoded once, so writing
-    600,000 audits joins ready-made strings instead of encoding the same small dicts millions of times. A
-    plain dict everywhere else (pydantic, ``json``, equality); never mutate one.
+    A plain dict everywhere (pydantic, ``json``, ``orjson``, equality); never mutate one. ``cells`` are its columns in
+    the flat formats (an answer's label and points), kept as they are and as CSV text (``csv``), so a ``.csv`` row
+    joins ready-made cells instead of converting the same answers again on every row.
     """
 
-    __slots__ = ("json", "cells", "csv")
+    __slots__ = ("cells", "csv")
 
     @classmethod
-    def of(cls, key: str, value: dict[str, Any], cells: tuple = ()) -> Shared:
-        """``cells``: its columns in the flat formats (an answer's label and points), kept as they are and as CSV text."""
+    def of(cls, value: dict[str, Any], cells: tuple = ()) -> Shared:
         d = cls(value)
-        d.json = _dumps(key) + ":" + _dumps(d)
         d.cells = cells
         # numbers as the csv module would write them (repr), so they are not converted again on every row
         d.csv = tuple(repr(v) if type(v) is float else csv_cell(v) for v in cells)
@@ -153,31 +153,20 @@ class Shared(dict):
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-_SPLICE = '"sections":0,"answers":0'
 
 
-def _joined(m: dict[str, Any]) -> str | None:
-    try:
-        return "{" + ",".join([v.json for v in m.values()]) + "}"
-    except AttributeError:  # not all Shared
-        return None
+def encode_audit(a: Audit) -> bytes:
+    """One audit as compact JSON in UTF-8 (orjson: non-ASCII kept, dates in ISO).
 
-
-def encode_audit(a: Audit) -> str:
-    """One audit as compact JSON, the same bytes as ``json.dumps`` (compact, non-ASCII kept) would give.
-
-    The answers and sections, when made of :class:`Shared` dicts (as the scorer makes them), are joined from their
-    ready-made JSON; the rest is encoded in one call.
+    The same text as ``json.dumps(a, ensure_ascii=False, separators=(",", ":"))`` gives, but for the spelling of a
+    float with an exponent (``1e-05`` there, ``1e-5`` here), which no score, points or maximum of a rubric has. What
+    orjson refuses (an integer beyond 64 bits in an integer field, text that is not valid Unicode) is encoded by the
+    standard module instead, as before.
     """
-    answers = _joined(a["answers"])
-    sections = _joined(a["sections"]) if a["sections"] else "{}"
-    if answers is None or sections is None:
-        return _dumps(a)
-    rest = _dumps({**a, "sections": 0, "answers": 0})
-    if _SPLICE not in rest:  # keys in another order: no splicing
-        return _dumps(a)
-    # the pattern cannot occur inside a JSON string (its quotes would be escaped), so the first match is the keys
-    return rest.replace(_SPLICE, f'"sections":{sections},"answers":{answers}', 1)
+    try:
+        return orjson.dumps(a)
+    except (orjson.JSONEncodeError, TypeError):
+        return _dumps(a).encode("utf-8", "surrogatepass")
 
 
 def _adapter(tp):
@@ -191,21 +180,20 @@ def write_scored(path: Path, header: ScoredHeader, audits: Iterable[Audit], summ
 
     ``audits`` is consumed once, as it comes; ``summary_of()`` is called afterwards for the summary.
     """
-    dumps = _dumps
-    with path.open("w", encoding="utf-8", newline="\n") as f:
+    with path.open("wb") as f:
         if path.name.endswith(".jsonl") or path.suffix == ".tmp" and ".jsonl." in path.name:
-            f.write(dumps({**header, "format": FORMAT_VERSION}) + "\n")
+            f.write(_dumps({**header, "format": FORMAT_VERSION}).encode() + b"\n")
             for a in audits:
-                f.write(encode_audit(a) + "\n")
-            f.write(dumps({"summary": summary_of()}) + "\n")
+                f.write(encode_audit(a) + b"\n")
+            f.write(_dumps({"summary": summary_of()}).encode() + b"\n")
         else:
             head = json.dumps({**header, "format": FORMAT_VERSION}, ensure_ascii=False, indent=1, default=str)
-            f.write(head[:-2] + ',\n "audits": [')
-            first = True
+            f.write((head[:-2] + ',\n "audits": [').encode())
+            sep = b"\n  "
             for a in audits:
-                f.write(("\n  " if first else ",\n  ") + encode_audit(a))
-                first = False
-            f.write("\n ],\n \"summary\": " + json.dumps(summary_of(), ensure_ascii=False) + "\n}\n")
+                f.write(sep + encode_audit(a))
+                sep = b",\n  "
+            f.write(("\n ],\n \"summary\": " + json.dumps(summary_of(), ensure_ascii=False) + "\n}\n").encode())
 
 
 _NOT_QACTL = "Give the .json written by `qactl score`, `allocate` or `moderate`."
@@ -404,11 +392,12 @@ def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
 def rubric_schema(rubric) -> dict[str, Any]:
     """The rubric's shape, stored in every scored file so reports and moderation need no rubric file.
 
-    ``{"sections", "grades", "method", "fields": [{id, text, role, pii}], "items": [{id, text, section, scale,
+    ``{"purpose", "sections", "grades", "method", "fields": [{id, text, role, pii}], "items": [{id, text, section, scale,
     labels, max, ordered, theme}], "milestones": [{id, text, limit, kind, citation, excused_by, reason_field}],
     "reasons": [{id, label}], "outcomes": {field, ends: [{answer, at, not_applicable}]} | None,
     "comments": [{id, text, actions}]}``; pii fields are listed (so readers know to leave them out) but never
-    their values. ``sections`` lists the compliance sections of the milestones after the items' own.
+    their values. ``sections`` lists the compliance sections of the milestones after the items' own. ``purpose``
+    (audit, survey or conversation) tells the report to grade, or to show answers.
     """
     items = []
     for i in rubric.items:
@@ -427,6 +416,7 @@ def rubric_schema(rubric) -> dict[str, Any]:
             }
         )
     return {
+        "purpose": rubric.purpose,
         "method": rubric.grading.method,
         "grades": [b.grade for b in rubric.grading.bands],
         "sections": [*rubric.sections, *rubric.milestone_sections],

@@ -13,8 +13,11 @@ little to say). Percentages (audits, family feedback, practice conversations, su
 ``STRENGTH_AT`` (70%) and a concern below ``CONCERN_BELOW`` (50%); KPIs are a strength when they meet their
 target and a concern when they miss it; complaints and compliments are a concern when there are at least
 ``COUNT_MIN`` complaints and more than twice as many complaints as compliments (and the other way round
-for a strength). With two or more sources signalling: all strength → ``agree: strength``; all concern →
-``agree: concern``; anything else → ``mixed``. With fewer, ``one source``.
+for a strength). A source under the minimum base (``MIN_BASE`` audits, responses or respondents) gives no
+signal and is named as too few. With two or more sources signalling: all strength → ``agree: strength``; all
+concern → ``agree: concern``; anything else → ``mixed``. With fewer, ``one source``. Each verdict comes with a
+plain sentence ("Audits (…) and families (…) agree this is a concern.") giving the figures behind it, and
+:data:`VERDICT_WORDS` says it in words for headings.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any, Literal, TypedDict
 from pydantic import BaseModel, ConfigDict
 
 from qactl.evidence import Evidence, Kpi, Survey
+from qactl.timeliness import COUNTED as TIMELINESS_COUNTED
 
 Origin = Literal["audit", "family", "practice"]
 Signal = Literal["strength", "concern", "middle"]
@@ -32,8 +36,8 @@ Verdict = Literal["agree: strength", "agree: concern", "mixed", "one source"]
 
 STRENGTH_AT = 70.0  # a percentage at or above this is a strength (the Good band of the audit rubrics)
 CONCERN_BELOW = 50.0  # a percentage below this is a concern (Requires improvement and below)
-MIN_BASE = 3  # fewer audits/responses than this on a theme give no signal
-COUNT_MIN = 3  # complaints (or compliments) needed before they signal anything
+MIN_BASE = 10  # fewer audits (or responses, or survey respondents) than this on a theme give no signal: no verdict
+COUNT_MIN = 5  # complaints (or compliments) needed before they signal anything
 COUNT_RATIO = 2.0  # ... and they must outnumber the other kind by more than this
 
 #: Rubrics whose results are the family's or the practitioners' view rather than an audit.
@@ -45,7 +49,7 @@ MET_AT: dict[Origin, float] = {"audit": 1.0, "family": 0.75, "practice": 2 / 3}
 # Every statutory milestone of a rubric (ehcna-file, annual-review) is evidence on this theme: met when on time,
 # not met when late or missing; exceptions and dates not yet due are out, as in the national statistics.
 MILESTONE_THEME = "timeliness"
-MILESTONE_COUNTED = {"on_time": True, "late": False, "missing": False}
+MILESTONE_COUNTED = {st: st == "on_time" for st in TIMELINESS_COUNTED}  # qactl.timeliness: due, and not excused
 
 #: The theme ids of the report's theme dictionary at issue 8, with labels; the report passes its own.
 THEME_LABELS: dict[str, str] = {
@@ -74,15 +78,29 @@ class ThemeResult(TypedDict):
     """What one origin says about one theme: the input of :func:`triangulate`."""
 
     audits: int  # audits (or responses) with at least one applying answer on the theme
-    percent_met: float  # share of applying answers met (audit) / positive (family, practice), 0–100, 1 dp
+    answers: int  # applying answers on the theme (an audit answers several of its criteria)
+    met: int  # of which met (audit) / positive (family, practice)
+    percent_met: float  # met / answers, 0–100, 1 dp
     criteria: list[CriterionResult]  # the items counted, weakest first
 
 
 ThemeResults = Mapping[Origin, Mapping[str, ThemeResult]]
 
 
-def origin_of(rubric_id: str) -> Origin:
+#: A rubric's declared purpose, as an origin: a survey is the families' view, a conversation the practitioners'.
+ORIGIN_OF_PURPOSE: dict[str, Origin] = {"audit": "audit", "survey": "family", "conversation": "practice"}
+
+
+def origin_of(rubric_id: str, purpose: str | None = None) -> Origin:
+    """Whose view a rubric's answers are: from its declared ``purpose`` when the scored file has it, else by its id."""
+    if purpose in ORIGIN_OF_PURPOSE:
+        return ORIGIN_OF_PURPOSE[purpose]
     return ORIGIN_OF_RUBRIC.get(rubric_id, "audit")
+
+
+def is_met(points: float, maximum: float, origin: Origin) -> bool:
+    """The one definition of an answer met (audits: full points) or positive (families, practitioners): :data:`MET_AT`."""
+    return points >= MET_AT[origin] * maximum - 1e-9
 
 
 def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dict[str, ThemeResult]]:
@@ -94,7 +112,7 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
     tallies: dict[Origin, dict[str, dict[str, Any]]] = {}
     for doc in scored_files:
         rubric_id = doc["rubric"]["id"]
-        origin = origin_of(rubric_id)
+        origin = origin_of(rubric_id, (doc.get("schema") or {}).get("purpose"))
         items = [i for i in (doc.get("schema") or {}).get("items", []) if i.get("theme")]
         milestones = [m for m in (doc.get("schema") or {}).get("milestones", []) if m.get("id")]
         if not items and not milestones:
@@ -115,7 +133,7 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
                 a = audit.get("answers", {}).get(item["id"])
                 if not a or not a.get("applies") or a.get("points") is None or not a.get("max"):
                     continue
-                _tally(per_theme[item["theme"]], ref, (rubric_id, item["id"]), a["points"] >= MET_AT[origin] * a["max"] - 1e-9)
+                _tally(per_theme[item["theme"]], ref, (rubric_id, item["id"]), is_met(a["points"], a["max"], origin))
             for m in milestones:
                 r = (audit.get("milestones") or {}).get(m["id"])
                 met = MILESTONE_COUNTED.get(r.get("status")) if isinstance(r, dict) else None
@@ -132,7 +150,7 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
                 if c["n"]
             ]
             criteria.sort(key=lambda c: (c["percent_met"], c["rubric"], c["item"]))
-            out.setdefault(origin, {})[theme] = ThemeResult(audits=len(t["refs"]), percent_met=_pct(t["met"], t["n"]), criteria=criteria)
+            out.setdefault(origin, {})[theme] = ThemeResult(audits=len(t["refs"]), answers=t["n"], met=t["met"], percent_met=_pct(t["met"], t["n"]), criteria=criteria)
     return out
 
 
@@ -163,7 +181,9 @@ class SourceView(_View):
     """An audit, family-feedback or practice-conversation result on the theme."""
 
     origin: Origin
-    audits: int
+    audits: int  # audits (or responses) with an applying answer on the theme
+    answers: int | None = None  # applying answers on the theme
+    met: int | None = None  # of which met / positive
     percent_met: float
     criteria: list[dict[str, Any]]
     signal: Signal | None
@@ -215,6 +235,7 @@ class ThemeView(_View):
     kpis: list[KpiView]
     signals: dict[str, Signal]  # source name ("audits", "families", "complaints", "PCF survey", KPI label) -> signal
     verdict: Verdict
+    words: str  # the verdict in plain English, for a heading: "The sources agree: a concern", "Leans to a strength", …
     explanation: str
 
 
@@ -262,7 +283,20 @@ def triangulate(results: ThemeResults, evidence: Evidence | None, themes: Mappin
     return views
 
 
-_ORIGIN_WORDS = {"audit": "audits", "family": "family feedback", "practice": "practice conversations"}
+_ORIGIN_WORDS = {"audit": "audits", "family": "families", "practice": "practitioners"}
+_OWN_UNITS = {"audit": ("audit", "fully met"), "family": ("response", "positive"), "practice": ("conversation", "positive")}
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def source_words(origin: Origin, sv: SourceView) -> str:
+    """A source's figure with the numbers behind it: "audits (41.7% of 120 answers fully met, 30 audits)"."""
+    unit, what = _OWN_UNITS[origin]
+    if sv.answers is None:
+        return f"{_ORIGIN_WORDS[origin]} ({sv.percent_met:g}% {what}, {_n(sv.audits, unit)})"
+    return f"{_ORIGIN_WORDS[origin]} ({sv.met:,} of {_n(sv.answers, 'answer')} {what}, {sv.percent_met:g}%, from {_n(sv.audits, unit)})"
 
 
 def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | None) -> ThemeView | None:
@@ -270,8 +304,8 @@ def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | No
     for origin in ("audit", "family", "practice"):
         r = results.get(origin, {}).get(theme)
         sources[origin] = None if r is None else SourceView(
-            origin=origin, audits=r["audits"], percent_met=r["percent_met"], criteria=list(r["criteria"]),
-            signal=percent_signal(r["percent_met"], r["audits"]),
+            origin=origin, audits=r["audits"], answers=r.get("answers"), met=r.get("met"), percent_met=r["percent_met"],
+            criteria=list(r["criteria"]), signal=percent_signal(r["percent_met"], r["audits"]),
         )
     counts = surveys = kpis = None
     if ev is not None:
@@ -284,32 +318,44 @@ def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | No
 
     signals: dict[str, Signal] = {}
     phrases: dict[str, str] = {}
+    too_few: list[str] = []
     for origin, sv in sources.items():
-        if sv is not None and sv.signal is not None:
-            name = _ORIGIN_WORDS[origin]
-            signals[name] = sv.signal
-            phrases[name] = f"{name} ({sv.percent_met:g}% {'met' if origin == 'audit' else 'positive'})"
-    if counts is not None and counts.signal is not None:
-        signals["complaints and compliments"] = counts.signal
-        phrases["complaints and compliments"] = {
-            "concern": f"complaints ({counts.complaints}, against {counts.compliments} compliments)",
-            "strength": f"compliments ({counts.compliments}, against {counts.complaints} complaints)",
-            "middle": f"the balance of complaints and compliments ({counts.complaints} and {counts.compliments})",
-        }[counts.signal]
+        if sv is None:
+            continue
+        name = _ORIGIN_WORDS[origin]
+        if sv.signal is None:
+            too_few.append(f"{name} ({_n(sv.audits, _OWN_UNITS[origin][0])})")
+            continue
+        signals[name] = sv.signal
+        phrases[name] = source_words(origin, sv)
+    if counts is not None:
+        if counts.signal is None:
+            too_few.append(f"complaints and compliments ({counts.complaints} and {counts.compliments})")
+        else:
+            signals["complaints and compliments"] = counts.signal
+            phrases["complaints and compliments"] = {
+                "concern": f"complaints ({counts.complaints}, against {counts.compliments} compliments)",
+                "strength": f"compliments ({counts.compliments}, against {counts.complaints} complaints)",
+                "middle": f"complaints and compliments ({counts.complaints} and {counts.compliments})",
+            }[counts.signal]
     for s in surveys:
-        if s.signal is not None:
-            name = f"{s.source} survey: {s.question}"
-            signals[name] = s.signal
-            phrases[name] = f"the {s.source} survey ({s.agree_percent:g}% agreeing)"
+        if s.signal is None:
+            too_few.append(f"the {s.source} survey ({_n(s.respondents or 0, 'respondent')})")
+            continue
+        name = f"{s.source} survey: {s.question}"
+        signals[name] = s.signal
+        who = f" of {s.respondents:,}" if s.respondents else ""
+        phrases[name] = f"the {s.source} survey ({s.agree_percent:g}%{who} agreeing)"
     for k in kpis:
         name = f"KPI: {k.label}"
         signals[name] = k.signal
         unit = "" if k.unit in ("", "count") else k.unit
         phrases[name] = f"the KPI {k.label!r} ({k.value:g}{unit} against a target of {k.target:g}{unit})"
-    verdict, explanation = _verdict(signals, phrases)
+    verdict, explanation = _verdict(signals, phrases, too_few)
     return ThemeView(
         theme=theme, label=label, audit=sources["audit"], family=sources["family"], practice=sources["practice"],
-        counts=counts, surveys=surveys, kpis=kpis, signals=signals, verdict=verdict, explanation=explanation,
+        counts=counts, surveys=surveys, kpis=kpis, signals=signals, verdict=verdict, words=verdict_words(verdict, signals),
+        explanation=explanation,
     )
 
 
@@ -347,32 +393,63 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _verdict(signals: dict[str, Signal], phrases: dict[str, str]) -> tuple[Verdict, str]:
+#: The verdicts in plain English, for headings: a board member reads these, not the codes.
+VERDICT_WORDS: dict[str, str] = {
+    "agree: strength": "The sources agree: a strength",
+    "agree: concern": "The sources agree: a concern",
+    "mixed": "The sources differ",
+    "one source": "Not enough evidence to compare",
+}
+
+
+def verdict_words(verdict: Verdict, signals: Mapping[str, Signal]) -> str:
+    """The verdict in words; a ``mixed`` verdict says which way it leans when no source points the other way."""
+    if verdict != "mixed":
+        return VERDICT_WORDS[verdict]
+    kinds = set(signals.values())
+    if kinds == {"strength", "middle"}:
+        return "Leans to a strength"
+    if kinds == {"concern", "middle"}:
+        return "Leans to a concern"
+    if kinds == {"middle"}:
+        return "Neither a strength nor a concern"
+    return VERDICT_WORDS["mixed"]
+_SIGNAL_WORDS = {"strength": "a strength", "concern": "a concern", "middle": "neither a strength nor a concern"}
+
+
+def _verdict(signals: dict[str, Signal], phrases: dict[str, str], too_few: list[str] | None = None) -> tuple[Verdict, str]:
+    """The verdict and one plain sentence with the figures behind it; sources under the minimum base are named as too few."""
+    few = ""
+    if too_few:
+        few = f" Too few to count (under {MIN_BASE} audits or responses, {COUNT_MIN} complaints): {_join(too_few)}."
     if len(signals) < 2:
         if not signals:
-            return "one source", "Too little evidence on this theme to compare sources."
+            return "one source", ("No source has enough on this theme for a verdict." + few).strip()
         (name, sig), = signals.items()
-        return "one source", f"One source only: {phrases[name]}, pointing to {_SIGNAL_WORDS[sig]}; look for a second source."
+        return "one source", f"Only {phrases[name]} {'point' if _plural(phrases[name]) else 'points'} to {_SIGNAL_WORDS[sig]}; there is no second source to confirm it.{few}"
     kinds = set(signals.values())
     everyone = _join([phrases[n] for n in signals])
     if kinds == {"strength"}:
-        return "agree: strength", _cap(f"{everyone} all point to a strength.")
+        return "agree: strength", _cap(f"{everyone} agree this is a strength.{few}")
     if kinds == {"concern"}:
-        return "agree: concern", _cap(f"{everyone} all point to a concern.")
+        return "agree: concern", _cap(f"{everyone} agree this is a concern.{few}")
     parts = []
-    for sig in ("strength", "concern", "middle"):
+    for sig in ("concern", "strength", "middle"):
         names = [phrases[n] for n, s in signals.items() if s == sig]
         if names:
-            plural = len(names) > 1 or names[0].split(" (")[0] in _PLURAL
+            plural = len(names) > 1 or _plural(names[0])
             if sig == "middle":
                 parts.append(f"{_join(names)} {'are' if plural else 'is'} in between")
             else:
                 parts.append(f"{_join(names)} {'point' if plural else 'points'} to {_SIGNAL_WORDS[sig]}")
-    return "mixed", _cap("; ".join(parts) + ".")
+    return "mixed", _cap("; ".join(parts) + "." + few)
 
 
-_PLURAL = {"audits", "practice conversations", "complaints", "compliments"}
-_SIGNAL_WORDS = {"strength": "a strength", "concern": "a concern", "middle": "neither a strength nor a concern"}
+def _plural(phrase: str) -> bool:
+    return phrase.split(" (")[0] in _PLURAL
+
+
+_PLURAL = {"audits", "families", "practitioners", "complaints", "compliments", "complaints and compliments"}
 
 
 def _cap(s: str) -> str:

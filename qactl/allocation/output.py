@@ -47,7 +47,7 @@ def to_doc(alloc: Allocation) -> dict:
         "sample": [
             {"plan_id": s.plan.plan_id, "stratum": s.stratum, "team": s.plan.team, "key_stage": s.plan.key_stage,
              "primary_need": s.plan.primary_need, "type": s.plan.type, "issued": s.plan.issued.isoformat() if s.plan.issued else None,
-             "setting": s.plan.setting, "moderation": s.moderation, "focus": s.focus}
+             "setting": s.plan.setting, "contributors": list(s.plan.contributors), "moderation": s.moderation, "focus": s.focus}
             for s in alloc.sample
         ],
         "auditors": [
@@ -134,10 +134,10 @@ def long_date(d: date) -> str:
 def _write_xlsx(alloc: Allocation, path: Path) -> None:
     import xlsxwriter
 
-    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles
+    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles, properties
 
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    wb.set_properties({"title": f"Allocation {alloc.round or ''}".strip(), "comments": "Written by qactl allocate"})
+    wb.set_properties(properties(f"Allocation {alloc.round or ''}".strip(), "Written by qactl allocate"))
     st = Styles(wb)
     used = {"workload", "allocation", "sample", "about"}
     workload = wb.add_worksheet("Workload")

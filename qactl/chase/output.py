@@ -69,10 +69,10 @@ def write_mail_merge(c: Chase, path: Path) -> None:
 def write_workbook(c: Chase, path: Path) -> None:
     import xlsxwriter
 
-    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles
+    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles, properties
 
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    wb.set_properties({"title": f"Returns {c.round or ''}".strip(), "comments": "Written by qactl chase"})
+    wb.set_properties(properties(f"Returns {c.round or ''}".strip(), "Written by qactl chase"))
     st = Styles(wb)
     _chase(wb.add_worksheet("Chase"), c, st)
     _outstanding(wb.add_worksheet("Outstanding plans"), c, st)

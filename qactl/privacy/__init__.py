@@ -20,9 +20,9 @@ from qactl.privacy.redact import (
     redact,
     redactor,
 )
-from qactl.privacy.refs import KEY_ENV, REF_LENGTH, RefMaker, key_file, load_key, make_ref, normalise
+from qactl.privacy.refs import KEY_ENV, REF_LENGTH, key_file, load_key, make_ref, normalise
 
 __all__ = [
     "DATE_OF_BIRTH", "KEY_ENV", "NAME", "NHS_NUMBER", "NOTHING", "PLACEHOLDERS", "REF_LENGTH", "UPN",
-    "Known", "Redactor", "RefMaker", "fold", "key_file", "load_key", "make_ref", "mask", "mask_message", "normalise", "redact", "redactor",
+    "Known", "Redactor", "fold", "key_file", "load_key", "make_ref", "mask", "mask_message", "normalise", "redact", "redactor",
 ]

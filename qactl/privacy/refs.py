@@ -8,7 +8,6 @@ without the key no one can compute a ref from a name. The key comes from the env
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -64,37 +63,4 @@ def make_ref(key: bytes, values: Iterable[object]) -> str | None:
     if not any(parts):
         return None
     msg = "\x1f".join(parts).encode("utf-8")
-    return hmac.digest(key, msg, "sha256").hex()[:REF_LENGTH]  # one-shot: a third of hmac.new's cost
-
-
-class RefMaker:
-    """``make_ref(key, values)`` for many audits under one key: the same refs, a third of the cost.
-
-    HMAC-SHA256 (RFC 2104) with the key's inner and outer pads hashed once; each ref copies the two states
-    instead of setting HMAC up anew. Checked against :func:`hmac.digest` when built.
-    """
-
-    def __init__(self, key: bytes) -> None:
-        k = hashlib.sha256(key).digest() if len(key) > 64 else key
-        k = k.ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
-        self._key = key
-        probe = b"qactl\x1fself-check"
-        self._fast = self._digest(probe) == hmac.digest(key, probe, "sha256").hex()
-
-    def _digest(self, msg: bytes) -> str:
-        inner = self._inner.copy()
-        inner.update(msg)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
-
-    def __call__(self, values: Iterable[object]) -> str | None:
-        parts = [normalise(v) for v in values]
-        if not any(parts):
-            return None
-        msg = "\x1f".join(parts).encode("utf-8")
-        if self._fast:
-            return self._digest(msg)[:REF_LENGTH]
-        return hmac.digest(self._key, msg, "sha256").hex()[:REF_LENGTH]
+    return hmac.digest(key, msg, "sha256").hex()[:REF_LENGTH]  # the standard module's one-shot HMAC

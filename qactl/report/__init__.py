@@ -35,6 +35,8 @@ class ReportRequest:
     evidence: Path | None = None  # complaints, compliments, surveys, KPIs (qactl.evidence)
     actions: Path | None = None  # the previous round's improvement plan, to track
     write_actions: Path | None = None  # where to write this round's improvement plan
+    service_packs: Path | None = None  # a folder: one short HTML per service with audits to review
+    rescore: list[Path] = field(default_factory=list)  # earlier rounds' exports, scored again with the current rubric
 
 
 @dataclass
@@ -48,9 +50,10 @@ class ReportOutcome:
     notes: list[str]
     actions_written: int | None = None  # actions in the plan written with --write-actions
     actions_added: int | None = None  # of which new this round
+    packs: list[Path] = field(default_factory=list)  # the service packs written
 
 
-def _read(path: Path, want: str | None, option: str):
+def _read(path: Path, want: str | None, option: str, *, skip_others: bool = False):
     from qactl.report.context import Loaded
     from qactl.report.reading import open_document
     from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND
@@ -58,6 +61,8 @@ def _read(path: Path, want: str | None, option: str):
     doc = open_document(path)
     kind = doc.get("kind")
     known = {SCORED_KIND, ALLOCATION_KIND, MODERATION_KIND}
+    if skip_others and kind in known and kind != want:
+        return None
     if kind not in known or (want and kind != want):
         expected = want or " or ".join(sorted(known))
         raise InputError(f"{path} is a {kind} file, but {option} takes {expected} files. Check the order of the arguments.")
@@ -127,7 +132,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     from qactl import __version__
     from qactl.report.aggregate import Options
     from qactl.report.context import build_report
-    from qactl.report.render import render
+    from qactl.report.render import render, render_pack
     from qactl.report.themes import load_themes
     from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND
     from qactl.sheets.writer import Outputs
@@ -139,16 +144,24 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         raise UsageError("Give at least one scored file (the .json written by `qactl score`).")
     if req.min_cell < 1:
         raise UsageError(f"--min-cell must be 1 or more (found {req.min_cell}); 5 is the usual rule.")
-    inputs = [*req.inputs, *req.previous, *req.allocation, *req.moderation,
+    once: set = set()
+    given = _once(list(req.inputs), once)
+    previous = [(p, f) for p, f in _previous_files(req.previous) if _once([p], once)]
+    inputs = [*req.inputs, *(p for p, _ in previous), *req.allocation, *req.moderation, *req.rescore,
               *(p for p in (req.evidence, req.actions, req.themes) if p), *_template_file(req.template, fmt), *_default_themes(req.themes)]
     outputs = Outputs(inputs)
     outputs.check(req.output)  # before the work: a refused output costs nothing
+    if req.service_packs is not None:
+        from qactl.errors import OutputError
+
+        if not req.service_packs.is_dir():
+            raise OutputError(f"Cannot write --service-packs {req.service_packs}: it is not a folder. Create the folder first; one HTML file per service is written into it.")
     themes = load_themes(req.themes)
     triangulating = _triangulating(req, themes, outputs)
     gc.disable()  # many small objects: the collector would cost more than the work (PERFORMANCE.md)
     try:
-        current, previous, allocations, moderations = [], [], [], []
-        for p in req.inputs:
+        current, previous_current, earlier, allocations, moderations = [], [], [], [], []
+        for p in given:
             f = _read(p, None, "INPUTS")
             kind = f.doc["kind"]
             if kind == ALLOCATION_KIND:
@@ -159,23 +172,30 @@ def write_report(req: ReportRequest) -> ReportOutcome:
                 current.append(f)
         this_round = req.round or _current_round(current)
         if this_round:  # inputs of other rounds are earlier rounds (so `--previous old/*.json` works unquoted)
-            previous += [f for f in current if f.doc.get("round") and str(f.doc["round"]) != this_round]
+            previous_current += [f for f in current if f.doc.get("round") and str(f.doc["round"]) != this_round]
             current = [f for f in current if not f.doc.get("round") or str(f.doc["round"]) == this_round]
-        previous += [_read(p, SCORED_KIND, "--previous") for p in req.previous]
+        for p, in_folder in previous:
+            f = _read(p, SCORED_KIND, "--previous", skip_others=in_folder)
+            if f is not None:
+                earlier.append(f)
+        previous_loaded = [*previous_current, *earlier]
+        if req.rescore:
+            previous_loaded = _rescored(req.rescore, current, previous_loaded)
         allocations += [_read(p, ALLOCATION_KIND, "--allocation") for p in req.allocation]
         moderations += [_read(p, MODERATION_KIND, "--moderation") for p in req.moderation]
         if not current:
             raise UsageError(f"None of the inputs holds scored audits{f' of the round {req.round}' if req.round else ''}: give the .json written by `qactl score`.")
         ctx, next_plan = build_report(
-            current, previous, allocations, moderations, themes, Options(min_cell=req.min_cell),
+            current, previous_loaded, allocations, moderations, themes, Options(min_cell=req.min_cell),
             title=req.title or "SEND Practice Report", round_label=req.round, fmt=fmt, generated=_generated(), version=__version__,
-            triangulating=triangulating,
+            triangulating=triangulating, service_packs=str(req.service_packs) if req.service_packs is not None else None,
         )
     finally:
         gc.enable()
     text = render(ctx, req.template)
-    outcome = ReportOutcome(req.output, fmt, [r.id for r in ctx.rubrics], ctx.audits, ctx.notes)
-    with outputs:  # the report and the improvement plan are written together, or neither
+    packs = [(req.service_packs / s.pack, render_pack(ctx, s)) for s in ctx.services.services if s.pack] if req.service_packs is not None else []
+    outcome = ReportOutcome(req.output, fmt, [r.id for r in [*ctx.rubrics, *ctx.surveys]], ctx.audits, ctx.notes)
+    with outputs:  # the report, the improvement plan and the service packs are written together, or none of them
         outputs.add(req.output).write_text(text, encoding="utf-8", newline="\n")
         if req.write_actions is not None and next_plan is not None:
             from qactl.actions import write_actions_workbook
@@ -183,7 +203,80 @@ def write_report(req: ReportRequest) -> ReportOutcome:
             write_actions_workbook(outputs.add(req.write_actions, option="--write-actions"), next_plan, written=triangulating.today)
             outcome.actions_written = len(next_plan)
             outcome.actions_added = len(ctx.improvement_plan.added) if ctx.improvement_plan else 0
+        for target, html in packs:
+            outputs.add(target, option="--service-packs").write_text(html, encoding="utf-8", newline="\n")
+            outcome.packs.append(target)
     return outcome
+
+
+def _once(paths: list[Path], seen: set) -> list[Path]:
+    """The paths not seen yet (a file named twice, or through a link, is read once: its audits are not counted twice)."""
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            key = (st.st_dev, st.st_ino)
+        except OSError:
+            key = str(p)  # a missing file: read later, where its message is given
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _previous_files(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """``--previous`` files, a folder standing for every .json and .jsonl under it (True: found in a folder)."""
+    out: list[tuple[Path, bool]] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in (".json", ".jsonl") and not x.name.startswith("."))
+            if not found:
+                raise UsageError(f"--previous {p} is a folder with no .json or .jsonl file in it: give the scored files of earlier rounds (or a folder of them).")
+            out += [(x, True) for x in found]
+        else:
+            out.append((p, False))
+    return out
+
+
+def _rescored(exports: list[Path], current: list, previous: list) -> list:
+    """Earlier rounds scored again with the current rubric: each export replaces the earlier scored file made from it.
+
+    The earlier file is found by the export's SHA-256 (every scored file records its export's); the rubric is the
+    one the current round was scored with (same id and version), so the two rounds compare like with like.
+    """
+    import tempfile
+
+    from qactl.report.context import Loaded
+    from qactl.report.reading import open_document
+    from qactl.rubric.loader import resolve
+    from qactl.scoring.run import score_file
+    from qactl.sheets.reader import file_sha256
+
+    versions = {str((f.doc.get("rubric") or {}).get("id")): str((f.doc.get("rubric") or {}).get("version")) for f in current}
+    out = list(previous)
+    with tempfile.TemporaryDirectory(prefix="qactl-rescore-") as tmp:
+        for k, export in enumerate(exports):
+            if not export.is_file():
+                raise UsageError(f"--rescore {export}: no such file. Give the export (.xlsx or .csv) an earlier round was scored from.")
+            sha = file_sha256(export)
+            i = next((i for i, f in enumerate(out) if isinstance(f.doc.get("source"), dict) and f.doc["source"].get("sha256") == sha), None)
+            if i is None:
+                raise UsageError(f"--rescore {export}: no earlier round's scored file was made from this export (none records its SHA-256). "
+                                 "Give that round's scored file with --previous too.")
+            old = out[i]
+            rid = str((old.doc.get("rubric") or {}).get("id"))
+            if rid not in versions:
+                raise UsageError(f"--rescore {export}: it was scored with the rubric {rid}, which no current input has.")
+            rubric = resolve(rid).rubric
+            if str(rubric.version) != versions[rid]:
+                raise UsageError(f"--rescore {export}: this round was scored with version {versions[rid]} of {rid}, but the rubric found now is "
+                                 f"version {rubric.version}. Rescore with the rubric this round used (a rubric file given by path works too).")
+            target = Path(tmp) / f"{k}-{rid}.jsonl"
+            score_file(rid, export, target, round_label=old.doc.get("round"), sheet=(old.doc.get("source") or {}).get("sheet"))
+            doc = open_document(target)
+            doc["audits"] = list(doc["audits"])  # read now: the temporary folder goes at the end of this block
+            out[i] = Loaded(doc, f"{export.name} (rescored)", sha, rescored=True)
+    return out
 
 
 def _template_file(template: str | None, fmt: str) -> list[Path]:

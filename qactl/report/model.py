@@ -1,10 +1,10 @@
 """The data a Practice Report template receives: :class:`ReportContext` and the models inside it.
 
-This is the contract with templates (documented field by field in ``docs/report-template.md``):
-aggregates only, never audits, except the capped list of audits for services to review. Every text in
-it came through the privacy rules (no pii field, names redacted from comments). Percentages are
-0–100 with one decimal place; ``None`` means "no data" (templates show it with the ``num``/``pct``
-filters, which print a dash).
+This is the contract with templates (documented field by field in ``docs/report-template.md``, kept in
+step by a test): aggregates only, never a comment, never a pii field. The only audits it names are those
+of the lowest grades, by pseudonymous reference, for the service packs. Percentages are 0–100 with one
+decimal place; ``None`` means "no data" (templates show it with the ``num``/``pct`` filters, which print a
+dash). Every ``anchor`` is safe as an HTML id and a link target (letters, digits and hyphens).
 """
 
 from __future__ import annotations
@@ -38,6 +38,51 @@ class SourceFile(_M):
     sha256: str | None
 
 
+class Term(_M):
+    """One entry of the glossary: what a figure counts."""
+
+    id: str
+    term: str
+    definition: str
+
+
+class KeyMessage(_M):
+    """One of the report's opening sentences: a finding, its change, and the action it implies."""
+
+    id: str
+    figure: str
+    finding: str
+    change: str | None
+    action: str
+    section: str
+    section_title: str
+    direction: Literal["worse", "better", "same"] | None
+
+
+class ContentsEntry(_M):
+    """One line of the contents list."""
+
+    anchor: str
+    title: str
+    level: int
+    parent: str | None
+
+
+class Accounting(_M):
+    """Where every returned audit went: returned = scored + not scored + duplicates; scored = graded + not graded."""
+
+    rubric_id: str | None
+    title: str
+    anchor: str | None
+    purpose: str | None
+    returned: int
+    duplicates: int
+    with_errors: int
+    scored: int
+    graded: int
+    not_graded: int
+
+
 class GradeRow(_M):
     """One grade of a rubric: this round's count and share, and the change since the previous round."""
 
@@ -57,17 +102,23 @@ class RoundPoint(_M):
     scored: int
     mean_score: float | None
     shares: dict[str, float | None]
+    review_share: float | None
+    version: str
+    comparable: bool
+    rescored: bool
     current: bool
 
 
 class Trend(_M):
-    """Change since the previous round of the same rubric."""
+    """A rubric's earlier rounds (up to five) beside this one."""
 
     previous_round: str
     previous_scored: int
     previous_mean_score: float | None
     mean_score_change: float | None
+    comparable: bool
     rounds: list[RoundPoint]
+    changes: list[str]
     chart: Chart
 
 
@@ -95,7 +146,7 @@ class SectionScore(_M):
 
 
 class BreakdownRow(_M):
-    """Results of one team, service or key stage; counts under the minimum cell size shown as ``<5``."""
+    """Results of one team, key stage (or provider); counts under the minimum cell size shown as ``<5``."""
 
     value: str
     audits: str
@@ -106,7 +157,7 @@ class BreakdownRow(_M):
 
 
 class Breakdown(_M):
-    """Results grouped by one field (team, service or key stage)."""
+    """Results grouped by one field (team, key stage, service of the work; the provider in an audit of a provider)."""
 
     role: str
     field_id: str
@@ -116,19 +167,13 @@ class Breakdown(_M):
 
 
 class MilestoneRow(_M):
-    """Timeliness of one milestone, or of all the milestones of one kind, as ``qactl.timeliness`` counts it.
-
-    ``counted``: due and not excused (on time + late + missing), the denominator of ``on_time_share``; excused
-    dates (``exceptions``) are out of it, as the national SEN2 figures count; ``rate_with_exceptions`` counts
-    them in. ``kind``: ``statutory`` (a limit in law, ``citation``), ``target`` (local), or None (a file scored
-    by qactl 0.1). ``reasons_refused``: late dates whose reason is not an exception their limit allows.
-    """
+    """Timeliness of one milestone, as :mod:`qactl.timeliness` counts it."""
 
     id: str
     text: str
+    kind: str | None
+    citation: str | None
     limit: str | None
-    kind: Literal["statutory", "target"] | None = None
-    citation: str | None = None
     counted: int
     on_time: int
     late: int
@@ -136,58 +181,283 @@ class MilestoneRow(_M):
     exceptions: int
     not_due: int
     on_time_share: float | None
-    rate_with_exceptions: float | None = None
+    rate_with_exceptions: float | None
     median_days_late: float | None
-    reasons_refused: int = 0
+    reasons_refused: int
 
 
-class TimelinessSummary(_M):
-    """A rubric's statutory time limits and local targets, each all milestones of its kind together.
+class KindFigures(_M):
+    """Steps of one kind (statutory limits, local targets; "all" in a file that did not tell them apart), as
+    :mod:`qactl.timeliness` counts them: due = on time + late + missing; excused steps are out of the share."""
 
-    ``comparable`` is false for files scored by qactl 0.1 (no kinds; one reason excused every date): their
-    figures are per milestone only, and ``notes`` says so. ``audits_breached``: audits with a statutory limit
-    missed without an exception the law allows.
-    """
+    kind: Literal["statutory", "target", "all"]
+    due: int
+    on_time: int
+    late: int
+    missing: int
+    exceptions: int
+    breaches: int
+    on_time_share: float | None
+    share_with_exceptions: float | None
+    breach_share: float | None
+    audits: int | None
+    audits_breached: int | None
 
+
+class RubricTimeliness(_M):
+    """One rubric's steps: statutory limits and local targets apart, and each step."""
+
+    rubric_id: str
+    title: str
+    anchor: str
     comparable: bool
-    audits: int
-    audits_breached: int
-    statutory: MilestoneRow | None
-    target: MilestoneRow | None
+    statutory: KindFigures | None
+    target: KindFigures | None
+    all_steps: KindFigures | None
+    previous_breach_share: float | None
+    milestones: list[MilestoneRow]
+    chart: Chart | None
+    notes: list[str]
+
+
+class TimelinessSection(_M):
+    """Statutory timeliness across the audit rubrics, local targets apart."""
+
+    finding: str
+    statutory: KindFigures | None
+    target: KindFigures | None
+    all_steps: KindFigures | None
+    previous_breach_share: float | None
+    previous_round: str | None
+    rubrics: list[RubricTimeliness]
     notes: list[str]
 
 
 class ThemeRow(_M):
-    """How often one theme of the dictionary came up in the comments."""
+    """One theme of the dictionary in the comments: audits mentioning it, as a concern, as a strength."""
 
     id: str
     label: str
     description: str
     audits: int
+    concerns: int
+    strengths: int
     share: float | None
     criteria: int
     criteria_share: float | None
 
 
 class ReviewAudit(_M):
-    """One audit graded in one of the two lowest grades, for its services to review."""
+    """One audit in the lowest grades, for the services that contributed to review (service packs only)."""
 
     ref: str
+    plan: str | None
+    rubric_id: str
+    rubric_title: str
     grade: str
     score: float | None
-    team: str | None
-    service: str | None
-    source: str
-    row: int
+    services: list[str]
+    not_met: list[str]
 
 
 class ReviewList(_M):
-    """The audits graded in the lowest grades, worst first, capped."""
+    """A rubric's audits in the lowest grades: how many, and which services contributed to them."""
 
     grades: list[str]
     total: int
+    by_service: list[ServiceAudits]
+    unrecorded: int
+    of_provider: bool
+
+
+class ServiceAudits(_M):
+    """Audits to review of one rubric that one service contributed to: text, ``<5`` under the minimum cell size."""
+
+    service: str
+    audits: str
+
+
+class ServiceCount(_M):
+    """Complaints and compliments about a theme in one service; counts under the minimum cell size as ``<5``."""
+
+    service: str
+    complaints: str
+    compliments: str
+
+
+class ServiceRubric(_M):
+    """One rubric's audits to review for one service."""
+
+    rubric_id: str
+    title: str
+    anchor: str
+    grades: list[str]
+    audits: str
+
+
+class ServiceReview(_M):
+    """One service: the audits in the lowest grades of plans it contributed to, by rubric."""
+
+    service: str
+    anchor: str
+    total: int
+    total_text: str
+    rubrics: list[ServiceRubric]
+    pack: str | None
     audits: list[ReviewAudit]
-    not_shown: int
+
+
+class Unrecorded(_M):
+    """Audits to review whose contributing services are not recorded, by rubric."""
+
+    rubric_id: str
+    title: str
+    audits: int
+
+
+class ServicesToReview(_M):
+    """The services asked to review their contributions, most audits first."""
+
+    finding: str
+    total: int
+    services: list[ServiceReview]
+    unrecorded: list[Unrecorded]
+    packs: str | None
+
+
+class AnswerCount(_M):
+    """One answer to a survey or conversation question."""
+
+    label: str
+    count: int
+    share: float | None
+
+
+class QuestionRow(_M):
+    """One question of a survey or conversation: how people answered, best answer first."""
+
+    id: str
+    text: str
+    section: str
+    theme: str | None
+    answered: int
+    answers: list[AnswerCount]
+    not_counted: int
+    positive: int
+    positive_share: float | None
+    previous_positive_share: float | None
+    change: float | None
+    bar: str
+
+
+class SurveyReport(_M):
+    """A survey or conversation: response distributions per question, never grades."""
+
+    id: str
+    anchor: str
+    title: str
+    version: str
+    purpose: str
+    rounds: list[str]
+    sources: list[str]
+    rows: int
+    duplicates: int
+    with_errors: int
+    responses: int
+    finding: str
+    labels: list[str]
+    legend: str
+    positive_words: str
+    questions: list[QuestionRow]
+    themes: list[ThemeRow]
+    audits_with_comments: int
+
+
+class RubricReport(_M):
+    """Everything the report says about one audit rubric."""
+
+    id: str
+    anchor: str
+    title: str
+    version: str
+    method: str
+    purpose: str
+    rounds: list[str]
+    sources: list[str]
+    rows: int
+    scored: int
+    graded: int
+    not_graded: int
+    with_errors: int
+    duplicates: int
+    mean_score: float | None
+    finding: str
+    grades: list[GradeRow]
+    grade_chart: Chart
+    trend: Trend | None
+    sections: list[SectionScore]
+    criteria_count: int
+    criteria_best: list[Criterion]
+    criteria_weakest: list[Criterion]
+    breakdowns: list[Breakdown]
+    providers: Breakdown | None
+    timeliness: RubricTimeliness | None
+    audits_with_comments: int
+    themes: list[ThemeRow]
+    review: ReviewList
+    moderation: list[Moderation]
+    completion: Completion | None
+    actions: list[Action]
+
+
+class OverviewRow(_M):
+    """One audit rubric in the summary table."""
+
+    rubric_id: str
+    anchor: str
+    title: str
+    graded: int
+    mean_score: float | None
+    mean_score_change: float | None
+    top_grade: str | None
+    top_share: float | None
+    review_grades: list[str]
+    review_count: int
+    review_share: float | None
+    review_change: float | None
+    statutory_on_time_share: float | None
+
+
+class TrendTable(_M):
+    """A table of the numbers of a trend chart: one row per line, one column per round."""
+
+    caption: str
+    rounds: list[str]
+    rows: list[TrendTableRow]
+
+
+class TrendTableRow(_M):
+    label: str
+    values: list[str]
+
+
+class TrendChart(_M):
+    """A line chart of the trends section, with its table."""
+
+    id: str
+    heading: str
+    finding: str
+    chart: Chart
+    table: TrendTable
+
+
+class Trends(_M):
+    """Change over the rounds given (up to six): statutory timeliness and the criteria that moved most."""
+
+    finding: str
+    rounds: list[str]
+    charts: list[TrendChart]
+    notes: list[str]
 
 
 class ModerationItem(_M):
@@ -198,6 +468,8 @@ class ModerationItem(_M):
     pairs: int | None
     percent_agreement: float | None
     kappa: float | None
+    ac1: float | None = None  # Gwet's AC1, beside kappa
+    kappa_misleading: bool = False  # one answer makes up most answers: read AC1 (the high-agreement, low-kappa paradox)
 
 
 class Moderation(_M):
@@ -213,6 +485,9 @@ class Moderation(_M):
     grade_agreement: float | None
     items: list[ModerationItem]
     disagreements: int | None
+    ac1: float | None = None  # Gwet's AC1 over every answer
+    kappa_misleading: bool = False  # the overall kappa misleads (one answer makes up most answers)
+    pairs_differing: int | None = None  # pairs whose grades or answers differ: the moderation workshop's list
 
 
 class Completion(_M):
@@ -226,67 +501,21 @@ class Completion(_M):
     moderation: int
     returned: int | None
     share: float | None
+    previous_share: float | None
+    previous_round: str | None
 
 
 class Action(_M):
-    """A suggested action for the Practice Improvement Plan."""
-
-    rubric_id: str
-    rubric_title: str
-    source: Literal["auditors", "criterion"]
-    text: str
-    count: int
-    detail: str
-
-
-class RubricReport(_M):
-    """Everything the report says about one rubric."""
+    """A suggested action for the Practice Improvement Plan, from a structured finding (never from a comment)."""
 
     id: str
+    finding: str
+    kind: Literal["criterion", "theme", "timeliness"]
+    rubric_id: str | None
     title: str
-    version: str
-    method: str
-    rounds: list[str]
-    sources: list[str]
-    rows: int
-    scored: int
-    with_errors: int
-    duplicates: int
-    mean_score: float | None
-    grades: list[GradeRow]
-    grade_chart: Chart
-    trend: Trend | None
-    sections: list[SectionScore]
-    criteria_count: int
-    criteria_best: list[Criterion]
-    criteria_weakest: list[Criterion]
-    breakdowns: list[Breakdown]
-    timeliness: list[MilestoneRow]
-    timeliness_chart: Chart | None
-    timeliness_summary: TimelinessSummary | None = None
-    audits_with_comments: int
-    themes: list[ThemeRow]
-    action_themes: list[ThemeRow]
-    review: ReviewList
-    moderation: list[Moderation]
-    completion: Completion | None
-    actions: list[Action]
-
-
-class OverviewRow(_M):
-    """One rubric in the summary table."""
-
-    rubric_id: str
-    title: str
-    scored: int
-    with_errors: int
-    mean_score: float | None
-    top_grade: str | None
-    top_share: float | None
-    review_grades: list[str]
-    review_count: int
-    review_share: float | None
-    on_time_share: float | None  # statutory time limits met (excused dates left out), as qactl.timeliness counts
+    text: str
+    detail: str
+    baseline: float | None
 
 
 class TriangulatedCriterion(_M):
@@ -300,23 +529,17 @@ class TriangulatedCriterion(_M):
 
 
 class TriangulatedSource(_M):
-    """What the audits, the families (family-feedback) or the practitioners (practice-conversation) say on a theme."""
+    """What the audits, the families (surveys) or the practitioners (conversations) say on a theme."""
 
     origin: Literal["audit", "family", "practice"]
     label: str
     audits: int
+    answers: int | None
+    met: int | None
     percent_met: float
     signal: Literal["strength", "concern", "middle"] | None
     signal_words: str
     criteria: list[TriangulatedCriterion]
-
-
-class ServiceCount(_M):
-    """Complaints and compliments about a theme in one service; counts under the minimum cell size as ``<5``."""
-
-    service: str
-    complaints: str
-    compliments: str
 
 
 class TriangulatedCounts(_M):
@@ -360,9 +583,10 @@ class TriangulatedKpi(_M):
 
 
 class TriangulatedTheme(_M):
-    """One theme: every source side by side, the verdict and why."""
+    """One theme: every source side by side, the verdict in plain English, and the figures behind it."""
 
     theme: str
+    anchor: str
     label: str
     audit: TriangulatedSource | None
     family: TriangulatedSource | None
@@ -372,6 +596,7 @@ class TriangulatedTheme(_M):
     kpis: list[TriangulatedKpi]
     sources: int
     verdict: Literal["agree: strength", "agree: concern", "mixed", "one source"]
+    verdict_words: str
     explanation: str
     suggestion: str | None
 
@@ -379,10 +604,12 @@ class TriangulatedTheme(_M):
 class Triangulation(_M):
     """Audit findings beside family feedback, practice conversations, complaints, surveys and KPIs, theme by theme."""
 
+    finding: str
     evidence: str | None
     themes: list[TriangulatedTheme]
     strength_at: float
     concern_below: float
+    min_base: int
 
 
 class ImprovementAction(_M):
@@ -424,18 +651,38 @@ class ReportContext(_M):
     format: Literal["html", "md"]
     min_cell: int
     suppressed: str
+    key_messages: list[KeyMessage]
+    contents: list[ContentsEntry]
+    summary_finding: str
+    accounting: list[Accounting]
+    accounting_total: Accounting
     audits: int
     scored: int
     overview: list[OverviewRow]
     overview_chart: Chart | None
     rubrics: list[RubricReport]
+    surveys: list[SurveyReport]
+    services: ServicesToReview
+    timeliness: TimelinessSection | None
+    trends: Trends | None
     themes: list[ThemeRow]
     audits_with_comments: int
     moderation: list[Moderation]
     completion: list[Completion]
     actions: list[Action]
+    actions_finding: str
+    audits_finding: str
+    surveys_finding: str
     inputs: list[SourceFile]
     previous: list[SourceFile]
     notes: list[str]
+    glossary: list[Term]
     triangulation: Triangulation | None = None
     improvement_plan: ImprovementPlan | None = None
+
+
+ReviewList.model_rebuild()
+RubricTimeliness.model_rebuild()
+RubricReport.model_rebuild()
+TrendTable.model_rebuild()
+TriangulatedCounts.model_rebuild()

@@ -1,9 +1,10 @@
 """Rendering a :class:`ReportContext` with Jinja: one strict environment per template folder, built once.
 
 HTML templates are autoescaped. Markdown templates are not (HTML escaping would show ``&amp;`` in a
-table), so for Markdown every text in the context is escaped for Markdown before rendering instead:
-``<`` ``>`` ``&`` become entities and Markdown's own punctuation gets a backslash, so a comment can
-neither inject HTML nor break a table. Either way a template cannot forget to escape.
+table), so for Markdown every text in the context is escaped for Markdown before rendering instead, ids
+included: ``<`` ``>`` ``&`` become entities and Markdown's own punctuation gets a backslash, so a value from a
+spreadsheet can neither inject HTML nor break a table or a code span. Either way a template cannot forget to
+escape. The only values left as they are are the SVG charts, which :mod:`qactl.report.charts` escapes.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_SVG_KEYS = ("svg", "bar", "legend")  # inline SVG built and escaped by qactl.report.charts
+
+
 def _md_walk(value: Any, key: str | None = None) -> Any:
     if isinstance(value, str):
-        return value if key in ("svg", "id") else md_escape(value)
+        return value if key in _SVG_KEYS else md_escape(value)
     if isinstance(value, dict):
         return {k: _md_walk(v, k) for k, v in value.items()} if key != "shares" else {md_escape(k): v for k, v in value.items()}
     if isinstance(value, list):
@@ -62,6 +66,18 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (plural or word + 's')}"
 
 
+_MD_UNESCAPE = re.compile(r"\\(.)")
+_ANCHOR_DROP = re.compile(r"[^\w\- ]+")
+
+
+def _md_anchor(heading: str) -> str:
+    """The anchor GitHub and most Markdown viewers give a heading: the text as shown, lower case, punctuation dropped, spaces as hyphens."""
+    import html
+
+    shown = html.unescape(_MD_UNESCAPE.sub(r"\1", heading))
+    return _ANCHOR_DROP.sub("", shown.casefold()).strip().replace(" ", "-")
+
+
 @cache
 def environment(search: tuple[str, ...]):
     """The strict Jinja environment for a template search path (StrictUndefined; HTML autoescaped)."""
@@ -75,7 +91,7 @@ def environment(search: tuple[str, ...]):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=_pct, num=_num, signed=_signed, plural=_plural)
+    env.filters.update(pct=_pct, num=_num, signed=_signed, plural=_plural, md_anchor=_md_anchor)
     return env
 
 
@@ -122,6 +138,12 @@ def render(ctx: ReportContext, template: str | None = None) -> str:
         file, line = _template_frame(sys.exc_info()[2], name)
         raise ConfigError([Problem(file, line, None, f"template: {e.message or e}")],
                           hint="docs/report-template.md lists every value a template can use.") from None
+
+
+def render_pack(ctx: ReportContext, service) -> str:
+    """One service's pack (``--service-packs``): a short HTML page of the audits of plans it contributed to."""
+    env = environment((str(shipped_dir()),))
+    return env.get_template("service-pack.html.j2").render(report=ctx, service=service)
 
 
 def _template_frame(tb, name: str) -> tuple[str, int | None]:

@@ -31,7 +31,7 @@ class Triangulating:
     actions_name: str | None = None
     write_name: str | None = None  # where this round's plan will be written (None: not written)
     today: dt.date | None = None
-    criterion_suggestions: list = field(default_factory=list)  # filled in by the context
+    suggestions: list = field(default_factory=list)  # the report's actions, as qactl.actions.Suggestion: filled in by the context
 
 
 @dataclass
@@ -57,7 +57,7 @@ def _source(v) -> m.TriangulatedSource | None:
     if v is None:
         return None
     return m.TriangulatedSource(
-        origin=v.origin, label=ORIGIN_LABELS[v.origin], audits=v.audits, percent_met=v.percent_met, signal=v.signal,
+        origin=v.origin, label=ORIGIN_LABELS[v.origin], audits=v.audits, answers=v.answers, met=v.met, percent_met=v.percent_met, signal=v.signal,
         signal_words=SIGNAL_WORDS[v.signal],
         criteria=[m.TriangulatedCriterion(rubric_id=c["rubric"], item=c["item"], text=c["text"], answers=c["answers"], percent_met=c["percent_met"]) for c in v.criteria],
     )
@@ -77,6 +77,8 @@ def _date(iso: str) -> str:
 
 
 def _theme(v, min_cell: int, suggestion: str | None) -> m.TriangulatedTheme:
+    from qactl.report.charts import safe_id
+
     counts = None
     explanation = v.explanation
     if v.counts is not None:
@@ -89,12 +91,12 @@ def _theme(v, min_cell: int, suggestion: str | None) -> m.TriangulatedTheme:
         )
         explanation = _suppress_counts(explanation, c.complaints, c.compliments, min_cell)
     return m.TriangulatedTheme(
-        theme=v.theme, label=v.label, audit=_source(v.audit), family=_source(v.family), practice=_source(v.practice), counts=counts,
+        theme=v.theme, anchor=f"theme-{safe_id(v.theme)}", label=v.label, audit=_source(v.audit), family=_source(v.family), practice=_source(v.practice), counts=counts,
         surveys=[m.TriangulatedSurvey(source=s.source, title=s.title, date=_date(s.date), question=s.question, agree_percent=s.agree_percent,
                                       respondents=s.respondents, service=s.service, signal=s.signal, signal_words=SIGNAL_WORDS[s.signal]) for s in v.surveys],
         kpis=[m.TriangulatedKpi(id=k.id, label=k.label, value=k.value, target=k.target, unit=k.unit, period=k.period, service=k.service,
                                 met=k.met, gap=k.gap, signal=k.signal, words=_kpi_words(k)) for k in v.kpis],
-        sources=len(v.signals), verdict=v.verdict, explanation=explanation, suggestion=suggestion,
+        sources=len(v.signals), verdict=v.verdict, verdict_words=v.words, explanation=explanation, suggestion=suggestion,
     )
 
 
@@ -121,18 +123,18 @@ def build(results: Mapping[str, Mapping[str, Any]], findings: Mapping[str, float
         finding_labels: a finding's source -> the words the report shows for it.
         themes: theme id -> label, in report order.
     """
-    from qactl.actions import Suggestion, findings_from, plan, progress, suggest_actions
-    from qactl.triangulate import CONCERN_BELOW, STRENGTH_AT, THEME_LABELS, triangulate
+    from qactl.actions import findings_from, plan, progress, suggest_actions
+    from qactl.triangulate import CONCERN_BELOW, MIN_BASE, STRENGTH_AT, THEME_LABELS, triangulate
 
     themes = dict(themes or THEME_LABELS)
     views = triangulate(results, t.evidence, themes)
-    theme_suggestions = suggest_actions(views)
-    by_theme = {s.source: s.action for s in theme_suggestions}
+    by_theme = {s.source: s.action for s in suggest_actions(views)}
     triangulation = None
     if t.evidence is not None or any(o in results for o in ("family", "practice")):
+        shown = [_theme(v, min_cell, by_theme.get(f"theme:{v.theme}")) for v in views]
         triangulation = m.Triangulation(
-            evidence=t.evidence_name, strength_at=STRENGTH_AT, concern_below=CONCERN_BELOW,
-            themes=[_theme(v, min_cell, by_theme.get(f"theme:{v.theme}")) for v in views],
+            finding=_finding(shown), evidence=t.evidence_name, strength_at=STRENGTH_AT, concern_below=CONCERN_BELOW, min_base=MIN_BASE,
+            themes=shown,
         )
     current = {**findings, **findings_from(results)}
 
@@ -151,9 +153,33 @@ def build(results: Mapping[str, Mapping[str, Any]], findings: Mapping[str, float
     next_plan = None
     added: list[m.ImprovementAction] = []
     if t.write_name is not None:
-        suggestions = [*theme_suggestions, *(Suggestion(source=s.source, action=s.action, baseline=current.get(s.source)) for s in t.criterion_suggestions)]
-        next_plan = plan(previous, suggestions, round_label)
+        next_plan = plan(previous, t.suggestions, round_label)
         added = [_improvement(a, label(a.source), new=True) for a in next_plan[len(previous):]]
     return Triangulated(triangulation, m.ImprovementPlan(
         source=t.actions_name, actions=[_improvement(p, label(p.action.source)) for p in tracked], written=t.write_name, added=added,
     ), next_plan)
+
+
+def _finding(themes: list[m.TriangulatedTheme]) -> str:
+    """The section's one line: which themes the sources agree on."""
+    concern = [t.label for t in themes if t.verdict == "agree: concern"]
+    strength = [t.label for t in themes if t.verdict == "agree: strength"]
+    parts = []
+    if concern:
+        parts.append(f"the sources agree {_and(concern)} {'is a concern' if len(concern) == 1 else 'are concerns'}")
+    if strength:
+        parts.append(f"{_and(strength)} {'is a strength' if len(strength) == 1 else 'are strengths'}")
+    differ = [t.label for t in themes if t.verdict_words == "The sources differ"]
+    if differ:
+        parts.append(f"they point opposite ways on {_and(differ)}")
+    leaning = sum(t.verdict_words.startswith("Leans") for t in themes)
+    if leaning:
+        parts.append(f"{leaning} more lean one way with the other sources in between")
+    if not parts:
+        return "No theme has two sources with enough to say for a verdict."
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -1,7 +1,7 @@
 """Checking one cell: answers against a scale, dates, NHS numbers, UPNs, integers.
 
-Parsers are built once per column (:func:`item_parser`, :func:`field_parser`) and then called for every
-row: a dictionary look-up per answer, no model per row. A parser returns ``(value, problem)``; a
+Parsers are built once per column (:func:`item_parser`, :func:`field_parser`) and then called for each
+distinct value of the column (the scorer remembers what each gives). A parser returns ``(value, problem)``; a
 problem is ``(code, message)`` with what was expected and, for answers, the nearest allowed one.
 
 What a cell shows is what is matched: text is normalised (:func:`normalise_text`: Unicode NFKC, zero-width and
@@ -67,7 +67,7 @@ class Answer:
     """The parsed answer of one item: canonical label, points (None when not applicable).
 
     ``weighted`` is weight × points × ``unit`` as an exact integer (``unit`` a power of ten making every
-    weight × points of the rubric whole: see :func:`qactl.scoring.score.unit_of`), computed once per distinct
+    weight × points of the rubric whole: see :func:`qactl.scoring.common.unit_of`), computed once per distinct
     answer (answers are memoised), so scores are summed in integers, exactly.
     """
 
@@ -115,22 +115,12 @@ def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tupl
             return None, err.problem()
         return None, ("unknown_answer", f"{expected}{nearest(normalise_text(text))}")
 
-    memo: dict[str, tuple[Answer | None, Problem | None]] = {}  # answers repeat: parse each spelling once
-
     if not item.multi:
         def parse(value: Any) -> tuple[Answer | None, Problem | None]:
             if value is None:
                 return None, None
             if type(value) is str:
-                hit = memo.get(value)
-                if hit is not None:
-                    return hit
-                if not value.strip():
-                    return None, None
-                result = one(value)
-                if len(memo) < 4096:
-                    memo[value] = result
-                return result
+                return one(value) if value.strip() else (None, None)
             if isinstance(value, ExcelError):
                 return None, value.problem()
             return one(cell_text(value))

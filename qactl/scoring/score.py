@@ -1,160 +1,52 @@
-"""Scoring one audit row: the score rule, sections, grade bands and limits, milestones, duplicates.
+"""The fast path of scoring: what ``qactl score`` runs, proven equal to the rule.
 
-``score = 100 × Σ(weight × points) / Σ(weight × maximum points)`` over the items that apply, computed
-exactly (weight × points scaled to whole numbers, summed as integers, divided as fractions) and rounded to
-one decimal place **half up** (86.25 → 86.3, as a person rounds, not Python's half-to-even). Not applicable answers, items whose ``applies_if`` is false (the
-answer is kept, ``applies`` false) and blank optional items are out of the denominator.
-
-With ``grading.section_weights`` the overall score is ``Σ w_s × section% / Σ w_s`` over the sections that
-have an applicable criterion (a section not listed weighs 1), each section% unrounded. With
-``method: compliance`` each milestone is one more criterion worth 1, in the section "Statutory time limits" or
-"Local targets" by its kind: on time = 1, late or missing = 0; excused (an exception its limit allows), not yet
-due, unknown and not applicable are out. The grade is the first band whose ``min`` the score reaches (with
-``method: rag``, the first band whose red and amber counts the answers do not exceed), then capped by every
-limit that fires. Milestones are judged by :mod:`qactl.rubric.milestones` (due dates, reasons per limit,
-outcomes that end a process lawfully).
+The rule itself, one step at a time, is :mod:`qactl.scoring.reference` (docs/score.md in code). This module gives
+the same audit for every row, byte for byte once encoded (tests/scoring/test_equivalence.py generates rubrics and
+rows and checks it), at national scale: each column is read through one memo of raw cell → what it gives (its
+answer, its problem, its result dict and its weighted points as an exact integer: answers repeat, so nearly every
+cell is one dictionary look-up), conditions are remembered on the values they read, and section sums are integers
+(every weight × points scaled by the rubric's :func:`~qactl.scoring.common.unit_of`).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
-from qactl import clock
-from qactl.dates import format_date
-from qactl.errors import Finding
-from qactl.privacy import NOTHING, Known, RefMaker, mask, mask_message, redact
-from qactl.results import Audit, Shared, Summary
+from qactl.privacy import make_ref, redact
+from qactl.results import Audit, Shared
 from qactl.rubric.conditions import holds
-from qactl.rubric.milestones import DueDates, judge, match_reasons, reason_table, yes_no
-from qactl.rubric.models import STATUTORY_SECTION, TARGET_SECTION, FieldType, Item, Role, Rubric, reason_key
-from qactl.scoring.cells import cell_text, date_cell, field_parser, is_blank, item_parser, normalise_text
+from qactl.rubric.milestones import DueDates, judge, match_reasons, yes_no
+from qactl.rubric.models import FieldType, Role, Rubric, reason_key
+from qactl.scoring.cells import Answer, cell_text, date_cell, is_blank, normalise_text
+from qactl.scoring.common import (  # noqa: F401  (re-exported: the names other modules and tests import from here)
+    FORMS_RESPONDENT,
+    FORMS_TIMES,
+    SECTION_OF_KIND,
+    XLSX_CELL_MAX,
+    Context,
+    Refused,
+    RowAccountingError,
+    Tally,
+    as_fraction,
+    blank_message,
+    dob_after_audit,
+    future,
+    item_max,
+    known_of,
+    note_reason,
+    percent_half_up,
+    private_findings,
+    round_half_up,
+    unit_of,
+)
 from qactl.scoring.mapping import ColumnMap
+from qactl.scoring.reference import Reading, audit_date
 from qactl.sheets.reader import excel_error_of
 
-TIMELINESS = STATUTORY_SECTION  # qactl 0.1 had one "Timeliness" section; now statutory limits and local targets apart
-SECTION_OF_KIND = {"statutory": STATUTORY_SECTION, "target": TARGET_SECTION}
 _MEMO_MAX = 1 << 16  # distinct raw values remembered per column
-_FORMS_TIMES = frozenset(("start_time", "completion_time", "last_modified_time"))
-_FORMS_RESPONDENT = ("respondent", "respondent_email")  # who filled the form in: the auditor, part of an audit's identity
-XLSX_CELL_MAX = 32_767  # characters in one cell of an .xlsx (Excel's limit): longer text is cut in the .xlsx output only
-_TENTH = Decimal("0.1")
-
-
-def round_half_up(value: Decimal | Fraction) -> float:
-    """One decimal place, half up (``Decimal.quantize`` with ``ROUND_HALF_UP``; a Fraction exactly)."""
-    if isinstance(value, Fraction):
-        return math.floor(value * 10 + Fraction(1, 2)) / 10
-    return float(value.quantize(_TENTH, rounding=ROUND_HALF_UP))
-
-
-def percent_half_up(num: int, den: int) -> float:
-    """``100 × num / den`` rounded half up to one decimal, in integers (num, den ≥ 0, den > 0)."""
-    return ((2000 * num + den) // (2 * den)) / 10
-
-
-def unit_of(rubric: Rubric) -> int:
-    """The power of ten that makes every weight × points of the rubric a whole number (1 for whole points)."""
-    places = 0
-    for i in rubric.items:
-        w = Decimal(repr(float(i.weight)))
-        s = rubric.scales[i.scale]
-        for v in [*(c.points for c in s.choices), s.max_points, i.max_points or 0, sum(c.points for c in s.choices if c.points > 0)]:
-            places = max(places, -(w * Decimal(repr(float(v)))).normalize().as_tuple().exponent)
-    return 10 ** min(places, 9)
-
-
-_DECIMALS: dict[float, Decimal] = {}
-
-
-def _d(x: float) -> Decimal:
-    """A float of the rubric (points, weights) as the Decimal it was written as (``0.1`` → ``Decimal('0.1')``); cached."""
-    d = _DECIMALS.get(x)
-    if d is None:
-        d = _DECIMALS[x] = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
-    return d
-
-
-@dataclass
-class Tally:
-    """What the summary needs, accumulated as the audits stream past."""
-
-    data_rows: int = 0  # every row of the sheet after the header, as read
-    rows: int = 0  # audits: scored, with errors or duplicates
-    scored: int = 0
-    with_errors: int = 0
-    duplicates: int = 0
-    blank_rows: int = 0
-    header_rows: int = 0  # the header row pasted again among the data
-    long_cells: int = 0  # cells longer than an .xlsx cell can hold
-    grades: dict[str, int] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)  # the rubric's grades, best first
-    unrecognised: int = 0  # late dates whose reason is none of the recognised ones
-    unrecognised_examples: list[str] = field(default_factory=list)
-    not_allowed: int = 0  # late dates whose recognised reason their limit does not allow
-    not_allowed_examples: list[str] = field(default_factory=list)
-    missing_since: list[str] = field(default_factory=list)  # questions added since the form was made: no column
-
-    def check(self) -> None:
-        """Row accounting, the invariant every output rests on: each data row read is exactly one audit (scored, with
-        errors or a duplicate), blank row or repeated header row. Raises if a row was lost or counted twice."""
-        audits = self.scored + self.with_errors + self.duplicates
-        if audits != self.rows or self.rows + self.blank_rows + self.header_rows != self.data_rows:
-            raise RowAccountingError(
-                f"row accounting failed: {self.data_rows} rows read, but {self.scored} scored + {self.with_errors} with errors + "
-                f"{self.duplicates} duplicates + {self.blank_rows} blank + {self.header_rows} repeated headers"
-            )
-
-    def summary(self, extra_columns: list[str]) -> Summary:
-        self.check()
-        out: dict[str, Any] = {
-            "rows": self.rows,
-            "scored": self.scored,
-            "with_errors": self.with_errors,
-            "grades": {g: self.grades[g] for g in self.order if g in self.grades},
-            "duplicates": self.duplicates,
-            "blank_rows": self.blank_rows,
-            "header_rows": self.header_rows,
-            "data_rows": self.data_rows,
-            "ignored_columns": extra_columns,
-        }
-        notes = [self.accounting()]
-        if self.duplicates:
-            notes.append(f"{self.duplicates} row(s) repeat an earlier submission (same child, same auditor, same answers) and are not counted.")
-        if self.blank_rows:
-            notes.append(f"{self.blank_rows} blank row(s) skipped: they are not audits.")
-        if self.header_rows:
-            notes.append(f"{self.header_rows} row(s) repeat the header row (pasted twice?) and are skipped: they are not audits.")
-        if self.long_cells:
-            notes.append(f"{self.long_cells} cell(s) hold more than {XLSX_CELL_MAX:,} characters, the most an Excel cell can hold: "
-                         "an .xlsx output cuts them there and says so in the cell; the .json, .jsonl and .csv outputs keep the whole text.")
-        if self.unrecognised:
-            notes.append(f"{self.unrecognised} late date(s) give a reason that is none of the recognised exceptions, so they count as "
-                         f"late ({'; '.join(self.unrecognised_examples)}). If one is a recognised exception written another way, "
-                         "choose it from the list (or add the spelling to the reason's aliases in the rubric).")
-        if self.not_allowed:
-            notes.append(f"{self.not_allowed} late date(s) give an exception that their time limit does not allow (a local target "
-                         f"allows none), so they count as late ({'; '.join(self.not_allowed_examples)}).")
-        if self.missing_since:
-            notes.append("The export has no column for " + "; ".join(self.missing_since) + ": questions added to the rubric "
-                         "after this form was made. They are left out of these audits' scores; add them to the form.")
-        out["notes"] = notes
-        return out  # type: ignore[return-value]
-
-    def accounting(self) -> str:
-        """Every row read, and what it became: the sentence the summary and the command show."""
-        parts = [f"{self.scored} scored", f"{self.with_errors} with errors"]
-        parts += [f"{n} {what}" for n, what in ((self.duplicates, "duplicate(s)"), (self.blank_rows, "blank"),
-                                                  (self.header_rows, "repeated header(s)")) if n]
-        return f"Every row accounted for: {self.data_rows} row(s) read = " + " + ".join(parts) + "."
-
-
-class RowAccountingError(AssertionError):
-    """A row lost or counted twice: a bug in qactl, never the input's fault (so not a QactlError)."""
+_NOT_APPLICABLE = {"status": "not_applicable", "days_late": None, "reason": None, "excused_under": None, "reason_check": None}
 
 
 _MISSING = object()
@@ -207,39 +99,135 @@ class MemoCondition:
         return hit
 
 
+class AnswerEntry:
+    """What one raw cell of an item gives, built once per distinct value of its column and shared by every audit that
+    has it (nothing downstream mutates the result dicts)."""
+
+    __slots__ = ("answer", "problem", "label", "counted", "uncounted", "weighted")
+
+    def __init__(self, answer: Answer | None, problem: tuple[str, str] | None, iid: str, top: float) -> None:
+        self.answer, self.problem = answer, problem
+        self.label = answer.label if answer is not None else None
+        self.uncounted = Shared.of({"answer": self.label, "points": None, "max": top, "applies": False}, (self.label, None))
+        if answer is None or answer.na:
+            self.counted, self.weighted = None, 0
+        else:
+            self.counted = Shared.of({"answer": self.label, "points": answer.points, "max": top, "applies": True},
+                                     (self.label, answer.points))
+            self.weighted = answer.weighted
+
+
+class ItemColumn:
+    """One item and its column: its parser, the memo of raw cell → :class:`AnswerEntry`, its weighted maximum."""
+
+    __slots__ = ("k", "item", "id", "col", "parse", "memo", "top", "wmax", "section", "conditional", "required")
+
+    def __init__(self, k: int, item, col: int | None, ctx: Context) -> None:
+        self.k, self.item, self.id, self.col = k, item, item.id, col
+        rubric, unit = ctx.rubric, ctx.unit
+        self.parse = ctx.parsers[item.id]
+        self.memo: dict[Any, AnswerEntry] = {}
+        self.top = item_max(rubric, item)
+        self.wmax = int(as_fraction(item.weight) * as_fraction(self.top) * unit)
+        self.section, self.conditional, self.required = item.section, item.applies_if is not None, item.required
+
+    def entry(self, raw: Any) -> AnswerEntry:
+        """The entry of one raw cell: from the memo, else parsed (and remembered when it is text or blank)."""
+        if raw is None or type(raw) is str:
+            hit = self.memo.get(raw)
+            if hit is not None:
+                return hit
+        answer, problem = self.parse(raw)
+        hit = AnswerEntry(answer, problem, self.id, self.top)
+        if (raw is None or type(raw) is str) and len(self.memo) < _MEMO_MAX:
+            self.memo[raw] = hit
+        return hit
+
+
+class FieldColumn:
+    """One field and its column: its parser and, for a date, a memo of raw cell → (value, problem)."""
+
+    __slots__ = ("field", "id", "col", "parse", "memo", "required")
+
+    def __init__(self, f, col: int | None, ctx: Context) -> None:
+        self.field, self.id, self.col, self.required = f, f.id, col, f.required
+        self.parse = ctx.parsers[f.id]
+        self.memo: dict[Any, tuple] | None = {} if f.type == FieldType.date else None
+
+    def read(self, raw: Any) -> tuple[Any, tuple[str, str] | None]:
+        memo = self.memo
+        if memo is None or not (raw is None or type(raw) is str):
+            return self.parse(raw)
+        hit = memo.get(raw)
+        if hit is None:
+            hit = self.parse(raw)
+            if len(memo) < _MEMO_MAX:
+                memo[raw] = hit
+        return hit
+
+
+class ItemPlan(NamedTuple):
+    """What the row loop reads of one item's column, unpacked by name."""
+
+    column: ItemColumn
+    id: str
+    col: int | None
+    memo: dict[Any, AnswerEntry]
+    conditional: bool
+    required: bool
+    section: str
+    wmax: int
+
+
+class Sums:
+    """Each section's weighted points and weighted maximum, in integers (× the rubric's unit)."""
+
+    __slots__ = ("num", "den")
+
+    def __init__(self) -> None:
+        self.num: dict[str, int] = {}
+        self.den: dict[str, int] = {}
+
+    def add(self, section: str, num: int, den: int) -> None:
+        if section in self.den:
+            self.num[section] += num
+            self.den[section] += den
+        else:
+            self.num[section] = num
+            self.den[section] = den
+
+
 class Scorer:
-    """Built once per rubric and export (parsers per column), then called once per row."""
+    """Built once per rubric and export (a plan per column), then called once per row: :meth:`audit`."""
 
     def __init__(self, rubric: Rubric, cmap: ColumnMap, *, sheet: str, key: bytes,
                  audit_date: date | None = None, include_pii: bool = False, today: date | None = None) -> None:
-        from qactl.sheets.reader import cell_ref
-
-        self.rubric, self.cmap, self.sheet = rubric, cmap, sheet
-        self.key, self.fixed_date, self.include_pii = key, audit_date, include_pii
-        self._ref = RefMaker(key)
-        # what comments and error records are redacted of: the audit's pii fields (qactl.privacy.redact)
-        col_of = {t.id: c for c, t in cmap.targets.items()}
-        self._pii_plan = [(f.id, col_of.get(f.id), f.type) for f in rubric.fields if f.pii]
-        self._pii_types = {f.id: f.type for f in rubric.fields if f.pii}
-        # free-text fields that are not pii but may name the child (the reason for a late milestone): redacted too
-        self._free_fields = frozenset(f.id for f in rubric.fields if not f.pii and f.role == "reason" and f.type == FieldType.text)
-        self.today = today or clock.today()
-        self.cell_ref = cell_ref
+        self.ctx = ctx = Context.build(rubric, cmap, sheet=sheet, key=key, audit_date=audit_date, include_pii=include_pii, today=today)
+        self.rubric, self.cmap, self.tally, self.today = rubric, cmap, ctx.tally, ctx.today
+        self.include_pii, self.private, self.key = include_pii, not include_pii, key
+        col = ctx.col
         self.width = len(cmap.headers)
-        self.tally = Tally(order=[b.grade for b in rubric.grading.bands])
+        self.fields = [FieldColumn(f, col.get(f.id), ctx) for f in rubric.fields]
+        self.items = [ItemColumn(k, i, col.get(i.id), ctx) for k, i in enumerate(rubric.items)]
+        self.item_plan = [ItemPlan(ic, ic.id, ic.col, ic.memo, ic.conditional, ic.required, ic.section, ic.wmax) for ic in self.items]
+        self.field_plan = [(fc, fc.id, fc.col, fc.memo) for fc in self.fields]
+        self.blank_message = {i.id: blank_message(rubric, i) for i in rubric.items}
+        self.forms_cols = list(cmap.forms.items())
+        self.dob_cols = [(f.id, c.col) for c, f in ((c, c.field) for c in self.fields)
+                         if c.col is not None and f.role == Role.dob and f.type == FieldType.date]
+        self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
+        self.extra_cols = list(cmap.extra.items())
+        # an audit's identity for duplicates: the child (ref), every answer and field, and who filled the form in
+        self.identity_cols = sorted(cmap.targets) + [c for c, k in cmap.forms.items() if k in FORMS_RESPONDENT]
         self._seen: dict[int, int] = {}
-        col = {t.id: c for c, t in cmap.targets.items()}
-        self.field_cols = [(f, col.get(f.id), field_parser(f)) for f in rubric.fields]
-        self.unit = unit_of(rubric)
-        self.item_cols = [(i, col.get(i.id), item_parser(i, rubric.scales[i.scale], self.unit), rubric.scales[i.scale]) for i in rubric.items]
-        self.item_max = {i.id: (i.max_points if i.multi and i.max_points is not None else
-                                (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points))
-                         for i, _, _, s in self.item_cols}
-        self.item_wmax = {i.id: int(_d(float(i.weight)) * _d(float(self.item_max[i.id])) * self.unit) for i in rubric.items}
-        self.section_order = [*rubric.sections, *rubric.milestone_sections]
+        self._applies = {x.id: MemoCondition(x.applies_if) for x in [*rubric.items, *rubric.milestones] if x.applies_if is not None}
+        self._limits = [(MemoCondition(lim.if_), lim.max_grade) for lim in rubric.grading.limits]
+        self._milestones_init(rubric, col)
+        self._grading_init(rubric)
+
+    def _milestones_init(self, rubric: Rubric, col: dict[str, int]) -> None:
         self.milestone_cols = [(m, col.get(m.id)) for m in rubric.milestones]
         # reasons: each milestone's own reason field when its column is there, else the audit's one reason field
-        self.reason_table = reason_table(rubric.exceptions)
         self.audit_reason = rubric.exceptions.field if rubric.exceptions and rubric.exceptions.field in col else None
         self.own_reason = {m.id: m.reason for m in rubric.milestones if m.reason and m.reason in col}
         self._reasons_memo: dict[Any, tuple[list[str], list[str]]] = {}
@@ -247,363 +235,292 @@ class Scorer:
         self.endings = {reason_key(w): e for e in (rubric.outcomes.ends if rubric.outcomes else []) for w in (e.answer, *e.aliases)}
         self.kinds = {m.id: m.kind for m in rubric.milestones}
         self.due_dates = DueDates(rubric)
-        self.rag = rubric.grading.method == "rag"
+
+    def _grading_init(self, rubric: Rubric) -> None:
+        grading = rubric.grading
+        self.grading, self.weights = grading, grading.section_weights
+        self.compliance, self.rag = grading.method == "compliance", grading.method == "rag"
+        self.section_order = [*rubric.sections, *rubric.milestone_sections]
+        self.section_weight = {s: as_fraction(self.weights.get(s, 1.0)) for s in self.section_order}
         self.rag_of = {i.id: (i.section, rubric.scales[i.scale].min_points, rubric.scales[i.scale].max_points) for i in rubric.items}
         self.item_sections = {i.id: i.section for i in rubric.items}
-        self.wide_limits = any(c.items is not None for lim in rubric.grading.limits for c in lim.if_.subjects())
-        self.col = col
-        missing_since = [i for i in rubric.items if i.since and i.id not in col]
-        if missing_since:
-            self.tally.missing_since = [f"{i.text!r} (added in version {i.since})" for i in missing_since]
-        self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
-        self.forms_cols = list(cmap.forms.items())
-        self.completion_col = cmap.forms_column("completion_time")
-        self.extra_cols = list(cmap.extra.items())
-        self.target_cols = sorted(cmap.targets)
-        self.weights = rubric.grading.section_weights
-        self.compliance = rubric.grading.method == "compliance"
+        self.wide_limits = any(c.items is not None for lim in grading.limits for c in lim.if_.subjects())
+        self.grade_rank = {b.grade: k for k, b in enumerate(grading.bands)}
         self._section_memo: dict[tuple[str, float], Shared] = {}  # (section, score) → its result; at most 1,001 per section
-        self.grade_rank = {b.grade: k for k, b in enumerate(rubric.grading.bands)}
         self._grade_of: dict[float, str] = {}  # score → band; at most 1,001 scores
-        self._applies = {i.id: MemoCondition(i.applies_if) for i in rubric.items if i.applies_if is not None}
-        self._applies.update({m.id: MemoCondition(m.applies_if) for m in rubric.milestones if m.applies_if is not None})
-        self._limits = [(MemoCondition(lim.if_), lim.max_grade) for lim in rubric.grading.limits]
-        # per column, built once: the parser, a memo of raw cell → result, and what the row loop needs of the item
-        self.item_plan = [(i, c, parse, {}, self.item_max[i.id], self.item_wmax[i.id], i.section, i.applies_if is not None, i.required)
-                          for i, c, parse, _ in self.item_cols]
-        self.blank_message = {i.id: "this question is required but blank; expected " + _or(rubric.scales[i.scale], i.allow_na)
-                              for i in rubric.items}
-        self.field_plan = [(f, c, parse, {} if f.type == FieldType.date else None) for f, c, parse in self.field_cols]
-        # plausibility: dates of birth, and the audit date's own column
-        self.dob_cols = [(f.id, c) for f, c, _ in self.field_cols if c is not None and f.role == Role.dob and f.type == FieldType.date]
-        self.audit_date_col = col.get(rubric.audit_date) if rubric.audit_date else None
-        self.latest = self.today + timedelta(days=1)  # an audit date after this is in the future (a day's grace for time zones)
-        # an audit's identity for duplicates: the child (ref), every answer and field, and who filled the form in
-        self.respondent_cols = [c for c, k in cmap.forms.items() if k in _FORMS_RESPONDENT]
-        # the header row pasted among the data: probed on one column whose header is text no answer can be
-        probe = next((c for c in sorted(cmap.targets) if cmap.headers[c]), None)
-        self._probe = (probe, cmap.headers[probe]) if probe is not None else None
 
-    # ---- one row ----
-    def _item_entry(self, k: int, raw: Any) -> tuple:
-        """What one raw cell of item ``k`` gives, memoised per column (answers repeat: most cells are one dict look-up).
-
-        ``(answer, problem, label, result_if_applies, result_if_not, weighted)``; the result dicts are built once per
-        distinct answer and shared by every audit that gave it (nothing downstream mutates them).
-        """
-        item, c, parse, memo, top = self.item_plan[k][:5]
-        ans, prob = parse(raw)
-        iid = item.id
-        if ans is None:
-            entry = (None, prob, None, None, Shared.of(iid, {"answer": None, "points": None, "max": top, "applies": False}, (None, None)), 0)
-        else:
-            label = ans.label
-            out = Shared.of(iid, {"answer": label, "points": None, "max": top, "applies": False}, (label, None))
-            if ans.na:
-                entry = (ans, prob, label, None, out, 0)
-            else:
-                entry = (ans, prob, label, Shared.of(iid, {"answer": label, "points": ans.points, "max": top, "applies": True}, (label, ans.points)),
-                         out, ans.weighted)
-        if (raw is None or type(raw) is str) and len(memo) < _MEMO_MAX:
-            memo[raw] = entry
-        return entry
-
-    def _is_header(self, values: list[Any]) -> bool:
-        """Whether a row repeats the header row (most of its non-empty headers, cell for cell)."""
-        c, text = self._probe  # type: ignore[misc]
-        v = values[c]
-        if type(v) is not str or v.strip() != text:
-            return False
-        headers = self.cmap.headers
-        named = [k for k, h in enumerate(headers) if h]
-        same = sum(1 for k in named if cell_text(values[k]) == headers[k])
-        return same * 5 >= len(named) * 4
-
+    # ---- one row
     def audit(self, row: int, values: list[Any]) -> Audit | None:
         """The audit of one data row, or ``None`` for a fully blank row or a repeat of the header row (not audits).
 
         Every call is one data row read, and ends in exactly one of the tally's counts (:meth:`Tally.check`).
         """
-        self.tally.data_rows += 1
+        tally = self.tally
+        tally.data_rows += 1
         for v in values:
             if v is not None and (type(v) is not str or v.strip()):
                 break
         else:
-            self.tally.blank_rows += 1
+            tally.blank_rows += 1
             return None
         if len(values) < self.width:
             values = [*values, *([None] * (self.width - len(values)))]
-        if self._probe is not None and self._is_header(values):
-            self.tally.header_rows += 1
+        if self.ctx.is_header(values):
+            tally.header_rows += 1
             return None
+        r = Reading(row, values)
+        ident = self._read_fields(r)
+        answers, labels, sums = self._items(r)
+        milestones, statuses, refused, ending = self._milestones(r, labels, sums)
+        comments = self._comments(r)
+        audit: dict[str, Any] = {
+            "row": row, "ref": make_ref(self.key, ident), "status": "scored", "score": None, "grade": None,
+            "audit_date": r.audit_date.isoformat(), "sections": {}, "answers": answers, "milestones": milestones,
+            "fields": self._fields_kept(r), "comments": comments, "errors": self._errors(r),
+        }
+        if self.outcome_field is not None:
+            audit["outcome"] = ending.answer if ending is not None else None
+        tally.rows += 1
+        return self._finish(audit, r, refused, sums, labels, statuses)
 
-        def cell(c: int | None) -> Any:
-            return None if c is None else values[c]
+    def _finish(self, audit: dict, r: Reading, refused: list, sums: Sums, labels, statuses) -> Audit:
+        """A duplicate of an earlier row, an audit with errors, or scored and graded."""
+        tally = self.tally
+        dup_of = self._duplicate(audit["ref"], r.values, r.row)
+        if dup_of is not None:
+            audit["status"], audit["duplicate_of"] = "duplicate", dup_of
+            tally.duplicates += 1
+            return audit  # type: ignore[return-value]
+        for late in refused:
+            note_reason(self.ctx, r.row, late)
+        if r.findings:
+            audit["status"] = "error"
+            tally.with_errors += 1
+            return audit  # type: ignore[return-value]
+        self._grade(audit, sums, r.fields, labels, r.audit_date, statuses)
+        tally.scored += 1
+        if audit["grade"] is not None:
+            tally.grades[audit["grade"]] = tally.grades.get(audit["grade"], 0) + 1
+        return audit  # type: ignore[return-value]
 
-        findings: list[Finding] = []
-
-        def problem(c: int, target: str, raw: Any, code: str, message: str) -> None:
-            findings.append(Finding(self.cell_ref(self.sheet, row, c), self.cmap.headers[c], target, cell_text(raw)[:200], message, code))
-
-        # fields
-        parsed: dict[str, Any] = {}
-        doubtful: list[str] = []  # fields with a value and a problem: kept for the ref, used for nothing else
-        for f, c, parse, memo in self.field_plan:
+    # ---- fields, the audit date, dates that cannot be true
+    def _read_fields(self, r: Reading) -> list[Any]:
+        """Fields parsed, the audit date, plausibility; returns the identify values as read (refs never depend on the
+        checks), then sets every doubtful field to None (an implausible date drives no condition)."""
+        values, parsed, doubtful = r.values, r.fields, r.doubtful
+        for fc, fid, c, memo in self.field_plan:
             if c is None:
-                parsed[f.id] = None
+                parsed[fid] = None
                 continue
             raw = values[c]
-            hit = memo.get(raw) if memo is not None and (type(raw) is str or raw is None) else None
-            if hit is None:
-                hit = parse(raw)
-                if memo is not None and (type(raw) is str or raw is None) and len(memo) < _MEMO_MAX:
-                    memo[raw] = hit
-            value, prob = hit
+            hit = memo.get(raw) if memo is not None and (raw is None or type(raw) is str) else None
+            value, prob = hit if hit is not None else fc.read(raw)
             if prob:
-                problem(c, f.id, raw, *prob)
+                r.problem(self.ctx, c, fid, raw, *prob)
                 if value is not None:
-                    doubtful.append(f.id)
-            elif value is None and f.required:
-                problem(c, f.id, raw, "blank", f"{f.text!r} is required but blank")
-            parsed[f.id] = value
-        forms: dict[str, Any] = {}
-        for c, key in self.forms_cols:
-            raw = values[c]
-            if key in _FORMS_TIMES:
-                forms[key] = raw.isoformat(sep=" ") if isinstance(raw, datetime) else (None if is_blank(raw) else cell_text(raw))
-            else:
-                forms[key] = None if raw is None or (type(raw) is str and not raw.strip()) else cell_text(raw)
-
-        # audit date: --audit-date, the rubric's audit_date field, Forms completion time, today; never in the future
-        audit_date = self.fixed_date
-        if audit_date is None and self.rubric.audit_date and self.rubric.audit_date not in doubtful:
-            audit_date = parsed.get(self.rubric.audit_date)
-            if audit_date is not None and audit_date > self.latest:
-                c = self.audit_date_col
-                problem(c, self.rubric.audit_date, values[c], "future_audit_date", self._future("audit date", audit_date))
-                doubtful.append(self.rubric.audit_date)
-                audit_date = None
-        if audit_date is None and self.completion_col is not None:
-            raw = cell(self.completion_col)
-            audit_date, prob = date_cell(raw)
-            if prob:
-                problem(self.completion_col, "completion_time", raw, *prob)
-                audit_date = None
-            elif audit_date is not None and audit_date > self.latest:
-                problem(self.completion_col, "completion_time", raw, "future_audit_date", self._future("completion time", audit_date))
-                audit_date = None
-        if audit_date is None:
-            audit_date = self.today
+                    doubtful.append(fid)
+            elif value is None and fc.required:
+                r.problem(self.ctx, c, fid, raw, "blank", f"{fc.field.text!r} is required but blank")
+            parsed[fid] = value
+        r.audit_date = audit_date(self.ctx, r)
         for fid, c in self.dob_cols:
             dob = parsed.get(fid)
             if dob is None or fid in doubtful:
                 continue
             if dob > self.today:
-                problem(c, fid, values[c], "dob_in_future", self._future("date of birth", dob))
+                r.problem(self.ctx, c, fid, values[c], "dob_in_future", future(self.today, "date of birth", dob))
                 doubtful.append(fid)
-            elif dob > audit_date:
-                problem(c, fid, values[c], "dob_after_audit", f"the date of birth {format_date(dob)} is after the audit date "
-                        f"{format_date(audit_date)}: the child cannot be born after the audit; check the year")
+            elif dob > r.audit_date:
+                r.problem(self.ctx, c, fid, values[c], "dob_after_audit", dob_after_audit(dob, r.audit_date))
                 doubtful.append(fid)
-        ident = [parsed.get(i) for i in self.rubric.identify]  # as read: refs never depend on these checks
+        ident = [parsed.get(i) for i in self.rubric.identify]
         for fid in doubtful:
-            parsed[fid] = None  # an implausible date drives no condition (an age of 125 makes no 14+ item apply)
+            parsed[fid] = None
+        return ident
 
-        # items: one look-up per cell; items with an applies_if wait until every label is known
+    # ---- items
+    def _items(self, r: Reading) -> tuple[dict[str, Any], dict[str, str | None], Sums]:
+        """Each item's result and label, and the section sums; items with an applies_if wait until every label is known.
+        A required item left blank is an error after the answers' own problems."""
+        values = r.values
         answers: dict[str, Any] = {}
         labels: dict[str, str | None] = {}
-        sec_num: dict[str, int] = {}
-        sec_den: dict[str, int] = {}
-        blanks: list[tuple[int, int, Item, Any]] = []  # required items left blank: reported after the answers' problems
-        conditional: list[tuple[int, Any, tuple]] = []
-        item_entry = self._item_entry
-        for k, (item, c, _, memo, _, wmax, sec, cond, required) in enumerate(self.item_plan):
+        sums = Sums()
+        num, den = sums.num, sums.den
+        blanks: list[ItemColumn] = []
+        conditional: list[tuple[ItemColumn, AnswerEntry]] = []
+        for ic, iid, c, memo, cond, required, section, wmax in self.item_plan:
             raw = None if c is None else values[c]
             e = memo.get(raw) if raw is None or type(raw) is str else None
             if e is None:
-                e = item_entry(k, raw)
-            iid = item.id
-            if e[1]:
-                problem(c, iid, raw, *e[1])  # type: ignore[arg-type]
-            labels[iid] = e[2]
+                e = ic.entry(raw)
+            if e.problem:
+                r.problem(self.ctx, c, iid, raw, *e.problem)
+            labels[iid] = e.label
             if cond:
                 answers[iid] = None  # keeps the item order; filled below
-                conditional.append((k, raw, e))
-                continue
-            yes = e[3]
-            if yes is None:
-                if e[0] is None and required and c is not None and is_blank(raw):
-                    blanks.append((k, c, item, raw))
-                answers[iid] = e[4]
-                continue
-            answers[iid] = yes
-            if sec in sec_num:
-                sec_num[sec] += e[5]
-                sec_den[sec] += wmax
+                conditional.append((ic, e))
+            elif e.counted is None:
+                if e.answer is None and required and c is not None and is_blank(raw):
+                    blanks.append(ic)
+                answers[iid] = e.uncounted
             else:
-                sec_num[sec] = e[5]
-                sec_den[sec] = wmax
-        for k, raw, e in conditional:
-            item, c, _, _, _, wmax, sec, _, required = self.item_plan[k]
-            applies = self._applies[item.id](parsed, labels, audit_date) is not False
-            if e[0] is None:
-                if applies and required and c is not None and is_blank(raw):
-                    blanks.append((k, c, item, raw))
-                answers[item.id] = e[4]
-            elif e[3] is None or not applies:
-                answers[item.id] = e[4]
+                answers[iid] = e.counted
+                if section in den:
+                    num[section] += e.weighted
+                    den[section] += wmax
+                else:
+                    num[section] = e.weighted
+                    den[section] = wmax
+        for ic, e in conditional:
+            applies = self._applies[ic.id](r.fields, labels, r.audit_date) is not False
+            if e.answer is None and applies and ic.required and ic.col is not None and is_blank(values[ic.col]):
+                blanks.append(ic)
+            if e.counted is None or not applies:
+                answers[ic.id] = e.uncounted
             else:
-                answers[item.id] = e[3]
-                sec_num[sec] = sec_num.get(sec, 0) + e[5]
-                sec_den[sec] = sec_den.get(sec, 0) + wmax
+                answers[ic.id] = e.counted
+                sums.add(ic.section, e.weighted, ic.wmax)
         if blanks:
-            blanks.sort(key=lambda b: b[0])
-            for _, c, item, raw in blanks:
-                problem(c, item.id, raw, "blank", self.blank_message[item.id])
+            blanks.sort(key=lambda ic: ic.k)
+            for ic in blanks:
+                r.problem(self.ctx, ic.col, ic.id, values[ic.col], "blank", self.blank_message[ic.id])
+        return answers, labels, sums
 
-        # milestones
+    # ---- milestones
+    def _milestones(self, r: Reading, labels, sums: Sums) -> tuple[dict[str, Any], dict[str, str], list[tuple], Any]:
+        """Each milestone judged; with compliance grading each judged date is one more criterion in its kind's section."""
         milestones: dict[str, Any] = {}
         statuses: dict[str, str] = {}
-        refused: list[tuple] = []  # late dates whose reason did not excuse them, for the notes (not for duplicates)
+        refused: list[Refused] = []  # late dates whose reason did not excuse them, for the notes (not for duplicates)
+        if not self.milestone_cols:
+            return milestones, statuses, refused, None
+        parsed = r.fields
+        known: dict[str, Any] = dict(parsed)
+        actual: dict[str, date | None] = {}
+        for m, c in self.milestone_cols:
+            raw = None if c is None else r.values[c]
+            d, prob = date_cell(raw)
+            if prob and c is not None:
+                r.problem(self.ctx, c, m.id, raw, *prob)
+                d = None
+            actual[m.id] = d
+            if d is not None:
+                known[m.id] = d
+        dues = self.due_dates(known, r.audit_date)
         ending = None
-        if self.milestone_cols:
-            known: dict[str, Any] = dict(parsed)
-            actual: dict[str, date | None] = {}
-            for m, c in self.milestone_cols:
-                raw = cell(c)
-                d, prob = date_cell(raw)
-                if prob and c is not None:
-                    problem(c, m.id, raw, *prob)
-                    d = None
-                actual[m.id] = d
-                if d is not None:
-                    known[m.id] = d
-            dues = self.due_dates(known, audit_date)
-            if self.outcome_field is not None:
-                said = parsed.get(self.outcome_field)
-                ending = self.endings.get(reason_key(said)) if said not in (None, "") else None
-            shared_reason = parsed.get(self.audit_reason) if self.audit_reason else None
-            for m, _ in self.milestone_cols:
-                mid = m.id
-                if ending is not None and mid in ending.not_applicable:
-                    r = {"status": "not_applicable", "days_late": None, "reason": None, "excused_under": None, "reason_check": None,
-                         "ended_by": ending.answer}
-                elif m.applies_if is not None and self._applies[mid](parsed, labels, audit_date) is False:
-                    r = {"status": "not_applicable", "days_late": None, "reason": None, "excused_under": None, "reason_check": None}
-                else:
-                    own = self.own_reason.get(mid)
-                    text = parsed.get(own) if own is not None else None
-                    if text is None or not str(text).strip():
-                        own, text = self.audit_reason, shared_reason
-                    ids, unknown = self._reasons(text)
-                    answer = yes_no(parsed.get(m.on_time_field)) if m.on_time_field else None
-                    r = judge(m, dues[mid], actual[mid], audit_date, reasons=ids, reason_given=bool(ids or unknown), on_time_answer=answer)
-                    if r["basis"] == "dates":
-                        del r["basis"]
-                    check = r["reason_check"]
-                    if check in ("unrecognised", "not_allowed"):
-                        refused.append((check, own, text, m))
-                st = r["status"]
-                statuses[mid] = st
-                milestones[mid] = {"due": _iso(dues[mid]), "actual": _iso(actual[mid]), "kind": m.kind, "citation": m.citation, **r}
-                if self.compliance and st in ("on_time", "late", "missing"):
-                    sec = SECTION_OF_KIND[m.kind]
-                    sec_num[sec] = sec_num.get(sec, 0) + (self.unit if st == "on_time" else 0)
-                    sec_den[sec] = sec_den.get(sec, 0) + self.unit
+        if self.outcome_field is not None:
+            said = parsed.get(self.outcome_field)
+            ending = self.endings.get(reason_key(said)) if said not in (None, "") else None
+        for m, _ in self.milestone_cols:
+            res = self._judge(m, r, labels, dues[m.id], actual[m.id], ending, refused)
+            st = statuses[m.id] = res["status"]
+            milestones[m.id] = {"due": _iso(dues[m.id]), "actual": _iso(actual[m.id]), "kind": m.kind, "citation": m.citation, **res}
+            if self.compliance and st in ("on_time", "late", "missing"):
+                sums.add(SECTION_OF_KIND[m.kind], self.ctx.unit if st == "on_time" else 0, self.ctx.unit)
+        return milestones, statuses, refused, ending
 
-        # ref, comments, fields kept; without --include-pii, comments redacted of the audit's own child
-        ref = self._ref(ident)
-        private = not self.include_pii
-        known: Known | None = None  # built on the first text that needs it
+    def _judge(self, m, r: Reading, labels, due: date | None, actual: date | None, ending, refused: list) -> dict[str, Any]:
+        """One milestone's status: ended lawfully, not applicable, or judged against its due date with its reason."""
+        if ending is not None and m.id in ending.not_applicable:
+            return {**_NOT_APPLICABLE, "ended_by": ending.answer}
+        if m.applies_if is not None and self._applies[m.id](r.fields, labels, r.audit_date) is False:
+            return dict(_NOT_APPLICABLE)
+        parsed = r.fields
+        own = self.own_reason.get(m.id)
+        text = parsed.get(own) if own is not None else None
+        if text is None or not str(text).strip():
+            own = self.audit_reason
+            text = parsed.get(own) if own else None
+        ids, unknown = self._reasons(text)
+        answer = yes_no(parsed.get(m.on_time_field)) if m.on_time_field else None
+        res = judge(m, due, actual, r.audit_date, reasons=ids, reason_given=bool(ids or unknown), on_time_answer=answer)
+        if res["basis"] == "dates":
+            del res["basis"]
+        if res["reason_check"] in ("unrecognised", "not_allowed"):
+            refused.append(Refused(res["reason_check"], own, text, m))
+        return res
+
+    def _reasons(self, text: Any) -> tuple[list[str], list[str]]:
+        if text is None:
+            return [], []
+        hit = self._reasons_memo.get(text)
+        if hit is None:
+            hit = match_reasons(self.ctx.reasons, normalise_text(text) if type(text) is str else text)  # as the cell shows
+            if len(self._reasons_memo) < _MEMO_MAX:
+                self._reasons_memo[text] = hit
+        return hit
+
+    # ---- what the audit keeps: comments, fields, errors (without --include-pii, redacted of the audit's child)
+    def _known(self, r: Reading):
+        known = r.known
+        if known is None:
+            known = r.known = known_of(self.ctx, r.fields, r.values)
+        return known
+
+    def _comments(self, r: Reading) -> dict[str, str]:
         comments: dict[str, str] = {}
+        private = self.private
         for cm, c in self.comment_cols:
-            raw = cell(c)
-            if not is_blank(raw):
-                err = excel_error_of(raw)
-                if err is not None:
-                    problem(c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
-                    continue
-                if cm.pii and private:
-                    continue  # a comment the rubric marks pii (a contact's name and number) leaves no output
-                text = cell_text(raw)
-                if len(text) > XLSX_CELL_MAX:
-                    self.tally.long_cells += 1
-                if private:
-                    if known is None:
-                        known = self._known(parsed, values)
-                    text = redact(text, known)
-                comments[cm.id] = text
-        fields_out: dict[str, Any] = {}
-        for f, c, _ in self.field_cols:
-            if c is None or (f.pii and private):
+            raw = None if c is None else r.values[c]
+            if is_blank(raw):
                 continue
-            v = parsed[f.id]
-            if (v is None or f.id in doubtful) and not is_blank(cell(c)):
-                v = cell_text(cell(c))  # keep what was written, even when it did not parse
-            if private and v and f.id in self._free_fields:
-                if known is None:
-                    known = self._known(parsed, values)
-                v = redact(v, known)
-            fields_out[f.id] = v.isoformat() if isinstance(v, date) else v
-        for key, v in forms.items():
-            fields_out[key] = v
+            err = excel_error_of(raw)
+            if err is not None:
+                r.problem(self.ctx, c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
+                continue
+            if cm.pii and private:
+                continue  # a comment the rubric marks pii (a contact's name and number) leaves no output
+            text = cell_text(raw)
+            if len(text) > XLSX_CELL_MAX:
+                self.tally.long_cells += 1
+            comments[cm.id] = redact(text, self._known(r)) if private else text
+        return comments
+
+    def _fields_kept(self, r: Reading) -> dict[str, Any]:
+        private, values, parsed = self.private, r.values, r.fields
+        out: dict[str, Any] = {}
+        free = self.ctx.free_fields
+        for fc in self.fields:
+            c = fc.col
+            if c is None or (fc.field.pii and private):
+                continue
+            v = parsed[fc.id]
+            if (v is None or fc.id in r.doubtful) and not is_blank(values[c]):
+                v = cell_text(values[c])  # keep what was written, even when it did not parse
+            if private and v and fc.id in free:
+                v = redact(v, self._known(r))
+            out[fc.id] = v.isoformat() if isinstance(v, date) else v
+        for c, key in self.forms_cols:
+            raw = values[c]
+            if key in FORMS_TIMES and isinstance(raw, datetime):
+                out[key] = raw.isoformat(sep=" ")
+            else:
+                out[key] = None if raw is None or (type(raw) is str and not raw.strip()) else cell_text(raw)
         if self.include_pii:
             for c, header in self.extra_cols:
-                if not is_blank(cell(c)):
-                    fields_out[header] = cell_text(cell(c))
+                if not is_blank(values[c]):
+                    out[header] = cell_text(values[c])
+        return out
 
-        if findings and private:
-            self._private(findings, known or self._known(parsed, values))
-        audit: dict[str, Any] = {
-            "row": row, "ref": ref, "status": "scored", "score": None, "grade": None,
-            "audit_date": audit_date.isoformat(), "sections": {}, "answers": answers,
-            "milestones": milestones, "fields": fields_out, "comments": comments,
-            "errors": [f.as_dict() for f in findings],
-        }
-        if self.outcome_field is not None:
-            audit["outcome"] = ending.answer if ending is not None else None
-        self.tally.rows += 1
-        dup_of = self._duplicate(ref, values, row)
-        for check, own, text, m in refused if dup_of is None else ():
-            self._note_reason(check, row, own, text, m)
-        if dup_of is not None:
-            audit["status"] = "duplicate"
-            audit["duplicate_of"] = dup_of
-            self.tally.duplicates += 1
-            return audit  # type: ignore[return-value]
-        if findings:
-            audit["status"] = "error"
-            self.tally.with_errors += 1
-            return audit  # type: ignore[return-value]
-        self._grade(audit, sec_num, sec_den, parsed, labels, audit_date, statuses)
-        self.tally.scored += 1
-        if audit["grade"] is not None:
-            self.tally.grades[audit["grade"]] = self.tally.grades.get(audit["grade"], 0) + 1
-        return audit  # type: ignore[return-value]
+    def _errors(self, r: Reading) -> list[dict[str, Any]]:
+        if r.findings and self.private:
+            private_findings(self.ctx, r.findings, self._known(r))
+        return [f.as_dict() for f in r.findings]
 
-    # ---- helpers ----
-    def _grade(self, audit: dict, num: dict[str, int], den: dict[str, int], parsed, labels, audit_date, statuses) -> None:
-        grading = self.rubric.grading
-        used: list[str] = []
-        sections = audit["sections"]
-        memo = self._section_memo
+    # ---- sections → overall → limits → grade
+    def _grade(self, audit: dict, sums: Sums, parsed, labels, audit_date, statuses) -> None:
+        grading, num, den = self.grading, sums.num, sums.den
         rag = self._rag_counts(audit["answers"]) if self.rag else None
-        for s in self.section_order:
-            if den.get(s):
-                used.append(s)
-                sc = percent_half_up(num[s], den[s])
-                if rag is not None:
-                    red, amber = rag.get(s, (0, 0))
-                    d = Shared.of(s, {"score": sc, "grade": grading.grade_for_rag(red, amber)})
-                else:
-                    d = memo.get((s, sc))
-                    if d is None:
-                        d = memo[(s, sc)] = Shared.of(s, {"score": sc, "grade": grading.grade_for(sc)})
-                sections[s] = d
+        used = [s for s in self.section_order if den.get(s)]
+        sections, memo = audit["sections"], self._section_memo
+        for s in used:
+            score = percent_half_up(num[s], den[s])
+            sections[s] = (rag is None and memo.get((s, score))) or self._section(s, score, rag)
         if not used:
             return
         if self.weights:
-            ws = {s: Fraction(Decimal(repr(float(self.weights.get(s, 1.0))))) for s in used}
+            ws = {s: self.section_weight[s] for s in used}
             wsum = sum(ws.values())
             if not wsum:
                 return
@@ -611,8 +528,7 @@ class Scorer:
         else:
             score = percent_half_up(sum(num[s] for s in used), sum(den[s] for s in used))
         if rag is not None:
-            red, amber = rag.get(None, (0, 0))
-            grade = grading.grade_for_rag(red, amber)
+            grade = grading.grade_for_rag(*rag.get(None, (0, 0)))
         else:
             grade = self._grade_of.get(score)
             if grade is None:
@@ -624,6 +540,14 @@ class Scorer:
                         and self.grade_rank[grade] < self.grade_rank[max_grade]):
                     grade = max_grade
         audit["score"], audit["grade"] = score, grade
+
+    def _section(self, s: str, score: float, rag) -> Shared:
+        if rag is not None:
+            return Shared.of({"score": score, "grade": self.grading.grade_for_rag(*rag.get(s, (0, 0)))})
+        d = self._section_memo.get((s, score))
+        if d is None:
+            d = self._section_memo[(s, score)] = Shared.of({"score": score, "grade": self.grading.grade_for(score)})
+        return d
 
     def _rag_counts(self, answers: dict[str, Any]) -> dict[str | None, tuple[int, int]]:
         """Red (the bottom of the scale) and amber (between bottom and top) answers that count, per section and
@@ -641,78 +565,11 @@ class Scorer:
             counts.setdefault(section, [0, 0])[k] += 1
         return {s: (c[0], c[1]) for s, c in counts.items()}
 
-    def _reasons(self, text: Any) -> tuple[list[str], list[str]]:
-        if text is None:
-            return [], []
-        hit = self._reasons_memo.get(text)
-        if hit is None:
-            hit = match_reasons(self.reason_table, normalise_text(text) if type(text) is str else text)  # as the cell shows
-            if len(self._reasons_memo) < _MEMO_MAX:
-                self._reasons_memo[text] = hit
-        return hit
-
-    def _note_reason(self, check: str, row: int, field_id: str | None, text: Any, m) -> None:
-        """Count a late date whose reason did not excuse it, keeping three examples (cell, what was written) for the notes."""
-        t = self.tally
-        c = self.col.get(field_id) if field_id else None
-        where = self.cell_ref(self.sheet, row, c) if c is not None else f"row {row}"
-        if check == "unrecognised":
-            t.unrecognised += 1
-            if len(t.unrecognised_examples) < 3:
-                t.unrecognised_examples.append(f"{where} {str(text).strip()[:60]!r}")
-        else:
-            t.not_allowed += 1
-            if len(t.not_allowed_examples) < 3:
-                limit = "a local target" if m.kind == "target" else (m.citation or m.id)
-                t.not_allowed_examples.append(f"{where}: {m.text[:40]!r}, {limit}")
-
-    def _future(self, what: str, when: date) -> str:
-        return (f"the {what} {format_date(when)} is in the future (today is {format_date(self.today)}): "
-                "check the year; qactl scores audits that have happened")
-
-    def _known(self, parsed: dict[str, Any], values: list[Any]) -> Known:
-        """What this audit's text is redacted of: its pii fields' values (as read, or as written when unreadable)."""
-        names: list[Any] = []
-        numbers: list[Any] = []
-        dobs: list[date] = []
-        literals: list[str] = []
-        for fid, c, ftype in self._pii_plan:
-            v = parsed.get(fid)
-            if v is None:
-                raw = None if c is None else values[c]
-                if not is_blank(raw):  # written but unreadable (a mistyped NHS number, 31/02/2015): taken out as written
-                    literals.append(cell_text(raw))
-                    if ftype is FieldType.nhs_number:
-                        numbers.append(cell_text(raw))
-            elif ftype is FieldType.date:
-                dobs.append(v)
-            elif ftype is FieldType.nhs_number:
-                numbers.append(v)
-            elif ftype is FieldType.text:
-                names.append(v)
-            else:
-                literals.append(str(v))
-        if not (names or numbers or dobs or literals):
-            return NOTHING
-        return Known.of(names, numbers, dobs, literals)
-
-    def _private(self, findings: list[Finding], known: Known) -> None:
-        """Error records without --include-pii: a pii field's value masked (its shape kept: what to fix is still
-        clear), any other value and message redacted of the audit's child."""
-        for f in findings:
-            ftype = self._pii_types.get(f.target)
-            if ftype is not None:
-                letters = ftype is FieldType.date  # a month's name is not personal, and its typo is what to fix
-                f.message = mask_message(f.message, f.value, letters=letters)
-                f.value = mask(f.value, letters=letters)
-            else:
-                f.value, f.message = redact(f.value, known), redact(f.message, known)
-
     def _duplicate(self, ref: str | None, values: list[Any], row: int) -> int | None:
         # Python's 64-bit tuple hash: a false match needs a collision (about 1 in 10^8 at 600,000 rows). The key holds who
         # filled the form in (Forms' Name and Email; an auditor field is among the targets): two auditors giving the same
         # answers about one child are two audits (moderation), not a resubmission.
-        key = hash((ref, *[values[c] for c in self.target_cols], *[values[c] for c in self.respondent_cols]))
+        key = hash((ref, *[values[c] for c in self.identity_cols]))
         first = self._seen.get(key)
         if first is None:
             self._seen[key] = row
@@ -722,8 +579,3 @@ class Scorer:
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
-
-
-def _or(scale, allow_na: bool) -> str:
-    words = [c.label for c in scale.choices] + ([scale.na.label] if allow_na and scale.na else [])
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]

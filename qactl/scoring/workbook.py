@@ -223,10 +223,10 @@ def _spool(audits: Iterable[Audit]) -> tuple[Any, int]:
 
     from qactl.results import encode_audit
 
-    f = tempfile.TemporaryFile("w+", encoding="utf-8")
+    f = tempfile.TemporaryFile("w+b")
     n = 0
     for a in audits:
-        f.write(encode_audit(a) + "\n")
+        f.write(encode_audit(a) + b"\n")
         n += 1
     f.seek(0)
     return f, n
@@ -237,13 +237,13 @@ def write_workbook(tmp: Path, audits: Iterable[Audit], summary_of, rubric: Rubri
     """Write the scored workbook to ``tmp`` (a path staged by the output transaction)."""
     import xlsxwriter
 
-    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles
+    from qactl.sheets.xlsx import WORKBOOK_OPTIONS, Styles, properties
 
     spool, count = _spool(audits)
     big = count > TABLE_MAX_ROWS
     graded = rubric.purpose == "audit"
     wb = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": big})
-    wb.set_properties({"title": f"{rubric.title}: {about.get('round') or 'scored audits'}", "comments": "Written by qactl score"})
+    wb.set_properties(properties(f"{rubric.title}: {about.get('round') or 'scored audits'}", "Written by qactl score"))
     st = Styles(wb)
     summary_ws = wb.add_worksheet("Summary")
     audits_ws = wb.add_worksheet("Audits" if graded else "Responses")

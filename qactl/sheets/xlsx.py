@@ -19,6 +19,14 @@ from datetime import date, datetime
 from typing import Any
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def properties(title: str, comments: str, **more: Any) -> dict[str, Any]:
+    """A workbook's document properties, created at :func:`qactl.clock.now` (``SOURCE_DATE_EPOCH`` when set), so the
+    same run gives the same bytes; xlsxwriter would otherwise stamp the system's time."""
+    from qactl import clock
+
+    return {"title": title, "comments": comments, "created": clock.now(), **more}
 EXCEL_MAX_TEXT = 32_767  # characters in one cell
 EXCEL_MAX_LINKS = 65_530  # hyperlinks on one sheet
 

@@ -185,3 +185,24 @@ def test_source_date_epoch_fixes_every_time_written(tmp_path: Path):
     r = qactl("schedule", "--from", "01/01/2026", "--to", "31/01/2026", "--ics", ics, env=env)
     assert r.returncode == 0, r.stderr
     assert "DTSTAMP:20260101T000000Z" in ics.read_text(encoding="utf-8")
+
+
+def test_workbooks_are_the_same_bytes_under_source_date_epoch(tmp_path: Path):
+    """xlsxwriter stamps the system time in docProps/core.xml unless told: every workbook takes qactl's clock."""
+    import zipfile
+
+    env = {"SOURCE_DATE_EPOCH": "1767225600"}
+    books = []
+    for n in (1, 2):
+        book = tmp_path / f"eps-{n}.xlsx"
+        assert qactl("score", "eps-advice", EXAMPLES / "exports" / "eps-advice.xlsx", "-o", book, env=env).returncode in (0, 1)
+        books.append(book)
+        form = tmp_path / f"form-{n}.xlsx"
+        assert qactl("form", "eps-advice", "-o", form, env=env).returncode == 0
+        books.append(form)
+        time.sleep(1.1)  # a second apart: the system's time would differ
+    for book in books:
+        core = zipfile.ZipFile(book).read("docProps/core.xml").decode()
+        assert "2026-01-01T00:00:00Z" in core
+    assert books[0].read_bytes() == books[2].read_bytes()
+    assert books[1].read_bytes() == books[3].read_bytes()

@@ -148,3 +148,56 @@ def kit():
     from types import SimpleNamespace
 
     return SimpleNamespace(CHILD=CHILD, NHS=NHS, write_json=write_json, write_doc=write_doc, quality_audits=quality_audits, make_audit=make_audit)
+
+
+# ---- the example round of `make demo`, built once per session with a fixed key and date ----------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_KEY = "demo-key-not-for-real-data"
+EXAMPLE_EPOCH = "1764000000"  # 24 November 2025, 16:00 UTC: the report's "generated" and every scored file's "created"
+EXAMPLE_ROUND, EXAMPLE_PREVIOUS = "2025 Autumn", "2025 Summer"
+
+
+def build_example_round(folder: Path) -> dict[str, Path]:
+    """Score the examples as `make demo` does (this round and the previous one), moderate, and write the report
+    (HTML with the improvement plan, and Markdown): every output a reader gets from the example round."""
+    import os
+    import subprocess
+    import sys
+
+    from qactl.report import ReportRequest, write_report
+    from qactl.scoring.run import score_file
+
+    saved = {k: os.environ.get(k) for k in ("QACTL_KEY", "SOURCE_DATE_EPOCH")}
+    os.environ.update(QACTL_KEY=EXAMPLE_KEY, SOURCE_DATE_EPOCH=EXAMPLE_EPOCH)
+    try:
+        scored, previous = folder / "scored", folder / "previous"
+        scored.mkdir(parents=True)
+        previous.mkdir()
+        for export in sorted((ROOT / "examples" / "exports").glob("*.*")):
+            score_file(export.stem, export, scored / f"{export.stem}.json", round_label=EXAMPLE_ROUND)
+        for export in sorted((ROOT / "examples" / "exports" / "previous").glob("*.*")):
+            score_file(export.stem, export, previous / f"{export.stem}.json", round_label=EXAMPLE_PREVIOUS)
+        for survey in ("family-feedback", "practice-conversation"):
+            score_file(survey, ROOT / "examples" / f"{survey}.xlsx", scored / f"{survey}.json", round_label=EXAMPLE_ROUND)
+        moderation = folder / "moderation.json"
+        subprocess.run([sys.executable, "-m", "qactl", "moderate", str(scored / "eps-advice.json"), "-o", str(moderation)],
+                       check=True, capture_output=True, env=os.environ.copy())
+        common = dict(inputs=sorted(scored.glob("*.json")), previous=[previous], allocation=[ROOT / "examples" / "autumn-allocation.json", ROOT / "examples" / "previous-allocation.json"],
+                      moderation=[moderation], evidence=ROOT / "examples" / "evidence.yaml")
+        out = {"scored": scored, "previous": previous, "moderation": moderation, "html": folder / "practice-report.html",
+               "md": folder / "practice-report.md", "actions": folder / "actions.xlsx"}
+        write_report(ReportRequest(**common, actions=ROOT / "examples" / "actions-previous.xlsx", write_actions=out["actions"], output=out["html"]))
+        write_report(ReportRequest(**common, output=out["md"]))
+        return out
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def example_round(tmp_path_factory) -> dict[str, Path]:
+    return build_example_round(tmp_path_factory.mktemp("example-round"))

@@ -128,7 +128,7 @@ def test_suggestions_from_triangulation_feed_the_next_plan():
     from qactl.triangulate import triangulate
 
     r = lambda n, p: {"audits": n, "percent_met": p, "criteria": []}  # noqa: E731
-    views = triangulate({"audit": {"timeliness": r(8, 40.0), "jargon": r(8, 90.0), "voice_of_child": r(8, 85.0)},
+    views = triangulate({"audit": {"timeliness": r(12, 40.0), "jargon": r(12, 90.0), "voice_of_child": r(12, 85.0)},
                          "family": {"timeliness": r(20, 10.0), "jargon": r(20, 30.0), "voice_of_child": r(20, 80.0)}}, None)
     got = suggest_actions(views)
     assert [(s.source, s.baseline) for s in got] == [("theme:jargon", 90.0), ("theme:timeliness", 40.0)]

@@ -10,8 +10,8 @@ from qactl.evidence import Count, Evidence, Kpi, Service, Survey
 from qactl.triangulate import counts_signal, percent_signal, theme_results, triangulate
 
 
-def _r(audits: int, pct: float) -> dict:
-    return {"audits": audits, "percent_met": pct, "criteria": []}
+def _r(audits: int, pct: float, answers: int | None = None, met: int | None = None) -> dict:
+    return {"audits": audits, "percent_met": pct, "criteria": [], **({"answers": answers, "met": met} if answers is not None else {})}
 
 
 def _ev(**kw) -> Evidence:
@@ -28,45 +28,51 @@ def _view(views, theme):
 
 def test_audit_family_complaints_and_kpi_agree_on_a_concern():
     ev = _ev(complaints=[Count(service="SEND casework", theme="timeliness", count=14)], kpis=[_kpi(48.2, 60)])
-    views = triangulate({"audit": {"timeliness": _r(12, 41.7)}, "family": {"timeliness": _r(24, 30.0)}}, ev)
+    views = triangulate({"audit": {"timeliness": _r(12, 41.7, 36, 15)}, "family": {"timeliness": _r(24, 30.0)}}, ev)
     v = _view(views, "timeliness")
     assert v.verdict == "agree: concern"
     assert v.audit.percent_met == 41.7 and v.family.percent_met == 30.0
     assert v.counts.complaints == 14 and v.counts.by_service == {"SEND casework": {"complaints": 14, "compliments": 0}}
     assert (v.kpis[0].met, v.kpis[0].gap) == (False, -11.8)
+    # the numbers behind each figure: answers met of answers given, from how many audits or responses
     assert v.explanation == (
-        "Audits (41.7% met), family feedback (30% positive), complaints (14, against 0 compliments) and "
-        "the KPI 'EHC plans within 20 weeks' (48.2% against a target of 60%) all point to a concern."
+        "Audits (15 of 36 answers fully met, 41.7%, from 12 audits), families (30% positive, 24 responses), complaints "
+        "(14, against 0 compliments) and the KPI 'EHC plans within 20 weeks' (48.2% against a target of 60%) agree this is a concern."
     )
 
 
 def test_agree_on_a_strength():
     ev = _ev(surveys=[Survey(source="CYP", date=dt.date(2025, 6, 20), question="Adults ask me", theme="voice_of_child", agree_percent=78, respondents=88)])
-    v = _view(triangulate({"audit": {"voice_of_child": _r(10, 85.0)}, "practice": {"voice_of_child": _r(6, 72.2)}}, ev), "voice_of_child")
+    v = _view(triangulate({"audit": {"voice_of_child": _r(10, 85.0)}, "practice": {"voice_of_child": _r(12, 72.2)}}, ev), "voice_of_child")
     assert v.verdict == "agree: strength"
     assert set(v.signals.values()) == {"strength"} and len(v.signals) == 3
+    assert v.explanation.endswith("agree this is a strength.")
 
 
 def test_mixed_when_audits_and_families_disagree():
     v = _view(triangulate({"audit": {"jargon": _r(10, 90.0)}, "family": {"jargon": _r(20, 35.0)}}, None), "jargon")
     assert v.verdict == "mixed"
-    assert v.explanation == "Audits (90% met) point to a strength; family feedback (35% positive) points to a concern."
+    assert v.explanation == "Families (35% positive, 20 responses) point to a concern; audits (90% fully met, 10 audits) point to a strength."
 
 
 def test_a_middle_result_makes_it_mixed_not_agreed():
     v = _view(triangulate({"audit": {"jargon": _r(10, 40.0)}, "family": {"jargon": _r(20, 60.0)}}, None), "jargon")
-    assert v.verdict == "mixed" and "is in between" in v.explanation
+    assert v.verdict == "mixed" and v.explanation == "Audits (40% fully met, 10 audits) point to a concern; families (60% positive, 20 responses) are in between."
 
 
 def test_one_source_is_not_a_verdict():
     v = _view(triangulate({"audit": {"jargon": _r(10, 40.0)}}, None), "jargon")
-    assert v.verdict == "one source" and "look for a second source" in v.explanation
+    assert v.verdict == "one source" and v.explanation == "Only audits (40% fully met, 10 audits) point to a concern; there is no second source to confirm it."
 
 
-def test_too_few_audits_give_no_signal():
-    v = _view(triangulate({"audit": {"jargon": _r(2, 10.0)}, "family": {"jargon": _r(20, 20.0)}}, None), "jargon")
+def test_too_few_audits_give_no_signal_and_are_named():
+    # the minimum base: 9 audits (under 10) give no verdict however low their figure
+    v = _view(triangulate({"audit": {"jargon": _r(9, 10.0)}, "family": {"jargon": _r(20, 20.0)}}, None), "jargon")
     assert v.audit is not None and v.audit.signal is None
     assert v.verdict == "one source"
+    assert v.explanation.endswith("Too few to count (under 10 audits or responses, 5 complaints): audits (9 audits).")
+    v = _view(triangulate({"family": {"jargon": _r(4, 0.0)}}, None), "jargon")
+    assert v.explanation == "No source has enough on this theme for a verdict. Too few to count (under 10 audits or responses, 5 complaints): families (4 responses)."
 
 
 @pytest.mark.parametrize(("pct", "signal"), [(70.0, "strength"), (69.9, "middle"), (50.0, "middle"), (49.9, "concern")])
@@ -74,7 +80,7 @@ def test_percent_thresholds(pct, signal):
     assert percent_signal(pct, 10) == signal
 
 
-@pytest.mark.parametrize(("complaints", "compliments", "signal"), [(3, 1, "concern"), (4, 2, "middle"), (2, 0, None), (0, 3, "strength"), (5, 5, "middle")])
+@pytest.mark.parametrize(("complaints", "compliments", "signal"), [(5, 2, "concern"), (6, 3, "middle"), (4, 0, None), (0, 5, "strength"), (5, 5, "middle")])
 def test_count_thresholds(complaints, compliments, signal):
     assert counts_signal(complaints, compliments) == signal
 
@@ -113,7 +119,7 @@ def test_theme_results_audits_count_only_the_top_of_the_scale():
     ])
     out = theme_results([doc])
     assert set(out) == {"audit"}
-    assert out["audit"]["smart_outcomes"] == {"audits": 3, "percent_met": 66.7, "criteria": [
+    assert out["audit"]["smart_outcomes"] == {"audits": 3, "answers": 3, "met": 2, "percent_met": 66.7, "criteria": [
         {"rubric": "eps-advice", "item": "smart", "text": "smart text", "answers": 3, "percent_met": 66.7}]}
     assert out["audit"]["preparing_for_adulthood"]["audits"] == 1  # a1's pfa did not apply
     assert out["audit"]["preparing_for_adulthood"]["percent_met"] == 0.0
