@@ -177,7 +177,7 @@ def allocation_rows(env: dict, targets: Targets, work: Path, quick: bool) -> lis
 
     print("allocate (bench/allocate_bench.py: before and after)")
     rows = []
-    for r in allocate_bench.bench(quick, allocate_bench.BEFORE, HERE / "RESULTS-allocate.md"):
+    for r in allocate_bench.bench(quick, allocate_bench.BEFORE, HERE / ("RESULTS-allocate-quick.md" if quick else "RESULTS-allocate.md")):
         a, b = r["after"], r.get("before")
         was = "" if not b else (f"; qactl 0.1: failed ({b['err'][:60]}…)" if b["exit"] else f"; qactl 0.1: {b['cpu']:.1f} s CPU, {b['mb']:,.0f} MB")
         targets.add(f"allocate, {r['name']}", f"{a['cpu']:.2f} s CPU ({a['wall']:.2f} s wall), {a['mb']:.0f} MB{was}",
