@@ -6,7 +6,7 @@
   (Wolverhampton QA Framework §6.9–6.12, §7) for the 2025 Autumn round;
 * ``family-feedback.xlsx``: a Microsoft Forms export of the family survey (Worcestershire §5.2);
 * ``practice-conversation.xlsx``: a Microsoft Forms export of SEND Practice Week conversations (§6.8);
-* ``actions-previous.xlsx``: the improvement plan the 2025 Summer round wrote (``qactl.actions.write_actions``).
+* ``actions-previous.xlsx``: the improvement plan the 2025 Summer round wrote (``qactl.triangulation.actions.write_actions``).
 
 Every name and reference is invented. The figures are made to tell a story a report can show: timeliness
 is a concern everywhere (families, practitioners, complaints, the 20-week KPI), the voice of the child a
@@ -199,7 +199,7 @@ def practice_conversation(path: Path) -> None:
 
 
 def previous_actions(path: Path) -> None:
-    from qactl.actions import Action, action_id, write_actions
+    from qactl.triangulation.actions import Action, action_id, write_actions
 
     rows = [
         ("theme:timeliness", "Weekly tracker of every needs assessment at 14 weeks, escalated to the service manager", "SEND Assessment and Planning Service Manager", "2025-09-30", "In progress", 38.0),

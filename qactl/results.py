@@ -29,7 +29,7 @@ ALLOCATION_KIND = "qactl.allocation"
 MODERATION_KIND = "qactl.moderation"
 # 2: milestones carry their kind (statutory limit or local target), citation and the reason judged per limit; the
 # rubric schema holds kinds, reasons and outcomes; compliance sections are "Statutory time limits" and "Local
-# targets". Files of format 1 (qactl 0.1) are still read: see qactl.timeliness for what cannot be compared.
+# targets". Files of format 1 (qactl 0.1) are still read: see qactl.statutory.timeliness for what cannot be compared.
 FORMAT_VERSION = 2
 READABLE_FORMATS = (1, 2)
 

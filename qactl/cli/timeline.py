@@ -66,7 +66,7 @@ def _load(rubric: str):
 def _terms(files: list[Path]):
     """The school closures of the schedule files given, else of the schedules `qactl schedule` uses."""
     from qactl.schedule import default_files, load_schedule
-    from qactl.timeline import closures
+    from qactl.statutory.timeline import closures
 
     paths = files or default_files()
     return closures([load_schedule(p) for p in paths]) if paths else None
@@ -122,7 +122,7 @@ def ehcna(
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Statutory dates of an EHC needs assessment: 6, 16 and 20 weeks, local targets, the 15 days on the draft."""
-    from qactl import timeline
+    from qactl.statutory import timeline
 
     asked = [_date(a, "--advice-requested") for a in advice_requested]
     t = timeline.ehcna(_load(rubric), _date(received, "--received"), draft=_maybe(draft, "--draft"), known=_known(known),
@@ -143,8 +143,8 @@ def annual_review(
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Statutory dates around an annual review meeting: invitations, advice, report, decision, amended plan, phase transfer."""
-    from qactl import timeline
     from qactl.errors import UsageError
+    from qactl.statutory import timeline
 
     if transfer_year is not None and not 2000 <= transfer_year <= 2100:
         raise UsageError(f"--transfer-year {transfer_year}: give a calendar year such as 2027.")
@@ -162,7 +162,7 @@ def reassessment(
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Re-assessment of a plan: the amended or replacement plan within 14 weeks (reg 27)."""
-    from qactl import timeline
+    from qactl.statutory import timeline
 
     _show(timeline.process("reassessment", {"notified": _date(notified, "--notified")}), as_json)
 
@@ -178,9 +178,9 @@ def tribunal_order(
 
 
 def _kind_of_process(option: str, word: str, kinds: tuple[str, ...], prefix: str, dates: dict, as_json: bool) -> None:
-    """The process ``prefix-KIND`` of ``qactl.timeline.PROCESSES`` that ``word`` names, shown for ``dates``."""
-    from qactl import timeline
+    """The process ``prefix-KIND`` of ``qactl.statutory.timeline.PROCESSES`` that ``word`` names, shown for ``dates``."""
     from qactl.errors import UsageError
+    from qactl.statutory import timeline
 
     kind = word.strip().casefold()
     if kind not in kinds:
@@ -206,7 +206,7 @@ def transfer(
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """A plan transferring to another council (reg 15): the transfer, the letter to the family, the review."""
-    from qactl import timeline
+    from qactl.statutory import timeline
 
     dates = {"moved": _date(moved, "--moved"), "aware": _maybe(aware, "--aware"), "last_review": _maybe(last_review, "--last-review")}
     _show(timeline.process("transfer", dates), as_json)

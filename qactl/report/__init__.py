@@ -32,7 +32,7 @@ class ReportRequest:
     min_cell: int = 5
     themes: Path | None = None
     round: str | None = None
-    evidence: Path | None = None  # complaints, compliments, surveys, KPIs (qactl.evidence)
+    evidence: Path | None = None  # complaints, compliments, surveys, KPIs (qactl.triangulation.evidence)
     actions: Path | None = None  # the previous round's improvement plan, to track
     write_actions: Path | None = None  # where to write this round's improvement plan
     service_packs: Path | None = None  # a folder: one short HTML per service with audits to review
@@ -198,7 +198,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     with outputs:  # the report, the improvement plan and the service packs are written together, or none of them
         outputs.add(req.output).write_text(text, encoding="utf-8", newline="\n")
         if req.write_actions is not None and next_plan is not None:
-            from qactl.actions import write_actions_workbook
+            from qactl.triangulation.actions import write_actions_workbook
 
             write_actions_workbook(outputs.add(req.write_actions, option="--write-actions"), next_plan, written=triangulating.today)
             outcome.actions_written = len(next_plan)
@@ -323,12 +323,12 @@ def _triangulating(req: ReportRequest, themes, outputs):
         outputs.check(w, option="--write-actions")
     evidence = None
     if req.evidence is not None:
-        from qactl.evidence import load_evidence
+        from qactl.triangulation.evidence import load_evidence
 
         evidence = load_evidence(req.evidence, {t.id for t in themes.themes} if themes else None)
     actions = None
     if req.actions is not None:
-        from qactl.actions import read_actions
+        from qactl.triangulation.actions import read_actions
 
         actions = read_actions(req.actions)
     return Triangulating(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qactl.report.themes import CONCERN, STRENGTH, Reader
-from qactl.triangulate import MILESTONE_COUNTED, MILESTONE_THEME, is_met, origin_of
+from qactl.triangulation.verdicts import MILESTONE_COUNTED, MILESTONE_THEME, is_met, origin_of
 
 GROUP_ROLES = ("team", "key_stage", "service")
 NOT_RECORDED = "Not recorded"
@@ -110,8 +110,8 @@ class RubricTally:
         # role -> value -> [audits, score_sum, score_n, Counter(grades)]
         self.groups: dict[str, dict[str, list]] = {role: {} for role in self.group_fields}
         self.milestones: list[dict] = [m for m in s.get("milestones") or [] if isinstance(m, dict) and m.get("id")]
-        # timeliness is qactl.timeliness's to count (the one definition): the tally only hands it the audits
-        from qactl.timeliness import Tally
+        # timeliness is qactl.statutory.timeliness's to count (the one definition): the tally only hands it the audits
+        from qactl.statutory.timeliness import Tally
 
         self.timely = Tally(s)
         self._timely_result: dict | None = None
@@ -137,7 +137,7 @@ class RubricTally:
         self.review_heap: list[tuple] = []
         self._seq = 0
         self.item_text = {i["id"]: str(i.get("text") or i["id"]) for i in self.items}
-        # triangulation (qactl.triangulate.theme_results, computed in this pass): per themed item [answers, met]
+        # triangulation (qactl.triangulation.verdicts.theme_results, computed in this pass): per themed item [answers, met]
         self.origin = origin_of(self.id, self.purpose)
         self.item_theme: dict[str, str] = {i["id"]: str(i["theme"]) for i in self.items if i.get("theme")}
         self.theme_item_counts: dict[str, list[int]] = {iid: [0, 0] for iid in self.item_theme}
@@ -363,7 +363,7 @@ class RubricTally:
         return out
 
     def timeliness_result(self) -> dict:
-        """:func:`qactl.timeliness` over this tally's audits: per milestone, and per kind (statutory, target)."""
+        """:func:`qactl.statutory.timeliness` over this tally's audits: per milestone, and per kind (statutory, target)."""
         if self._timely_result is None:
             self._timely_result = self.timely.result()
         return self._timely_result
@@ -394,12 +394,12 @@ class RubricTally:
 
 
 def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
-    """:func:`qactl.triangulate.theme_results` from tallies: the same figures, without holding the audits.
+    """:func:`qactl.triangulation.verdicts.theme_results` from tallies: the same figures, without holding the audits.
 
     Per origin (audit, family, practice) and theme: audits with an applying answer on the theme (summed over
     rubrics), the share of applying answers met, and the criteria counted, weakest first.
     """
-    from qactl.triangulate import CriterionResult, ThemeResult
+    from qactl.triangulation.verdicts import CriterionResult, ThemeResult
 
     acc: dict[str, dict[str, list]] = {}  # origin -> theme -> [audits, answers, met, criteria]
     for t in tallies:
@@ -413,7 +413,7 @@ def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
             a[1] += n
             a[2] += met
             a[3].append(CriterionResult(rubric=rid, item=iid, text=t.item_text[iid], answers=n, percent_met=_pct1(met, n)))
-        for f in t.timeliness_result()["milestones"]:  # dates are evidence on timeliness (qactl.triangulate.MILESTONE_THEME)
+        for f in t.timeliness_result()["milestones"]:  # dates are evidence on timeliness (qactl.triangulation.verdicts.MILESTONE_THEME)
             n, met = f["due"], f["on_time"]
             if not n:
                 continue

@@ -347,7 +347,7 @@ def _survey(t: RubricTally, earlier: list[Round], themes: ThemeFile | None) -> m
 
 
 def _is_positive(t: RubricTally, label: str) -> bool:
-    from qactl.triangulate import is_met
+    from qactl.triangulation.verdicts import is_met
 
     for i in t.items:
         pts = (i.get("points") or {}).get(label)
@@ -398,7 +398,7 @@ def build_report(current: list[Loaded], previous: list[Loaded], allocations: lis
                  themes: ThemeFile | None, opts: Options, *, title: str, round_label: str | None, fmt: str,
                  generated: str, version: str, triangulating: Triangulating | None = None,
                  service_packs: str | None = None) -> tuple[m.ReportContext, list | None]:
-    """The report's context, and this round's improvement plan (``qactl.actions.Action`` list) when one is to be written."""
+    """The report's context, and this round's improvement plan (``qactl.triangulation.actions.Action`` list) when one is to be written."""
     notes: list[str] = []
     opts = replace(opts, plan_services={**plan_services([f.doc for f in allocations]), **opts.plan_services})
     reader = Reader(themes) if themes else None
@@ -510,7 +510,7 @@ def _actions_finding(actions: list[m.Action]) -> str:
 
 
 def _on_time(t: RubricTally) -> float | None:
-    """A round's share on time as qactl.timeliness gives it: statutory steps, or every dated step of a format-1 file."""
+    """A round's share on time as qactl.statutory.timeliness gives it: statutory steps, or every dated step of a format-1 file."""
     from qactl.report.statutory import _kinds
 
     statutory, _, all_steps = _kinds(t.timeliness_result())
@@ -585,7 +585,7 @@ def _triangulated(tallies: dict[str, RubricTally], rubrics: list[m.RubricReport]
     """The triangulation, the suggested actions and the improvement plan, from the tallies' per-theme results."""
     from types import SimpleNamespace
 
-    from qactl.actions import Suggestion
+    from qactl.triangulation.actions import Suggestion
 
     results = theme_results(list(tallies.values()))
     labels = {th.id: th.label for th in themes.themes} if themes else None

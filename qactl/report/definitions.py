@@ -2,14 +2,14 @@
 
 The report's glossary is this list, and the code that counts each figure cites it (``see definitions``).
 A figure is never worked out two ways: the summary's counts are the sums of its table, a survey's positive
-share is :func:`qactl.triangulate.is_met` wherever it appears, a theme's direction is the theme dictionary's.
+share is :func:`qactl.triangulation.verdicts.is_met` wherever it appears, a theme's direction is the theme dictionary's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qactl.triangulate import CONCERN_BELOW, COUNT_MIN, MET_AT, MIN_BASE, STRENGTH_AT
+from qactl.triangulation.verdicts import CONCERN_BELOW, COUNT_MIN, MET_AT, MIN_BASE, STRENGTH_AT
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ def terms(min_cell: int) -> list[Term]:
              "Steps on or before their limit, as a share of the steps due (on time, late, or due with no date). Steps "
              "late for an exception the regulation allows are counted apart and left out of the share, as the national "
              "SEN2 statistics count; steps not yet due or that do not apply are left out. Statutory limits (set by law) "
-             "and local targets are counted apart; files scored by qactl 0.1 do not tell them apart. Counted by "
-             "qactl.timeliness, the one definition every figure of timeliness uses."),
+             "and local targets are counted apart; files scored by qactl 0.1 do not tell them apart. Every "
+             "figure of timeliness in this report is counted by this one definition."),
         Term("breach", "Statutory breach", "A statutory step after its legal limit, or due and not done, without an exception the regulation allows. "
              "The breach rate is breaches as a share of the statutory steps due."),
         Term("completion", "Returned share",

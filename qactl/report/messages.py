@@ -8,9 +8,9 @@ other sources raise as a concern, a statutory step behind its limit), once each.
 
 from __future__ import annotations
 
-from qactl.actions import action_id
 from qactl.report import model as m
-from qactl.triangulate import MIN_BASE, STRENGTH_AT
+from qactl.triangulation.actions import action_id
+from qactl.triangulation.verdicts import MIN_BASE, STRENGTH_AT
 
 CRITERIA_ACTIONS = 3  # weak criteria turned into actions, per rubric
 MAX_MESSAGES = 5

@@ -167,7 +167,7 @@ class Breakdown(_M):
 
 
 class MilestoneRow(_M):
-    """Timeliness of one milestone, as :mod:`qactl.timeliness` counts it."""
+    """Timeliness of one milestone, as :mod:`qactl.statutory.timeliness` counts it."""
 
     id: str
     text: str
@@ -188,7 +188,7 @@ class MilestoneRow(_M):
 
 class KindFigures(_M):
     """Steps of one kind (statutory limits, local targets; "all" in a file that did not tell them apart), as
-    :mod:`qactl.timeliness` counts them: due = on time + late + missing; excused steps are out of the share."""
+    :mod:`qactl.statutory.timeliness` counts them: due = on time + late + missing; excused steps are out of the share."""
 
     kind: Literal["statutory", "target", "all"]
     due: int

@@ -1,4 +1,4 @@
-"""The report's timeliness: :mod:`qactl.timeliness`'s figures placed in the report, never counted again here.
+"""The report's timeliness: :mod:`qactl.statutory.timeliness`'s figures placed in the report, never counted again here.
 
 Per rubric: statutory limits and local targets apart (exceptions out of the share, as the national SEN2 figures
 count), and each step. Across rubrics: the figures of each kind added up, and the statutory breach rate the key
@@ -14,7 +14,7 @@ from qactl.report import charts
 from qactl.report import model as m
 from qactl.report.aggregate import RubricTally
 from qactl.report.trends import Round
-from qactl.timeliness import rate
+from qactl.statutory.timeliness import rate
 
 _KIND_WORDS = {"statutory": "statutory", "target": "local target", None: "step"}
 

@@ -2,8 +2,8 @@
 
 Pure: takes the per-theme results the aggregation computed (:func:`qactl.report.aggregate.theme_results`),
 the loaded evidence and the previous plan, and returns the models the template renders plus the plan for
-the next round. The verdicts are :func:`qactl.triangulate.triangulate`'s; the progress is
-:func:`qactl.actions.progress`'s; this module only shapes them for the report and applies the minimum
+the next round. The verdicts are :func:`qactl.triangulation.verdicts.triangulate`'s; the progress is
+:func:`qactl.triangulation.actions.progress`'s; this module only shapes them for the report and applies the minimum
 cell size to the complaint and compliment counts.
 """
 
@@ -25,20 +25,20 @@ ORIGIN_LABELS = {"audit": "Audits", "family": "Family feedback", "practice": "Pr
 class Triangulating:
     """What ``qactl report`` was given for triangulation and the improvement plan (all optional)."""
 
-    evidence: Any = None  # qactl.evidence.Evidence
+    evidence: Any = None  # qactl.triangulation.evidence.Evidence
     evidence_name: str | None = None
-    actions: list | None = None  # the previous plan: list[qactl.actions.Action]
+    actions: list | None = None  # the previous plan: list[qactl.triangulation.actions.Action]
     actions_name: str | None = None
     write_name: str | None = None  # where this round's plan will be written (None: not written)
     today: dt.date | None = None
-    suggestions: list = field(default_factory=list)  # the report's actions, as qactl.actions.Suggestion: filled in by the context
+    suggestions: list = field(default_factory=list)  # the report's actions, as qactl.triangulation.actions.Suggestion: filled in by the context
 
 
 @dataclass
 class Triangulated:
     triangulation: m.Triangulation | None
     improvement_plan: m.ImprovementPlan | None
-    next_plan: list | None  # list[qactl.actions.Action] to write, when asked
+    next_plan: list | None  # list[qactl.triangulation.actions.Action] to write, when asked
 
 
 def _suppress_counts(text: str, complaints: int, compliments: int, min_cell: int) -> str:
@@ -117,14 +117,14 @@ def build(results: Mapping[str, Mapping[str, Any]], findings: Mapping[str, float
     section (when a previous plan was given or one is to be written) and the plan to write.
 
     Args:
-        results: per origin, per theme, as :func:`qactl.triangulate.theme_results` gives them.
+        results: per origin, per theme, as :func:`qactl.triangulation.verdicts.theme_results` gives them.
         findings: ``RUBRIC:ITEM`` -> percent met for every criterion of the report (overridden by the themed
             results, so a family-feedback criterion counts Agree as positive, as the triangulation does).
         finding_labels: a finding's source -> the words the report shows for it.
         themes: theme id -> label, in report order.
     """
-    from qactl.actions import findings_from, plan, progress, suggest_actions
-    from qactl.triangulate import CONCERN_BELOW, MIN_BASE, STRENGTH_AT, THEME_LABELS, triangulate
+    from qactl.triangulation.actions import findings_from, plan, progress, suggest_actions
+    from qactl.triangulation.verdicts import CONCERN_BELOW, MIN_BASE, STRENGTH_AT, THEME_LABELS, triangulate
 
     themes = dict(themes or THEME_LABELS)
     views = triangulate(results, t.evidence, themes)

@@ -62,7 +62,7 @@ class Previous:
     graded: int
     top: dict[str, int] = field(default_factory=dict)  # item → audits where it was fully met
     applies: dict[str, int] = field(default_factory=dict)  # item → audits where it applied
-    timely: dict[str, Any] | None = None  # its timeliness (qactl.timeliness), when comparable with this round's
+    timely: dict[str, Any] | None = None  # its timeliness (qactl.statutory.timeliness), when comparable with this round's
     notes: list[str] = field(default_factory=list)
 
     def share(self, item: str) -> float | None:
@@ -81,7 +81,7 @@ def read_previous(path: str | Path, rubric: Rubric) -> Previous:
     if rid != rubric.id:
         raise UsageError(f"--previous {path.name} holds {rid} audits, and this export is scored as {rubric.id}. "
                          f"Give last round's {rubric.id} scored file (.json or .jsonl).")
-    from qactl.timeliness import timeliness
+    from qactl.statutory.timeliness import timeliness
 
     prev = Previous(file=path.name, round=doc.get("round"), grades=dict(doc["summary"]["grades"]),
                     graded=sum(doc["summary"]["grades"].values()))
@@ -116,7 +116,7 @@ class Counts:
         self.not_counted: dict[str, int] = {i.id: 0 for i in rubric.items}  # answered, but the question did not apply
         self.blank: dict[str, int] = {i.id: 0 for i in rubric.items}
         from qactl.results import rubric_schema
-        from qactl.timeliness import Tally
+        from qactl.statutory.timeliness import Tally
 
         self.timely = Tally(rubric_schema(rubric))  # this qactl's own file: its milestones' kinds as the schema gives them
         self.scored = 0
@@ -458,7 +458,7 @@ KIND_WORDS = {"statutory": "Statutory limits (set by law)", "target": "Local tar
 
 
 def _timeliness(ws, row: int, t: dict[str, Any], prev: Previous | None, st) -> int:
-    """Timeliness as :mod:`qactl.timeliness` counts it: statutory limits and local targets apart, each date's figures.
+    """Timeliness as :mod:`qactl.statutory.timeliness` counts it: statutory limits and local targets apart, each date's figures.
 
     Dates excused by an exception the law allows are out of the share on time (as SEN2 counts); a local target is
     never excused and never mixed into the statutory share."""

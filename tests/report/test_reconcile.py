@@ -30,12 +30,12 @@ def earlier(example_round) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def ctx(example_round):
-    from qactl.evidence import load_evidence
     from qactl.report.aggregate import Options
     from qactl.report.context import Loaded, build_context
     from qactl.report.reading import open_document
     from qactl.report.themes import load_themes
     from qactl.report.triangulation import Triangulating
+    from qactl.triangulation.evidence import load_evidence
 
     def loaded(paths):
         return [Loaded(open_document(p), p.name) for p in paths]

@@ -1,5 +1,5 @@
 """The Practice Report's timeliness: statutory limits (excused dates left out, as SEN2 counts) apart from local
-targets, the health advice 6-week figure, all counted by qactl.timeliness; and scored files of format 1 still read."""
+targets, the health advice 6-week figure, all counted by qactl.statutory.timeliness; and scored files of format 1 still read."""
 
 from __future__ import annotations
 

@@ -57,7 +57,7 @@ def round1(quality, family, tmp_path, kit) -> dict[str, Path]:
 def test_the_aggregation_counts_themes_as_the_library_does(round1):
     from qactl.report.aggregate import RubricTally, theme_results
     from qactl.results import read_any
-    from qactl.triangulate import theme_results as library
+    from qactl.triangulation.verdicts import theme_results as library
 
     docs = [read_any(round1["quality"]), read_any(round1["family"])]
     tallies = []
@@ -73,12 +73,12 @@ def test_the_triangulation_table_puts_every_source_beside_the_audits(round1, tmp
     out = tmp_path / "r.html"
     r = run(round1["quality"], round1["family"], "--evidence", round1["evidence"], "-o", out)
     assert r.returncode == 0, r.stderr
-    from qactl.evidence import load_evidence
     from qactl.report.aggregate import Options
     from qactl.report.context import Loaded, build_context  # the same figures, from the context
     from qactl.report.reading import open_document
     from qactl.report.themes import load_themes
     from qactl.report.triangulation import Triangulating
+    from qactl.triangulation.evidence import load_evidence
 
     themes = load_themes()
     ctx = build_context([Loaded(open_document(p), p.name) for p in (round1["quality"], round1["family"])], [], [], [], themes, Options(),
@@ -142,7 +142,7 @@ def test_an_improvement_plan_written_by_one_round_shows_progress_in_the_next(rou
     plan1 = tmp_path / "actions-round1.xlsx"
     r = run(round1["quality"], round1["family"], "--evidence", round1["evidence"], "--write-actions", plan1, "-o", tmp_path / "r1.html")
     assert r.returncode == 0 and plan1.exists(), r.stderr
-    from qactl.actions import action_id, read_actions
+    from qactl.triangulation.actions import action_id, read_actions
 
     written = {a.source: a for a in read_actions(plan1)}
     assert written["theme:voice_of_child"].baseline == 40.0 and written["theme:voice_of_child"].id == action_id("theme:voice_of_child")

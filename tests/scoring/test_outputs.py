@@ -47,7 +47,7 @@ def test_xlsx_sheets(tmp_path):
     final = next(r for r in items if r[0] == "(20 weeks) Final date")
     # on time 1, late 1, no date and overdue 1, an exception 1, not yet due 1
     assert final[2:9] == (1, 1, 1, 1, 1, 0, 0)
-    # timeliness on the Summary, as qactl.timeliness counts it: the final plan on time 1, late 1, no date and overdue 1,
+    # timeliness on the Summary, as qactl.statutory.timeliness counts it: the final plan on time 1, late 1, no date and overdue 1,
     # excused 1 (out of the share), not yet due 1 (not due): 1 of 3 due on time, 33.3%; the audit in error not counted
     summary = {r[0]: r for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["(20 weeks) Final date"][1:7] == (3, 1, 1, 1, 1, 0.333)

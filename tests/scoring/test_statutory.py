@@ -14,7 +14,7 @@ from scoring_helpers import FORMS, forms_prefix, write_xlsx
 
 from qactl.rubric.loader import builtin_dir, load_rubric
 from qactl.scoring.run import score_file
-from qactl.timeliness import timeliness
+from qactl.statutory.timeliness import timeliness
 
 AUDITED = datetime(2026, 3, 2, 10, 0)
 
@@ -243,7 +243,7 @@ def test_the_amended_plan_is_due_at_the_earlier_of_decision_plus_8_weeks_and_mee
     # `qactl timeline` prints the same date for the same case: one function computes both
     from datetime import date
 
-    from qactl import timeline
+    from qactl.statutory import timeline
 
     t = timeline.annual_review(load_rubric(builtin_dir() / "annual-review.yaml"), date(2025, 6, 10), decision=date(2025, 7, 29))
     assert t.date_of("amended_plan") == date(2025, 9, 2)

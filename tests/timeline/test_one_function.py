@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qactl import timeline
 from qactl.dates import bank_holidays
 from qactl.rubric.loader import builtin_dir, load_rubric
 from qactl.scoring.mapping import map_columns
 from qactl.scoring.score import Scorer
+from qactl.statutory import timeline
 
 EHCNA = load_rubric(builtin_dir() / "ehcna-file.yaml")
 REVIEW = load_rubric(builtin_dir() / "annual-review.yaml")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qactl import timeline
 from qactl.cli import app
 from qactl.errors import UsageError
 from qactl.rubric.loader import load_rubric
 from qactl.rubric.milestones import due_dates
+from qactl.statutory import timeline
 
 HERE = Path(__file__).parent
 EHCNA = HERE / "ehcna-fixture.yaml"
@@ -96,7 +96,7 @@ def test_cli_ehcna_table_and_json():
     assert "21/07/2025" in r.output
     r = runner.invoke(app, ["timeline", "ehcna", "--received", "2025-03-03", "--rubric", str(EHCNA), "--json"])
     doc = json.loads(r.output)
-    assert doc["kind"] == "qactl.timeline"
+    assert doc["kind"] == "qactl.statutory.timeline"
     assert {d["id"]: d["date"] for d in doc["dates"]}["final_plan"] == "2025-07-21"
 
 

@@ -1,9 +1,9 @@
-"""The one definition of timeliness (qactl.timeliness): statutory limits and local targets counted apart, exceptions out
+"""The one definition of timeliness (qactl.statutory.timeliness): statutory limits and local targets counted apart, exceptions out
 of the statutory denominator as the national SEN2 figures count, and format-1 files not compared."""
 
 from __future__ import annotations
 
-from qactl.timeliness import Tally, rate, timeliness
+from qactl.statutory.timeliness import Tally, rate, timeliness
 
 SCHEMA = {
     "milestones": [

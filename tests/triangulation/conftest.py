@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qactl.triangulate import THEME_LABELS
+from qactl.triangulation.verdicts import THEME_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from qactl.actions import (
+from qactl.errors import ConfigError, OutputError
+from qactl.triangulation.actions import (
     Action,
     Suggestion,
     action_id,
@@ -17,7 +18,6 @@ from qactl.actions import (
     suggest_actions,
     write_actions,
 )
-from qactl.errors import ConfigError, OutputError
 
 A1 = Action(id=action_id("theme:timeliness"), action="Weekly tracker of cases at 14 weeks", owner="SENSTART manager",
             due=dt.date(2026, 3, 31), status="In progress", source="theme:timeliness", baseline=42.0, round="2025 Autumn")
@@ -125,7 +125,7 @@ def test_findings_from_theme_results():
 
 
 def test_suggestions_from_triangulation_feed_the_next_plan():
-    from qactl.triangulate import triangulate
+    from qactl.triangulation.verdicts import triangulate
 
     r = lambda n, p: {"audits": n, "percent_met": p, "criteria": []}  # noqa: E731
     views = triangulate({"audit": {"timeliness": r(12, 40.0), "jargon": r(12, 90.0), "voice_of_child": r(12, 85.0)},

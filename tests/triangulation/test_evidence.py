@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 
 from qactl.errors import ConfigError, InputError
-from qactl.evidence import load_evidence
+from qactl.triangulation.evidence import load_evidence
 
 GOOD_YAML = """\
 services:

@@ -9,7 +9,7 @@ import pytest
 from qactl.rubric.conditions import holds
 from qactl.rubric.loader import discover, load_rubric
 from qactl.rubric.models import Role, norm_answer, norm_header
-from qactl.triangulate import THEME_LABELS
+from qactl.triangulation.verdicts import THEME_LABELS
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from qactl.evidence import Count, Evidence, Kpi, Service, Survey
-from qactl.triangulate import counts_signal, percent_signal, theme_results, triangulate
+from qactl.triangulation.evidence import Count, Evidence, Kpi, Service, Survey
+from qactl.triangulation.verdicts import counts_signal, percent_signal, theme_results, triangulate
 
 
 def _r(audits: int, pct: float, answers: int | None = None, met: int | None = None) -> dict:
@@ -143,7 +143,7 @@ def test_theme_results_practice_mostly_is_positive():
 
 
 def test_end_to_end_with_the_example_evidence(root, themes):
-    from qactl.evidence import load_evidence
+    from qactl.triangulation.evidence import load_evidence
 
     ev = load_evidence(root / "examples" / "evidence.yaml", themes)
     doc = _doc("family-feedback", [("on_time", "timeliness")], [_audit(f"f{i}", {"on_time": (1, 4, True)}) for i in range(6)])

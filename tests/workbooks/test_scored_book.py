@@ -164,12 +164,12 @@ def test_previous_of_another_rubric_or_for_json_is_refused_before_anything_is_wr
 
 
 def test_timeliness_on_the_summary_keeps_statutory_limits_and_local_targets_apart(tmp_path):
-    """The Summary's timeliness block, as qactl.timeliness counts a file whose dates say their kind."""
+    """The Summary's timeliness block, as qactl.statutory.timeliness counts a file whose dates say their kind."""
     import xlsxwriter
 
     from qactl.scoring.workbook import _timeliness
     from qactl.sheets.xlsx import Styles
-    from qactl.timeliness import Tally
+    from qactl.statutory.timeliness import Tally
 
     schema = {"milestones": [
         {"id": "decision", "text": "Decision to assess", "kind": "statutory", "limit": "6 weeks"},

@@ -412,7 +412,7 @@ _ORIGIN_PRECEDENCE = ("audit", "family", "practice")
 
 
 def findings_from(theme_results: Mapping[str, Mapping[str, Mapping]]) -> dict[str, float]:
-    """Current findings from :func:`qactl.triangulate.theme_results`: ``RUBRIC:ITEM`` for every themed
+    """Current findings from :func:`qactl.triangulation.verdicts.theme_results`: ``RUBRIC:ITEM`` for every themed
     criterion, and ``theme:ID`` for every theme: the audit result, or where no audit measured the theme,
     the family result, else the practice-conversation result."""
     out: dict[str, float] = {}
@@ -430,7 +430,7 @@ def suggest_actions(views: Iterable) -> list[Suggestion]:
     """A suggestion for every theme where the sources agree on a concern, or where audits, families or
     practitioners point to a concern in a mixed picture; baseline as :func:`findings_from` measures it.
 
-    ``views`` are :class:`qactl.triangulate.ThemeView`; a report may add its own suggestions beside these.
+    ``views`` are :class:`qactl.triangulation.verdicts.ThemeView`; a report may add its own suggestions beside these.
     """
     out = []
     for v in views:

@@ -4,7 +4,7 @@ Wolverhampton QA Framework §7 ("Triangulation and Broader Insights") and Append
 §4–5 (audits brought together with service-user feedback). Pure functions, no I/O:
 
 * :func:`theme_results` turns scored files (SPEC §5, any rubric) into per-origin, per-theme results;
-* :func:`triangulate` puts those results beside an :class:`~qactl.evidence.Evidence` and gives each theme a
+* :func:`triangulate` puts those results beside an :class:`~qactl.triangulation.evidence.Evidence` and gives each theme a
   verdict: ``agree: strength``, ``agree: concern``, ``mixed`` or ``one source``.
 
 How a verdict is reached (the thresholds are the module constants below, documented in docs/triangulation.md):
@@ -27,8 +27,8 @@ from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
-from qactl.evidence import Evidence, Kpi, Survey
-from qactl.timeliness import COUNTED as TIMELINESS_COUNTED
+from qactl.statutory.timeliness import COUNTED as TIMELINESS_COUNTED
+from qactl.triangulation.evidence import Evidence, Kpi, Survey
 
 Origin = Literal["audit", "family", "practice"]
 Signal = Literal["strength", "concern", "middle"]
@@ -49,7 +49,7 @@ MET_AT: dict[Origin, float] = {"audit": 1.0, "family": 0.75, "practice": 2 / 3}
 # Every statutory milestone of a rubric (ehcna-file, annual-review) is evidence on this theme: met when on time,
 # not met when late or missing; exceptions and dates not yet due are out, as in the national statistics.
 MILESTONE_THEME = "timeliness"
-MILESTONE_COUNTED = {st: st == "on_time" for st in TIMELINESS_COUNTED}  # qactl.timeliness: due, and not excused
+MILESTONE_COUNTED = {st: st == "on_time" for st in TIMELINESS_COUNTED}  # qactl.statutory.timeliness: due, and not excused
 
 #: The theme ids of the report's theme dictionary at issue 8, with labels; the report passes its own.
 THEME_LABELS: dict[str, str] = {
