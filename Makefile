@@ -20,10 +20,12 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check qactl tests
+	$(VENV)/bin/ruff check qactl tests bench
+	$(VENV)/bin/ruff format --check qactl tests bench examples
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check qactl tests
+	$(VENV)/bin/ruff check qactl tests bench
+	$(VENV)/bin/ruff format --check qactl tests bench examples
 	$(PY) -m pytest -q
 
 demo: $(STAMP)

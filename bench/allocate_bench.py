@@ -40,10 +40,24 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".cache"
 PY = sys.executable
-BEFORE = "beba3cb"  # main just before the sparse solver: qactl 0.1's allocation (HiGHS LP, dense slot assignment)
+BEFORE = (
+    "beba3cb"  # main just before the sparse solver: qactl 0.1's allocation (HiGHS LP, dense slot assignment)
+)
 WINDOW = ["--from", "2025-09-01", "--to", "2026-08-31", "--seed", "1"]
-EXAMPLE = ["--plans", "examples/plans.xlsx", "--cohort", "examples/cohort.yaml", "--round", "2025 Autumn", "--moderation", "6",
-           "--history", "examples/previous-allocation.json", "--seed", "20251001"]
+EXAMPLE = [
+    "--plans",
+    "examples/plans.xlsx",
+    "--cohort",
+    "examples/cohort.yaml",
+    "--round",
+    "2025 Autumn",
+    "--moderation",
+    "6",
+    "--history",
+    "examples/previous-allocation.json",
+    "--seed",
+    "20251001",
+]
 
 
 def make_allocation_instance(plans: int, auditors: int) -> tuple[Path, Path]:
@@ -73,23 +87,51 @@ def make_allocation_instance(plans: int, auditors: int) -> tuple[Path, Path]:
                 named = [f"A{rng.randrange(auditors):05d}" for _ in range(rng.randint(1, 4))]
                 named += [f"Org{rng.randrange(orgs)}" for _ in range(rng.randint(1, 3))]
                 issued = datetime(2025, 9, 1) + timedelta(days=rng.randrange(0, 300))
-                w.writerow([f"P{p:06d}", issued.strftime("%d/%m/%Y"), rng.choice(["new", "amended"]), f"Team {p % 5}", f"KS{p % 5}",
-                            rng.choice(["SEMH", "ASD", "SLCN", "MLD"]), "; ".join(named)])
+                w.writerow(
+                    [
+                        f"P{p:06d}",
+                        issued.strftime("%d/%m/%Y"),
+                        rng.choice(["new", "amended"]),
+                        f"Team {p % 5}",
+                        f"KS{p % 5}",
+                        rng.choice(["SEMH", "ASD", "SLCN", "MLD"]),
+                        "; ".join(named),
+                    ]
+                )
     return plans_path, cohort_path
 
 
 def instances(quick: bool) -> list[dict]:
     """name, the allocate arguments, and the targets (CPU seconds, MB) of each instance."""
-    out = [{"name": "example round (46 of 160 plans, 29 auditors, 6 moderated)", "args": EXAMPLE, "cpu": 1.0, "mb": None}]
+    out = [
+        {
+            "name": "example round (46 of 160 plans, 29 auditors, 6 moderated)",
+            "args": EXAMPLE,
+            "cpu": 1.0,
+            "mb": None,
+        }
+    ]
     for plans, auditors in [(2_000, 1_000)] + ([] if quick else [(20_000, 10_000)]):
         p, c = make_allocation_instance(plans, auditors)
         base = ["--plans", str(p), "--cohort", str(c), *WINDOW]
         limit, mb = (1.0, None) if plans <= 2_000 else (10.0, 2048)
         mod = plans // 10
-        out.append({"name": f"{plans:,} plans × {auditors:,} auditors, no moderation", "args": [*base, "--sample", str(plans)], "cpu": limit,
-                    "mb": mb})
-        out.append({"name": f"{plans:,} × {auditors:,} with moderation ({plans - mod:,} plans, {mod:,} moderated)",
-                    "args": [*base, "--moderation", str(mod)], "cpu": limit, "mb": mb})
+        out.append(
+            {
+                "name": f"{plans:,} plans × {auditors:,} auditors, no moderation",
+                "args": [*base, "--sample", str(plans)],
+                "cpu": limit,
+                "mb": mb,
+            }
+        )
+        out.append(
+            {
+                "name": f"{plans:,} × {auditors:,} with moderation ({plans - mod:,} plans, {mod:,} moderated)",
+                "args": [*base, "--moderation", str(mod)],
+                "cpu": limit,
+                "mb": mb,
+            }
+        )
     return out
 
 
@@ -100,9 +142,14 @@ def run(cmd: list[str], *, env: dict, cwd: Path) -> dict:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     _, status, usage = os.wait4(proc.pid, 0)
-    return {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime, "mb": usage.ru_maxrss / 1024,
-            "exit": os.waitstatus_to_exitcode(status), "err": err.strip().splitlines()[-1][:300] if err.strip() else "",
-            "load": os.getloadavg()[0]}
+    return {
+        "wall": time.perf_counter() - start,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "mb": usage.ru_maxrss / 1024,
+        "exit": os.waitstatus_to_exitcode(status),
+        "err": err.strip().splitlines()[-1][:300] if err.strip() else "",
+        "load": os.getloadavg()[0],
+    }
 
 
 # in a tree's own interpreter: allocate() with its stages timed, the solver's share and the objective reached
@@ -137,13 +184,29 @@ print(json.dumps(out))
 
 def tree(ref: str) -> Path:
     """qactl's files at git ``ref``, extracted once into bench/.cache (run from there, its qactl comes first)."""
-    sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     dest = CACHE / f"before-{sha}"
     if not (dest / "qactl").is_dir():
         dest.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile() as f:
-            subprocess.run(["git", "archive", "--format=tar", sha, "qactl", "rubrics", "schedules", "templates", "examples"], cwd=ROOT, stdout=f,
-                           check=True)
+            subprocess.run(
+                [
+                    "git",
+                    "archive",
+                    "--format=tar",
+                    sha,
+                    "qactl",
+                    "rubrics",
+                    "schedules",
+                    "templates",
+                    "examples",
+                ],
+                cwd=ROOT,
+                stdout=f,
+                check=True,
+            )
             f.seek(0)
             with tarfile.open(fileobj=f) as t:
                 t.extractall(dest, filter="data")
@@ -151,14 +214,36 @@ def tree(ref: str) -> Path:
 
 
 def measure(inst: dict, label: str, where: Path, env: dict, work: Path, repeats: int) -> dict:
-    cmd = [PY, "-m", "qactl", "allocate", *[str(x) for x in inst["args"]], "-o", str(work / f"allocation-{label}.json")]
+    cmd = [
+        PY,
+        "-m",
+        "qactl",
+        "allocate",
+        *[str(x) for x in inst["args"]],
+        "-o",
+        str(work / f"allocation-{label}.json"),
+    ]
     runs = [run(cmd, env={**env, "PYTHONPATH": str(where)}, cwd=where) for _ in range(repeats)]
     runs.sort(key=lambda r: r["cpu"])
     mid = runs[len(runs) // 2]
-    row = {"wall": mid["wall"], "cpu": mid["cpu"], "mb": max(r["mb"] for r in runs), "exit": max(r["exit"] for r in runs), "err": mid["err"],
-           "runs": repeats, "each": [(round(r["wall"], 2), round(r["cpu"], 2)) for r in runs], "load": [round(r["load"], 1) for r in runs]}
+    row = {
+        "wall": mid["wall"],
+        "cpu": mid["cpu"],
+        "mb": max(r["mb"] for r in runs),
+        "exit": max(r["exit"] for r in runs),
+        "err": mid["err"],
+        "runs": repeats,
+        "each": [(round(r["wall"], 2), round(r["cpu"], 2)) for r in runs],
+        "load": [round(r["load"], 1) for r in runs],
+    }
     args = [str(x) if not str(x).startswith("examples/") else str(where / x) for x in inst["args"]]
-    inproc = subprocess.run([PY, "-c", IN_PROCESS, json.dumps(args)], capture_output=True, text=True, env={**env, "PYTHONPATH": str(where)}, cwd=where)
+    inproc = subprocess.run(
+        [PY, "-c", IN_PROCESS, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(where)},
+        cwd=where,
+    )
     try:
         row.update(json.loads(inproc.stdout.strip().splitlines()[-1]))
     except (IndexError, ValueError):
@@ -167,7 +252,10 @@ def measure(inst: dict, label: str, where: Path, env: dict, work: Path, repeats:
 
 
 def bench(quick: bool, before: str | None, out: Path) -> list[dict]:
-    env = {**{k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}, "QACTL_KEY": "bench-key"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")},
+        "QACTL_KEY": "bench-key",
+    }
     work = CACHE / "out"
     work.mkdir(parents=True, exist_ok=True)
     trees = {"after": ROOT}
@@ -185,10 +273,14 @@ def bench(quick: bool, before: str | None, out: Path) -> list[dict]:
             r = measure(inst, label, where, env, work, 1 if big else 5)
             row[label] = r
             what = f"exit {r['exit']}: {r['err']}" if r["exit"] else f"objective {r.get('objective')}"
-            print(f"  {label:<6} {r['wall']:7.2f} s wall {r['cpu']:7.2f} s CPU {r['mb']:7.0f} MB  solver {r.get('solve_s') or 0:6.2f} s  {what}",
-                  flush=True)
+            print(
+                f"  {label:<6} {r['wall']:7.2f} s wall {r['cpu']:7.2f} s CPU {r['mb']:7.0f} MB  solver {r.get('solve_s') or 0:6.2f} s  {what}",
+                flush=True,
+            )
         a, b = row["after"], row.get("before")
-        row["met"] = a["exit"] == 0 and a["cpu"] < inst["cpu"] and (inst["mb"] is None or a["mb"] < inst["mb"])
+        row["met"] = (
+            a["exit"] == 0 and a["cpu"] < inst["cpu"] and (inst["mb"] is None or a["mb"] < inst["mb"])
+        )
         if b and b["exit"] == 0 and b.get("objective") and a.get("objective"):
             keys = list(a["objective"])[:4] if "assignment" in str(b.get("solver")) else list(a["objective"])
             row["same_objective"] = all(a["objective"][k] == b["objective"][k] for k in keys)
@@ -217,24 +309,33 @@ def _cell(r: dict | None) -> str:
 def write(results: list[dict], out: Path, started: datetime, loads, before: str | None, quick: bool) -> None:
     (l0, l1) = loads
     lines = [
-        "# qactl allocate: before and after the sparse solver", "",
+        "# qactl allocate: before and after the sparse solver",
+        "",
         f"Measured {started:%Y-%m-%d %H:%M}–{datetime.now():%H:%M} on {machine()}, by `python bench/allocate_bench.py{' --quick' if quick else ''}` "
         f"(part of `make bench`). Load average {l0[0]:.1f} / {l0[1]:.1f} / {l0[2]:.1f} at the start and {l1[0]:.1f} / {l1[1]:.1f} / {l1[2]:.1f} "
-        f"at the end, on {os.cpu_count()} cores shared with other work: wall times wander, CPU times less.", "",
+        f"at the end, on {os.cpu_count()} cores shared with other work: wall times wander, CPU times less.",
+        "",
         f"Whole processes, `qactl allocate … -o out.json`, this checkout (after) and `{before}` (before: qactl 0.1's solver) one after the other; "
-        "the median of 5 runs, 1 at 20,000 × 10,000. \"solver\": the solving stage of `allocate()` timed in process (rules, solve, "
-        "the result). Targets are on the after's CPU time and peak memory.", "",
-        "| instance | before | after | target | met? | same objective? |", "| --- | --- | --- | --- | --- | --- |"]
+        'the median of 5 runs, 1 at 20,000 × 10,000. "solver": the solving stage of `allocate()` timed in process (rules, solve, '
+        "the result). Targets are on the after's CPU time and peak memory.",
+        "",
+        "| instance | before | after | target | met? | same objective? |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for r in results:
         target = f"< {r['target_cpu']:g} s" + (f", < {r['target_mb'] / 1024:g} GB" if r["target_mb"] else "")
         same = {True: "yes", False: "**no**", None: "–"}[r.get("same_objective")]
-        lines.append(f"| {r['name']} | {_cell(r.get('before'))} | {_cell(r['after'])} | {target} | {'met' if r['met'] else '**missed**'} | {same} |")
+        lines.append(
+            f"| {r['name']} | {_cell(r.get('before'))} | {_cell(r['after'])} | {target} | {'met' if r['met'] else '**missed**'} | {same} |"
+        )
     lines += ["", "Objectives reached (changed kept, fill, own service, repeated pairs, same team):", ""]
     for r in results:
         for label in ("before", "after"):
             x = r.get(label)
             if x:
-                lines.append(f"- {r['name']}, {label}: {x.get('objective') or x.get('error') or x['err']} ({x.get('solver') or '–'})")
+                lines.append(
+                    f"- {r['name']}, {label}: {x.get('objective') or x.get('error') or x['err']} ({x.get('solver') or '–'})"
+                )
     text = "\n".join(lines) + "\n"
     out.write_text(text, encoding="utf-8")
     out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -245,7 +346,11 @@ def write(results: list[dict], out: Path, started: datetime, loads, before: str 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="no 20,000 × 10,000")
-    ap.add_argument("--before", default=BEFORE, help=f"the git ref to compare with (default {BEFORE}); 'none' for this checkout only")
+    ap.add_argument(
+        "--before",
+        default=BEFORE,
+        help=f"the git ref to compare with (default {BEFORE}); 'none' for this checkout only",
+    )
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS-allocate.md")
     args = ap.parse_args()
     bench(args.quick, None if args.before == "none" else args.before, args.out)

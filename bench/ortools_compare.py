@@ -46,10 +46,23 @@ def dump(path: Path) -> None:
     sample = draw(pool, 18_000, 2_000, 1, ())
     r = rules([s.plan for s in sample], auditors)
     teams = sorted({s.plan.team for s in sample})
-    inst = instance(r, np.array([2 if s.moderation else 1 for s in sample]), np.array([teams.index(s.plan.team) for s in sample]),
-                    np.full(len(auditors), 2))
+    inst = instance(
+        r,
+        np.array([2 if s.moderation else 1 for s in sample]),
+        np.array([teams.index(s.plan.team) for s in sample]),
+        np.full(len(auditors), 2),
+    )
     net = _Network(inst)
-    np.savez(path, n=net.n, tail=net.tail, head=net.head, cap=net.free, cost=net.lin[FILL], convex=net.conv[FILL], supply=net.supply)
+    np.savez(
+        path,
+        n=net.n,
+        tail=net.tail,
+        head=net.head,
+        cap=net.free,
+        cost=net.lin[FILL],
+        convex=net.conv[FILL],
+        supply=net.supply,
+    )
     print(f"wrote {path}: {net.n:,} nodes, {len(net.tail):,} arcs")
 
 
@@ -58,7 +71,9 @@ def time_both(path: Path) -> None:
     from qactl.allocation.flow import low_potentials, min_cost_flow
 
     d = np.load(path)
-    n, tail, head, cap, cost, convex, supply = (d[k] for k in ("n", "tail", "head", "cap", "cost", "convex", "supply"))
+    n, tail, head, cap, cost, convex, supply = (
+        d[k] for k in ("n", "tail", "head", "cap", "cost", "convex", "supply")
+    )
     n = int(n)
     ours, pots, value = [], [], None
     for _ in range(3):
@@ -69,8 +84,10 @@ def time_both(path: Path) -> None:
         t = time.perf_counter()
         low_potentials(n, tail, head, cap, cost, convex, res.flow, res.pi)
         pots.append(time.perf_counter() - t)
-    print(f"qactl min_cost_flow: {statistics.median(ours):.3f} s (median of 3), cost {value}, potentials included; "
-          f"the lowest potentials for pricing: {statistics.median(pots):.3f} s more")
+    print(
+        f"qactl min_cost_flow: {statistics.median(ours):.3f} s (median of 3), cost {value}, potentials included; "
+        f"the lowest potentials for pricing: {statistics.median(pots):.3f} s more"
+    )
     try:
         from ortools.graph.python import min_cost_flow as mcf
     except ImportError:
@@ -87,12 +104,16 @@ def time_both(path: Path) -> None:
     for _ in range(3):
         t = time.perf_counter()
         m = mcf.SimpleMinCostFlow()
-        m.add_arcs_with_capacity_and_unit_cost(t_o.astype(np.int32), c_o.astype(np.int32), u_o.astype(np.int64), w_o.astype(np.int64))
+        m.add_arcs_with_capacity_and_unit_cost(
+            t_o.astype(np.int32), c_o.astype(np.int32), u_o.astype(np.int64), w_o.astype(np.int64)
+        )
         m.set_nodes_supplies(np.arange(n, dtype=np.int32), supply.astype(np.int64))
         status = m.solve()
         times.append(time.perf_counter() - t)
         assert status == m.OPTIMAL, status
-    print(f"OR-Tools SimpleMinCostFlow: {statistics.median(times):.3f} s (median of 3), cost {m.optimal_cost()}, no potentials")
+    print(
+        f"OR-Tools SimpleMinCostFlow: {statistics.median(times):.3f} s (median of 3), cost {m.optimal_cost()}, no potentials"
+    )
 
 
 def main() -> None:

@@ -58,7 +58,9 @@ def spliced_encoder():
         answers = "{" + ",".join([fragment(k, v) for k, v in a["answers"].items()]) + "}"
         sections = "{" + ",".join([fragment(k, v) for k, v in a["sections"].items()]) + "}"
         rest = dumps({**a, "sections": 0, "answers": 0})
-        return rest.replace('"sections":0,"answers":0', f'"sections":{sections},"answers":{answers}', 1).encode()
+        return rest.replace(
+            '"sections":0,"answers":0', f'"sections":{sections},"answers":{answers}', 1
+        ).encode()
 
     return encode
 
@@ -101,8 +103,10 @@ def main() -> None:
     t_json = best(lambda: [dumps(a).encode() for a in audits])
     t_splice = best(lambda: [spliced(a) for a in audits])
     same = sum(encode_audit(a) == dumps(a).encode() for a in audits)
-    say(f"JSON per audit: orjson {t_orjson / n * 1e6:.2f} µs, hand-spliced {t_splice / n * 1e6:.2f} µs, json module "
-          f"{t_json / n * 1e6:.2f} µs; orjson byte-identical to the json module on {same:,} of {n:,}")
+    say(
+        f"JSON per audit: orjson {t_orjson / n * 1e6:.2f} µs, hand-spliced {t_splice / n * 1e6:.2f} µs, json module "
+        f"{t_json / n * 1e6:.2f} µs; orjson byte-identical to the json module on {same:,} of {n:,}"
+    )
 
     key = b"bench-key"
     msgs = ["\x1f".join([str(a["ref"]), str(a["row"])]).encode() for a in audits]
@@ -118,8 +122,10 @@ def main() -> None:
 
     t_hmac = best(lambda: [hmac.digest(key, m, "sha256").hex() for m in msgs])
     t_pads = best(lambda: [pads(m) for m in msgs])
-    say(f"ref HMAC per audit: hmac.digest {t_hmac / n * 1e6:.2f} µs, hand-rolled pads {t_pads / n * 1e6:.2f} µs "
-          f"(+{(t_hmac - t_pads):.3f} s per {n:,})")
+    say(
+        f"ref HMAC per audit: hmac.digest {t_hmac / n * 1e6:.2f} µs, hand-rolled pads {t_pads / n * 1e6:.2f} µs "
+        f"(+{(t_hmac - t_pads):.3f} s per {n:,})"
+    )
 
     from qactl.scoring.score import Row
 
@@ -128,17 +134,25 @@ def main() -> None:
     for r in admitted:
         sc._read_fields(r)
     t_items = best(lambda: [sc._items(r) for r in admitted])
-    say(f"items, per-row loop: {t_items:.3f} s per {n:,} (the column-at-a-time blocks measured 1.23–1.56 s against "
-          "1.08 s for this loop when they were tried: not kept)")
+    say(
+        f"items, per-row loop: {t_items:.3f} s per {n:,} (the column-at-a-time blocks measured 1.23–1.56 s against "
+        "1.08 s for this loop when they were tried: not kept)"
+    )
 
     misses = sum(len(ic.memo) for ic in sc.items)
-    say(f"the answer parser's own memo (removed) could be consulted only on the scorer's column-memo misses: {misses} "
-          f"of {n * len(sc.items):,} answer cells")
+    say(
+        f"the answer parser's own memo (removed) could be consulted only on the scorer's column-memo misses: {misses} "
+        f"of {n * len(sc.items):,} answer cells"
+    )
 
-    head = (f"# What each speed-up is worth\n\nMeasured {started} on {platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, by `python bench/pieces.py {rows_wanted}`; load average {load:.1f} at the start "
-            f"(other work on the machine). CPU time, best of three, in one process.\n")
-    (HERE / "PIECES.md").write_text(head + "\n" + "\n".join(f"- {line}" for line in OUT) + "\n", encoding="utf-8")
+    head = (
+        f"# What each speed-up is worth\n\nMeasured {started} on {platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, by `python bench/pieces.py {rows_wanted}`; load average {load:.1f} at the start "
+        f"(other work on the machine). CPU time, best of three, in one process.\n"
+    )
+    (HERE / "PIECES.md").write_text(
+        head + "\n" + "\n".join(f"- {line}" for line in OUT) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

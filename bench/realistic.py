@@ -32,8 +32,39 @@ ROOT = HERE.parent
 CACHE = HERE / ".cache"
 RUBRIC = "eps-advice"
 
-_ONSETS = ["B", "C", "D", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V", "W", "Y", "Z",
-           "Br", "Ch", "Cl", "Dr", "Fl", "Gr", "Kr", "Pr", "Sh", "St", "Th", "Tr"]
+_ONSETS = [
+    "B",
+    "C",
+    "D",
+    "F",
+    "G",
+    "H",
+    "J",
+    "K",
+    "L",
+    "M",
+    "N",
+    "P",
+    "R",
+    "S",
+    "T",
+    "V",
+    "W",
+    "Y",
+    "Z",
+    "Br",
+    "Ch",
+    "Cl",
+    "Dr",
+    "Fl",
+    "Gr",
+    "Kr",
+    "Pr",
+    "Sh",
+    "St",
+    "Th",
+    "Tr",
+]
 _VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ie", "oa", "y"]
 _CODAS = ["", "", "", "n", "l", "r", "s", "th", "m", "nd", "rk", "x", "ck"]
 _ACCENTED = {"e": "é", "a": "á", "o": "ö", "i": "ï"}
@@ -95,7 +126,9 @@ def _family(rng: random.Random) -> str:
 def _nhs_number(rng: random.Random) -> str:
     """A valid NHS number in the 999 range, which is never issued (the example generator's), grouped as people write it."""
     s = "".join(_EXAMPLES.nhs_number(rng).split())
-    return rng.choice([f"{s[:3]} {s[3:6]} {s[6:]}", s, f"{s[:3]}-{s[3:6]}-{s[6:]}", f"{s[:4]} {s[4:7]} {s[7:]}"])
+    return rng.choice(
+        [f"{s[:3]} {s[3:6]} {s[6:]}", s, f"{s[:3]}-{s[3:6]}-{s[6:]}", f"{s[:4]} {s[4:7]} {s[7:]}"]
+    )
 
 
 def _examples():
@@ -119,7 +152,14 @@ def _plain(text: str) -> str:
 
 
 def _dob_text(dob: date, rng: random.Random) -> str:
-    return rng.choice([dob.strftime("%d/%m/%Y"), f"{dob.day}.{dob.month}.{dob.year % 100:02d}", f"{dob.day} {dob:%B %Y}", dob.isoformat()])
+    return rng.choice(
+        [
+            dob.strftime("%d/%m/%Y"),
+            f"{dob.day}.{dob.month}.{dob.year % 100:02d}",
+            f"{dob.day} {dob:%B %Y}",
+            dob.isoformat(),
+        ]
+    )
 
 
 def children(n: int, seed: int = 2026) -> list[dict]:
@@ -135,7 +175,16 @@ def children(n: int, seed: int = 2026) -> list[dict]:
             continue
         seen.add(full.casefold())
         dob = date(2006, 9, 1) + timedelta(days=rng.randrange(365 * 16))
-        out.append({"first": first, "middle": middle, "last": last, "full": full, "dob": dob, "nhs": _nhs_number(rng)})
+        out.append(
+            {
+                "first": first,
+                "middle": middle,
+                "last": last,
+                "full": full,
+                "dob": dob,
+                "nhs": _nhs_number(rng),
+            }
+        )
     return out
 
 
@@ -157,13 +206,26 @@ def make(rows: int, seed: int = 2026) -> tuple[Path, Path]:
     cols = rubric.columns()
     headers = ["ID", "Start time", "Completion time", "Email", "Name", *[c.text for c in cols]]
     kids = children(rows, seed)
-    print(f"  making {xlsx.name} ({rows:,} rows, {len(headers)} columns, every child a different name)…", flush=True)
+    print(
+        f"  making {xlsx.name} ({rows:,} rows, {len(headers)} columns, every child a different name)…",
+        flush=True,
+    )
     t0 = time.perf_counter()
     tmp = xlsx.with_suffix(".tmp.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(tmp),
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     ws = wb.add_worksheet("Sheet1")
-    when_fmt, day_fmt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"}), wb.add_format({"num_format": "dd/mm/yyyy"})
+    when_fmt, day_fmt = (
+        wb.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
+        wb.add_format({"num_format": "dd/mm/yyyy"}),
+    )
     ws.write_row(0, 0, headers)
     base = datetime(2025, 10, 1, 9, 0)
     previous: list | None = None
@@ -172,25 +234,46 @@ def make(rows: int, seed: int = 2026) -> tuple[Path, Path]:
     with truth.open("w", encoding="utf-8") as tf:
         for i in range(rows):
             kid = kids[i]
-            if previous is not None and rng.random() < 0.01:  # a duplicate submission: the same audit sent twice
+            if (
+                previous is not None and rng.random() < 0.01
+            ):  # a duplicate submission: the same audit sent twice
                 values = list(previous)
                 values[0] = i + 1
                 kid = previous_kid
             else:
                 start = base + timedelta(minutes=rng.randrange(0, 60 * 24 * 40))
-                values = [i + 1, start, start + timedelta(minutes=rng.randrange(5, 90)), f"auditor{i % 400}@example.org", f"Auditor {i % 400}"]
+                values = [
+                    i + 1,
+                    start,
+                    start + timedelta(minutes=rng.randrange(5, 90)),
+                    f"auditor{i % 400}@example.org",
+                    f"Auditor {i % 400}",
+                ]
                 first, last = kid["first"], kid["last"]
-                words = {"first": first, "last": last, "full": kid["full"], "plain": _plain(first),
-                         "spaced": first.replace("-", " "), "nhs": kid["nhs"], "dob": _dob_text(kid["dob"], rng)}
+                words = {
+                    "first": first,
+                    "last": last,
+                    "full": kid["full"],
+                    "plain": _plain(first),
+                    "spaced": first.replace("-", " "),
+                    "nhs": kid["nhs"],
+                    "dob": _dob_text(kid["dob"], rng),
+                }
                 for c in cols:
                     if isinstance(c, Item):
                         label = rng.choice(rubric.scales[c.scale].choices).label
-                        values.append(label + "l" if rng.random() < 0.001 else label)  # ~2% of rows: one typo among 19
+                        values.append(
+                            label + "l" if rng.random() < 0.001 else label
+                        )  # ~2% of rows: one typo among 19
                     elif isinstance(c, Field):
                         if c.role == "child_name":
                             values.append(kid["full"])
                         elif c.role == "dob":
-                            values.append(kid["dob"].strftime("%d/%m/%Y") if rng.random() < 0.5 else datetime.combine(kid["dob"], datetime.min.time()))
+                            values.append(
+                                kid["dob"].strftime("%d/%m/%Y")
+                                if rng.random() < 0.5
+                                else datetime.combine(kid["dob"], datetime.min.time())
+                            )
                         elif c.role == "auditor":
                             values.append(f"Auditor {i % 400}")
                         else:
@@ -200,7 +283,9 @@ def make(rows: int, seed: int = 2026) -> tuple[Path, Path]:
                     elif isinstance(c, Comment):
                         pool = {"strengths_found": STRENGTHS, "development": DEVELOPMENT}.get(c.id, ACTIONS)
                         values.append(rng.choice(pool).format(**words) or None)
-                if rng.random() < 0.003:  # an impossible date of birth (a comment may still give the real one)
+                if (
+                    rng.random() < 0.003
+                ):  # an impossible date of birth (a comment may still give the real one)
                     values[headers.index("Date of birth")] = "31/02/2015"
                     kid = {**kid, "dob_unreadable": True}
             previous, previous_kid = values, kid
@@ -212,9 +297,21 @@ def make(rows: int, seed: int = 2026) -> tuple[Path, Path]:
                     ws.write_datetime(r, j, v, when_fmt if v.time() != datetime.min.time() else day_fmt)
                 else:
                     ws.write(r, j, v)
-            tf.write(json.dumps({"row": r + 1, "first": kid["first"], "middle": kid["middle"], "last": kid["last"],
-                                 "dob": kid["dob"].isoformat(), "nhs": kid["nhs"], "dob_unreadable": kid.get("dob_unreadable", False)},
-                                ensure_ascii=False) + "\n")
+            tf.write(
+                json.dumps(
+                    {
+                        "row": r + 1,
+                        "first": kid["first"],
+                        "middle": kid["middle"],
+                        "last": kid["last"],
+                        "dob": kid["dob"].isoformat(),
+                        "nhs": kid["nhs"],
+                        "dob_unreadable": kid.get("dob_unreadable", False),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     wb.close()
     tmp.replace(xlsx)
     print(f"  made in {time.perf_counter() - t0:.0f} s", flush=True)

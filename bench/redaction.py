@@ -51,17 +51,27 @@ def run(cmd: list[str], *, env: dict, cwd: Path | None) -> tuple[float, float, f
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return (
+        time.perf_counter() - start,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+    )
 
 
 def before_tree(rev: str) -> Path:
     """The qactl of ``rev`` (package and data folders), extracted once."""
-    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True, check=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True, check=True
+    ).stdout.strip()
     where = CACHE / f"before-{sha[:12]}"
     if not (where / "qactl").is_dir():
         where.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", sha, "qactl", "rubrics", "templates", "schedules"],
-                                 capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", sha, "qactl", "rubrics", "templates", "schedules"],
+            capture_output=True,
+            check=True,
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
     return where
 
@@ -79,17 +89,36 @@ def leaks(scored: Path, truth: Path) -> dict[str, int]:
             t = json.loads(line)
             kids[t["row"]] = t
     doc = json.loads(scored.read_text(encoding="utf-8"))
-    out = {"comments": 0, "with a name": 0, "with an NHS number": 0, "with a date of birth": 0,
-           "with a date of birth the export does not hold": 0, "error values with pii": 0}
+    out = {
+        "comments": 0,
+        "with a name": 0,
+        "with an NHS number": 0,
+        "with a date of birth": 0,
+        "with a date of birth the export does not hold": 0,
+        "error values with pii": 0,
+    }
     for a in doc["audits"]:
         kid = kids.get(a["row"])
         if kid is None:
             continue
-        parts = [p for n in (kid["first"], kid["middle"], kid["last"]) if n for p in re.split(r"[\s\-']+", _fold(n)) if len(p) >= 3]
-        name_rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(set(parts), key=len, reverse=True))) + r")(?!\w)")
+        parts = [
+            p
+            for n in (kid["first"], kid["middle"], kid["last"])
+            if n
+            for p in re.split(r"[\s\-']+", _fold(n))
+            if len(p) >= 3
+        ]
+        name_rx = re.compile(
+            r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(set(parts), key=len, reverse=True))) + r")(?!\w)"
+        )
         nhs = kid["nhs"].replace(" ", "").replace("-", "")
         dob = date.fromisoformat(kid["dob"])
-        dob_forms = {dob.strftime("%d/%m/%Y"), f"{dob.day}.{dob.month}.{dob.year % 100:02d}", f"{dob.day} {dob:%B %Y}", dob.isoformat()}
+        dob_forms = {
+            dob.strftime("%d/%m/%Y"),
+            f"{dob.day}.{dob.month}.{dob.year % 100:02d}",
+            f"{dob.day} {dob:%B %Y}",
+            dob.isoformat(),
+        }
         for text in (a.get("comments") or {}).values():
             out["comments"] += 1
             if name_rx.search(_fold(text)):
@@ -98,7 +127,11 @@ def leaks(scored: Path, truth: Path) -> dict[str, int]:
                 out["with an NHS number"] += 1
             if any(d in text for d in dob_forms):
                 # the export's date of birth cell unreadable (31/02/2015): the comment's date is one it does not hold
-                out["with a date of birth the export does not hold" if kid.get("dob_unreadable") else "with a date of birth"] += 1
+                out[
+                    "with a date of birth the export does not hold"
+                    if kid.get("dob_unreadable")
+                    else "with a date of birth"
+                ] += 1
         for e in a.get("errors") or []:
             if e.get("item") == "dob" and re.search(r"\d", e.get("value") or ""):
                 out["error values with pii"] += 1
@@ -123,9 +156,17 @@ def main() -> None:
     score = ["score", realistic.RUBRIC, str(xlsx), "--quiet", "--audit-date", "2025-12-01", "-o"]
     runs = {
         "bare read, python-calamine": ([PY, "-c", BARE_CALAMINE, str(xlsx)], env, None),
-        f"before ({args.before})": ([PY, "-m", "qactl", *score, str(work / "before.json")], {**env, "PYTHONPATH": str(old)}, old),
+        f"before ({args.before})": (
+            [PY, "-m", "qactl", *score, str(work / "before.json")],
+            {**env, "PYTHONPATH": str(old)},
+            old,
+        ),
         "after (this tree)": ([PY, "-m", "qactl", *score, str(work / "after.json")], env, ROOT),
-        "after, --include-pii (no redaction)": ([PY, "-m", "qactl", *score, str(work / "after-pii.json"), "--include-pii"], env, ROOT),
+        "after, --include-pii (no redaction)": (
+            [PY, "-m", "qactl", *score, str(work / "after-pii.json"), "--include-pii"],
+            env,
+            ROOT,
+        ),
     }
     times: dict[str, list[float]] = {k: [] for k in runs}
     cpus: dict[str, list[float]] = {k: [] for k in runs}
@@ -137,13 +178,30 @@ def main() -> None:
             times[name].append(wall)
             cpus[name].append(cpu)
             mems[name].append(mem)
-            print(f"  run {r + 1}: {name:<40} {wall:7.2f} s wall {cpu:7.2f} s CPU {mem:7.0f} MB (exit {code})", flush=True)
-    base, base_cpu = statistics.median(times["bare read, python-calamine"]), statistics.median(cpus["bare read, python-calamine"])
+            print(
+                f"  run {r + 1}: {name:<40} {wall:7.2f} s wall {cpu:7.2f} s CPU {mem:7.0f} MB (exit {code})",
+                flush=True,
+            )
+    base, base_cpu = (
+        statistics.median(times["bare read, python-calamine"]),
+        statistics.median(cpus["bare read, python-calamine"]),
+    )
     rows = []
     for name in runs:
         t, c = statistics.median(times[name]), statistics.median(cpus[name])
-        rows.append({"name": name, "median_s": t, "median_cpu_s": c, "runs": args.repeats, "vs": t / base, "cpu_vs": c / base_cpu,
-                     "peak_mb": max(mems[name]), "all_s": times[name], "all_cpu_s": cpus[name]})
+        rows.append(
+            {
+                "name": name,
+                "median_s": t,
+                "median_cpu_s": c,
+                "runs": args.repeats,
+                "vs": t / base,
+                "cpu_vs": c / base_cpu,
+                "peak_mb": max(mems[name]),
+                "all_s": times[name],
+                "all_cpu_s": cpus[name],
+            }
+        )
     args.load.append(os.getloadavg()[0])
     found = {"before": leaks(work / "before.json", truth), "after": leaks(work / "after.json", truth)}
     write(rows, found, args, xlsx)
@@ -168,17 +226,27 @@ def write(rows: list[dict], found: dict[str, dict[str, int]], args, xlsx: Path) 
     ]
     for r in rows:
         each = ", ".join(f"{t:.1f} / {c:.1f}" for t, c in zip(r["all_s"], r["all_cpu_s"], strict=True))
-        lines.append(f"| {r['name']} | {r['median_s']:.2f} s | {r['vs']:.2f}× | {r['median_cpu_s']:.2f} s | {r['cpu_vs']:.2f}× | "
-                     f"{r['peak_mb']:.0f} MB | {each} |")
-    lines += ["", "What reached the scored file (comments read back against the generator's truth file):", "",
-              "| | comments | with the child's name | with the NHS number | with the date of birth | with a date of birth the export does not hold (its cell unreadable) | error values with a date of birth |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines.append(
+            f"| {r['name']} | {r['median_s']:.2f} s | {r['vs']:.2f}× | {r['median_cpu_s']:.2f} s | {r['cpu_vs']:.2f}× | "
+            f"{r['peak_mb']:.0f} MB | {each} |"
+        )
+    lines += [
+        "",
+        "What reached the scored file (comments read back against the generator's truth file):",
+        "",
+        "| | comments | with the child's name | with the NHS number | with the date of birth | with a date of birth the export does not hold (its cell unreadable) | error values with a date of birth |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for k, v in found.items():
-        lines.append(f"| {k} | {v['comments']:,} | {v['with a name']:,} | {v['with an NHS number']:,} | {v['with a date of birth']:,} | "
-                     f"{v['with a date of birth the export does not hold']:,} | {v['error values with pii']:,} |")
+        lines.append(
+            f"| {k} | {v['comments']:,} | {v['with a name']:,} | {v['with an NHS number']:,} | {v['with a date of birth']:,} | "
+            f"{v['with a date of birth the export does not hold']:,} | {v['error values with pii']:,} |"
+        )
     text = "\n".join(lines) + "\n"
     args.out.write_text(text, encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps({"rows": rows, "leaks": found}, indent=1), encoding="utf-8")
+    args.out.with_suffix(".json").write_text(
+        json.dumps({"rows": rows, "leaks": found}, indent=1), encoding="utf-8"
+    )
     print(text)
     print(f"written to {args.out}")
 

@@ -60,8 +60,13 @@ def run(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None) -> 
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         print(f"  ! {' '.join(map(str, cmd))[:200]} exited {code}: {err.strip()[:400]}", file=sys.stderr)
-    return {"wall": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime, "mb": usage.ru_maxrss / 1024,
-            "exit": code, "load": os.getloadavg()[0]}
+    return {
+        "wall": time.perf_counter() - start,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "mb": usage.ru_maxrss / 1024,
+        "exit": code,
+        "load": os.getloadavg()[0],
+    }
 
 
 def measure(named: dict[str, list[str]], repeats: int, env: dict) -> dict[str, dict]:
@@ -72,10 +77,20 @@ def measure(named: dict[str, list[str]], repeats: int, env: dict) -> dict[str, d
             runs[name].append(run(cmd, env=env))
     out = {}
     for name, rs in runs.items():
-        row = {"name": name, "runs": len(rs), "wall": statistics.median(r["wall"] for r in rs), "cpu": statistics.median(r["cpu"] for r in rs),
-               "mb": max(r["mb"] for r in rs), "exit": max(r["exit"] for r in rs), "each": [(round(r["wall"], 2), round(r["cpu"], 2)) for r in rs],
-               "load": [round(r["load"], 1) for r in rs]}
-        print(f"  {name:<58} {row['wall']:8.3f} s wall {row['cpu']:8.3f} s CPU {row['mb']:7.0f} MB  (runs: {len(rs)})", flush=True)
+        row = {
+            "name": name,
+            "runs": len(rs),
+            "wall": statistics.median(r["wall"] for r in rs),
+            "cpu": statistics.median(r["cpu"] for r in rs),
+            "mb": max(r["mb"] for r in rs),
+            "exit": max(r["exit"] for r in rs),
+            "each": [(round(r["wall"], 2), round(r["cpu"], 2)) for r in rs],
+            "load": [round(r["load"], 1) for r in rs],
+        }
+        print(
+            f"  {name:<58} {row['wall']:8.3f} s wall {row['cpu']:8.3f} s CPU {row['mb']:7.0f} MB  (runs: {len(rs)})",
+            flush=True,
+        )
         out[name] = row
     return out
 
@@ -92,14 +107,27 @@ class Targets:
 
     def add(self, what: str, figure: str, limit: str, met: bool | None) -> None:
         self.rows.append({"target": what, "figure": figure, "limit": limit, "met": met})
-        print(f"  TARGET {what}: {figure} (target {limit}): {'met' if met else 'no target' if met is None else 'MISSED'}", flush=True)
+        print(
+            f"  TARGET {what}: {figure} (target {limit}): {'met' if met else 'no target' if met is None else 'MISSED'}",
+            flush=True,
+        )
 
     def ratio(self, what: str, score: dict, read: dict) -> None:
         """A score run against the bare read of the same file: time at most 1.5× (aim 1.2×), memory at most 1.2×."""
         t, m = score["cpu"] / read["cpu"], score["mb"] / read["mb"]
-        self.add(f"{what}: time", f"{t:.2f}× the bare read's CPU time ({score['cpu']:.1f} s against {read['cpu']:.1f} s; "
-                 f"wall {score['wall']:.1f} s against {read['wall']:.1f} s)", "≤ 1.5× (aim 1.2×)", t <= 1.5)
-        self.add(f"{what}: memory", f"{m:.2f}× the bare read's peak ({score['mb']:.0f} MB against {read['mb']:.0f} MB)", "≤ 1.2×", m <= 1.2)
+        self.add(
+            f"{what}: time",
+            f"{t:.2f}× the bare read's CPU time ({score['cpu']:.1f} s against {read['cpu']:.1f} s; "
+            f"wall {score['wall']:.1f} s against {read['wall']:.1f} s)",
+            "≤ 1.5× (aim 1.2×)",
+            t <= 1.5,
+        )
+        self.add(
+            f"{what}: memory",
+            f"{m:.2f}× the bare read's peak ({score['mb']:.0f} MB against {read['mb']:.0f} MB)",
+            "≤ 1.2×",
+            m <= 1.2,
+        )
 
     def table(self) -> list[str]:
         lines = ["| target | figure | limit | met? |", "| --- | --- | --- | --- |"]
@@ -112,24 +140,41 @@ class Targets:
 # ---------------------------------------------------------------- the parts
 def startup(env: dict, targets: Targets, quick: bool) -> list[dict]:
     print("start-up")
-    m = measure({"python -c pass": [PY, "-c", "pass"], "qactl --help": [*QACTL, "--help"]}, 5 if quick else 10, env)
+    m = measure(
+        {"python -c pass": [PY, "-c", "pass"], "qactl --help": [*QACTL, "--help"]}, 5 if quick else 10, env
+    )
     base, helped = m["python -c pass"], m["qactl --help"]
-    targets.add("`qactl --help` within 0.15 s of `python -c pass`", f"+{helped['cpu'] - base['cpu']:.3f} s CPU "
-                f"({helped['cpu']:.3f} s against {base['cpu']:.3f} s; wall +{helped['wall'] - base['wall']:.3f} s)", "≤ +0.15 s",
-                helped["cpu"] - base["cpu"] <= 0.15)
+    targets.add(
+        "`qactl --help` within 0.15 s of `python -c pass`",
+        f"+{helped['cpu'] - base['cpu']:.3f} s CPU "
+        f"({helped['cpu']:.3f} s against {base['cpu']:.3f} s; wall +{helped['wall'] - base['wall']:.3f} s)",
+        "≤ +0.15 s",
+        helped["cpu"] - base["cpu"] <= 0.15,
+    )
     return list(m.values())
 
 
 def council(env: dict, targets: Targets, work: Path, quick: bool) -> list[dict]:
     print("a council-sized round: 40 audits")
     src, _ = realistic.make(40)
-    m = measure({"qactl score, 40 audits .xlsx → .json": score_cmd(src, work / "council.json")}, 5 if quick else 10, env)
+    m = measure(
+        {"qactl score, 40 audits .xlsx → .json": score_cmd(src, work / "council.json")},
+        5 if quick else 10,
+        env,
+    )
     row = m["qactl score, 40 audits .xlsx → .json"]
-    targets.add("a council-sized round (40 audits) end to end", f"{row['cpu']:.3f} s CPU ({row['wall']:.3f} s wall)", "< 0.3 s", row["cpu"] < 0.3)
+    targets.add(
+        "a council-sized round (40 audits) end to end",
+        f"{row['cpu']:.3f} s CPU ({row['wall']:.3f} s wall)",
+        "< 0.3 s",
+        row["cpu"] < 0.3,
+    )
     return [row]
 
 
-def national(size: int, suffixes: list[str], env: dict, targets: Targets, work: Path, repeats: int) -> list[dict]:
+def national(
+    size: int, suffixes: list[str], env: dict, targets: Targets, work: Path, repeats: int
+) -> list[dict]:
     """Each score run paired with a bare read of the same file, interleaved."""
     print(f"score, {size:,} rows (realistic)")
     src, _ = realistic.make(size)
@@ -142,7 +187,9 @@ def national(size: int, suffixes: list[str], env: dict, targets: Targets, work: 
         if name != read:
             row["vs"], row["mem_vs"] = row["cpu"] / m[read]["cpu"], row["mb"] / m[read]["mb"]
     if size == 100_000 and ".json" in suffixes:
-        targets.ratio("score 100,000 rows `.xlsx` → `.json`", m["qactl score .xlsx → .json (100,000)"], m[read])
+        targets.ratio(
+            "score 100,000 rows `.xlsx` → `.json`", m["qactl score .xlsx → .json (100,000)"], m[read]
+        )
     if size == 600_000 and ".csv" in suffixes:
         targets.ratio("score 600,000 rows `.xlsx` → `.csv`", m["qactl score .xlsx → .csv (600,000)"], m[read])
     return list(m.values())
@@ -153,19 +200,36 @@ def scored_xlsx(env: dict, targets: Targets, work: Path) -> list[dict]:
     src, _ = realistic.make(100_000)
     m = measure({"qactl score .xlsx → .xlsx (100,000)": score_cmd(src, work / "scored-100000.xlsx")}, 1, env)
     row = m["qactl score .xlsx → .xlsx (100,000)"]
-    targets.add("score 100,000 rows `.xlsx` → `.xlsx` (no target: for the record)", f"{row['cpu']:.1f} s CPU, {row['wall']:.1f} s wall, "
-                f"{row['mb']:.0f} MB", "–", None)
+    targets.add(
+        "score 100,000 rows `.xlsx` → `.xlsx` (no target: for the record)",
+        f"{row['cpu']:.1f} s CPU, {row['wall']:.1f} s wall, {row['mb']:.0f} MB",
+        "–",
+        None,
+    )
     return [row]
 
 
 def report(env: dict, targets: Targets, work: Path, repeats: int) -> list[dict]:
     print("report, 100,000 scored audits")
-    named = {f"qactl report, 100,000 audits ({s}) → .html": [*QACTL, "report", str(work / f"scored-100000{s}"), "-o", str(work / "report.html")]
-             for s in (".json", ".jsonl") if (work / f"scored-100000{s}").exists()}
+    named = {
+        f"qactl report, 100,000 audits ({s}) → .html": [
+            *QACTL,
+            "report",
+            str(work / f"scored-100000{s}"),
+            "-o",
+            str(work / "report.html"),
+        ]
+        for s in (".json", ".jsonl")
+        if (work / f"scored-100000{s}").exists()
+    }
     m = measure(named, repeats, env)
     for name, row in m.items():
-        targets.add(name.replace("qactl report", "`qactl report`"), f"{row['cpu']:.1f} s CPU ({row['wall']:.1f} s wall), {row['mb']:.0f} MB",
-                    "< 10 s", row["cpu"] < 10 and row["exit"] == 0)
+        targets.add(
+            name.replace("qactl report", "`qactl report`"),
+            f"{row['cpu']:.1f} s CPU ({row['wall']:.1f} s wall), {row['mb']:.0f} MB",
+            "< 10 s",
+            row["cpu"] < 10 and row["exit"] == 0,
+        )
     return list(m.values())
 
 
@@ -177,23 +241,52 @@ def allocation_rows(env: dict, targets: Targets, work: Path, quick: bool) -> lis
 
     print("allocate (bench/allocate_bench.py: before and after)")
     rows = []
-    for r in allocate_bench.bench(quick, allocate_bench.BEFORE, HERE / ("RESULTS-allocate-quick.md" if quick else "RESULTS-allocate.md")):
+    for r in allocate_bench.bench(
+        quick, allocate_bench.BEFORE, HERE / ("RESULTS-allocate-quick.md" if quick else "RESULTS-allocate.md")
+    ):
         a, b = r["after"], r.get("before")
-        was = "" if not b else (f"; qactl 0.1: failed ({b['err'][:60]}…)" if b["exit"] else f"; qactl 0.1: {b['cpu']:.1f} s CPU, {b['mb']:,.0f} MB")
-        targets.add(f"allocate, {r['name']}", f"{a['cpu']:.2f} s CPU ({a['wall']:.2f} s wall), {a['mb']:.0f} MB{was}",
-                    f"< {r['target_cpu']:g} s" + (f", < {r['target_mb'] / 1024:g} GB" if r["target_mb"] else ""), r["met"])
-        rows.append({"name": f"qactl allocate, {r['name']}", **{k: a[k] for k in ("runs", "wall", "cpu", "mb", "exit", "each", "load")}})
+        was = (
+            ""
+            if not b
+            else (
+                f"; qactl 0.1: failed ({b['err'][:60]}…)"
+                if b["exit"]
+                else f"; qactl 0.1: {b['cpu']:.1f} s CPU, {b['mb']:,.0f} MB"
+            )
+        )
+        targets.add(
+            f"allocate, {r['name']}",
+            f"{a['cpu']:.2f} s CPU ({a['wall']:.2f} s wall), {a['mb']:.0f} MB{was}",
+            f"< {r['target_cpu']:g} s" + (f", < {r['target_mb'] / 1024:g} GB" if r["target_mb"] else ""),
+            r["met"],
+        )
+        rows.append(
+            {
+                "name": f"qactl allocate, {r['name']}",
+                **{k: a[k] for k in ("runs", "wall", "cpu", "mb", "exit", "each", "load")},
+            }
+        )
     return rows
 
 
 # ---------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="one pair each, no 600,000 rows, no 20,000 × 10,000 allocation")
-    ap.add_argument("--repeats", type=int, default=None, help="pairs at 100,000 rows (default 3; 1 with --quick)")
-    ap.add_argument("--only", nargs="*", default=None, help="parts to run: startup council 100k xlsx report 600k allocate")
+    ap.add_argument(
+        "--quick", action="store_true", help="one pair each, no 600,000 rows, no 20,000 × 10,000 allocation"
+    )
+    ap.add_argument(
+        "--repeats", type=int, default=None, help="pairs at 100,000 rows (default 3; 1 with --quick)"
+    )
+    ap.add_argument(
+        "--only", nargs="*", default=None, help="parts to run: startup council 100k xlsx report 600k allocate"
+    )
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
-    ap.add_argument("--readme", action="store_true", help="only put the targets of the last full run (RESULTS.json) into the README")
+    ap.add_argument(
+        "--readme",
+        action="store_true",
+        help="only put the targets of the last full run (RESULTS.json) into the README",
+    )
     args = ap.parse_args()
     if args.readme:
         saved = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
@@ -202,9 +295,15 @@ def main() -> None:
         update_readme(saved["note"], targets)
         return
     reps = args.repeats or (1 if args.quick else 3)
-    parts = set(args.only or ["startup", "council", "100k", "xlsx", "report", "allocate"] + ([] if args.quick else ["600k"]))
+    parts = set(
+        args.only
+        or ["startup", "council", "100k", "xlsx", "report", "allocate"] + ([] if args.quick else ["600k"])
+    )
     # as installed: bytecode cached (an environment that forbids writing it would time the compiler on every start)
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "QACTL_KEY": "bench-key"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "QACTL_KEY": "bench-key",
+    }
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "qactl")], check=True, env=env)
     work = CACHE / "out"
     work.mkdir(parents=True, exist_ok=True)
@@ -238,25 +337,43 @@ def machine() -> str:
 
 def write_results(rows: list[dict], targets: Targets, args, started: datetime, loads) -> None:
     (l0, l1) = loads
-    head = (f"Measured {started:%Y-%m-%d %H:%M}–{datetime.now():%H:%M} on {machine()}, by `make bench` (bench/run.py"
-            f"{' --quick' if args.quick else ''}). Load average (1, 5, 15 min) {l0[0]:.1f} / {l0[1]:.1f} / {l0[2]:.1f} at the start, "
-            f"{l1[0]:.1f} / {l1[1]:.1f} / {l1[2]:.1f} at the end, on {os.cpu_count()} cores: the machine is shared with other engineers' "
-            "work, so wall times wander; CPU times and the ratios of runs paired side by side are what to compare.")
-    lines = ["# qactl benchmark", "", head, "", "## Targets", "", *targets.table(), "", "## Every run", "",
-             "Whole processes; medians of the runs (interleaved with the bare read of the same file); ratios of CPU time and "
-             "of peak memory to that read. Inputs: bench/realistic.py's exports (every child a different name).", "",
-             "| what | wall | CPU | peak memory | runs | × read (CPU) | × read (memory) | each run, wall / CPU (s) | load |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    head = (
+        f"Measured {started:%Y-%m-%d %H:%M}–{datetime.now():%H:%M} on {machine()}, by `make bench` (bench/run.py"
+        f"{' --quick' if args.quick else ''}). Load average (1, 5, 15 min) {l0[0]:.1f} / {l0[1]:.1f} / {l0[2]:.1f} at the start, "
+        f"{l1[0]:.1f} / {l1[1]:.1f} / {l1[2]:.1f} at the end, on {os.cpu_count()} cores: the machine is shared with other engineers' "
+        "work, so wall times wander; CPU times and the ratios of runs paired side by side are what to compare."
+    )
+    lines = [
+        "# qactl benchmark",
+        "",
+        head,
+        "",
+        "## Targets",
+        "",
+        *targets.table(),
+        "",
+        "## Every run",
+        "",
+        "Whole processes; medians of the runs (interleaved with the bare read of the same file); ratios of CPU time and "
+        "of peak memory to that read. Inputs: bench/realistic.py's exports (every child a different name).",
+        "",
+        "| what | wall | CPU | peak memory | runs | × read (CPU) | × read (memory) | each run, wall / CPU (s) | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
     for r in rows:
         vs = f"{r['vs']:.2f}" if "vs" in r else ""
         mv = f"{r['mem_vs']:.2f}" if "mem_vs" in r else ""
         each = ", ".join(f"{w} / {c}" for w, c in r["each"])
         fail = f" (FAILED: exit {r['exit']})" if r["exit"] not in (0, 1) else ""
-        lines.append(f"| {r['name']}{fail} | {r['wall']:.3f} s | {r['cpu']:.3f} s | {r['mb']:.0f} MB | {r['runs']} | {vs} | {mv} | {each} | "
-                     f"{', '.join(map(str, r['load']))} |")
+        lines.append(
+            f"| {r['name']}{fail} | {r['wall']:.3f} s | {r['cpu']:.3f} s | {r['mb']:.0f} MB | {r['runs']} | {vs} | {mv} | {each} | "
+            f"{', '.join(map(str, r['load']))} |"
+        )
     text = "\n".join(lines) + "\n"
     args.out.write_text(text, encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps({"rows": rows, "targets": targets.rows, "note": head}, indent=1), encoding="utf-8")
+    args.out.with_suffix(".json").write_text(
+        json.dumps({"rows": rows, "targets": targets.rows, "note": head}, indent=1), encoding="utf-8"
+    )
     print(text)
     print(f"written to {args.out}")
     if args.only is None:
@@ -268,7 +385,12 @@ def update_readme(head: str, targets: Targets) -> None:
     readme = ROOT / "README.md"
     table = "\n".join([head, "", *targets.table()])
     old = readme.read_text(encoding="utf-8")
-    new = re.sub(r"(<!-- bench:targets -->\n).*?(\n<!-- /bench:targets -->)", lambda m: m.group(1) + table + m.group(2), old, flags=re.S)
+    new = re.sub(
+        r"(<!-- bench:targets -->\n).*?(\n<!-- /bench:targets -->)",
+        lambda m: m.group(1) + table + m.group(2),
+        old,
+        flags=re.S,
+    )
     if new != old:
         readme.write_text(new, encoding="utf-8")
         print("the targets table is in README.md")

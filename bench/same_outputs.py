@@ -33,16 +33,26 @@ ROOT = HERE.parent
 CACHE = HERE / ".cache"
 EPOCH = "1764547200"  # 1 December 2025, 00:00 UTC
 KEY = "demo-key-not-for-real-data"
-EXTRA = [(".jsonl", []), (".csv", []), (".json", ["--include-pii"]), (".csv", ["--include-pii"]), (".json", ["--audit-date", "2025-12-01"])]
+EXTRA = [
+    (".jsonl", []),
+    (".csv", []),
+    (".json", ["--include-pii"]),
+    (".csv", ["--include-pii"]),
+    (".json", ["--audit-date", "2025-12-01"]),
+]
 
 
 def tree(rev: str) -> Path:
     """The whole repository at ``rev``, extracted once (the demo needs its examples too)."""
-    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True, check=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True, check=True
+    ).stdout.strip()
     where = CACHE / f"tree-{sha[:12]}"
     if not (where / "qactl").is_dir():
         where.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", sha], capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", sha], capture_output=True, check=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
     return where
 
@@ -51,16 +61,22 @@ def run_round(where: Path) -> Path:
     """examples/demo.sh in ``where`` with its own qactl, then every example export in the other formats; returns out/."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "QACTL_KEY": KEY, "PYTHONPATH": str(where)}
     wrapper = where / ".qactl"
-    wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} -m qactl \"$@\"\n")
+    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} -m qactl "$@"\n')
     wrapper.chmod(0o755)
-    subprocess.run(["bash", "examples/demo.sh", str(wrapper)], cwd=where, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["bash", "examples/demo.sh", str(wrapper)], cwd=where, env=env, check=True, stdout=subprocess.DEVNULL
+    )
     more = where / "out" / "more"
     more.mkdir(exist_ok=True)
     for export in sorted((where / "examples" / "exports").glob("*.*")):
         rubric = export.stem
         for k, (suffix, options) in enumerate(EXTRA):
             out = more / f"{rubric}-{k}{suffix}"
-            subprocess.run([str(wrapper), "score", rubric, str(export), "-o", str(out), "--quiet", *options], cwd=where, env=env)
+            subprocess.run(
+                [str(wrapper), "score", rubric, str(export), "-o", str(out), "--quiet", *options],
+                cwd=where,
+                env=env,
+            )
     return where / "out"
 
 
@@ -97,15 +113,22 @@ def main() -> None:
     ap.add_argument("--before", default=None, help="a git revision (default: where this branch left main)")
     args = ap.parse_args()
     if args.before is None:
-        args.before = subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], capture_output=True, text=True,
-                                     check=True).stdout.strip()[:12]
+        args.before = subprocess.run(
+            ["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], capture_output=True, text=True, check=True
+        ).stdout.strip()[:12]
     before = run_round(tree(args.before))
     after_tree = CACHE / "tree-worktree"
     if after_tree.exists():
         shutil.rmtree(after_tree)
     after_tree.mkdir(parents=True)
-    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"], capture_output=True, check=True).stdout
-    packed = subprocess.run(["tar", "-c", "--null", "-T", "-", "-f", "-"], cwd=ROOT, input=listed, capture_output=True, check=True).stdout
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    packed = subprocess.run(
+        ["tar", "-c", "--null", "-T", "-", "-f", "-"], cwd=ROOT, input=listed, capture_output=True, check=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(after_tree)], input=packed, check=True)
     after = run_round(after_tree)
     files = sorted(p.relative_to(before) for p in before.rglob("*") if p.is_file())
@@ -118,8 +141,10 @@ def main() -> None:
         counts[verdict] = counts.get(verdict, 0) + 1
         if verdict != "identical":
             print(f"  {verdict:<17} {rel}")
-    print(f"{len(files)} files of the example round (before: {args.before}; SOURCE_DATE_EPOCH={EPOCH}, QACTL_KEY set): "
-          + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
+    print(
+        f"{len(files)} files of the example round (before: {args.before}; SOURCE_DATE_EPOCH={EPOCH}, QACTL_KEY set): "
+        + ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+    )
     if missing:
         print("in one output only: " + ", ".join(map(str, missing)))
     sys.exit(1 if counts.get("DIFFERENT") or missing else 0)

@@ -37,11 +37,43 @@ from qactl.rubric.loader import load_rubric  # noqa: E402
 from qactl.rubric.milestones import due_dates  # noqa: E402
 from qactl.rubric.models import FieldType, Rubric  # noqa: E402
 
-FIRST = ["Amberly", "Bramble", "Corvina", "Dandelion", "Elderry", "Fennick", "Gorsey", "Hazelle", "Ivybel", "Juniperine",
-         "Kestrelle", "Larkin", "Marram", "Nettleby", "Oakleaf", "Primula", "Quincey", "Rowanna", "Sorrelina", "Tansyl",
-         "Umberly", "Vetchling", "Willowby", "Yarrowin", "Zinnia", "Aspenor", "Birchley", "Cloverly"]
+FIRST = [
+    "Amberly",
+    "Bramble",
+    "Corvina",
+    "Dandelion",
+    "Elderry",
+    "Fennick",
+    "Gorsey",
+    "Hazelle",
+    "Ivybel",
+    "Juniperine",
+    "Kestrelle",
+    "Larkin",
+    "Marram",
+    "Nettleby",
+    "Oakleaf",
+    "Primula",
+    "Quincey",
+    "Rowanna",
+    "Sorrelina",
+    "Tansyl",
+    "Umberly",
+    "Vetchling",
+    "Willowby",
+    "Yarrowin",
+    "Zinnia",
+    "Aspenor",
+    "Birchley",
+    "Cloverly",
+]
 LAST = ["Testperson", "Fakename", "Sampleton", "Exampleby", "Placeholder", "Mockworth"]
-AUDITORS = ["Auditor Alpha-Example", "Auditor Bravo-Example", "Auditor Charlie-Example", "Auditor Delta-Example"]
+AUDITORS = [
+    "Auditor Alpha-Example",
+    "Auditor Bravo-Example",
+    "Auditor Charlie-Example",
+    "Auditor Delta-Example",
+]
 TEAMS = ["Team North (example)", "Team South (example)", "Team East (example)", "Team West (example)"]
 COMMENTS = [
     "Clear summary of needs; outcomes well linked to provision.",
@@ -52,17 +84,33 @@ COMMENTS = [
     "",
 ]
 ROUNDS = {"current": ("2025 Autumn", date(2025, 10, 6)), "previous": ("2025 Summer", date(2025, 6, 9))}
-SERVICES = ["Educational Psychology", "Speech and Language Therapy", "Community Paediatrics", "Social Care", "Occupational Therapy",
-            "Specialist Teaching"]
+SERVICES = [
+    "Educational Psychology",
+    "Speech and Language Therapy",
+    "Community Paediatrics",
+    "Social Care",
+    "Occupational Therapy",
+    "Specialist Teaching",
+]
 # Columns the forms councils used before rubric version 2026.1 did not have (besides each date's own reason and the
 # questions marked `since`): the summer round's exports are written without them.
-NEW_COLUMNS = {"ehcna-file": {"outcome", "no_plan_notice"}, "annual-review": {"transfer_date", "phase_transfer_amended", "no_amend_notice"},
-               "health-advice": {"request_received", "advice_returned"}, "ehcp-quality": {"contributors"}}
+NEW_COLUMNS = {
+    "ehcna-file": {"outcome", "no_plan_notice"},
+    "annual-review": {"transfer_date", "phase_transfer_amended", "no_amend_notice"},
+    "health-advice": {"request_received", "advice_returned"},
+    "ehcp-quality": {"contributors"},
+}
 # How a process ended, and the kind of phase transfer: weights for the invented audits.
 OUTCOMES = {"Decision not to assess": 0.12, "Decision not to issue a plan after assessment": 0.08}
-TRANSFERS = {"No": 0.55, "Primary to secondary school": 0.15, "Secondary school to post-16 institution": 0.12,
-             "Early years to school": 0.06, "Infant to junior school": 0.04, "Middle to secondary school": 0.04,
-             "Post-16 institution to another, at another time of year": 0.04}
+TRANSFERS = {
+    "No": 0.55,
+    "Primary to secondary school": 0.15,
+    "Secondary school to post-16 institution": 0.12,
+    "Early years to school": 0.06,
+    "Infant to junior school": 0.04,
+    "Middle to secondary school": 0.04,
+    "Post-16 institution to another, at another time of year": 0.04,
+}
 DECISIONS = {"Maintain": 0.45, "Amend": 0.4, "Cease": 0.05, "Amendments proposed, then not made": 0.1}
 # What an officer writes for a late date that no exception covers (an unrecognised reason: kept, reported, late)
 OTHER_REASONS = ["Waiting list for the EP", "Staff sickness in the team", "Awaiting paperwork from school"]
@@ -74,8 +122,11 @@ def columns(rubric: Rubric, shape: str) -> list:
         return rubric.columns()
     own = set(rubric.reason_fields)
     new = NEW_COLUMNS.get(rubric.id, set())
-    keep = [c for c in [*rubric.fields, *rubric.items, *rubric.milestones, *rubric.comments]
-            if c.id not in own and c.id not in new and not getattr(c, "since", None)]
+    keep = [
+        c
+        for c in [*rubric.fields, *rubric.items, *rubric.milestones, *rubric.comments]
+        if c.id not in own and c.id not in new and not getattr(c, "since", None)
+    ]
     return keep
 
 
@@ -118,8 +169,16 @@ def children(seed: int) -> list[dict]:
     out = []
     for i, first in enumerate(FIRST):
         dob = date(2006, 9, 1) + timedelta(days=rng.randrange(365 * 14))
-        out.append({"name": f"{first} {LAST[i % len(LAST)]}", "first": first, "dob": dob,
-                    "nhs": nhs_number(rng), "upn": upn(rng), "team": TEAMS[i % len(TEAMS)]})
+        out.append(
+            {
+                "name": f"{first} {LAST[i % len(LAST)]}",
+                "first": first,
+                "dob": dob,
+                "nhs": nhs_number(rng),
+                "upn": upn(rng),
+                "team": TEAMS[i % len(TEAMS)],
+            }
+        )
     return out
 
 
@@ -128,21 +187,35 @@ def children(seed: int) -> list[dict]:
 LATENESS = {1: [-3, 0, 4, 9, 15, 25, 40, 60], 2: [-20, -10, -5, -2, 0, 0, 3, 9, 25]}
 
 
-def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: int = 8, plan_ids: list[str] | None = None,
-               shape: str = "new") -> tuple[list[str], list[list]]:
+def audit_rows(
+    rubric: Rubric,
+    seed: int,
+    start: date,
+    n: int = 25,
+    moderated: int = 8,
+    plan_ids: list[str] | None = None,
+    shape: str = "new",
+) -> tuple[list[str], list[list]]:
     rng = random.Random(f"{rubric.id}/{seed}")
-    lateness = random.Random(f"{rubric.id}/{seed}/lateness")  # a stream of its own: days early or late of each date
+    lateness = random.Random(
+        f"{rubric.id}/{seed}/lateness"
+    )  # a stream of its own: days early or late of each date
     kids = children(7)  # the same invented children every round
     rng.shuffle(kids)
     cols = columns(rubric, shape)
     present = {c.id for c in cols}
-    heads = ["ID", "Start time", "Completion time", "Email", "Name"] + [header(k, c.text) for k, c in enumerate(cols, start=1)]
+    heads = ["ID", "Start time", "Completion time", "Email", "Name"] + [
+        header(k, c.text) for k, c in enumerate(cols, start=1)
+    ]
     starts = {x for m in rubric.milestones for x in m.starts()}
     own_reasons = rubric.reason_fields
     rows: list[list] = []
     for r in range(n):
         kid = kids[r % len(kids)]
-        done = datetime.combine(start + timedelta(days=rng.randrange(28)), time(9 + rng.randrange(8), rng.randrange(60), rng.randrange(60)))
+        done = datetime.combine(
+            start + timedelta(days=rng.randrange(28)),
+            time(9 + rng.randrange(8), rng.randrange(60), rng.randrange(60)),
+        )
         began = done - timedelta(minutes=rng.randrange(8, 50))
         auditor = AUDITORS[r % len(AUDITORS)]
         values: dict[str, object] = {}
@@ -156,10 +229,18 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
                 v = None  # set with the kind of transfer
             elif f.id == "phase_transfer":
                 v = weighted(rng, TRANSFERS, "No") if shape == "new" else rng.choice(["Yes", "No"])
-            elif rubric.outcomes and f.id == rubric.outcomes.field and "Decision not to assess" in (f.choices or []):
+            elif (
+                rubric.outcomes
+                and f.id == rubric.outcomes.field
+                and "Decision not to assess" in (f.choices or [])
+            ):
                 v = weighted(rng, OUTCOMES, f.choices[0])
             elif rubric.outcomes and f.id == rubric.outcomes.field:
-                v = weighted(rng, DECISIONS, "Maintain") if shape == "new" else rng.choice(["Maintain", "Amend", "Cease"])
+                v = (
+                    weighted(rng, DECISIONS, "Maintain")
+                    if shape == "new"
+                    else rng.choice(["Maintain", "Amend", "Cease"])
+                )
             elif f.role == "contributors":
                 v = "; ".join(rng.sample(SERVICES, rng.randrange(2, 5)))
             elif f.id == "kpi_6_weeks" and shape == "new":
@@ -183,7 +264,9 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
                 v = rng.randrange(1, 16)
             elif rubric.exceptions and f.id == rubric.exceptions.field:
                 # the forms made before: one reason for the whole audit, from the old drop-down (which cited reg 10(4))
-                labels = [f"{r.label} (reg 10(4)({'abcd'[k]}))" for k, r in enumerate(rubric.exceptions.reasons[:4])]
+                labels = [
+                    f"{r.label} (reg 10(4)({'abcd'[k]}))" for k, r in enumerate(rubric.exceptions.reasons[:4])
+                ]
                 v = rng.choice(labels) if rng.random() < 0.15 else None
             elif f.role == "plan_id" and plan_ids:
                 v = plan_ids[r % len(plan_ids)]
@@ -201,7 +284,11 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
             values[f.id] = v
         if known.get("phase_transfer") not in (None, "No", "Yes") and "transfer_date" in present:
             kind = str(known["phase_transfer"])
-            moved = (date(done.year + 1, 9, 1) if not kind.startswith("Post-16") else done.date() + timedelta(days=rng.randrange(120, 330)))
+            moved = (
+                date(done.year + 1, 9, 1)
+                if not kind.startswith("Post-16")
+                else done.date() + timedelta(days=rng.randrange(120, 330))
+            )
             known["transfer_date"] = moved
             values["transfer_date"] = moved.strftime("%d/%m/%Y")
         for it in rubric.items:
@@ -214,7 +301,11 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
             else:
                 ans = ranked[min(int(rng.expovariate(1.6)), len(ranked) - 1)].label
             roll = rng.random()
-            values[it.id] = ans.lower() if roll < 0.15 else (ans.upper() if roll < 0.2 else (ans + " " if roll < 0.3 else ans))
+            values[it.id] = (
+                ans.lower()
+                if roll < 0.15
+                else (ans.upper() if roll < 0.2 else (ans + " " if roll < 0.3 else ans))
+            )
         ending = None
         if rubric.outcomes and shape == "new":
             said = str(known.get(rubric.outcomes.field) or "").casefold()
@@ -237,13 +328,26 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
                     values[m.reason] = _reason(rng, rubric, m)
             if actual is not None:
                 known[m.id] = actual
-            values[m.id] = None if actual is None else (actual.strftime("%d/%m/%Y") if rng.random() < 0.6 else datetime.combine(actual, time()))
+            values[m.id] = (
+                None
+                if actual is None
+                else (actual.strftime("%d/%m/%Y") if rng.random() < 0.6 else datetime.combine(actual, time()))
+            )
         if "kpi_6_weeks" in present and values.get("kpi_6_weeks") is None and known.get("advice_returned"):
             due = due_dates(rubric, known).get("advice_returned")
             values["kpi_6_weeks"] = "Yes" if due and known["advice_returned"] <= due else "No"
         for c in rubric.comments:
             values[c.id] = rng.choice(COMMENTS).format(first=kid["first"]) or None
-        rows.append([r + 1, began, done, f"{auditor.split()[1].lower()}@example.org", auditor, *[values[c.id] for c in cols]])
+        rows.append(
+            [
+                r + 1,
+                began,
+                done,
+                f"{auditor.split()[1].lower()}@example.org",
+                auditor,
+                *[values[c.id] for c in cols],
+            ]
+        )
     # a moderation sample: the first `moderated` children audited again by another auditor, who mostly agrees
     auditor_col = next((5 + k for k, c in enumerate(cols) if getattr(c, "role", None) == "auditor"), None)
     for r in range(moderated):
@@ -273,7 +377,9 @@ def audit_rows(rubric: Rubric, seed: int, start: date, n: int = 25, moderated: i
         word = str(rows[7][offset_cols + k]).split(";")[0].strip() or "Yes"
         i = min(2, len(word) - 1)
         rows[7][offset_cols + k] = word[:i] + word[i] + word[i:]  # a typo: Fully → Fullly, Yes → Yess
-    date_cols = [k for k, c in enumerate(cols) if getattr(c, "type", None) == FieldType.date or c in rubric.milestones]
+    date_cols = [
+        k for k, c in enumerate(cols) if getattr(c, "type", None) == FieldType.date or c in rubric.milestones
+    ]
     if date_cols:
         rows[11][offset_cols + date_cols[0]] = "31/02/2025"
     else:  # no date question: the impossible date goes in Forms' completion time
@@ -290,7 +396,9 @@ def _span(rubric: Rubric, start: str, seen: frozenset = frozenset()) -> int:
             continue
         for r in m.rules:
             if r.from_ == start:
-                best = max(best, max(0, r.weeks * 7 + r.days + r.months * 31) + _span(rubric, m.id, seen | {m.id}))
+                best = max(
+                    best, max(0, r.weeks * 7 + r.days + r.months * 31) + _span(rubric, m.id, seen | {m.id})
+                )
     return best
 
 
@@ -299,7 +407,11 @@ def _reason(rng: random.Random, rubric: Rubric, m) -> str:
     it; sometimes one it does not allow; now and then words of their own."""
     roll = rng.random()
     if m.kind == "target":  # nothing excuses a local target: officers mostly explain in their own words
-        return rng.choice(rubric.exceptions.reasons).label if rubric.exceptions and roll < 0.2 else rng.choice(OTHER_REASONS)
+        return (
+            rng.choice(rubric.exceptions.reasons).label
+            if rubric.exceptions and roll < 0.2
+            else rng.choice(OTHER_REASONS)
+        )
     if m.excused_by and rubric.exceptions and roll < 0.6:
         rid, paragraph = rng.choice(list(m.excused_by.items()))
         r = rubric.exceptions.reason(rid)
@@ -310,7 +422,9 @@ def _reason(rng: random.Random, rubric: Rubric, m) -> str:
     return rng.choice(OTHER_REASONS)
 
 
-def as_returned(rubric: Rubric, heads: list[str], rows: list[list], n: int, moderated: int, allocation: dict, cohort: Path) -> None:
+def as_returned(
+    rubric: Rubric, heads: list[str], rows: list[list], n: int, moderated: int, allocation: dict, cohort: Path
+) -> None:
     """Make the plan audits look as the round's returns do: each names a plan the allocation gave out and the auditor
     it gave it to (Forms' Name and Email, and "Person completing audit"), moderated plans first so that the second
     audits are theirs. Two second audits are the kind of return a chase list cannot place: a plan that was not
@@ -338,9 +452,13 @@ def as_returned(rubric: Rubric, heads: list[str], rows: list[list], n: int, mode
         if "moderation" in pairs[plans[r]]:
             mark(second, plans[r], pairs[plans[r]]["moderation"])
         elif r % 2 == 0:
-            mark(second, "EHCP-0150", pairs[plans[r]]["primary"])  # a plan of the register this round did not allocate
+            mark(
+                second, "EHCP-0150", pairs[plans[r]]["primary"]
+            )  # a plan of the register this round did not allocate
         else:
-            mark(second, plans[r].replace("-0", "-", 1), pairs[plans[r]]["primary"])  # EHCP-0101 typed as EHCP-101
+            mark(
+                second, plans[r].replace("-0", "-", 1), pairs[plans[r]]["primary"]
+            )  # EHCP-0101 typed as EHCP-101
     dup = rows[n + moderated]
     for c in (3, 4, who_col, plan_col):
         dup[c] = rows[4][c]
@@ -349,7 +467,9 @@ def as_returned(rubric: Rubric, heads: list[str], rows: list[list], n: int, mode
 def write_xlsx(path: Path, heads: list[str], rows: list[list]) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     ws = wb.add_worksheet("Sheet1")
     when = wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
     day = wb.add_format({"num_format": "dd/mm/yyyy"})
@@ -370,7 +490,12 @@ def write_cp1252_csv(path: Path, heads: list[str], rows: list[list]) -> None:
         w = csv.writer(f)
         w.writerow(heads)
         for row in rows:
-            w.writerow(["" if v is None else (v.strftime("%d/%m/%Y %H:%M:%S") if isinstance(v, datetime) else v) for v in row])
+            w.writerow(
+                [
+                    "" if v is None else (v.strftime("%d/%m/%Y %H:%M:%S") if isinstance(v, datetime) else v)
+                    for v in row
+                ]
+            )
 
 
 # Survey-shaped exports with a story to triangulate (voice a strength, timeliness a concern) come from
@@ -381,9 +506,24 @@ MADE_ELSEWHERE = {"family-feedback", "practice-conversation"}
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="folder to write into (created)")
-    ap.add_argument("--rubrics", type=Path, default=ROOT / "rubrics", help="folder of rubric .yaml files (default: rubrics/)")
-    ap.add_argument("--allocation", type=Path, default=ROOT / "examples" / "autumn-allocation.json", help="this round's allocation (plan ids for plan audits)")
-    ap.add_argument("--previous-allocation", type=Path, default=ROOT / "examples" / "previous-allocation.json", help="the previous round's allocation")
+    ap.add_argument(
+        "--rubrics",
+        type=Path,
+        default=ROOT / "rubrics",
+        help="folder of rubric .yaml files (default: rubrics/)",
+    )
+    ap.add_argument(
+        "--allocation",
+        type=Path,
+        default=ROOT / "examples" / "autumn-allocation.json",
+        help="this round's allocation (plan ids for plan audits)",
+    )
+    ap.add_argument(
+        "--previous-allocation",
+        type=Path,
+        default=ROOT / "examples" / "previous-allocation.json",
+        help="the previous round's allocation",
+    )
     args = ap.parse_args(argv)
     paths = sorted(args.rubrics.glob("*.yaml")) if args.rubrics.is_dir() else [args.rubrics]
     if not paths:
@@ -402,10 +542,23 @@ def main(argv: list[str] | None = None) -> int:
             rubric = load_rubric(p)
             if rubric.id in MADE_ELSEWHERE and args.rubrics == ROOT / "rubrics":
                 continue
-            heads, rows = audit_rows(rubric, seed=1 if which == "current" else 2, start=start, plan_ids=allocated.get(which) if rubric.id == "ehcp-quality" else None,
-                                     shape="new" if which == "current" else "old")
+            heads, rows = audit_rows(
+                rubric,
+                seed=1 if which == "current" else 2,
+                start=start,
+                plan_ids=allocated.get(which) if rubric.id == "ehcp-quality" else None,
+                shape="new" if which == "current" else "old",
+            )
             if rubric.id == "ehcp-quality" and which == "current" and args.allocation.exists():
-                as_returned(rubric, heads, rows, 25, 8, json.loads(args.allocation.read_text(encoding="utf-8")), ROOT / "examples" / "cohort.yaml")
+                as_returned(
+                    rubric,
+                    heads,
+                    rows,
+                    25,
+                    8,
+                    json.loads(args.allocation.read_text(encoding="utf-8")),
+                    ROOT / "examples" / "cohort.yaml",
+                )
             if rubric.id.replace("_", "-") == "health-advice":
                 target = folder / f"{rubric.id}.csv"
                 write_cp1252_csv(target, heads, rows)

@@ -53,13 +53,42 @@ def main(out: Path = Path(__file__).with_name("plans.xlsx")) -> None:
             people.append(rng.choice(POST16))
         if rng.random() < 0.05:
             people.append("A22")
-        rows.append([f"EHCP-{n:04d}", issued, ptype, team, officer, setting, ks, need, "; ".join(dict.fromkeys(people))])
+        rows.append(
+            [
+                f"EHCP-{n:04d}",
+                issued,
+                ptype,
+                team,
+                officer,
+                setting,
+                ks,
+                need,
+                "; ".join(dict.fromkeys(people)),
+            ]
+        )
     rows.sort(key=lambda r: (r[1], r[0]))
-    wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        str(out), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     ws = wb.add_worksheet("Plans")
     bold = wb.add_format({"bold": True})
     day = wb.add_format({"num_format": "dd/mm/yyyy"})
-    ws.write_row(0, 0, ["Plan ID", "Issued", "Type", "Team", "Officer", "Setting", "Key stage", "Primary need", "Contributors"], bold)
+    ws.write_row(
+        0,
+        0,
+        [
+            "Plan ID",
+            "Issued",
+            "Type",
+            "Team",
+            "Officer",
+            "Setting",
+            "Key stage",
+            "Primary need",
+            "Contributors",
+        ],
+        bold,
+    )
     for r, row in enumerate(rows, start=1):
         ws.write_row(r, 0, row[:1])
         ws.write_datetime(r, 1, row[1], day)

@@ -31,7 +31,9 @@ _MONTHS = {
     )
     for m in names
 }
-_NUMERIC = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?)?$")
+_NUMERIC = re.compile(
+    r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?)?$"
+)
 _WORDY = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 
 
@@ -121,8 +123,15 @@ def offset(start: date, *, weeks: int = 0, days: int = 0, months: int = 0) -> da
     return d + timedelta(days=7 * weeks + days)
 
 
-def period_end(start: date, *, weeks: int = 0, days: int = 0, months: int = 0, working_days: int = 0,
-               starting_with: bool = False) -> date:
+def period_end(
+    start: date,
+    *,
+    weeks: int = 0,
+    days: int = 0,
+    months: int = 0,
+    working_days: int = 0,
+    starting_with: bool = False,
+) -> date:
     """The last day of a statutory period: the one rule every due date of qactl goes through.
 
     * "within N weeks of receiving a request": the day of receipt is not counted, so the period ends on the same
@@ -179,6 +188,7 @@ def bank_holidays(year: int) -> frozenset[date]:
     One-off holidays proclaimed for an occasion (a jubilee, a coronation, a state funeral) are not included: the
     working days around them come out one day short.
     """
+
     def monday_on_or_before(d: date) -> date:
         return d - timedelta(days=d.weekday())
 

@@ -40,7 +40,6 @@ class FormSummary(TypedDict):
     columns: list[FormColumn]
 
 
-
 def answers_for(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> list[str] | None:
     """The drop-down list of a column: an item's answers (and N/A where allowed), a field's choices, else None."""
     if isinstance(thing, Item):
@@ -94,7 +93,9 @@ def wants(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> str:
         return text + "."
     if isinstance(thing, Milestone):
         text = f"The date it happened (dd/mm/yyyy); {_due_words(rubric, thing)}"
-        text += f" ({thing.citation})" if thing.kind == "statutory" and thing.citation else " (a local target)"
+        text += (
+            f" ({thing.citation})" if thing.kind == "statutory" and thing.citation else " (a local target)"
+        )
         if thing.applies_if is not None:
             text += f". Counts only when {describe_condition(rubric, thing.applies_if)}"
         return text + "."
@@ -110,8 +111,11 @@ def wants(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> str:
     text = kinds[thing.type]
     owner = rubric.reason_fields.get(thing.id)
     if owner is not None:
-        text = (f"Why \"{owner.text}\" was late, if it was. Only the exceptions in the list excuse it ({owner.citation})"
-                if owner.excused_by else f"Why \"{owner.text}\" was late, if it was: recorded; nothing excuses a local target")
+        text = (
+            f'Why "{owner.text}" was late, if it was. Only the exceptions in the list excuse it ({owner.citation})'
+            if owner.excused_by
+            else f'Why "{owner.text}" was late, if it was: recorded; nothing excuses a local target'
+        )
     choices = thing.choices or (reason_choices(rubric, thing) if owner is not None else None)
     if choices:
         text += "; choose from the list, or type another: " + ", ".join(choices)
@@ -190,10 +194,17 @@ def _validation(rubric: Rubric, thing: Field | Item | Milestone | Comment, lists
     dv: dict = {"input_title": _prompt_title(thing), "input_message": _input_message(rubric, thing)}
     answers = answers_for(rubric, thing)
     if answers:
-        enforced = isinstance(thing, Item) and not thing.multi  # field choices and multi-answer items are offered, not enforced
+        enforced = (
+            isinstance(thing, Item) and not thing.multi
+        )  # field choices and multi-answer items are offered, not enforced
         dv.update({"validate": "list", "source": lists.source(thing.id, answers), "show_error": enforced})
         if enforced:
-            dv.update({"error_title": "Not one of the answers", "error_message": _clip("Choose one of: " + ", ".join(answers))})
+            dv.update(
+                {
+                    "error_title": "Not one of the answers",
+                    "error_message": _clip("Choose one of: " + ", ".join(answers)),
+                }
+            )
     elif _is_date(thing):
         dv.update(
             {
@@ -206,7 +217,16 @@ def _validation(rubric: Rubric, thing: Field | Item | Milestone | Comment, lists
             }
         )
     elif isinstance(thing, Field) and thing.type == FieldType.integer:
-        dv.update({"validate": "integer", "criteria": "between", "minimum": -9, "maximum": 99999, "error_title": "Not a whole number", "error_message": "Type a whole number."})
+        dv.update(
+            {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": -9,
+                "maximum": 99999,
+                "error_title": "Not a whole number",
+                "error_message": "Type a whole number.",
+            }
+        )
     else:
         dv["validate"] = "any"
     return dv
@@ -221,16 +241,34 @@ def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -
 
     target = Path(target)
     if target.suffix.lower() != ".xlsx":
-        raise UsageError(f"The form is an Excel workbook: give an output name ending in .xlsx, not {target.name!r}.")
+        raise UsageError(
+            f"The form is an Excel workbook: give an output name ending in .xlsx, not {target.name!r}."
+        )
     columns = rubric.columns()
-    summary: FormSummary = {"path": str(target), "rubric": rubric.id, "version": rubric.version, "sheet": AUDIT_SHEET, "columns": []}
+    summary: FormSummary = {
+        "path": str(target),
+        "rubric": rubric.id,
+        "version": rubric.version,
+        "sheet": AUDIT_SHEET,
+        "columns": [],
+    }
     with atomic_output(target, inputs=inputs) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
-        wb.set_properties(properties(f"{rubric.title} ({rubric.id} {rubric.version})", "Written by qactl form", subject="Blank audit form"))
-        header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
+        wb.set_properties(
+            properties(
+                f"{rubric.title} ({rubric.id} {rubric.version})",
+                "Written by qactl form",
+                subject="Blank audit form",
+            )
+        )
+        header_fmt = wb.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
+        )
         required_fmt = wb.add_format({"bold": True, "font_color": "#C00000"})
         date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
-        text_fmt = wb.add_format({"num_format": "@"})  # NHS numbers and UPNs stay text: no lost digits, no 9.43E+09
+        text_fmt = wb.add_format(
+            {"num_format": "@"}
+        )  # NHS numbers and UPNs stay text: no lost digits, no 9.43E+09
         wrap_fmt = wb.add_format({"text_wrap": True, "valign": "top"})
         ws = wb.add_worksheet(AUDIT_SHEET)
         guide = wb.add_worksheet(INSTRUCTIONS_SHEET)
@@ -239,7 +277,15 @@ def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -
         for col, thing in enumerate(columns):
             width = _width(thing)
             is_text_id = isinstance(thing, Field) and thing.type in (FieldType.nhs_number, FieldType.upn)
-            fmt = date_fmt if _is_date(thing) else text_fmt if is_text_id else wrap_fmt if isinstance(thing, Comment) else None
+            fmt = (
+                date_fmt
+                if _is_date(thing)
+                else text_fmt
+                if is_text_id
+                else wrap_fmt
+                if isinstance(thing, Comment)
+                else None
+            )
             ws.set_column(col, col, width, fmt)
             if is_required(thing):
                 ws.write_rich_string(0, col, header_fmt, thing.text, required_fmt, REQUIRED_MARK, header_fmt)
@@ -247,7 +293,15 @@ def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -
                 ws.write_string(0, col, thing.text, header_fmt)
             lines = max(lines, math.ceil(len(header_of(thing)) * 1.15 / max(width - 1, 1)))
             ws.data_validation(1, col, LAST_ROW, col, _validation(rubric, thing, lists))
-            summary["columns"].append({"letter": column_letter(col), "header": header_of(thing), "kind": _kind(thing), "id": thing.id, "answers": answers_for(rubric, thing)})
+            summary["columns"].append(
+                {
+                    "letter": column_letter(col),
+                    "header": header_of(thing),
+                    "kind": _kind(thing),
+                    "id": thing.id,
+                    "answers": answers_for(rubric, thing),
+                }
+            )
         ws.set_row(0, min(409, 15 * lines))  # tall enough for the longest wrapped question
         ws.freeze_panes(1, 0)
         if columns:
@@ -256,7 +310,9 @@ def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -
         _instructions(wb, guide, rubric, columns, header_fmt, wrap_fmt)
         from qactl.sheets.xlsx import page_setup
 
-        page_setup(ws, landscape=True, repeat=0, fit=False)  # a column per question: printed at its size, across
+        page_setup(
+            ws, landscape=True, repeat=0, fit=False
+        )  # a column per question: printed at its size, across
         page_setup(guide, landscape=True, repeat=None)
         try:
             wb.close()
@@ -291,7 +347,11 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
     row = 0
     ws.write_string(row, 0, f"{rubric.title}", title_fmt)
     row += 1
-    for label, value in (("Rubric", f"{rubric.id}, version {rubric.version}"), ("Source", rubric.source), ("About", (rubric.description or "").strip())):
+    for label, value in (
+        ("Rubric", f"{rubric.id}, version {rubric.version}"),
+        ("Source", rubric.source),
+        ("About", (rubric.description or "").strip()),
+    ):
         if value:
             ws.write_string(row, 0, label, bold)
             ws.write_string(row, 1, value)
@@ -318,7 +378,12 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
         if isinstance(thing, Item):
             kind = f"question ({thing.section})"
         required = getattr(thing, "required", False)
-        cells = [(1, thing.text, 45), (2, kind, 11), (3, wants(rubric, thing), 50), (4, (getattr(thing, "guidance", None) or "").strip(), 60)]
+        cells = [
+            (1, thing.text, 45),
+            (2, kind, 11),
+            (3, wants(rubric, thing), 50),
+            (4, (getattr(thing, "guidance", None) or "").strip(), 60),
+        ]
         ws.write_string(row, 0, column_letter(col), wrap_fmt)
         for c, text, _ in cells:
             ws.write_string(row, c, text, wrap_fmt)
@@ -333,7 +398,9 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
             ws.write_string(row, col, head, header_fmt)
         row += 1
         for name, scale in rubric.scales.items():
-            name = name.replace("_", " ").capitalize()  # the scale's name in words: yes_partly_no → Yes partly no
+            name = name.replace(
+                "_", " "
+            ).capitalize()  # the scale's name in words: yes_partly_no → Yes partly no
             for ch in scale.choices:
                 ws.write_string(row, 0, name)
                 ws.write_string(row, 1, ch.label)
@@ -350,13 +417,19 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
     g = rubric.grading
     ws.write_string(row, 0, "Grading", bold)
     if g.method == "rag":
-        how = ("Each answer at the bottom of its scale is red, each between bottom and top amber. The rating is the first "
-               "band whose limits the red and amber answers stay within:")
+        how = (
+            "Each answer at the bottom of its scale is red, each between bottom and top amber. The rating is the first "
+            "band whose limits the red and amber answers stay within:"
+        )
     else:
         how = (
             "Score = 100 × points given ÷ points available, over the questions that apply"
             + (", sections weighted" if g.section_weights else "")
-            + ("; each date on time counts as a question met, statutory limits and local targets apart" if g.method == "compliance" else "")
+            + (
+                "; each date on time counts as a question met, statutory limits and local targets apart"
+                if g.method == "compliance"
+                else ""
+            )
             + ". The grade is the first band the score reaches:"
         )
     ws.write_string(row, 1, how, wrap_fmt)
@@ -366,16 +439,28 @@ def _instructions(wb, ws, rubric: Rubric, columns: list, header_fmt, wrap_fmt) -
         ws.write_string(row, 2, g.rule_of(b))
         row += 1
     for lim in g.limits:
-        ws.write_string(row, 1, f"At most {lim.max_grade} when {describe_condition(rubric, lim.if_)}", wrap_fmt)
+        ws.write_string(
+            row, 1, f"At most {lim.max_grade} when {describe_condition(rubric, lim.if_)}", wrap_fmt
+        )
         row += 1
     if rubric.exceptions:
         row += 1
         ws.write_string(row, 0, "Exceptions", bold)
-        ws.write_string(row, 1, "A late date is excused (out of the statutory timeliness figures) only by an exception its own "
-                                "time limit allows; nothing excuses a local target:", wrap_fmt)
+        ws.write_string(
+            row,
+            1,
+            "A late date is excused (out of the statutory timeliness figures) only by an exception its own "
+            "time limit allows; nothing excuses a local target:",
+            wrap_fmt,
+        )
         row += 1
         for r in rubric.exceptions.reasons:
-            allowed = [f"{m.text} ({p or m.citation})" for m in rubric.milestones if r.id in m.excused_by for p in [m.excused_by[r.id]]]
+            allowed = [
+                f"{m.text} ({p or m.citation})"
+                for m in rubric.milestones
+                if r.id in m.excused_by
+                for p in [m.excused_by[r.id]]
+            ]
             ws.write_string(row, 1, r.label, wrap_fmt)
             ws.write_string(row, 3, "excuses: " + ("; ".join(allowed) or "no date of this rubric"), wrap_fmt)
             row += 1

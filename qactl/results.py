@@ -59,15 +59,21 @@ class MilestoneResult(TypedDict):
     due: str | None  # ISO date: the last day on time
     actual: str | None
     status: Literal["on_time", "late", "missing", "not_due", "exception", "not_applicable", "unknown"]
-    days_late: int | None  # days after the due date (0 when on time; for missing, days past due on the audit date)
+    days_late: (
+        int | None
+    )  # days after the due date (0 when on time; for missing, days past due on the audit date)
     kind: NotRequired[Literal["statutory", "target"]]  # a limit set by law, or a local target
     citation: NotRequired[str | None]  # the regulation of a statutory limit (or the source of a target)
-    reason: NotRequired[str | None]  # the id of the recognised reason given for this date (applied or not), if any
+    reason: NotRequired[
+        str | None
+    ]  # the id of the recognised reason given for this date (applied or not), if any
     excused_under: NotRequired[str | None]  # status exception: the paragraph that allows it ("reg 5(4)(b)")
     # None: on time or no reason given; "applied": excused; "not_allowed": a recognised reason this limit does not
     # allow (a local target allows none); "unrecognised": a reason was written that is none of the recognised ones
     reason_check: NotRequired[Literal["applied", "not_allowed", "unrecognised"] | None]
-    basis: NotRequired[Literal["answer"]]  # present when a Yes/No answer, not the dates, said whether it was on time
+    basis: NotRequired[
+        Literal["answer"]
+    ]  # present when a Yes/No answer, not the dates, said whether it was on time
     ended_by: NotRequired[str]  # not applicable because the process ended lawfully with this outcome
 
 
@@ -93,7 +99,9 @@ class Audit(TypedDict):
     score: float | None
     grade: str | None
     audit_date: NotRequired[str | None]
-    outcome: NotRequired[str | None]  # how the process ended (the rubric's outcomes), when the rubric has outcomes
+    outcome: NotRequired[
+        str | None
+    ]  # how the process ended (the rubric's outcomes), when the rubric has outcomes
     sections: dict[str, SectionResult]
     answers: dict[str, AnswerResult]
     milestones: dict[str, MilestoneResult]
@@ -193,14 +201,19 @@ def write_scored(path: Path, header: ScoredHeader, audits: Iterable[Audit], summ
             for a in audits:
                 f.write(sep + encode_audit(a))
                 sep = b",\n  "
-            f.write(("\n ],\n \"summary\": " + json.dumps(summary_of(), ensure_ascii=False) + "\n}\n").encode())
+            f.write(('\n ],\n "summary": ' + json.dumps(summary_of(), ensure_ascii=False) + "\n}\n").encode())
 
 
 _NOT_QACTL = "Give the .json written by `qactl score`, `allocate` or `moderate`."
 
 
-def damaged(path: Path, what: str, remedy: str = "Score the export again (or copy the file again: it may have been cut short).",
-            *, line: int | None = None) -> InputError:
+def damaged(
+    path: Path,
+    what: str,
+    remedy: str = "Score the export again (or copy the file again: it may have been cut short).",
+    *,
+    line: int | None = None,
+) -> InputError:
     """The error for a qactl file that is not whole: never read as a partial count."""
     where = f" at line {line}" if line is not None else ""
     return InputError(f"{path} is damaged{where}: {what}. {remedy}")
@@ -219,7 +232,9 @@ def read_any(path: Path) -> dict[str, Any]:
             with path.open(encoding="utf-8") as f:
                 head = json.loads(f.readline() or "{}")
                 if not isinstance(head, dict):
-                    raise InputError(f"{path} is not a qactl output file: its first line is not a header (a JSON object with 'kind: qactl.…'). {_NOT_QACTL}")
+                    raise InputError(
+                        f"{path} is not a qactl output file: its first line is not a header (a JSON object with 'kind: qactl.…'). {_NOT_QACTL}"
+                    )
                 audits, summary = [], None
                 for number, line in enumerate(f, start=2):
                     if not line.strip():
@@ -238,13 +253,21 @@ def read_any(path: Path) -> dict[str, Any]:
             with path.open(encoding="utf-8") as f:
                 doc = json.load(f)
     except RecursionError:
-        raise damaged(path, "it is nested far deeper than any qactl file (a damaged or hostile file)") from None
+        raise damaged(
+            path, "it is nested far deeper than any qactl file (a damaged or hostile file)"
+        ) from None
     except json.JSONDecodeError as e:
         if str(doc_kind_of(path)).startswith("qactl."):
-            raise damaged(path, f"it is not valid JSON from line {e.lineno} ({e.msg}): it may have been cut short") from None
-        raise InputError(f"{path} is not a qactl output file (it is not valid JSON: {e}). {_NOT_QACTL}") from None
+            raise damaged(
+                path, f"it is not valid JSON from line {e.lineno} ({e.msg}): it may have been cut short"
+            ) from None
+        raise InputError(
+            f"{path} is not a qactl output file (it is not valid JSON: {e}). {_NOT_QACTL}"
+        ) from None
     except UnicodeDecodeError as e:
-        raise InputError(f"{path} is not a qactl output file (it is not UTF-8 text: {e.reason}). {_NOT_QACTL}") from None
+        raise InputError(
+            f"{path} is not a qactl output file (it is not UTF-8 text: {e.reason}). {_NOT_QACTL}"
+        ) from None
     if not isinstance(doc, dict) or not str(doc.get("kind", "")).startswith("qactl."):
         raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). {_NOT_QACTL}")
     check_format(path, doc)
@@ -264,8 +287,10 @@ def check_format(path: Path, header: dict[str, Any]) -> int:
     """The file's format, if this qactl reads it (1 and 2); else an InputError saying what to do."""
     version = header.get("format", 1)
     if version not in READABLE_FORMATS:
-        raise InputError(f"{path} was written in format {version}, and this qactl reads formats "
-                         f"{', '.join(map(str, READABLE_FORMATS))}. Use the qactl that wrote it, or score the export again with this version.")
+        raise InputError(
+            f"{path} was written in format {version}, and this qactl reads formats "
+            f"{', '.join(map(str, READABLE_FORMATS))}. Use the qactl that wrote it, or score the export again with this version."
+        )
     return version
 
 
@@ -318,8 +343,20 @@ def audit_problem(a: Any) -> str | None:
     if type(a.get("audit_date")) not in _TEXT:
         return "its audit_date is not text"
     answers, sections, milestones, fields, comments, errors = (
-        a.get("answers"), a.get("sections"), a.get("milestones"), a.get("fields"), a.get("comments"), a.get("errors"))
-    if type(answers) is not dict or type(sections) is not dict or type(milestones) is not dict or type(fields) is not dict or type(comments) is not dict:
+        a.get("answers"),
+        a.get("sections"),
+        a.get("milestones"),
+        a.get("fields"),
+        a.get("comments"),
+        a.get("errors"),
+    )
+    if (
+        type(answers) is not dict
+        or type(sections) is not dict
+        or type(milestones) is not dict
+        or type(fields) is not dict
+        or type(comments) is not dict
+    ):
         return "its answers, sections, milestones, fields and comments are not all JSON objects"
     if type(errors) is not list:
         return "its errors are not a list"
@@ -410,7 +447,9 @@ def rubric_schema(rubric) -> dict[str, Any]:
                 "scale": i.scale,
                 "labels": [c.label for c in sorted(s.choices, key=lambda c: -c.points)],
                 "points": {c.label: c.points for c in s.choices},
-                "max": i.max_points if i.max_points is not None else (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points),
+                "max": i.max_points
+                if i.max_points is not None
+                else (sum(c.points for c in s.choices if c.points > 0) if i.multi else s.max_points),
                 "ordered": s.ordered,
                 "theme": i.theme,
             }
@@ -420,17 +459,34 @@ def rubric_schema(rubric) -> dict[str, Any]:
         "method": rubric.grading.method,
         "grades": [b.grade for b in rubric.grading.bands],
         "sections": [*rubric.sections, *rubric.milestone_sections],
-        "fields": [{"id": f.id, "text": f.text, "role": f.role.value if f.role else None, "pii": f.pii} for f in rubric.fields],
+        "fields": [
+            {"id": f.id, "text": f.text, "role": f.role.value if f.role else None, "pii": f.pii}
+            for f in rubric.fields
+        ],
         "items": items,
         "milestones": [
-            {"id": m.id, "text": m.text, "limit": m.limit, "kind": m.kind, "citation": m.citation,
-             "excused_by": list(m.excused_by), "reason_field": m.reason}
+            {
+                "id": m.id,
+                "text": m.text,
+                "limit": m.limit,
+                "kind": m.kind,
+                "citation": m.citation,
+                "excused_by": list(m.excused_by),
+                "reason_field": m.reason,
+            }
             for m in rubric.milestones
         ],
-        "reasons": [{"id": r.id, "label": r.label} for r in (rubric.exceptions.reasons if rubric.exceptions else [])],
-        "outcomes": None if rubric.outcomes is None else {
+        "reasons": [
+            {"id": r.id, "label": r.label} for r in (rubric.exceptions.reasons if rubric.exceptions else [])
+        ],
+        "outcomes": None
+        if rubric.outcomes is None
+        else {
             "field": rubric.outcomes.field,
-            "ends": [{"answer": e.answer, "at": e.at, "not_applicable": list(e.not_applicable)} for e in rubric.outcomes.ends],
+            "ends": [
+                {"answer": e.answer, "at": e.at, "not_applicable": list(e.not_applicable)}
+                for e in rubric.outcomes.ends
+            ],
         },
         "comments": [{"id": c.id, "text": c.text, "actions": c.actions} for c in rubric.comments],
     }
@@ -459,7 +515,12 @@ class AllocationFile(TypedDict):
 def write_allocation(path: Path, doc: AllocationFile) -> None:
     """Write an allocation as JSON to ``path`` (already a temporary path): stable key order, so equal allocations are equal bytes."""
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        f.write(json.dumps({**doc, "kind": ALLOCATION_KIND, "format": FORMAT_VERSION}, ensure_ascii=False, indent=1) + "\n")
+        f.write(
+            json.dumps(
+                {**doc, "kind": ALLOCATION_KIND, "format": FORMAT_VERSION}, ensure_ascii=False, indent=1
+            )
+            + "\n"
+        )
 
 
 def read_allocation(path: Path) -> AllocationFile:
@@ -510,7 +571,9 @@ class ModerationFile(TypedDict):
     overall: ModerationOverall
     items: list[ModerationItem]
     disagreements: list[dict[str, Any]]
-    to_discuss: NotRequired[list[dict[str, Any]]]  # added after 0.1.0: every pair whose grades or answers differ
+    to_discuss: NotRequired[
+        list[dict[str, Any]]
+    ]  # added after 0.1.0: every pair whose grades or answers differ
     unpaired: list[dict[str, Any]]
 
 

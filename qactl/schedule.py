@@ -58,7 +58,9 @@ class Term(_Model):
             raise ValueError(f"the term ends ({self.end}) before it starts ({self.start})")
         h = self.half_term
         if h and not (self.start < h.start <= h.end < self.end):
-            raise ValueError(f"the half-term break {h.start}..{h.end} is not inside the term {self.start}..{self.end}")
+            raise ValueError(
+                f"the half-term break {h.start}..{h.end} is not inside the term {self.start}..{self.end}"
+            )
         return self
 
 
@@ -69,7 +71,11 @@ class SchoolYear(_Model):
     summer: Term
 
     def terms(self) -> list[tuple[str, Term]]:
-        return [(f"Autumn {self.year}", self.autumn), (f"Spring {self.year}", self.spring), (f"Summer {self.year}", self.summer)]
+        return [
+            (f"Autumn {self.year}", self.autumn),
+            (f"Spring {self.year}", self.spring),
+            (f"Summer {self.year}", self.summer),
+        ]
 
 
 class Terms(_Model):
@@ -107,7 +113,9 @@ class When(_Model):
                     from difflib import get_close_matches
 
                     near = get_close_matches(m.strip().lower(), [k for k in _MONTHS if len(k) > 4], n=1)
-                    raise ValueError(f"{m!r} is not a month" + (f" (did you mean {near[0]!r}?)" if near else ""))
+                    raise ValueError(
+                        f"{m!r} is not a month" + (f" (did you mean {near[0]!r}?)" if near else "")
+                    )
                 out.append(n)
             else:
                 out.append(int(m))
@@ -117,7 +125,9 @@ class When(_Model):
     def _one_rule(self) -> When:
         kinds = [k for k in ("every", "after", "dates") if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("`when` needs exactly one of: every (month, term, half_term, year), after (an activity id) or dates")
+            raise ValueError(
+                "`when` needs exactly one of: every (month, term, half_term, year), after (an activity id) or dates"
+            )
         if self.every == "year" and not self.months:
             raise ValueError("`every: year` needs `months`, e.g. [october, march, june]")
         if self.months and self.every != "year":
@@ -133,7 +143,11 @@ class When(_Model):
         n = 7 * self.weeks + self.days
         if not n:
             return ""
-        amount = f"{abs(n) // 7} week{'s' if abs(n) != 7 else ''}" if n % 7 == 0 else f"{abs(n)} day{'s' if abs(n) != 1 else ''}"
+        amount = (
+            f"{abs(n) // 7} week{'s' if abs(n) != 7 else ''}"
+            if n % 7 == 0
+            else f"{abs(n)} day{'s' if abs(n) != 1 else ''}"
+        )
         return f"{amount} {'after' if n > 0 else 'before'}"
 
     def describe(self) -> str:
@@ -179,20 +193,27 @@ class Schedule(_Model):
         problems = []
         ids = [a.id for a in self.activities]
         for a in self.activities:
-            if ids.count(a.id) > 1 and a.id not in [p.split("'")[1] for p in problems if p.startswith("duplicate")]:
+            if ids.count(a.id) > 1 and a.id not in [
+                p.split("'")[1] for p in problems if p.startswith("duplicate")
+            ]:
                 problems.append(f"duplicate activity id '{a.id}'")
             if a.when.after is not None:
                 if a.when.after not in ids:
                     from difflib import get_close_matches
 
                     near = get_close_matches(a.when.after, ids, n=1)
-                    problems.append(f"activity '{a.id}' follows '{a.when.after}', which is not an activity" + (f" (did you mean `{near[0]}`?)" if near else ""))
+                    problems.append(
+                        f"activity '{a.id}' follows '{a.when.after}', which is not an activity"
+                        + (f" (did you mean `{near[0]}`?)" if near else "")
+                    )
             if a.when.every in ("term", "half_term") and not self.terms.years:
                 problems.append(f"activity '{a.id}' is {a.when.every}ly but the file has no `terms:`")
             if a.when.every == "half_term":
                 missing = [y.year for y in self.terms.years for _, t in y.terms() if t.half_term is None]
                 if missing:
-                    problems.append(f"activity '{a.id}' is half-termly but some terms of {', '.join(sorted(set(missing)))} have no half_term")
+                    problems.append(
+                        f"activity '{a.id}' is half-termly but some terms of {', '.join(sorted(set(missing)))} have no half_term"
+                    )
         # cycles among `after`
         by_id = {a.id: a for a in self.activities}
         for a in self.activities:
@@ -200,7 +221,9 @@ class Schedule(_Model):
             while cur.when.after and cur.when.after in by_id:
                 cur = by_id[cur.when.after]
                 if cur.id in seen:
-                    problems.append(f"activity '{a.id}' follows itself through {' -> '.join([*seen, cur.id])}")
+                    problems.append(
+                        f"activity '{a.id}' follows itself through {' -> '.join([*seen, cur.id])}"
+                    )
                     break
                 seen.append(cur.id)
         if problems:
@@ -245,7 +268,16 @@ def load_schedule(path: Path) -> Schedule:
 
     root = load_yaml(path, ConfigError)
     if not isinstance(root, dict):
-        raise ConfigError([Problem(str(path), 1, 1, "a schedule is a YAML mapping with title, terms, bank_holidays and activities")])
+        raise ConfigError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "a schedule is a YAML mapping with title, terms, bank_holidays and activities",
+                )
+            ]
+        )
     return validate(Schedule, root, str(path), ConfigError)
 
 
@@ -355,14 +387,25 @@ def expand(schedules: list[tuple[str, Schedule]], start: date, end: date) -> Cal
     for name, s in schedules:
         for a in s.activities:
             if a.id in seen:
-                raise ConfigError([Problem(name, None, None, f"the activity id '{a.id}' is also used in {seen[a.id]}; ids must be unique across schedule files")])
+                raise ConfigError(
+                    [
+                        Problem(
+                            name,
+                            None,
+                            None,
+                            f"the activity id '{a.id}' is also used in {seen[a.id]}; ids must be unique across schedule files",
+                        )
+                    ]
+                )
             seen[a.id] = name
             rule = a.when.describe()
             if a.when.after:
                 followed = next(x for x in s.activities if x.id == a.when.after)
                 rule = f"{a.when._shift() or 'on the day of'} each {followed.what}"
             for d in _dates_of(s, a, start, end):
-                occ.append((d, n, Occurrence(d, a.id, a.what, a.who, a.outcome, rule, name, a.detail, a.command)))
+                occ.append(
+                    (d, n, Occurrence(d, a.id, a.what, a.who, a.outcome, rule, name, a.detail, a.command))
+                )
             n += 1
         span = _term_span(s)
         termly = [a.id for a in s.activities if a.when.every in ("term", "half_term")]
@@ -374,7 +417,9 @@ def expand(schedules: list[tuple[str, Schedule]], start: date, end: date) -> Cal
         if s.terms.years and s.terms.typical and termly:
             notes.append(f"{name}: {s.terms.note}")
     occ.sort(key=lambda x: (x[0], x[1]))
-    return Calendar(start, end, [o for _, _, o in occ], notes, [n for n, _ in schedules], [s.title for _, s in schedules])
+    return Calendar(
+        start, end, [o for _, _, o in occ], notes, [n for n, _ in schedules], [s.title for _, s in schedules]
+    )
 
 
 def calendar_for(files: list[Path] | None, start: date, end: date) -> Calendar:
@@ -390,7 +435,14 @@ def calendar_for(files: list[Path] | None, start: date, end: date) -> Calendar:
 
 def _escape(text: str) -> str:
     """TEXT value escaping (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines."""
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _fold(line: str) -> list[str]:
@@ -455,4 +507,3 @@ def write_ics(cal: Calendar, target: Path, *, stamp: datetime | None = None, inp
     text = to_ics(cal, stamp=stamp)
     with atomic_output(target, inputs=inputs, option="--ics") as tmp:
         tmp.write_bytes(text.encode("utf-8"))
-

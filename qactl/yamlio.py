@@ -43,18 +43,31 @@ def load_yaml(path: Path, error: type[ProblemsError] = ConfigError) -> Any:
     except FileNotFoundError:
         raise error([Problem(str(path), None, None, "no such file")]) from None
     except UnicodeDecodeError as e:
-        raise error([Problem(str(path), None, None, f"not UTF-8 text ({e.reason}); save it as UTF-8")]) from None
+        raise error(
+            [Problem(str(path), None, None, f"not UTF-8 text ({e.reason}); save it as UTF-8")]
+        ) from None
     except OSError as e:
         raise error([Problem(str(path), None, None, f"cannot be read: {e.strerror}")]) from None
     deep = _too_deep(text)
     if deep is not None:
-        raise error([Problem(str(path), deep[0], deep[1], f"nested more than {MAX_DEPTH} levels deep; a qactl file needs a few. "
-                             "Check the brackets and the indentation here")]) from None
+        raise error(
+            [
+                Problem(
+                    str(path),
+                    deep[0],
+                    deep[1],
+                    f"nested more than {MAX_DEPTH} levels deep; a qactl file needs a few. "
+                    "Check the brackets and the indentation here",
+                )
+            ]
+        ) from None
     yaml = YAML(typ="rt")
     try:
         root = yaml.load(text)
     except RecursionError:
-        raise error([Problem(str(path), None, None, f"nested too deeply to read (more than {MAX_DEPTH} levels)")]) from None
+        raise error(
+            [Problem(str(path), None, None, f"nested too deeply to read (more than {MAX_DEPTH} levels)")]
+        ) from None
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -164,18 +177,32 @@ def _expansion(root: Any, budget: int, text: str) -> tuple[int | None, int | Non
         if state.get(key) == 2:
             continue
         if state.get(key) == 1:  # reached again while being walked: an alias inside its own anchor
-            return _alias_at(text, None, "an alias (*name) inside the very node it names repeats it without end; remove it")
+            return _alias_at(
+                text, None, "an alias (*name) inside the very node it names repeats it without end; remove it"
+            )
         state[key] = 1
         stack.append((node, True))
         stack.extend((v, False) for v in values if isinstance(v, dict | list) and state.get(id(v)) != 2)
     key = id(root)
     if isinstance(root, dict | list) and (size.get(key, 0) > budget or depth.get(key, 0) > MAX_DEPTH):
         used = {m.group(1) for m in _ALIAS.finditer(text)}
-        worst = max((a for a in anchors if a in used), key=lambda a: (size[anchors[a]], depth[anchors[a]]), default=None)
+        worst = max(
+            (a for a in anchors if a in used),
+            key=lambda a: (size[anchors[a]], depth[anchors[a]]),
+            default=None,
+        )
         if size.get(key, 0) > budget:
-            return _alias_at(text, worst, f"the aliases (*name) expand this file past {budget:,} values, far beyond what it "
-                             "holds (a 'billion laughs'); write the values out, or use fewer nested aliases")
-        return _alias_at(text, worst, f"the aliases (*name) nest this file more than {MAX_DEPTH} levels deep; a qactl file needs a few")
+            return _alias_at(
+                text,
+                worst,
+                f"the aliases (*name) expand this file past {budget:,} values, far beyond what it "
+                "holds (a 'billion laughs'); write the values out, or use fewer nested aliases",
+            )
+        return _alias_at(
+            text,
+            worst,
+            f"the aliases (*name) nest this file more than {MAX_DEPTH} levels deep; a qactl file needs a few",
+        )
     return None
 
 
@@ -268,9 +295,17 @@ def _scope(root: Any, message: str) -> tuple[Any, str]:
         for node in root[_PLURAL[m.group(1)]]:
             if isinstance(node, dict) and str(node.get("id")) == m.group(2):
                 return node, message[m.end() :]
-    if message.startswith(("the outcome", "an outcome")) and isinstance(root, dict) and isinstance(root.get("outcomes"), dict):
+    if (
+        message.startswith(("the outcome", "an outcome"))
+        and isinstance(root, dict)
+        and isinstance(root.get("outcomes"), dict)
+    ):
         return root["outcomes"], message
-    if message.startswith(("limit:", "a limit")) and isinstance(root, dict) and isinstance(root.get("grading"), dict):
+    if (
+        message.startswith(("limit:", "a limit"))
+        and isinstance(root, dict)
+        and isinstance(root.get("grading"), dict)
+    ):
         limits = root["grading"].get("limits")
         if isinstance(limits, list):
             return limits, message
@@ -318,7 +353,11 @@ def _describe(err: dict) -> str:
     if t.startswith("value_error"):
         return msg.removeprefix("Value error, ")
     if field is not None and not isinstance(field, int):
-        return f"`{field}`: {msg[0].lower() + msg[1:]}, found {inp!r}" if not isinstance(inp, dict | list) else f"`{field}`: {msg}"
+        return (
+            f"`{field}`: {msg[0].lower() + msg[1:]}, found {inp!r}"
+            if not isinstance(inp, dict | list)
+            else f"`{field}`: {msg}"
+        )
     return f"{msg}, found {inp!r}"
 
 
@@ -331,18 +370,28 @@ def validate(model: type[T], root: Any, file: str, error: type[ProblemsError] = 
     except ValidationError as exc:
         problems: list[Problem] = []
         for err in exc.errors(include_url=False):
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+            loc = tuple(
+                p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+            )
             if err["type"] == "extra_forbidden":
                 parent_loc, bad = loc[:-1], loc[-1]
                 parent = _node_at(root, parent_loc)
                 allowed = _allowed_keys(model, parent_loc, root)
                 hint = get_close_matches(str(bad), allowed, n=1, cutoff=0.5)
                 line, col = position(root, loc, key=True)
-                tip = f" (did you mean `{hint[0]}`?)" if hint else (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+                tip = (
+                    f" (did you mean `{hint[0]}`?)"
+                    if hint
+                    else (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+                )
                 problems.append(Problem(file, line, col, f"unknown key `{bad}`{tip}"))
                 del parent
                 continue
-            if err["type"].startswith("value_error") and "\n" in err["msg"] or (err["type"].startswith("value_error") and not loc):
+            if (
+                err["type"].startswith("value_error")
+                and "\n" in err["msg"]
+                or (err["type"].startswith("value_error") and not loc)
+            ):
                 for line_msg in err["msg"].removeprefix("Value error, ").split("\n"):
                     ln, cl = locate_message(root, line_msg)
                     if ln is None:
@@ -377,7 +426,10 @@ def _allowed_keys(model: type, loc: tuple, root: Any) -> list[str]:
     for part in loc:
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
-            f = next((f for name, f in current.model_fields.items() if (f.alias or name) == part or name == part), None)
+            f = next(
+                (f for name, f in current.model_fields.items() if (f.alias or name) == part or name == part),
+                None,
+            )
             if f is None:
                 return []
             current = f.annotation

@@ -31,8 +31,10 @@ def message(b: Bottleneck, plan_ids: list[str], auditor_ids: list[str], *, moder
         what = f"{'Plan' if len(plans) == 1 else 'Plans'} {_names(plans)} can be audited by no available auditor (every one contributed to {'it' if len(plans) == 1 else 'them'} or is unavailable)"
     elif not auds:
         others = _names([auditor_ids[a] for a in b.others])
-        what = (f"{'Plan' if len(plans) == 1 else 'Plans'} {_names(plans)} {'needs' if len(plans) == 1 else 'need'} a moderator from another service, "
-                f"but the auditors {'it' if len(plans) == 1 else 'they'} can go to ({others}) cannot give two auditors from different services")
+        what = (
+            f"{'Plan' if len(plans) == 1 else 'Plans'} {_names(plans)} {'needs' if len(plans) == 1 else 'need'} a moderator from another service, "
+            f"but the auditors {'it' if len(plans) == 1 else 'they'} can go to ({others}) cannot give two auditors from different services"
+        )
     else:
         noun = "Plan" if len(plans) == 1 else "Plans"
         what = f"{noun} {_names(plans)} can only be audited by {_names(auds)}, who {'has' if len(auds) == 1 else 'have'} {b.places} place{'s' if b.places != 1 else ''} between them"

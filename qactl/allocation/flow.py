@@ -57,7 +57,11 @@ def _csr(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray):
 
 
 def excess(n: int, tail, head, flow, supply) -> np.ndarray:
-    return supply - np.bincount(tail, weights=flow, minlength=n).astype(np.int64) + np.bincount(head, weights=flow, minlength=n).astype(np.int64)
+    return (
+        supply
+        - np.bincount(tail, weights=flow, minlength=n).astype(np.int64)
+        + np.bincount(head, weights=flow, minlength=n).astype(np.int64)
+    )
 
 
 def repair(tail, head, cap, cost, convex, flow, pi) -> None:

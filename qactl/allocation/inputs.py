@@ -10,27 +10,107 @@ from typing import NamedTuple
 from qactl.allocation.models import PLAN_TYPES, Auditor, Cohort, Plan
 from qactl.errors import ConfigError, InputError, Problem
 
-PLAN_COLUMNS = ("plan_id", "issued", "type", "team", "officer", "setting", "key_stage", "primary_need", "contributors")
+PLAN_COLUMNS = (
+    "plan_id",
+    "issued",
+    "type",
+    "team",
+    "officer",
+    "setting",
+    "key_stage",
+    "primary_need",
+    "contributors",
+)
 AUDITOR_COLUMNS = ("id", "name", "service", "organisation", "email", "role", "capacity", "available")
 # Headings that case-management systems and council spreadsheets commonly use for the same columns, normalised
 # as norm_header makes them (lower case, words joined by _). docs/allocate.md lists them for users.
 PLAN_ALIASES = {
-    "plan_id": ("plan", "plan_ref", "plan_reference", "plan_number", "plan_no", "ehcp_id", "ehcp_ref", "ehcp_reference",
-                "ehcp_number", "ehcp_no", "ehc_plan_id", "ehc_plan_ref", "ehc_plan_reference", "ehc_plan_number", "id"),
-    "issued": ("date_issued", "issue_date", "date_of_issue", "issued_date", "plan_issued", "plan_issue_date",
-               "date_plan_issued", "final_plan_issued", "date_final_plan_issued", "final_plan_date", "final_ehcp_date",
-               "ehcp_issued", "date_finalised", "finalised_date", "date_of_final_plan"),
+    "plan_id": (
+        "plan",
+        "plan_ref",
+        "plan_reference",
+        "plan_number",
+        "plan_no",
+        "ehcp_id",
+        "ehcp_ref",
+        "ehcp_reference",
+        "ehcp_number",
+        "ehcp_no",
+        "ehc_plan_id",
+        "ehc_plan_ref",
+        "ehc_plan_reference",
+        "ehc_plan_number",
+        "id",
+    ),
+    "issued": (
+        "date_issued",
+        "issue_date",
+        "date_of_issue",
+        "issued_date",
+        "plan_issued",
+        "plan_issue_date",
+        "date_plan_issued",
+        "final_plan_issued",
+        "date_final_plan_issued",
+        "final_plan_date",
+        "final_ehcp_date",
+        "ehcp_issued",
+        "date_finalised",
+        "finalised_date",
+        "date_of_final_plan",
+    ),
     "type": ("plan_type", "ehcp_type", "type_of_plan", "issue_type", "plan_issue_type"),
     "team": ("locality", "area_team", "team_name", "send_team", "sen_team", "casework_team", "locality_team"),
-    "officer": ("case_officer", "casework_officer", "caseworker", "case_worker", "ehc_coordinator", "ehcp_coordinator",
-                "send_officer", "sen_officer", "plan_coordinator", "key_worker", "allocated_worker", "lead_officer"),
-    "setting": ("school", "school_name", "setting_name", "educational_setting", "education_setting", "placement",
-                "current_setting", "current_school", "establishment", "provider", "named_setting", "school_or_setting"),
+    "officer": (
+        "case_officer",
+        "casework_officer",
+        "caseworker",
+        "case_worker",
+        "ehc_coordinator",
+        "ehcp_coordinator",
+        "send_officer",
+        "sen_officer",
+        "plan_coordinator",
+        "key_worker",
+        "allocated_worker",
+        "lead_officer",
+    ),
+    "setting": (
+        "school",
+        "school_name",
+        "setting_name",
+        "educational_setting",
+        "education_setting",
+        "placement",
+        "current_setting",
+        "current_school",
+        "establishment",
+        "provider",
+        "named_setting",
+        "school_or_setting",
+    ),
     "key_stage": ("keystage", "ks", "key_stage_group"),
-    "primary_need": ("need", "primary_need_type", "primary_sen_need", "primary_send_need", "sen_primary_need",
-                     "main_need", "primary_sen_type", "sen_type", "primary_area_of_need"),
-    "contributors": ("contributor", "advice_from", "advice_givers", "advice_received_from", "professionals_involved",
-                     "professionals", "contributing_professionals", "contributing_services"),
+    "primary_need": (
+        "need",
+        "primary_need_type",
+        "primary_sen_need",
+        "primary_send_need",
+        "sen_primary_need",
+        "main_need",
+        "primary_sen_type",
+        "sen_type",
+        "primary_area_of_need",
+    ),
+    "contributors": (
+        "contributor",
+        "advice_from",
+        "advice_givers",
+        "advice_received_from",
+        "professionals_involved",
+        "professionals",
+        "contributing_professionals",
+        "contributing_services",
+    ),
 }
 AUDITOR_ALIASES = {
     "id": ("auditor_id", "auditor_ref", "staff_id"),
@@ -41,10 +121,21 @@ AUDITOR_ALIASES = {
     "capacity": ("places", "number_of_plans"),
     "available": ("availability",),
 }
-_SAY_REQUIRED = {"plan_id": "Plan ID, EHCP ID, EHCP reference or Plan reference (docs/allocate.md lists every heading)",
-                 "id": "ID or Auditor ID"}
-_TYPE_WORDS = {"new": "new", "new plan": "new", "initial": "new", "amended": "amended", "amendment": "amended",
-               "annual review": "annual review", "annual_review": "annual review", "review": "annual review", "ar": "annual review"}
+_SAY_REQUIRED = {
+    "plan_id": "Plan ID, EHCP ID, EHCP reference or Plan reference (docs/allocate.md lists every heading)",
+    "id": "ID or Auditor ID",
+}
+_TYPE_WORDS = {
+    "new": "new",
+    "new plan": "new",
+    "initial": "new",
+    "amended": "amended",
+    "amendment": "amended",
+    "annual review": "annual review",
+    "annual_review": "annual review",
+    "review": "annual review",
+    "ar": "annual review",
+}
 
 
 def _alias_map(aliases: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, int]]:
@@ -65,7 +156,9 @@ def _text(v: object) -> str:
     return str(v).strip()
 
 
-def _columns(sheet, known: tuple[str, ...], required: str, aliases: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[str]]:
+def _columns(
+    sheet, known: tuple[str, ...], required: str, aliases: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, int], list[str]]:
     """Which column holds each known field, and the headers of the columns qactl does not use (ignored, never copied).
 
     A header matches a field by its own name or by an alias (``Date issued``, ``EHCP reference``…). A register
@@ -127,6 +220,7 @@ def read_plans(path: Path, sheet_name: str | None = None) -> Read:
     seen: dict[str, int] = {}
     problems: list[str] = []
     for row, values in sheet.rows:
+
         def get(name: str, values=values) -> object:
             i = col.get(name)
             return values[i] if i is not None and i < len(values) else None
@@ -138,7 +232,9 @@ def read_plans(path: Path, sheet_name: str | None = None) -> Read:
             problems.append(f"{sheet.ref(row, col['plan_id'])}: no plan ID (every plan needs one)")
             continue
         if pid in seen:
-            problems.append(f"{sheet.ref(row, col['plan_id'])}: plan ID {pid!r} is also on row {seen[pid]} (each plan once)")
+            problems.append(
+                f"{sheet.ref(row, col['plan_id'])}: plan ID {pid!r} is also on row {seen[pid]} (each plan once)"
+            )
             continue
         seen[pid] = row
         issued = None
@@ -153,16 +249,32 @@ def read_plans(path: Path, sheet_name: str | None = None) -> Read:
         if raw_type:
             ptype = _TYPE_WORDS.get(raw_type.lower().replace("-", " "))
             if ptype is None:
-                problems.append(f"{sheet.ref(row, col['type'])}: plan type {raw_type!r} is not one of {', '.join(PLAN_TYPES)}")
+                problems.append(
+                    f"{sheet.ref(row, col['type'])}: plan type {raw_type!r} is not one of {', '.join(PLAN_TYPES)}"
+                )
         contributors = tuple(c.strip() for c in re.split(r"[;\n]", _text(get("contributors"))) if c.strip())
-        plans.append(Plan(plan_id=pid, row=row, issued=issued, type=ptype, team=_text(get("team")), officer=_text(get("officer")),
-                          setting=_text(get("setting")), key_stage=_text(get("key_stage")), primary_need=_text(get("primary_need")),
-                          contributors=contributors))
+        plans.append(
+            Plan(
+                plan_id=pid,
+                row=row,
+                issued=issued,
+                type=ptype,
+                team=_text(get("team")),
+                officer=_text(get("officer")),
+                setting=_text(get("setting")),
+                key_stage=_text(get("key_stage")),
+                primary_need=_text(get("primary_need")),
+                contributors=contributors,
+            )
+        )
         if len(problems) >= 20:
             break
     if problems:
-        raise InputError(f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the plans register:\n" + "\n".join(f"  {p}" for p in problems)
-                         + "\nCorrect the register (or a copy of it) and run again.")
+        raise InputError(
+            f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''} in the plans register:\n"
+            + "\n".join(f"  {p}" for p in problems)
+            + "\nCorrect the register (or a copy of it) and run again."
+        )
     if not plans:
         raise InputError(f"{path}: the plans register has a header but no plans.")
     return Read(plans, sheet.sha256, ignored)
@@ -183,7 +295,13 @@ def read_cohort(path: Path) -> Read:
         for i, a in enumerate(auditors):
             ln = root["auditors"].lc.item(i)[0] + 1 if hasattr(root["auditors"], "lc") else None
             if a.id in lines:
-                raise ConfigError([Problem(str(path), ln, None, f"duplicate auditor id {a.id!r} (also at line {lines[a.id]})")])
+                raise ConfigError(
+                    [
+                        Problem(
+                            str(path), ln, None, f"duplicate auditor id {a.id!r} (also at line {lines[a.id]})"
+                        )
+                    ]
+                )
             lines[a.id] = ln
         return Read(auditors, file_sha256(path), [])
     from pydantic import ValidationError
@@ -201,7 +319,13 @@ def read_cohort(path: Path) -> Read:
         rec = {k: values[i] for k, i in col.items() if i < len(values) and values[i] not in (None, "")}
         rec = {k: (_text(v) if k not in ("capacity", "available") else v) for k, v in rec.items()}
         if isinstance(rec.get("available"), str):
-            rec["available"] = rec["available"].strip().lower() not in ("no", "n", "false", "0", "unavailable")
+            rec["available"] = rec["available"].strip().lower() not in (
+                "no",
+                "n",
+                "false",
+                "0",
+                "unavailable",
+            )
         if isinstance(rec.get("capacity"), float) and rec["capacity"].is_integer():
             rec["capacity"] = int(rec["capacity"])
         if not rec.get("id"):

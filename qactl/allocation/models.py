@@ -65,7 +65,9 @@ class Options:
     focus: tuple[tuple[str, str], ...] = ()
     seed: int | None = None
     due: date | None = None
-    rubric: str | None = None  # the audit the plans are for (default: --keep's, else ehcp-quality); its form is named on every sheet
+    rubric: str | None = (
+        None  # the audit the plans are for (default: --keep's, else ehcp-quality); its form is named on every sheet
+    )
     form_link: str = ""  # a link to the council's own form (Microsoft Forms), printed beside the form's name
 
     def as_dict(self) -> dict:

@@ -26,7 +26,18 @@ from qactl.sheets.csvcell import csv_row, write_csv
 SUFFIXES = (".json", ".csv", ".xlsx")
 ALLOCATION_COLUMNS = ("plan_id", "auditor_id", "auditor", "service", "role", "due")
 ROLE_WORDS = {"primary": "Audit", "moderation": "Moderation (second audit)"}
-MAIL_MERGE_COLUMNS = ("First name", "Name", "Email", "Service", "Number of plans", "Plans", "Form", "Form link", "Due", "Round")
+MAIL_MERGE_COLUMNS = (
+    "First name",
+    "Name",
+    "Email",
+    "Service",
+    "Number of plans",
+    "Plans",
+    "Form",
+    "Form link",
+    "Due",
+    "Round",
+)
 
 
 def to_doc(alloc: Allocation) -> dict:
@@ -43,16 +54,35 @@ def to_doc(alloc: Allocation) -> dict:
         "due": alloc.due.isoformat(),
         "options": alloc.options,
         "inputs": alloc.inputs,
-        "assignments": [{"plan_id": x.plan_id, "auditor_id": x.auditor_id, "role": x.role} for x in alloc.assignments],
+        "assignments": [
+            {"plan_id": x.plan_id, "auditor_id": x.auditor_id, "role": x.role} for x in alloc.assignments
+        ],
         "sample": [
-            {"plan_id": s.plan.plan_id, "stratum": s.stratum, "team": s.plan.team, "key_stage": s.plan.key_stage,
-             "primary_need": s.plan.primary_need, "type": s.plan.type, "issued": s.plan.issued.isoformat() if s.plan.issued else None,
-             "setting": s.plan.setting, "contributors": list(s.plan.contributors), "moderation": s.moderation, "focus": s.focus}
+            {
+                "plan_id": s.plan.plan_id,
+                "stratum": s.stratum,
+                "team": s.plan.team,
+                "key_stage": s.plan.key_stage,
+                "primary_need": s.plan.primary_need,
+                "type": s.plan.type,
+                "issued": s.plan.issued.isoformat() if s.plan.issued else None,
+                "setting": s.plan.setting,
+                "contributors": list(s.plan.contributors),
+                "moderation": s.moderation,
+                "focus": s.focus,
+            }
             for s in alloc.sample
         ],
         "auditors": [
-            {"id": a.id, "name": a.name, "service": a.service, "email": a.email, "capacity": alloc.capacity[a.id],
-             "allocated": load[a.id], "available": a.available}
+            {
+                "id": a.id,
+                "name": a.name,
+                "service": a.service,
+                "email": a.email,
+                "capacity": alloc.capacity[a.id],
+                "allocated": load[a.id],
+                "available": a.available,
+            }
             for a in alloc.auditors
         ],
     }
@@ -61,13 +91,20 @@ def to_doc(alloc: Allocation) -> dict:
 def rows(alloc: Allocation) -> list[list[str]]:
     by_id = {a.id: a for a in alloc.auditors}
     due = format_date(alloc.due)
-    return [[x.plan_id, x.auditor_id, by_id[x.auditor_id].name, by_id[x.auditor_id].service, x.role, due] for x in alloc.assignments]
+    return [
+        [x.plan_id, x.auditor_id, by_id[x.auditor_id].name, by_id[x.auditor_id].service, x.role, due]
+        for x in alloc.assignments
+    ]
 
 
 def why(s) -> str:
     """Why a plan is in the sample, in words."""
     team, _, stage = s.stratum.partition(" / ")
-    text = f"Drawn at random from the plans of {team} at {stage}" if stage else f"Drawn at random from {s.stratum}"
+    text = (
+        f"Drawn at random from the plans of {team} at {stage}"
+        if stage
+        else f"Drawn at random from {s.stratum}"
+    )
     if s.focus:
         text += f", within the dip sample {s.focus.replace('_', ' ')}"
     if s.moderation:
@@ -117,8 +154,22 @@ def write_mail_merge(alloc: Allocation, path: Path) -> None:
         w.writerow(csv_row(MAIL_MERGE_COLUMNS))
         for a in alloc.auditors:
             if a.id in per:
-                w.writerow(csv_row([first_name(a.name), a.name, a.email, a.service, len(per[a.id]), "; ".join(per[a.id]),
-                                    alloc.form, alloc.form_link, format_date(alloc.due), alloc.round or ""]))
+                w.writerow(
+                    csv_row(
+                        [
+                            first_name(a.name),
+                            a.name,
+                            a.email,
+                            a.service,
+                            len(per[a.id]),
+                            "; ".join(per[a.id]),
+                            alloc.form,
+                            alloc.form_link,
+                            format_date(alloc.due),
+                            alloc.round or "",
+                        ]
+                    )
+                )
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -169,20 +220,34 @@ def _workload(ws, alloc: Allocation, st, sheets: dict[str, str]) -> None:
         (second if x.role == "moderation" else primary)[x.auditor_id] += 1
     n_mod = sum(second.values())
     working = [a for a in alloc.auditors if load[a.id]]
-    ws.write_string(0, 0, f"Allocation for the {alloc.round} round" if alloc.round else "Allocation", st.title)
-    ws.write_string(1, 0, f"{len(alloc.assignments)} audits of {len(alloc.sample)} plans ({n_mod} moderated by a second auditor) "
-                          f"shared among {len(working)} auditors. Due by {long_date(alloc.due)}. Form: {alloc.form}.", st.text)
-    left = [(a, alloc.capacity[a.id] - load[a.id]) for a in alloc.auditors if alloc.capacity[a.id] > load[a.id]]
+    ws.write_string(
+        0, 0, f"Allocation for the {alloc.round} round" if alloc.round else "Allocation", st.title
+    )
+    ws.write_string(
+        1,
+        0,
+        f"{len(alloc.assignments)} audits of {len(alloc.sample)} plans ({n_mod} moderated by a second auditor) "
+        f"shared among {len(working)} auditors. Due by {long_date(alloc.due)}. Form: {alloc.form}.",
+        st.text,
+    )
+    left = [
+        (a, alloc.capacity[a.id] - load[a.id]) for a in alloc.auditors if alloc.capacity[a.id] > load[a.id]
+    ]
     idle = [a for a in alloc.auditors if a.available and not load[a.id]]
     away = [a for a in alloc.auditors if not a.available]
     lines = []
     if left:
-        lines.append(f"Places left: {sum(n for _, n in left)} ({', '.join(f'{a.name or a.id} {n}' for a, n in left[:8])}"
-                     + (f" and {len(left) - 8} more" if len(left) > 8 else "") + ").")
+        lines.append(
+            f"Places left: {sum(n for _, n in left)} ({', '.join(f'{a.name or a.id} {n}' for a, n in left[:8])}"
+            + (f" and {len(left) - 8} more" if len(left) > 8 else "")
+            + ")."
+        )
     else:
         lines.append("Every place is taken: no auditor has a place left.")
     if idle:
-        lines.append(f"No plans this round: {', '.join(a.name or a.id for a in idle)} (fewer plans than places).")
+        lines.append(
+            f"No plans this round: {', '.join(a.name or a.id for a in idle)} (fewer plans than places)."
+        )
     if away:
         lines.append(f"Unavailable this round: {', '.join(a.name or a.id for a in away)}.")
     row = 2
@@ -190,14 +255,45 @@ def _workload(ws, alloc: Allocation, st, sheets: dict[str, str]) -> None:
         ws.write_string(row, 0, line, st.text)
         row += 1
     row += 1
-    header = ["Auditor", "Service", "Organisation", "Plans to audit", "Moderation", "Total", "Places", "Places left", "Email", "Their sheet"]
+    header = [
+        "Auditor",
+        "Service",
+        "Organisation",
+        "Plans to audit",
+        "Moderation",
+        "Total",
+        "Places",
+        "Places left",
+        "Email",
+        "Their sheet",
+    ]
     data = []
     for a in alloc.auditors:
         cap = alloc.capacity[a.id]
-        data.append([a.name or a.id, a.service, a.organisation, primary[a.id], second[a.id], load[a.id], cap,
-                     cap - load[a.id] if a.available else "unavailable", a.email, None])
-    end = table(ws, row, header, data, st, [24, 14, 32, 9, 11, 7, 8, 10, 32, 16], name="Workload",
-                 formats={7: st.wb.add_format({"align": "center", "valign": "top"})})
+        data.append(
+            [
+                a.name or a.id,
+                a.service,
+                a.organisation,
+                primary[a.id],
+                second[a.id],
+                load[a.id],
+                cap,
+                cap - load[a.id] if a.available else "unavailable",
+                a.email,
+                None,
+            ]
+        )
+    end = table(
+        ws,
+        row,
+        header,
+        data,
+        st,
+        [24, 14, 32, 9, 11, 7, 8, 10, 32, 16],
+        name="Workload",
+        formats={7: st.wb.add_format({"align": "center", "valign": "top"})},
+    )
     for r, a in enumerate(alloc.auditors, start=row + 1):
         if a.id in sheets:
             ws.write_url(r, 9, f"internal:'{sheets[a.id]}'!A1", st.link, string="Open their sheet")
@@ -205,8 +301,13 @@ def _workload(ws, alloc: Allocation, st, sheets: dict[str, str]) -> None:
     for c, values in ((3, primary), (4, second), (5, load)):
         ws.write_number(end, c, sum(values.values()), st.bold)
     ws.write_number(end, 6, sum(alloc.capacity.values()), st.bold)
-    ws.conditional_format(row + 1, 7, row + len(data), 7, {"type": "cell", "criteria": ">", "value": 0,
-                                                          "format": st.wb.add_format({"bg_color": "#FFF2CC"})})
+    ws.conditional_format(
+        row + 1,
+        7,
+        row + len(data),
+        7,
+        {"type": "cell", "criteria": ">", "value": 0, "format": st.wb.add_format({"bg_color": "#FFF2CC"})},
+    )
     ws.freeze_panes(row + 1, 1)
     page_setup(ws, landscape=True, repeat=row)
 
@@ -216,14 +317,49 @@ def _allocation(ws, alloc: Allocation, st) -> None:
 
     by_id = {a.id: a for a in alloc.auditors}
     by_plan = {s.plan.plan_id: s.plan for s in alloc.sample}
-    header = ["Plan ID", "Auditor", "Service", "Role", "Setting", "Key stage", "Team", "Primary need", "Plan type", "Issued", "Due", "Email"]
+    header = [
+        "Plan ID",
+        "Auditor",
+        "Service",
+        "Role",
+        "Setting",
+        "Key stage",
+        "Team",
+        "Primary need",
+        "Plan type",
+        "Issued",
+        "Due",
+        "Email",
+    ]
     data = []
     for x in alloc.assignments:
         a, p = by_id[x.auditor_id], by_plan[x.plan_id]
-        data.append([x.plan_id, a.name or a.id, a.service, ROLE_WORDS.get(x.role, x.role), p.setting, p.key_stage, p.team,
-                     p.primary_need, (p.type or "").capitalize() or None, p.issued, alloc.due, a.email])
-    table(ws, 0, header, data, st, [13, 22, 13, 24, 26, 9, 10, 10, 11, 11, 11, 30], name="Allocation",
-           formats={9: st.date, 10: st.date})
+        data.append(
+            [
+                x.plan_id,
+                a.name or a.id,
+                a.service,
+                ROLE_WORDS.get(x.role, x.role),
+                p.setting,
+                p.key_stage,
+                p.team,
+                p.primary_need,
+                (p.type or "").capitalize() or None,
+                p.issued,
+                alloc.due,
+                a.email,
+            ]
+        )
+    table(
+        ws,
+        0,
+        header,
+        data,
+        st,
+        [13, 22, 13, 24, 26, 9, 10, 10, 11, 11, 11, 30],
+        name="Allocation",
+        formats={9: st.date, 10: st.date},
+    )
     ws.freeze_panes(1, 1)
     page_setup(ws, landscape=True, repeat=0)
 
@@ -237,17 +373,23 @@ def _auditor(ws, a: Auditor, mine: list, by_plan: dict, alloc: Allocation, st) -
         ws.write_string(1, 0, who, st.text)
     moderated = any(x.role == "moderation" for x in mine)
     n = len(mine)
-    todo = (f"{'Dear ' + first_name(a.name) + ', please' if first_name(a.name) else 'Please'} audit the {n} plan{'s' if n != 1 else ''} "
-            f"below, one form for each plan, and send {'them' if n != 1 else 'it'} in by the due date.")
+    todo = (
+        f"{'Dear ' + first_name(a.name) + ', please' if first_name(a.name) else 'Please'} audit the {n} plan{'s' if n != 1 else ''} "
+        f"below, one form for each plan, and send {'them' if n != 1 else 'it'} in by the due date."
+    )
     if moderated:
-        todo += (" A plan marked Moderation has two auditors: audit it on your own, without seeing the first audit; "
-                 "the two audits are compared at the moderation workshop.")
+        todo += (
+            " A plan marked Moderation has two auditors: audit it on your own, without seeing the first audit; "
+            "the two audits are compared at the moderation workshop."
+        )
     todo += " You were not given any plan you or your organisation contributed to; if you did contribute to one, tell the QA officer."
     row = 3
     pairs = [("Round", alloc.round or ""), ("Due by", alloc.due), ("Form to use", alloc.form)]
     if alloc.form_link:
         pairs.append(("Form link", alloc.form_link))
-    long = st.wb.add_format({"num_format": "dddd d mmmm yyyy", "align": "left", "bold": True, "valign": "top"})
+    long = st.wb.add_format(
+        {"num_format": "dddd d mmmm yyyy", "align": "left", "bold": True, "valign": "top"}
+    )
     label = st.wb.add_format({"bold": True, "valign": "top"})
     for name, value in pairs:
         ws.write_string(row, 0, name, label)
@@ -258,12 +400,33 @@ def _auditor(ws, a: Auditor, mine: list, by_plan: dict, alloc: Allocation, st) -
     ws.merge_range(row, 1, row, 7, todo, st.wrap)
     ws.set_row(row, 64)
     row += 2
-    header = ["Plan ID", "Your part", "Setting", "Key stage", "Team", "Primary need", "Plan type", "Issued", "Done"]
+    header = [
+        "Plan ID",
+        "Your part",
+        "Setting",
+        "Key stage",
+        "Team",
+        "Primary need",
+        "Plan type",
+        "Issued",
+        "Done",
+    ]
     data = []
     for x in mine:
         p = by_plan[x.plan_id]
-        data.append([x.plan_id, ROLE_WORDS.get(x.role, x.role), p.setting, p.key_stage, p.team, p.primary_need,
-                     (p.type or "").capitalize() or None, p.issued, None])
+        data.append(
+            [
+                x.plan_id,
+                ROLE_WORDS.get(x.role, x.role),
+                p.setting,
+                p.key_stage,
+                p.team,
+                p.primary_need,
+                (p.type or "").capitalize() or None,
+                p.issued,
+                None,
+            ]
+        )
     table(ws, row, header, data, st, [13, 16, 26, 9, 10, 11, 10, 11, 7], formats={7: st.date})
     page_setup(ws, landscape=False, repeat=row, title=f"{alloc.round or 'Allocation'}: {a.name or a.id}")
 
@@ -271,10 +434,41 @@ def _auditor(ws, a: Auditor, mine: list, by_plan: dict, alloc: Allocation, st) -
 def _sample(ws, alloc: Allocation, st) -> None:
     from qactl.sheets.xlsx import page_setup, table
 
-    header = ["Plan ID", "Team", "Key stage", "Primary need", "Plan type", "Issued", "Setting", "Moderated", "Why picked"]
-    data = [[s.plan.plan_id, s.plan.team, s.plan.key_stage, s.plan.primary_need, (s.plan.type or "").capitalize() or None,
-             s.plan.issued, s.plan.setting, "Yes" if s.moderation else "No", why(s)] for s in alloc.sample]
-    table(ws, 0, header, data, st, [13, 10, 9, 10, 10, 11, 26, 10, 70], name="Sample", formats={5: st.date, 8: st.wrap})
+    header = [
+        "Plan ID",
+        "Team",
+        "Key stage",
+        "Primary need",
+        "Plan type",
+        "Issued",
+        "Setting",
+        "Moderated",
+        "Why picked",
+    ]
+    data = [
+        [
+            s.plan.plan_id,
+            s.plan.team,
+            s.plan.key_stage,
+            s.plan.primary_need,
+            (s.plan.type or "").capitalize() or None,
+            s.plan.issued,
+            s.plan.setting,
+            "Yes" if s.moderation else "No",
+            why(s),
+        ]
+        for s in alloc.sample
+    ]
+    table(
+        ws,
+        0,
+        header,
+        data,
+        st,
+        [13, 10, 9, 10, 10, 11, 26, 10, 70],
+        name="Sample",
+        formats={5: st.date, 8: st.wrap},
+    )
     ws.freeze_panes(1, 1)
     page_setup(ws, landscape=True, repeat=0)
 
@@ -284,7 +478,12 @@ _OBJECTIVE_WORDS = {
     "own_service": "Audits given to an auditor from the plan's own service (avoided where possible)",
     "repeated_pairs": "Plan and auditor pairs repeated from earlier rounds (avoided where possible)",
 }
-_ROLE_OF_INPUT = {"plans": "Plans register", "cohort": "Auditor cohort", "history": "Earlier allocation", "keep": "Allocation re-solved (--keep)"}
+_ROLE_OF_INPUT = {
+    "plans": "Plans register",
+    "cohort": "Auditor cohort",
+    "history": "Earlier allocation",
+    "keep": "Allocation re-solved (--keep)",
+}
 
 
 def _about(ws, alloc: Allocation, st) -> None:
@@ -293,35 +492,70 @@ def _about(ws, alloc: Allocation, st) -> None:
 
     o = alloc.options
     pairs: list[tuple[str, object]] = [
-        ("What this is", f"The allocation of the {alloc.round} round: which auditor audits which plan." if alloc.round
-         else "An allocation: which auditor audits which plan."),
+        (
+            "What this is",
+            f"The allocation of the {alloc.round} round: which auditor audits which plan."
+            if alloc.round
+            else "An allocation: which auditor audits which plan.",
+        ),
         ("Round", alloc.round or "(none given)"),
         ("Due by", alloc.due),
         ("Form", alloc.form + (f" ({alloc.form_link})" if alloc.form_link else "")),
-        ("Random seed", f"{alloc.seed}: run qactl allocate again with --seed {alloc.seed} and the same files to draw the same sample."),
+        (
+            "Random seed",
+            f"{alloc.seed}: run qactl allocate again with --seed {alloc.seed} and the same files to draw the same sample.",
+        ),
     ]
     for i in alloc.inputs:
-        pairs.append((_ROLE_OF_INPUT.get(i["role"], i["role"].capitalize()), f"{i['file']} (SHA-256 fingerprint {i['sha256'][:16]}…)"))
-    window = " and ".join(x for x in (format_date(date.fromisoformat(o["from"])) if o.get("from") else "",
-                                      format_date(date.fromisoformat(o["to"])) if o.get("to") else "") if x)
+        pairs.append(
+            (
+                _ROLE_OF_INPUT.get(i["role"], i["role"].capitalize()),
+                f"{i['file']} (SHA-256 fingerprint {i['sha256'][:16]}…)",
+            )
+        )
+    window = " and ".join(
+        x
+        for x in (
+            format_date(date.fromisoformat(o["from"])) if o.get("from") else "",
+            format_date(date.fromisoformat(o["to"])) if o.get("to") else "",
+        )
+        if x
+    )
     pairs += [
         ("Plans issued between", window or "(any date)"),
         ("Plan types", ", ".join(o.get("types") or []) or "all"),
         ("Plans sampled", o.get("sample")),
         ("Plans moderated", o.get("moderation")),
         ("Places per auditor", f"{o.get('per_auditor')}, unless the cohort gives a capacity"),
-        ("Dip sample", ", ".join(f"{k.replace('_', ' ')} = {v}" for k, v in (o.get("focus") or {}).items()) or "none"),
+        (
+            "Dip sample",
+            ", ".join(f"{k.replace('_', ' ')} = {v}" for k, v in (o.get("focus") or {}).items()) or "none",
+        ),
     ]
     if alloc.ignored_columns:
-        pairs.append(("Register columns not used", ", ".join(alloc.ignored_columns) + ". Not copied into this workbook or any other output."))
+        pairs.append(
+            (
+                "Register columns not used",
+                ", ".join(alloc.ignored_columns) + ". Not copied into this workbook or any other output.",
+            )
+        )
     pairs += [
-        ("The rules", "Nobody audits a plan they or their organisation contributed to. A moderated plan's second auditor "
-                      "comes from another service. Nobody gets more plans than their places."),
-        ("The aims", "Within the rules, in this order: keep an earlier allocation's audits (--keep); fill places evenly; "
-                     "avoid auditors from the plan's own service; avoid pairs from earlier rounds (--history); spread each "
-                     "auditor's plans across teams. The allocation found is the best possible, not a guess."),
-        ("How the sample is drawn", "Plans issued in the window, of the types chosen, are grouped by team and key stage; each "
-                                    "group gives plans in proportion to its size, drawn at random with the seed above."),
+        (
+            "The rules",
+            "Nobody audits a plan they or their organisation contributed to. A moderated plan's second auditor "
+            "comes from another service. Nobody gets more plans than their places.",
+        ),
+        (
+            "The aims",
+            "Within the rules, in this order: keep an earlier allocation's audits (--keep); fill places evenly; "
+            "avoid auditors from the plan's own service; avoid pairs from earlier rounds (--history); spread each "
+            "auditor's plans across teams. The allocation found is the best possible, not a guess.",
+        ),
+        (
+            "How the sample is drawn",
+            "Plans issued in the window, of the types chosen, are grouped by team and key stage; each "
+            "group gives plans in proportion to its size, drawn at random with the seed above.",
+        ),
         ("Solver", str(o.get("solver", ""))),
     ]
     for k, label in _OBJECTIVE_WORDS.items():

@@ -31,8 +31,13 @@ class Rules:
     kept: np.ndarray | None  # under --keep: sorted codes of the previous allocation's pairs
 
 
-def rules(plans: list[Plan], auditors: list[Auditor], *, history: set[tuple[str, str]] = frozenset(),
-          previous: dict[tuple[str, str], str] | None = None) -> Rules:
+def rules(
+    plans: list[Plan],
+    auditors: list[Auditor],
+    *,
+    history: set[tuple[str, str]] = frozenset(),
+    previous: dict[tuple[str, str], str] | None = None,
+) -> Rules:
     """The hard rules and the soft aims' flags, for ``plans`` (the sample) and ``auditors`` (the cohort).
 
     Forbidden: the plan's contributors name the auditor's id or organisation, or its officer is the auditor (by
@@ -44,7 +49,9 @@ def rules(plans: list[Plan], auditors: list[Auditor], *, history: set[tuple[str,
     services = sorted({fold(a.service) for a in auditors})
     svc_index = {s: i for i, s in enumerate(services)}
     svc = np.array([svc_index[fold(a.service)] for a in auditors], dtype=np.int64)
-    keys: dict[tuple[str, str], int] = {}  # ("c", id or organisation) for contributors, ("o", id or name) for officers
+    keys: dict[
+        tuple[str, str], int
+    ] = {}  # ("c", id or organisation) for contributors, ("o", id or name) for officers
 
     def key(kind: str, value: str) -> int:
         return keys.setdefault((kind, value), len(keys))
@@ -86,12 +93,23 @@ def rules(plans: list[Plan], auditors: list[Auditor], *, history: set[tuple[str,
     aid = {a.id: i for i, a in enumerate(auditors)}
 
     def pair_codes(pairs) -> np.ndarray:
-        return np.unique(np.array([pid[p] * n_a + aid[a] for p, a in pairs if p in pid and a in aid], dtype=np.int64))
+        return np.unique(
+            np.array([pid[p] * n_a + aid[a] for p, a in pairs if p in pid and a in aid], dtype=np.int64)
+        )
 
-    return Rules(rest=Rest(plan_keys=np.array(codes, dtype=np.int64), n_keys=n_keys, aud_keys=aud_keys, plan_service=plan_service,
-                           changed=previous is not None),
-                 service=svc, services=services, history=pair_codes(history),
-                 kept=pair_codes(previous) if previous is not None else None)
+    return Rules(
+        rest=Rest(
+            plan_keys=np.array(codes, dtype=np.int64),
+            n_keys=n_keys,
+            aud_keys=aud_keys,
+            plan_service=plan_service,
+            changed=previous is not None,
+        ),
+        service=svc,
+        services=services,
+        history=pair_codes(history),
+        kept=pair_codes(previous) if previous is not None else None,
+    )
 
 
 def instance(r: Rules, demand: np.ndarray, team: np.ndarray, cap: np.ndarray) -> Instance:
@@ -104,7 +122,9 @@ def instance(r: Rules, demand: np.ndarray, team: np.ndarray, cap: np.ndarray) ->
         p, a = np.repeat(np.arange(n_p), len(avail)), np.tile(avail, n_p)
     else:
         p, a = candidates(r.rest, r.service, cap, n_p)
-        extra = np.concatenate([r.history, r.kept if r.kept is not None else np.zeros(0, np.int64), _displaced(r, demand, cap)])
+        extra = np.concatenate(
+            [r.history, r.kept if r.kept is not None else np.zeros(0, np.int64), _displaced(r, demand, cap)]
+        )
         codes = np.union1d(p * n_a + a, extra)
         p, a = codes // n_a, codes % n_a
         on = cap[a] > 0
@@ -115,8 +135,18 @@ def instance(r: Rules, demand: np.ndarray, team: np.ndarray, cap: np.ndarray) ->
     own = r.rest.plan_service[p, r.service[a]].astype(np.int64)
     hist = member(r.history, codes).astype(np.int64)
     keep = (~member(r.kept, codes)).astype(np.int64) if r.kept is not None else np.zeros(len(p), np.int64)
-    return Instance(demand=demand, team=team, cap=cap, service=r.service, arc_plan=p, arc_aud=a, arc_keep=keep, arc_own=own,
-                    arc_hist=hist, rest=None if listed_all else r.rest)
+    return Instance(
+        demand=demand,
+        team=team,
+        cap=cap,
+        service=r.service,
+        arc_plan=p,
+        arc_aud=a,
+        arc_keep=keep,
+        arc_own=own,
+        arc_hist=hist,
+        rest=None if listed_all else r.rest,
+    )
 
 
 def _displaced(r: Rules, demand: np.ndarray, cap: np.ndarray, per_plan: int = 32) -> np.ndarray:

@@ -26,18 +26,32 @@ def check_window(options: Options, keep: Path | None) -> None:
     """
     if keep is not None or options.date_from is not None or options.date_to is not None:
         return
-    example = ('Give the round, as --round "2025 Autumn" (plans issued 1 June to 30 September 2025, due 29 October '
-               "2025), or the window of issue dates, as --from 01/06/2025 --to 30/09/2025.")
+    example = (
+        'Give the round, as --round "2025 Autumn" (plans issued 1 June to 30 September 2025, due 29 October '
+        "2025), or the window of issue dates, as --from 01/06/2025 --to 30/09/2025."
+    )
     if options.round and round_dates(options.round) is None:
-        raise UsageError(f"--round {options.round!r} does not name a term (Autumn, Spring or Summer) and a year, so it "
-                         f"sets no window of issue dates and qactl would sample plans issued at any time. {example}")
+        raise UsageError(
+            f"--round {options.round!r} does not name a term (Autumn, Spring or Summer) and a year, so it "
+            f"sets no window of issue dates and qactl would sample plans issued at any time. {example}"
+        )
     if not options.round:
-        raise UsageError("No round and no dates: qactl would sample plans issued at any time, due 4 weeks from today. "
-                         + example)
+        raise UsageError(
+            "No round and no dates: qactl would sample plans issued at any time, due 4 weeks from today. "
+            + example
+        )
 
 
-def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: list[Path] = (), keep: Path | None = None,
-             today: date | None = None, on_stage: Callable[[str], None] | None = None) -> Allocation:
+def allocate(
+    plans_path: Path,
+    cohort_path: Path,
+    options: Options,
+    *,
+    history: list[Path] = (),
+    keep: Path | None = None,
+    today: date | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> Allocation:
     """Draw the sample and allocate it. Raises ``InfeasibleError`` (naming the bottleneck) when no allocation exists.
 
     ``on_stage(text)`` is told what is happening (for a progress display); it may be None.
@@ -58,7 +72,10 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
         options.date_from, options.date_to = rd[1], rd[2]
     if options.due is None:
         options.due = (rd[0] if rd else (today or clock.today())) + timedelta(days=28)
-    cap = {a.id: (0 if not a.available else (a.capacity if a.capacity is not None else options.per_auditor)) for a in auditors}
+    cap = {
+        a.id: (0 if not a.available else (a.capacity if a.capacity is not None else options.per_auditor))
+        for a in auditors
+    }
     total_cap = sum(cap.values())
     previous = read_allocations([keep])[0] if keep else None
     past = read_allocations(list(history))
@@ -80,8 +97,13 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
             roles.setdefault(x["plan_id"], set()).add(x["role"])
         missing = sorted(set(roles) - set(by_id))
         if missing:
-            raise InputError(f"{keep}: plans {', '.join(missing[:10])} of the previous allocation are not in the register {plans_path}. Give the same register.")
-        sample = [Picked(plan=by_id[pid], stratum=stratum(by_id[pid]), moderation="moderation" in r) for pid, r in sorted(roles.items())]
+            raise InputError(
+                f"{keep}: plans {', '.join(missing[:10])} of the previous allocation are not in the register {plans_path}. Give the same register."
+            )
+        sample = [
+            Picked(plan=by_id[pid], stratum=stratum(by_id[pid]), moderation="moderation" in r)
+            for pid, r in sorted(roles.items())
+        ]
         prev_reasons = {s["plan_id"]: s for s in previous.get("sample", [])}
         for s in sample:
             s.focus = prev_reasons.get(s.plan.plan_id, {}).get("focus", "")
@@ -95,15 +117,22 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
             raise UsageError("--moderation must be 0 or more.")
         n = options.sample if options.sample is not None else total_cap - options.moderation
         if n <= 0:
-            raise UsageError(f"The sample would be {n} plans: the available auditors have {total_cap} places and --moderation is {options.moderation}. Lower --moderation or add auditors.")
+            raise UsageError(
+                f"The sample would be {n} plans: the available auditors have {total_cap} places and --moderation is {options.moderation}. Lower --moderation or add auditors."
+            )
         if options.moderation > n:
             raise UsageError(f"--moderation {options.moderation} is more than the sample of {n} plans.")
         pool = eligible(plans, options.date_from, options.date_to, options.types, options.focus)
         if not pool:
-            raise InputError(f"{plans_path}: no plan of type {', '.join(options.types)} issued between {options.date_from or 'the start'} and {options.date_to or 'the end'}"
-                             + (f" with {', '.join(f'{k}={v}' for k, v in options.focus)}" if options.focus else "") + ". Widen --from/--to or --types.")
+            raise InputError(
+                f"{plans_path}: no plan of type {', '.join(options.types)} issued between {options.date_from or 'the start'} and {options.date_to or 'the end'}"
+                + (f" with {', '.join(f'{k}={v}' for k, v in options.focus)}" if options.focus else "")
+                + ". Widen --from/--to or --types."
+            )
         if n > len(pool):
-            notes.append(f"Only {len(pool)} plans are eligible, fewer than the sample of {n}: all of them are allocated.")
+            notes.append(
+                f"Only {len(pool)} plans are eligible, fewer than the sample of {n}: all of them are allocated."
+            )
             n = len(pool)
         options.sample = n
         stage(f"Drawing a sample of {n} plans from {len(pool)}")
@@ -111,17 +140,30 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
 
     # the rules, then the exact solver
     hist_pairs = {(x["plan_id"], x["auditor_id"]) for h in past for x in h["assignments"]}
-    prev_pairs = {(x["plan_id"], x["auditor_id"]): x["role"] for x in previous["assignments"]} if previous else {}
+    prev_pairs = (
+        {(x["plan_id"], x["auditor_id"]): x["role"] for x in previous["assignments"]} if previous else {}
+    )
     caps = np.array([cap[a.id] for a in auditors], dtype=np.int64)
-    r = rules([s.plan for s in sample], auditors, history=hist_pairs, previous=prev_pairs if previous else None)
+    r = rules(
+        [s.plan for s in sample], auditors, history=hist_pairs, previous=prev_pairs if previous else None
+    )
     demand = np.array([2 if s.moderation else 1 for s in sample], dtype=np.int64)
     teams = sorted({s.plan.team for s in sample})
     team_index = {t: i for i, t in enumerate(teams)}
     inst = instance(r, demand, np.array([team_index[s.plan.team] for s in sample], dtype=np.int64), caps)
-    stage(f"Allocating {int(demand.sum())} audits among {sum(1 for c in caps.tolist() if c)} auditors (exact solver)")
+    stage(
+        f"Allocating {int(demand.sum())} audits among {sum(1 for c in caps.tolist() if c)} auditors (exact solver)"
+    )
     sol = solve(inst)
     if isinstance(sol, Bottleneck):  # the certificate: the cut the solver's first aim found (Hall, König)
-        raise InfeasibleError(explain.message(sol, [s.plan.plan_id for s in sample], [a.id for a in auditors], moderation=bool(options.moderation)))
+        raise InfeasibleError(
+            explain.message(
+                sol,
+                [s.plan.plan_id for s in sample],
+                [a.id for a in auditors],
+                moderation=bool(options.moderation),
+            )
+        )
 
     by_plan: dict[int, list[int]] = {}
     for p, a in sol.pairs:
@@ -137,7 +179,10 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
         assignments.append(Assignment(pid, auditors[ais[0]].id, "primary"))
         assignments.append(Assignment(pid, auditors[ais[1]].id, "moderation"))
     kept = sum(1 for x in assignments if (x.plan_id, x.auditor_id) in prev_pairs)
-    inputs = [{"role": "plans", "file": Path(plans_path).name, "sha256": plans_sha}, {"role": "cohort", "file": Path(cohort_path).name, "sha256": cohort_sha}]
+    inputs = [
+        {"role": "plans", "file": Path(plans_path).name, "sha256": plans_sha},
+        {"role": "cohort", "file": Path(cohort_path).name, "sha256": cohort_sha},
+    ]
     for h in history:
         from qactl.sheets.reader import file_sha256
 
@@ -148,11 +193,28 @@ def allocate(plans_path: Path, cohort_path: Path, options: Options, *, history: 
         inputs.append({"role": "keep", "file": Path(keep).name, "sha256": file_sha256(Path(keep))})
     opts = options.as_dict()
     opts["solver"] = sol.method
-    opts["objective"] = dict(zip(("changed_kept", "fill", "own_service", "repeated_pairs", "same_team"), sol.objective, strict=True))
-    return Allocation(round=options.round, seed=int(options.seed), due=options.due, options=opts, inputs=inputs, sample=sample,
-                      assignments=assignments, auditors=auditors, capacity=cap, kept=kept,
-                      moved=(len(prev_pairs) - kept) if previous else 0, notes=notes, form=form, form_link=options.form_link,
-                      ignored_columns=list(ignored))
+    opts["objective"] = dict(
+        zip(
+            ("changed_kept", "fill", "own_service", "repeated_pairs", "same_team"), sol.objective, strict=True
+        )
+    )
+    return Allocation(
+        round=options.round,
+        seed=int(options.seed),
+        due=options.due,
+        options=opts,
+        inputs=inputs,
+        sample=sample,
+        assignments=assignments,
+        auditors=auditors,
+        capacity=cap,
+        kept=kept,
+        moved=(len(prev_pairs) - kept) if previous else 0,
+        notes=notes,
+        form=form,
+        form_link=options.form_link,
+        ignored_columns=list(ignored),
+    )
 
 
 def _form(rubric: str) -> tuple[str, str]:

@@ -40,7 +40,13 @@ def round_dates(label: str | None) -> tuple[date, date, date] | None:
     return start, date(year, fm, fd), date(year, to[0], to[1])
 
 
-def eligible(plans: list[Plan], date_from: date | None, date_to: date | None, types: tuple[str, ...], focus: tuple[tuple[str, str], ...]) -> list[Plan]:
+def eligible(
+    plans: list[Plan],
+    date_from: date | None,
+    date_to: date | None,
+    types: tuple[str, ...],
+    focus: tuple[tuple[str, str], ...],
+) -> list[Plan]:
     out = []
     for p in plans:
         if date_from and (p.issued is None or p.issued < date_from):
@@ -61,7 +67,9 @@ def stratum(p: Plan) -> str:
     return f"{p.team or '(no team)'} / {p.key_stage or '(no key stage)'}"
 
 
-def draw(pool: list[Plan], n: int, moderation: int, seed: int, focus: tuple[tuple[str, str], ...] = ()) -> list[Picked]:
+def draw(
+    pool: list[Plan], n: int, moderation: int, seed: int, focus: tuple[tuple[str, str], ...] = ()
+) -> list[Picked]:
     """``n`` plans from ``pool``, in proportion to the strata, then ``moderation`` of them chosen for a second auditor."""
     rng = random.Random(seed)
     strata: dict[str, list[Plan]] = {}

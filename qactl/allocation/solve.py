@@ -59,14 +59,23 @@ class Rest:
     plan_keys: np.ndarray
     n_keys: int
     aud_keys: np.ndarray  # auditors × k, key ids, -1 for none
-    plan_service: np.ndarray  # bool, plans × services: a pair is own-service when its auditor's service is marked
+    plan_service: (
+        np.ndarray
+    )  # bool, plans × services: a pair is own-service when its auditor's service is marked
     changed: bool = False  # under --keep: every pair not listed changes a kept assignment
 
     @classmethod
-    def from_pairs(cls, forbidden: np.ndarray, n_auditors: int, plan_service: np.ndarray, changed: bool = False) -> Rest:
+    def from_pairs(
+        cls, forbidden: np.ndarray, n_auditors: int, plan_service: np.ndarray, changed: bool = False
+    ) -> Rest:
         """Forbidden pairs given one by one (as codes plan * n_auditors + auditor): each auditor is its own key."""
-        return cls(plan_keys=np.unique(np.asarray(forbidden, dtype=np.int64)), n_keys=n_auditors,
-                   aud_keys=np.arange(n_auditors, dtype=np.int64)[:, None], plan_service=plan_service, changed=changed)
+        return cls(
+            plan_keys=np.unique(np.asarray(forbidden, dtype=np.int64)),
+            n_keys=n_auditors,
+            aud_keys=np.arange(n_auditors, dtype=np.int64)[:, None],
+            plan_service=plan_service,
+            changed=changed,
+        )
 
     def forbidden(self, p: np.ndarray, a: np.ndarray) -> np.ndarray:
         out = np.zeros(len(p), dtype=bool)
@@ -157,7 +166,9 @@ class _Network:
 
     def __init__(self, inst: Instance) -> None:
         self.inst = inst
-        demand, cap, service, team = (np.asarray(x, dtype=np.int64) for x in (inst.demand, inst.cap, inst.service, inst.team))
+        demand, cap, service, team = (
+            np.asarray(x, dtype=np.int64) for x in (inst.demand, inst.cap, inst.service, inst.team)
+        )
         self.demand, self.cap, self.service, self.team = demand, cap, service, team
         n_p, n_a = len(demand), len(cap)
         self.n_p, self.n_a = n_p, n_a
@@ -180,7 +191,14 @@ class _Network:
         self.supply[self.sink] = -int(demand.sum())
         parts: list[tuple] = []
         m_rows, m_svc = np.nonzero(np.ones((len(self.mod), self.n_s), dtype=bool) & self.svc_used[None, :])
-        parts.append((self.mod[m_rows], self.ps0 + m_rows * self.n_s + m_svc, np.ones(len(m_rows), dtype=np.int64), None))
+        parts.append(
+            (
+                self.mod[m_rows],
+                self.ps0 + m_rows * self.n_s + m_svc,
+                np.ones(len(m_rows), dtype=np.int64),
+                None,
+            )
+        )
         if self.team_layer:
             a_rep = np.repeat(self.avail, self.n_t)
             t_rep = np.tile(np.arange(self.n_t), len(self.avail))
@@ -196,7 +214,11 @@ class _Network:
             if convex_level is not None:
                 cv[convex_level] = 1
             conv.append(cv)
-        self.tail, self.head, self.arc_cap = np.concatenate(tails), np.concatenate(heads), np.concatenate(caps)
+        self.tail, self.head, self.arc_cap = (
+            np.concatenate(tails),
+            np.concatenate(heads),
+            np.concatenate(caps),
+        )
         self.lin, self.conv = np.concatenate(lin, axis=1), np.concatenate(conv, axis=1)
         self.code = np.full(len(self.tail), -1, dtype=np.int64)  # plan * n_a + auditor on plan arcs
         self.base = np.zeros(len(self.tail), dtype=np.int64)  # units fixed by earlier aims
@@ -205,15 +227,25 @@ class _Network:
         self.listed = np.zeros(0, dtype=np.int64)
         keep_in = np.isin(inst.arc_aud, self.avail)
         p, a = np.asarray(inst.arc_plan)[keep_in], np.asarray(inst.arc_aud)[keep_in]
-        self.add_pairs(p, a, np.asarray(inst.arc_keep)[keep_in], np.asarray(inst.arc_own)[keep_in], np.asarray(inst.arc_hist)[keep_in])
+        self.add_pairs(
+            p,
+            a,
+            np.asarray(inst.arc_keep)[keep_in],
+            np.asarray(inst.arc_own)[keep_in],
+            np.asarray(inst.arc_hist)[keep_in],
+        )
         rest = inst.rest
-        self.levels = [lv for lv, on in (
-            (KEEP, bool(inst.arc_keep.any()) or bool(rest and rest.changed)),
-            (FILL, True),
-            (OWN, bool(inst.arc_own.any()) or bool(rest is not None and rest.plan_service.any())),
-            (HIST, bool(inst.arc_hist.any())),
-            (TEAM, self.team_layer),
-        ) if on]
+        self.levels = [
+            lv
+            for lv, on in (
+                (KEEP, bool(inst.arc_keep.any()) or bool(rest and rest.changed)),
+                (FILL, True),
+                (OWN, bool(inst.arc_own.any()) or bool(rest is not None and rest.plan_service.any())),
+                (HIST, bool(inst.arc_hist.any())),
+                (TEAM, self.team_layer),
+            )
+            if on
+        ]
         self.pi = np.zeros((5, self.n), dtype=np.int64)  # potentials per aim (0 for aims not solved)
         self.done: list[int] = []
         self.stats = {"arcs listed": int(len(p)), "pairs added": 0, "pricing rounds": 0, "phases": 0}
@@ -263,7 +295,17 @@ class _Network:
             cost = self.lin[level] + self.base * self.conv[level]
             if pi is not None:  # warm start after pairs were added: saturate those priced below 0
                 repair(self.tail, self.head, self.free, cost, self.conv[level], self.flow, pi)
-            res = min_cost_flow(self.n, self.tail, self.head, self.free, cost, self.conv[level], self.supply, flow=self.flow, pi=pi)
+            res = min_cost_flow(
+                self.n,
+                self.tail,
+                self.head,
+                self.free,
+                cost,
+                self.conv[level],
+                self.supply,
+                flow=self.flow,
+                pi=pi,
+            )
             self.stats["phases"] += res.phases
             self.flow, pi = res.flow, res.pi
             if not res.feasible:
@@ -282,7 +324,13 @@ class _Network:
                 # price different pairs as improving: take the one that finds fewer
                 best = None
                 for choice in (low_potentials, high_potentials):
-                    cand = self._tighten(choice(self.n, self.tail, self.head, self.free, cost, self.conv[level], self.flow, pi), cost, self.conv[level])
+                    cand = self._tighten(
+                        choice(
+                            self.n, self.tail, self.head, self.free, cost, self.conv[level], self.flow, pi
+                        ),
+                        cost,
+                        self.conv[level],
+                    )
                     self.pi[level] = cand
                     found = self._scan(self.done + [level])
                     if best is None or len(found[0]) < len(best[1][0]):
@@ -364,7 +412,9 @@ class _Network:
         tail = np.where(self.demand[p] > 1, self.ps0 + self.mod_row[p] * self.n_s + s, p)
         return p, s, tail
 
-    def _walk(self, key: np.ndarray, qp, qs, qh, *, per_head: int, per_query: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    def _walk(
+        self, key: np.ndarray, qp, qs, qh, *, per_head: int, per_query: int = 1
+    ) -> tuple[np.ndarray, np.ndarray]:
         """For each query, the first ``per_query`` auditors of its service, in descending lexicographic ``key[a, t]``
         order, that are neither forbidden nor listed for its plan, and whose key is above the query's threshold ``qh``.
 
@@ -439,8 +489,12 @@ class _Network:
             elif lv == OWN:
                 cost[:, j] = rest.plan_service[qp, qs]
         qh = pi[:, qtail].T + cost
-        more = min(self.rounds, 20)  # a slow round (the potentials point at pairs that do not help) widens the next
-        return self._walk(self._aud_key(pi), qp, qs, qh, per_head=PER_HEAD << more, per_query=1 << max(0, more - 3))
+        more = min(
+            self.rounds, 20
+        )  # a slow round (the potentials point at pairs that do not help) widens the next
+        return self._walk(
+            self._aud_key(pi), qp, qs, qh, per_head=PER_HEAD << more, per_query=1 << max(0, more - 3)
+        )
 
     def _scan_cut(self, reached: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Pairs not listed that lead out of the nodes the remaining supply reaches (they may carry it further)."""
@@ -453,7 +507,7 @@ class _Network:
         a = np.arange(self.n_a)
         aud_of[self.a0 + a] = self.a0 + a
         if self.team_layer:
-            aud_of[self.x0:self.a0] = self.a0 + (x_all[self.x0:self.a0] - self.x0) // self.n_t
+            aud_of[self.x0 : self.a0] = self.a0 + (x_all[self.x0 : self.a0] - self.x0) // self.n_t
         # a new arc into x helps when x is not reached and either its auditor is not, or x carries flow (to re-route)
         helps = (~reached) & ((~reached[np.maximum(aud_of, 0)]) | through)
         qp, qs, qtail = self._queries()
@@ -491,9 +545,11 @@ class _Network:
         total = int(self.demand.sum())
         into_sink = int(self.flow[self.head == self.sink].sum() + self.base[self.head == self.sink].sum())
         plans = [int(p) for p in np.flatnonzero(reached[: self.n_p])]
-        aud_in = reached[self.a0: self.a0 + self.n_a].copy()
-        if self.team_layer:  # an auditor is on the plans' side of the cut when any of their (auditor, team) nodes is
-            aud_in |= reached[self.x0: self.a0].reshape(self.n_a, self.n_t).any(axis=1)
+        aud_in = reached[self.a0 : self.a0 + self.n_a].copy()
+        if (
+            self.team_layer
+        ):  # an auditor is on the plans' side of the cut when any of their (auditor, team) nodes is
+            aud_in |= reached[self.x0 : self.a0].reshape(self.n_a, self.n_t).any(axis=1)
         # the allowed auditors of the plans cut off: listed arcs, and by rule the rest
         nb = np.zeros(self.n_a, dtype=bool)
         on_plan = self.code >= 0
@@ -506,15 +562,22 @@ class _Network:
             for i in range(0, len(plans), max(1, 2_000_000 // max(self.n_a, 1))):
                 if nb[self.cap > 0].all():
                     break
-                blk = np.array(plans[i: i + max(1, 2_000_000 // max(self.n_a, 1))])
+                blk = np.array(plans[i : i + max(1, 2_000_000 // max(self.n_a, 1))])
                 pp, aa = np.repeat(blk, self.n_a), np.tile(aud, len(blk))
                 nb[aa[~rest.forbidden(pp, aa)]] = True
         nb &= self.cap > 0
         inside = [int(a) for a in np.flatnonzero(nb & aud_in)]
         others = [int(a) for a in np.flatnonzero(nb & ~aud_in)]
         need = int(self.demand[plans].sum()) if plans else 0
-        return Bottleneck(placed=into_sink, total=total, plans=plans, auditors=inside, others=others, need=need,
-                          places=int(self.cap[inside].sum()) if inside else 0)
+        return Bottleneck(
+            placed=into_sink,
+            total=total,
+            plans=plans,
+            auditors=inside,
+            others=others,
+            need=need,
+            places=int(self.cap[inside].sum()) if inside else 0,
+        )
 
 
 def _objective(inst: Instance, net: _Network, pairs: list[tuple[int, int]]) -> tuple[int, int, int, int, int]:
@@ -526,7 +589,9 @@ def _objective(inst: Instance, net: _Network, pairs: list[tuple[int, int]]) -> t
     load = np.bincount(a, minlength=len(inst.cap)) if len(pairs) else np.zeros(1, np.int64)
     fill = int((load * (load - 1) // 2).sum())
     if len(pairs):
-        _, per_team = np.unique(a * (int(np.max(inst.team, initial=0)) + 1) + np.asarray(inst.team)[p], return_counts=True)
+        _, per_team = np.unique(
+            a * (int(np.max(inst.team, initial=0)) + 1) + np.asarray(inst.team)[p], return_counts=True
+        )
     else:
         per_team = np.zeros(1, np.int64)
     team = int((per_team * (per_team - 1) // 2).sum())
@@ -535,13 +600,30 @@ def _objective(inst: Instance, net: _Network, pairs: list[tuple[int, int]]) -> t
 
 def max_flow_value(inst: Instance) -> int:
     """The most audits that can be placed under the hard rules (of an instance whose arcs are every allowed pair)."""
-    sol = solve(Instance(demand=inst.demand, team=np.zeros_like(inst.team), cap=inst.cap, service=inst.service,
-                         arc_plan=inst.arc_plan, arc_aud=inst.arc_aud, rest=inst.rest))
+    sol = solve(
+        Instance(
+            demand=inst.demand,
+            team=np.zeros_like(inst.team),
+            cap=inst.cap,
+            service=inst.service,
+            arc_plan=inst.arc_plan,
+            arc_aud=inst.arc_aud,
+            rest=inst.rest,
+        )
+    )
     return int(inst.demand.sum()) if isinstance(sol, Solution) else sol.placed
 
 
-def candidates(rest: Rest, service: np.ndarray, cap: np.ndarray, n_plans: int, *, per_service: int = 2, per_place: int = 2,
-               seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def candidates(
+    rest: Rest,
+    service: np.ndarray,
+    cap: np.ndarray,
+    n_plans: int,
+    *,
+    per_service: int = 2,
+    per_place: int = 2,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
     """A few allowed pairs to start from (the rest are priced in when they would improve the allocation).
 
     Each plan gets ``per_service`` auditors drawn from each service (one from a service it is from), and each
@@ -553,7 +635,11 @@ def candidates(rest: Rest, service: np.ndarray, cap: np.ndarray, n_plans: int, *
     ps, pa = [], []
     for s in np.unique(service[avail]).tolist():
         pool = avail[service[avail] == s]
-        k = np.where(rest.plan_service[:, s], 1, per_service) if rest.plan_service.shape[1] > s else np.full(n_plans, per_service)
+        k = (
+            np.where(rest.plan_service[:, s], 1, per_service)
+            if rest.plan_service.shape[1] > s
+            else np.full(n_plans, per_service)
+        )
         p = np.repeat(np.arange(n_plans), k)
         ps.append(p)
         pa.append(pool[rng.integers(0, len(pool), len(p))])

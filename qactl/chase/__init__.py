@@ -123,7 +123,9 @@ class Chase:
 
     def owing(self) -> list[Person]:
         """Auditors with audits outstanding, most outstanding first, then by name."""
-        return sorted((p for p in self.people if p.outstanding), key=lambda p: (-p.outstanding, p.name or p.id))
+        return sorted(
+            (p for p in self.people if p.outstanding), key=lambda p: (-p.outstanding, p.name or p.id)
+        )
 
 
 def when_due(days_left: int) -> str:
@@ -169,7 +171,14 @@ class Cohort:
 
 
 def _plan_field(doc: dict) -> str | None:
-    return next((f["id"] for f in (doc.get("schema") or {}).get("fields", []) if f.get("role") == "plan_id" and not f.get("pii")), None)
+    return next(
+        (
+            f["id"]
+            for f in (doc.get("schema") or {}).get("fields", [])
+            if f.get("role") == "plan_id" and not f.get("pii")
+        ),
+        None,
+    )
 
 
 def _which_rubric(docs: list[tuple[Path, dict]], plans: set[str]) -> str:
@@ -180,18 +189,28 @@ def _which_rubric(docs: list[tuple[Path, dict]], plans: set[str]) -> str:
         field_id = _plan_field(doc)
         if field_id:
             rid = doc["rubric"]["id"]
-            hits[rid] = hits.get(rid, 0) + sum(_norm(a["fields"].get(field_id)) in plans for a in doc["audits"])
+            hits[rid] = hits.get(rid, 0) + sum(
+                _norm(a["fields"].get(field_id)) in plans for a in doc["audits"]
+            )
     if hits and max(hits.values()) > 0:
         return max(hits, key=lambda r: hits[r])
     ids = {doc["rubric"]["id"] for _, doc in docs}
     if len(ids) == 1:
         return ids.pop()
-    raise InputError(f"The allocation does not say which audit it is for, and the scored files are of {len(ids)} "
-                     f"({', '.join(sorted(ids))}): say which with --rubric ID.")
+    raise InputError(
+        f"The allocation does not say which audit it is for, and the scored files are of {len(ids)} "
+        f"({', '.join(sorted(ids))}): say which with --rubric ID."
+    )
 
 
-def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Path | None = None, rubric: str | None = None,
-          today: date | None = None) -> Chase:
+def chase(
+    allocation: str | Path,
+    scored: list[str | Path],
+    *,
+    cohort: str | Path | None = None,
+    rubric: str | None = None,
+    today: date | None = None,
+) -> Chase:
     """Allocated against returned, per auditor. Raises :class:`InputError` when nothing given can be counted.
 
     ``rubric``: the audit whose returns count (default: the one the allocation names)."""
@@ -202,28 +221,44 @@ def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Pat
     alloc = read_allocation(Path(allocation))
     options = alloc.get("options") or {}
     docs = [(p, read_scored(p)) for p in map(Path, scored)]
-    rubric_id = rubric or options.get("rubric") or _which_rubric(docs, {_norm(x["plan_id"]) for x in alloc["assignments"]})
+    rubric_id = (
+        rubric
+        or options.get("rubric")
+        or _which_rubric(docs, {_norm(x["plan_id"]) for x in alloc["assignments"]})
+    )
     sample = {s["plan_id"]: s for s in alloc.get("sample") or []}
     listed = {a["id"]: a for a in alloc.get("auditors") or []}
     if cohort is not None:
         from qactl.allocation.inputs import read_cohort
 
-        listed = {a.id: {"id": a.id, "name": a.name, "email": a.email, "service": a.service} for a in read_cohort(Path(cohort)).records}
+        listed = {
+            a.id: {"id": a.id, "name": a.name, "email": a.email, "service": a.service}
+            for a in read_cohort(Path(cohort)).records
+        }
     people: dict[str, Person] = {}
     for x in alloc["assignments"]:
         a = listed.get(x["auditor_id"], {})
-        p = people.setdefault(x["auditor_id"], Person(x["auditor_id"], a.get("name") or "", a.get("email") or "", a.get("service") or ""))
+        p = people.setdefault(
+            x["auditor_id"],
+            Person(x["auditor_id"], a.get("name") or "", a.get("email") or "", a.get("service") or ""),
+        )
         s = sample.get(x["plan_id"], {})
-        p.owed.append(Owed(x["plan_id"], x["auditor_id"], x["role"], s.get("setting") or "", s.get("key_stage") or ""))
+        p.owed.append(
+            Owed(x["plan_id"], x["auditor_id"], x["role"], s.get("setting") or "", s.get("key_stage") or "")
+        )
     everyone = Cohort([Person(i, a.get("name") or "", a.get("email") or "") for i, a in listed.items()])
     notes: list[str] = []
     if not any(p.email for p in people.values()):
-        notes.append("The allocation names no email addresses: give --cohort (the cohort file) for the mail merge's emails.")
+        notes.append(
+            "The allocation names no email addresses: give --cohort (the cohort file) for the mail merge's emails."
+        )
     form = ""
     if rubric_id:
         try:
             form = resolve(rubric_id).rubric.title
-        except QactlError:  # a rubric no longer on this machine: the chase still works, the form is named by its id
+        except (
+            QactlError
+        ):  # a rubric no longer on this machine: the chase still works, the form is named by its id
             form = str(rubric_id)
     files: list[dict[str, Any]] = []
     unmatched: list[Unmatched] = []
@@ -241,7 +276,9 @@ def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Pat
         counted += 1
         schema = doc.get("schema") or {}
         plan_field = _plan_field(doc)
-        who_fields = [f["id"] for f in schema.get("fields", []) if f.get("role") == "auditor" and not f.get("pii")]
+        who_fields = [
+            f["id"] for f in schema.get("fields", []) if f.get("role") == "auditor" and not f.get("pii")
+        ]
         by = "plan ID" if plan_field else "the auditor's name or email"
         n = 0
         pending: dict[str, list[tuple[dict, str | None, str]]] = {}
@@ -259,9 +296,16 @@ def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Pat
                 if plan in (None, ""):
                     unmatched.append(Unmatched(path.name, a["row"], "", said, "The return gives no plan ID."))
                 elif _norm(plan) not in owed_by_plan:
-                    unmatched.append(Unmatched(path.name, a["row"], str(plan), said,
-                                               f"Plan {plan} is not in this allocation: a plan ID typed wrong, or a plan not given out this round.",
-                                               whom))
+                    unmatched.append(
+                        Unmatched(
+                            path.name,
+                            a["row"],
+                            str(plan),
+                            said,
+                            f"Plan {plan} is not in this allocation: a plan ID typed wrong, or a plan not given out this round.",
+                            whom,
+                        )
+                    )
                 else:
                     pending.setdefault(_norm(plan), []).append((a, whom, said))
             else:
@@ -274,13 +318,24 @@ def chase(allocation: str | Path, scored: list[str | Path], *, cohort: str | Pat
         notes.append(f"Not counted, as returns of audits other than {rubric_id}: {', '.join(other)}.")
     _suggest(unmatched, people)
     if not counted:
-        raise InputError(f"None of the scored files is of the audit this allocation is for ({rubric_id}): "
-                         f"give the {rubric_id} returns scored with `qactl score {rubric_id} … -o returns.json`.")
+        raise InputError(
+            f"None of the scored files is of the audit this allocation is for ({rubric_id}): "
+            f"give the {rubric_id} returns scored with `qactl score {rubric_id} … -o returns.json`."
+        )
     order = {i: k for k, i in enumerate(listed)}
-    return Chase(round=alloc.get("round"), due=date.fromisoformat(alloc["due"]), today=today or clock.today(), form=form,
-                 form_link=options.get("form_link") or "", rubric=rubric_id, by=by,
-                 people=sorted(people.values(), key=lambda p: order.get(p.id, len(order))),
-                 unmatched=sorted(unmatched, key=lambda u: (u.file, u.row)), files=files, notes=notes)
+    return Chase(
+        round=alloc.get("round"),
+        due=date.fromisoformat(alloc["due"]),
+        today=today or clock.today(),
+        form=form,
+        form_link=options.get("form_link") or "",
+        rubric=rubric_id,
+        by=by,
+        people=sorted(people.values(), key=lambda p: order.get(p.id, len(order))),
+        unmatched=sorted(unmatched, key=lambda u: (u.file, u.row)),
+        files=files,
+        notes=notes,
+    )
 
 
 def _suggest(unmatched: list[Unmatched], people: dict[str, Person]) -> None:
@@ -293,8 +348,10 @@ def _suggest(unmatched: list[Unmatched], people: dict[str, Person]) -> None:
             owed = {_norm(o.plan_id): o.plan_id for o in people[u.whom].owed if not o.returned}
             near = get_close_matches(_norm(u.plan), list(owed), n=1, cutoff=0.8)
             if near:
-                u.why += (f" {people[u.whom].name or u.whom} still owes {owed[near[0]]}: if that is the plan, correct the "
-                          "plan ID in the export, score it again and run chase again.")
+                u.why += (
+                    f" {people[u.whom].name or u.whom} still owes {owed[near[0]]}: if that is the plan, correct the "
+                    "plan ID in the export, score it again and run chase again."
+                )
 
 
 def _mark(o: Owed, a: dict) -> None:
@@ -302,8 +359,13 @@ def _mark(o: Owed, a: dict) -> None:
     o.with_errors = a["status"] == "error"
 
 
-def _by_plan(owed: list[Owed], returns: list[tuple[dict, str | None, str]], people: dict[str, Person], file: str,
-             unmatched: list[Unmatched]) -> None:
+def _by_plan(
+    owed: list[Owed],
+    returns: list[tuple[dict, str | None, str]],
+    people: dict[str, Person],
+    file: str,
+    unmatched: list[Unmatched],
+) -> None:
     """Place the returns of one plan against its allocated audits (one, or two with moderation)."""
     plan = owed[0].plan_id
     anonymous = []
@@ -313,9 +375,15 @@ def _by_plan(owed: list[Owed], returns: list[tuple[dict, str | None, str]], peop
             anonymous.append((a, said))
         elif mine is None:
             name = people[whom].name if whom in people else said
-            unmatched.append(Unmatched(file, a["row"], plan, said, f"Returned by {name or said}, who was not given plan {plan}."))
+            unmatched.append(
+                Unmatched(
+                    file, a["row"], plan, said, f"Returned by {name or said}, who was not given plan {plan}."
+                )
+            )
         elif mine.returned:
-            unmatched.append(Unmatched(file, a["row"], plan, said, f"A second return of plan {plan} by the same auditor."))
+            unmatched.append(
+                Unmatched(file, a["row"], plan, said, f"A second return of plan {plan} by the same auditor.")
+            )
         else:
             _mark(mine, a)
     left = [o for o in owed if not o.returned]
@@ -329,19 +397,39 @@ def _by_plan(owed: list[Owed], returns: list[tuple[dict, str | None, str]], peop
         if not left:
             why = f"More returns of plan {plan} than audits allocated ({len(owed)})."
         else:
-            why = (f"Plan {plan} has {len(owed)} auditors and this return does not say which of them sent it "
-                   f"(it names {said or 'no one'}, who is not in the cohort).")
+            why = (
+                f"Plan {plan} has {len(owed)} auditors and this return does not say which of them sent it "
+                f"(it names {said or 'no one'}, who is not in the cohort)."
+            )
         unmatched.append(Unmatched(file, a["row"], plan, said, why))
 
 
-def _by_name(people: dict[str, Person], a: dict, whom: str | None, said: str, file: str, unmatched: list[Unmatched]) -> None:
+def _by_name(
+    people: dict[str, Person], a: dict, whom: str | None, said: str, file: str, unmatched: list[Unmatched]
+) -> None:
     """With no plan ID: a return counts for the auditor it names, up to the audits they were given."""
     if whom is None or whom not in people:
-        unmatched.append(Unmatched(file, a["row"], "", said, f"The return names {said or 'no one'}, who has no audits in this allocation."))
+        unmatched.append(
+            Unmatched(
+                file,
+                a["row"],
+                "",
+                said,
+                f"The return names {said or 'no one'}, who has no audits in this allocation.",
+            )
+        )
         return
     p = people[whom]
     if p.returned >= p.allocated:
-        unmatched.append(Unmatched(file, a["row"], "", said, f"More returns from {p.name or p.id} than the {p.allocated} audits given."))
+        unmatched.append(
+            Unmatched(
+                file,
+                a["row"],
+                "",
+                said,
+                f"More returns from {p.name or p.id} than the {p.allocated} audits given.",
+            )
+        )
         return
     p.returned_unplaced += 1
     p.errors_unplaced += a["status"] == "error"

@@ -18,8 +18,21 @@ from qactl.chase import ROLE_WORDS, Chase, Person, when_due
 from qactl.dates import format_date
 from qactl.sheets.csvcell import csv_row
 
-MAIL_MERGE_COLUMNS = ("First name", "Name", "Email", "Outstanding", "Allocated", "Plans", "Due", "Days left", "Form", "Form link",
-                      "Round", "Subject", "Reminder")
+MAIL_MERGE_COLUMNS = (
+    "First name",
+    "Name",
+    "Email",
+    "Outstanding",
+    "Allocated",
+    "Plans",
+    "Due",
+    "Days left",
+    "Form",
+    "Form link",
+    "Round",
+    "Subject",
+    "Reminder",
+)
 
 
 def long_date(d: date) -> str:
@@ -29,8 +42,11 @@ def long_date(d: date) -> str:
 def headline(c: Chase) -> str:
     owing = c.owing()
     out = c.allocated - c.returned
-    text = (f"{c.returned} of {c.allocated} audits returned; {out} outstanding from {len(owing)} auditor{'s' if len(owing) != 1 else ''}. "
-            if out else f"All {c.allocated} audits returned. ")
+    text = (
+        f"{c.returned} of {c.allocated} audits returned; {out} outstanding from {len(owing)} auditor{'s' if len(owing) != 1 else ''}. "
+        if out
+        else f"All {c.allocated} audits returned. "
+    )
     return text + f"Due {long_date(c.due)}, {when_due(c.days_left)}."
 
 
@@ -46,9 +62,14 @@ def reminder(c: Chase, p: Person) -> str:
     which = "; ".join(o.words() for o in plans)
     if p.returned_unplaced:
         which = f"{n} of: {which}"
-    due = (f"{'They are' if n > 1 else 'It is'} due on {long_date(c.due)}, {when_due(c.days_left)}." if c.days_left >= 0
-           else f"{'They were' if n > 1 else 'It was'} due on {long_date(c.due)}, {when_due(c.days_left)}.")
-    form = f" Please use the form {c.form}" + (f": {c.form_link}" if c.form_link else "") + "." if c.form else ""
+    due = (
+        f"{'They are' if n > 1 else 'It is'} due on {long_date(c.due)}, {when_due(c.days_left)}."
+        if c.days_left >= 0
+        else f"{'They were' if n > 1 else 'It was'} due on {long_date(c.due)}, {when_due(c.days_left)}."
+    )
+    form = (
+        f" Please use the form {c.form}" + (f": {c.form_link}" if c.form_link else "") + "." if c.form else ""
+    )
     return f"{greet} a reminder that {of}{rnd} {'are' if n > 1 else 'is'} still to come: {which}. {due}{form} Thank you."
 
 
@@ -61,9 +82,25 @@ def write_mail_merge(c: Chase, path: Path) -> None:
         w = csv.writer(f)
         w.writerow(csv_row(MAIL_MERGE_COLUMNS))
         for p in c.owing():
-            w.writerow(csv_row([first_name(p.name), p.name, p.email, p.outstanding, p.allocated,
-                                "; ".join(o.words() for o in p.outstanding_plans()), format_date(c.due), c.days_left,
-                                c.form, c.form_link, c.round or "", subject, reminder(c, p)]))
+            w.writerow(
+                csv_row(
+                    [
+                        first_name(p.name),
+                        p.name,
+                        p.email,
+                        p.outstanding,
+                        p.allocated,
+                        "; ".join(o.words() for o in p.outstanding_plans()),
+                        format_date(c.due),
+                        c.days_left,
+                        c.form,
+                        c.form_link,
+                        c.round or "",
+                        subject,
+                        reminder(c, p),
+                    ]
+                )
+            )
 
 
 def write_workbook(c: Chase, path: Path) -> None:
@@ -84,7 +121,12 @@ def write_workbook(c: Chase, path: Path) -> None:
 def _chase(ws, c: Chase, st) -> None:
     from qactl.sheets.xlsx import page_setup, table
 
-    ws.write_string(0, 0, (f"Returns for the {c.round} round" if c.round else "Returns") + f" on {long_date(c.today)}", st.title)
+    ws.write_string(
+        0,
+        0,
+        (f"Returns for the {c.round} round" if c.round else "Returns") + f" on {long_date(c.today)}",
+        st.title,
+    )
     ws.write_string(1, 0, headline(c), st.bold)
     row = 2
     if c.unmatched:
@@ -93,22 +135,65 @@ def _chase(ws, c: Chase, st) -> None:
         ws.write_string(row, 0, n, st.aside)
         row += 1
     row += 1
-    header = ["Auditor", "Service", "Outstanding", "Plans still to come", "Allocated", "Returned", "With errors to fix", "Email"]
+    header = [
+        "Auditor",
+        "Service",
+        "Outstanding",
+        "Plans still to come",
+        "Allocated",
+        "Returned",
+        "With errors to fix",
+        "Email",
+    ]
     data = []
     order = c.owing() + [p for p in c.people if not p.outstanding]
     for p in order:
         plans = "; ".join(o.words() for o in p.outstanding_plans())
         if p.returned_unplaced and p.outstanding:
             plans = f"{p.outstanding} of: {plans}"
-        data.append([p.name or p.id, p.service, p.outstanding, plans or None, p.allocated, p.returned, p.with_errors or None, p.email])
-    end = table(ws, row, header, data, st, [22, 13, 11, 58, 10, 10, 10, 32], wrap={3},
-                 formats={2: st.centre, 4: st.centre, 5: st.centre, 6: st.centre})
-    ws.conditional_format(row + 1, 2, end - 1, 2, {"type": "cell", "criteria": ">", "value": 0,
-                                                  "format": st.wb.add_format({"bg_color": "#F8CBAD", "bold": True})})
+        data.append(
+            [
+                p.name or p.id,
+                p.service,
+                p.outstanding,
+                plans or None,
+                p.allocated,
+                p.returned,
+                p.with_errors or None,
+                p.email,
+            ]
+        )
+    end = table(
+        ws,
+        row,
+        header,
+        data,
+        st,
+        [22, 13, 11, 58, 10, 10, 10, 32],
+        wrap={3},
+        formats={2: st.centre, 4: st.centre, 5: st.centre, 6: st.centre},
+    )
+    ws.conditional_format(
+        row + 1,
+        2,
+        end - 1,
+        2,
+        {
+            "type": "cell",
+            "criteria": ">",
+            "value": 0,
+            "format": st.wb.add_format({"bg_color": "#F8CBAD", "bold": True}),
+        },
+    )
     if c.unmatched:
-        ws.write_url(2, 0, "internal:'Unmatched returns'!A1", st.warn,
-                     string=f"{len(c.unmatched)} return{'s' if len(c.unmatched) != 1 else ''} could not be matched to the allocation: "
-                            "see Unmatched returns.")
+        ws.write_url(
+            2,
+            0,
+            "internal:'Unmatched returns'!A1",
+            st.warn,
+            string=f"{len(c.unmatched)} return{'s' if len(c.unmatched) != 1 else ''} could not be matched to the allocation: "
+            "see Unmatched returns.",
+        )
     ws.freeze_panes(row + 1, 1)
     page_setup(ws, landscape=True, repeat=row)
 
@@ -119,9 +204,26 @@ def _outstanding(ws, c: Chase, st) -> None:
     data = []
     for p in c.owing():
         for o in p.outstanding_plans():
-            data.append([o.plan_id, p.name or p.id, ROLE_WORDS.get(o.role, o.role), o.setting or None, o.key_stage or None, p.email, c.due])
-    table(ws, 0, ["Plan ID", "Auditor", "Role", "Setting", "Key stage", "Email", "Due"], data, st, [13, 22, 24, 28, 10, 32, 11],
-           formats={6: st.date})
+            data.append(
+                [
+                    o.plan_id,
+                    p.name or p.id,
+                    ROLE_WORDS.get(o.role, o.role),
+                    o.setting or None,
+                    o.key_stage or None,
+                    p.email,
+                    c.due,
+                ]
+            )
+    table(
+        ws,
+        0,
+        ["Plan ID", "Auditor", "Role", "Setting", "Key stage", "Email", "Due"],
+        data,
+        st,
+        [13, 22, 24, 28, 10, 32, 11],
+        formats={6: st.date},
+    )
     ws.freeze_panes(1, 1)
     page_setup(ws, landscape=True, repeat=0)
 
@@ -134,8 +236,15 @@ def _unmatched(ws, c: Chase, st) -> None:
         ws.write_string(0, 0, "Every return was matched to the allocation.", st.text)
         ws.set_column(0, 0, 60)
     else:
-        table(ws, 0, ["File", "Row in the export", "Plan ID as given", "Returned by", "Why it could not be matched"], data, st,
-               [22, 10, 14, 22, 70], wrap={4})
+        table(
+            ws,
+            0,
+            ["File", "Row in the export", "Plan ID as given", "Returned by", "Why it could not be matched"],
+            data,
+            st,
+            [22, 10, 14, 22, 70],
+            wrap={4},
+        )
         ws.freeze_panes(1, 0)
     page_setup(ws, landscape=True, repeat=0)
 
@@ -143,20 +252,32 @@ def _unmatched(ws, c: Chase, st) -> None:
 def _about(ws, c: Chase, st) -> None:
     from qactl.sheets.xlsx import page_setup, pairs
 
-    how = ("By plan ID: each return counts for the auditor given that plan. A plan with two auditors (moderation) is "
-           "matched by the return's auditor, by email or name against the cohort." if c.by == "plan ID" else
-           "By the auditor's name or email against the cohort (the audit has no plan ID): each return counts for the "
-           "auditor it names, up to the audits they were given, so which of their plans is outstanding is not known.")
+    how = (
+        "By plan ID: each return counts for the auditor given that plan. A plan with two auditors (moderation) is "
+        "matched by the return's auditor, by email or name against the cohort."
+        if c.by == "plan ID"
+        else "By the auditor's name or email against the cohort (the audit has no plan ID): each return counts for the "
+        "auditor it names, up to the audits they were given, so which of their plans is outstanding is not known."
+    )
     items = [
-        ("What this is", "Who has not yet returned the audits they were allocated, with a reminder for each."),
+        (
+            "What this is",
+            "Who has not yet returned the audits they were allocated, with a reminder for each.",
+        ),
         ("Round", c.round or "(none given)"),
         ("Due", c.due),
         ("This list is of", c.today),
         ("Form", (c.form or "(not named by the allocation)") + (f" ({c.form_link})" if c.form_link else "")),
         ("How returns are matched", how),
-        ("Not counted", "Duplicate submissions. A return with errors to fix counts as returned, and is shown beside it."),
+        (
+            "Not counted",
+            "Duplicate submissions. A return with errors to fix counts as returned, and is shown beside it.",
+        ),
     ]
-    items += [(f"Returns: {f['file']}", f"{f['counted']} counted" + (f" ({f['note']})" if f.get("note") else "")) for f in c.files]
+    items += [
+        (f"Returns: {f['file']}", f"{f['counted']} counted" + (f" ({f['note']})" if f.get("note") else ""))
+        for f in c.files
+    ]
     items += [("Note", n) for n in c.notes]
     ws.write_string(0, 0, "About this chase list", st.title)
     pairs(ws, 2, items, st, widths=(30, 100))

@@ -40,7 +40,9 @@ class _Qactl(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except BaseException as err:  # noqa: B036 -- Ctrl-C and SIGTERM too: they must discard staged files
-            if isinstance(err, SystemExit | GeneratorExit) or (isinstance(err, BrokenPipeError) and not isinstance(err, Stopped)):
+            if isinstance(err, SystemExit | GeneratorExit) or (
+                isinstance(err, BrokenPipeError) and not isinstance(err, Stopped)
+            ):
                 raise  # a closed pipe (qactl rubrics list | head) is Click's to end quietly
             from qactl.sheets.writer import discard_all
 
@@ -70,16 +72,22 @@ def report_failure(err: BaseException) -> int:
         print_error(describe_os_error(err))
         return 2
     if isinstance(err, MemoryError):
-        print_error("This computer ran out of memory on these inputs. Nothing was written. Split the input into smaller files, "
-                    "or close other programs and run again.")
+        print_error(
+            "This computer ran out of memory on these inputs. Nothing was written. Split the input into smaller files, "
+            "or close other programs and run again."
+        )
         return 2
     if isinstance(err, RecursionError):
-        print_error("An input is nested too deeply to read (a damaged or hostile file). Nothing was written. Check the files given "
-                    "to this command, and produce them again.")
+        print_error(
+            "An input is nested too deeply to read (a damaged or hostile file). Nothing was written. Check the files given "
+            "to this command, and produce them again."
+        )
         return 2
-    print_error(f"qactl stopped on an unexpected problem ({type(err).__name__}: {str(err)[:300]}). Nothing was written. "
-                "This is a bug in qactl, not in your files: run the same command with --debug before the command name "
-                "(qactl --debug score …) and send the output to the maintainers.")
+    print_error(
+        f"qactl stopped on an unexpected problem ({type(err).__name__}: {str(err)[:300]}). Nothing was written. "
+        "This is a bug in qactl, not in your files: run the same command with --debug before the command name "
+        "(qactl --debug score …) and send the output to the maintainers."
+    )
     return INTERNAL_ERROR
 
 
@@ -115,7 +123,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on errors (for bug reports)."),
 ) -> None:
     """qactl: quality assurance of SEND services."""

@@ -8,24 +8,74 @@ import typer
 
 
 def allocate(
-    plans: Path = typer.Option(..., "--plans", help="The plans register (.xlsx or .csv): plan_id, issued, type, team, key_stage, primary_need, contributors…"),
-    cohort: Path = typer.Option(..., "--cohort", help="The auditors (.yaml with `auditors:`, or .xlsx/.csv, one row each)."),
-    out: Path = typer.Option(..., "-o", "--out", help="Output: .xlsx (workbook to send out), .csv or .json (for `qactl report`)."),
-    round_label: str | None = typer.Option(None, "--round", help="Round label such as '2025 Autumn': sets the issue window, the due date and the default seed."),
-    date_from: str | None = typer.Option(None, "--from", help="Plans issued on or after this date (day-first, 01/06/2025)."),
+    plans: Path = typer.Option(
+        ...,
+        "--plans",
+        help="The plans register (.xlsx or .csv): plan_id, issued, type, team, key_stage, primary_need, contributors…",
+    ),
+    cohort: Path = typer.Option(
+        ..., "--cohort", help="The auditors (.yaml with `auditors:`, or .xlsx/.csv, one row each)."
+    ),
+    out: Path = typer.Option(
+        ..., "-o", "--out", help="Output: .xlsx (workbook to send out), .csv or .json (for `qactl report`)."
+    ),
+    round_label: str | None = typer.Option(
+        None,
+        "--round",
+        help="Round label such as '2025 Autumn': sets the issue window, the due date and the default seed.",
+    ),
+    date_from: str | None = typer.Option(
+        None, "--from", help="Plans issued on or after this date (day-first, 01/06/2025)."
+    ),
     date_to: str | None = typer.Option(None, "--to", help="Plans issued on or before this date."),
-    types: str = typer.Option("new,amended", "--types", help="Plan types to sample, comma-separated: new, amended, annual review."),
-    per_auditor: int = typer.Option(2, "--per-auditor", min=0, help="Places per auditor when the cohort gives no capacity."),
-    sample: int | None = typer.Option(None, "--sample", min=1, help="Plans to sample (default: the cohort's places minus --moderation)."),
-    moderation: int = typer.Option(0, "--moderation", min=0, help="Plans of the sample given a second auditor from another service."),
-    focus: list[str] = typer.Option([], "--focus", help="A dip sample: only plans with this value, e.g. primary_need=SEMH (repeatable)."),
-    history: list[Path] = typer.Option([], "--history", help="Earlier allocation .json files: pairs in them are not repeated where avoidable."),
-    keep: Path | None = typer.Option(None, "--keep", help="A previous allocation .json to re-solve (an auditor dropped out), moving as few plans as possible."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: derived from --round, else random; always printed)."),
-    due: str | None = typer.Option(None, "--due", help="Date the audits are due (default: 4 weeks after the round starts, or today + 28 days)."),
-    mail_merge: Path | None = typer.Option(None, "--mail-merge", help="Also write a .csv with one row per auditor (first name, email, plans, form, due) for a mail merge."),
-    rubric: str | None = typer.Option(None, "--rubric", help="The audit the plans are for: a rubric id or file (default: ehcp-quality). Its title names the form on every sheet."),
-    form_link: str = typer.Option("", "--form-link", help="A link to your own form (Microsoft Forms), printed on each auditor's sheet and in the mail merge."),
+    types: str = typer.Option(
+        "new,amended", "--types", help="Plan types to sample, comma-separated: new, amended, annual review."
+    ),
+    per_auditor: int = typer.Option(
+        2, "--per-auditor", min=0, help="Places per auditor when the cohort gives no capacity."
+    ),
+    sample: int | None = typer.Option(
+        None, "--sample", min=1, help="Plans to sample (default: the cohort's places minus --moderation)."
+    ),
+    moderation: int = typer.Option(
+        0, "--moderation", min=0, help="Plans of the sample given a second auditor from another service."
+    ),
+    focus: list[str] = typer.Option(
+        [], "--focus", help="A dip sample: only plans with this value, e.g. primary_need=SEMH (repeatable)."
+    ),
+    history: list[Path] = typer.Option(
+        [],
+        "--history",
+        help="Earlier allocation .json files: pairs in them are not repeated where avoidable.",
+    ),
+    keep: Path | None = typer.Option(
+        None,
+        "--keep",
+        help="A previous allocation .json to re-solve (an auditor dropped out), moving as few plans as possible.",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Random seed (default: derived from --round, else random; always printed)."
+    ),
+    due: str | None = typer.Option(
+        None,
+        "--due",
+        help="Date the audits are due (default: 4 weeks after the round starts, or today + 28 days).",
+    ),
+    mail_merge: Path | None = typer.Option(
+        None,
+        "--mail-merge",
+        help="Also write a .csv with one row per auditor (first name, email, plans, form, due) for a mail merge.",
+    ),
+    rubric: str | None = typer.Option(
+        None,
+        "--rubric",
+        help="The audit the plans are for: a rubric id or file (default: ehcp-quality). Its title names the form on every sheet.",
+    ),
+    form_link: str = typer.Option(
+        "",
+        "--form-link",
+        help="A link to your own form (Microsoft Forms), printed on each auditor's sheet and in the mail merge.",
+    ),
 ) -> None:
     import os
 
@@ -60,9 +110,20 @@ def allocate(
         if not sep or not key.strip() or not value.strip():
             raise UsageError(f"--focus {f!r}: write it as column=value, e.g. primary_need=SEMH.")
         pairs.append((key.strip().lower().replace(" ", "_"), value.strip()))
-    opts = Options(round=round_label, date_from=day(date_from, "--from"), date_to=day(date_to, "--to"), types=wanted,
-                   per_auditor=per_auditor, sample=sample, moderation=moderation, focus=tuple(pairs), seed=seed, due=day(due, "--due"),
-                   rubric=rubric, form_link=form_link.strip())
+    opts = Options(
+        round=round_label,
+        date_from=day(date_from, "--from"),
+        date_to=day(date_to, "--to"),
+        types=wanted,
+        per_auditor=per_auditor,
+        sample=sample,
+        moderation=moderation,
+        focus=tuple(pairs),
+        seed=seed,
+        due=day(due, "--due"),
+        rubric=rubric,
+        form_link=form_link.strip(),
+    )
     outputs = Outputs([plans, cohort, *history, keep, rubric if rubric and Path(rubric).is_file() else None])
     outputs.check(out)  # before the work: a refused output costs nothing
     if mail_merge is not None:
@@ -89,12 +150,21 @@ def allocate(
             t.add_column(c, justify="right" if c in ("plans", "places", "unallocated") else "left")
         for a in result.auditors:
             cap = result.capacity[a.id]
-            t.add_row(f"{a.id} {a.name}".strip() + ("" if a.available else " (unavailable)"), a.service, str(load[a.id]), str(cap), str(cap - load[a.id]))
+            t.add_row(
+                f"{a.id} {a.name}".strip() + ("" if a.available else " (unavailable)"),
+                a.service,
+                str(load[a.id]),
+                str(cap),
+                str(cap - load[a.id]),
+            )
         err.print(t)
     n_mod = sum(1 for x in result.assignments if x.role == "moderation")
     say = err.print
-    say(f"{len(result.sample)} plans, {len(result.assignments)} audits ({n_mod} moderation) for "
-        f"{sum(1 for v in result.load().values() if v)} auditors; seed {result.seed}; due {format_date(result.due)}.", markup=False)
+    say(
+        f"{len(result.sample)} plans, {len(result.assignments)} audits ({n_mod} moderation) for "
+        f"{sum(1 for v in result.load().values() if v)} auditors; seed {result.seed}; due {format_date(result.due)}.",
+        markup=False,
+    )
     if keep:
         say(f"Kept {result.kept} assignments, moved {result.moved}.", markup=False)
     say(f"Wrote {out}" + (f" and {mail_merge}" if mail_merge else ""), markup=False)

@@ -8,14 +8,35 @@ import typer
 
 
 def chase(
-    scored: list[Path] = typer.Argument(..., help="The returns so far: .json/.jsonl files written by `qactl score` for the allocation's audit.",
-                                        metavar="SCORED..."),
-    allocation: Path = typer.Option(..., "--allocation", metavar="FILE", help="The round's allocation .json, written by `qactl allocate`."),
-    output: Path = typer.Option(..., "-o", "--output", metavar="FILE.xlsx", help="The chase list to write (.xlsx)."),
-    mail_merge: Path | None = typer.Option(None, "--mail-merge", metavar="FILE.csv",
-                                           help="Also write a .csv with one reminder per auditor with audits outstanding, for a mail merge."),
-    cohort: Path | None = typer.Option(None, "--cohort", metavar="FILE", help="The cohort (.yaml or a sheet), for today's names and emails (default: the allocation's)."),
-    rubric: str | None = typer.Option(None, "--rubric", metavar="ID", help="The audit whose returns count (default: the one the allocation names)."),
+    scored: list[Path] = typer.Argument(
+        ...,
+        help="The returns so far: .json/.jsonl files written by `qactl score` for the allocation's audit.",
+        metavar="SCORED...",
+    ),
+    allocation: Path = typer.Option(
+        ..., "--allocation", metavar="FILE", help="The round's allocation .json, written by `qactl allocate`."
+    ),
+    output: Path = typer.Option(
+        ..., "-o", "--output", metavar="FILE.xlsx", help="The chase list to write (.xlsx)."
+    ),
+    mail_merge: Path | None = typer.Option(
+        None,
+        "--mail-merge",
+        metavar="FILE.csv",
+        help="Also write a .csv with one reminder per auditor with audits outstanding, for a mail merge.",
+    ),
+    cohort: Path | None = typer.Option(
+        None,
+        "--cohort",
+        metavar="FILE",
+        help="The cohort (.yaml or a sheet), for today's names and emails (default: the allocation's).",
+    ),
+    rubric: str | None = typer.Option(
+        None,
+        "--rubric",
+        metavar="ID",
+        help="The audit whose returns count (default: the one the allocation names).",
+    ),
 ) -> None:
     """Who has not returned their audits: the allocation against the scored returns, with a reminder to send."""
     from qactl.chase import chase as run
@@ -45,11 +66,17 @@ def chase(
     say = console(stderr=True).print
     owing = result.owing()
     out = result.allocated - result.returned
-    say(f"{result.returned} of {result.allocated} audits returned; due {format_date(result.due)}, {when_due(result.days_left)}.", markup=False)
+    say(
+        f"{result.returned} of {result.allocated} audits returned; due {format_date(result.due)}, {when_due(result.days_left)}.",
+        markup=False,
+    )
     if owing:
         say(f"{out} outstanding from {len(owing)} auditor{'s' if len(owing) != 1 else ''}:", markup=False)
         for p in owing:
             say(f"  {p.name or p.id}: {p.outstanding} of {p.allocated}", markup=False)
     if result.unmatched:
-        say(f"{len(result.unmatched)} return{'s' if len(result.unmatched) != 1 else ''} could not be matched: see the Unmatched returns sheet.", markup=False)
+        say(
+            f"{len(result.unmatched)} return{'s' if len(result.unmatched) != 1 else ''} could not be matched: see the Unmatched returns sheet.",
+            markup=False,
+        )
     say(f"Wrote {output}" + (f" and {mail_merge}" if mail_merge else ""), markup=False)

@@ -38,10 +38,15 @@ def wrap(text: str, width: int, *, first: int = 0) -> str:
             out.append("")
             continue
         lead = " " * first if k == 0 and first else ""
-        filled = textwrap.fill(body, width=max(width, 20), initial_indent=lead + indent,
-                               subsequent_indent=indent + ("  " if indent else ""),
-                               break_long_words=False, break_on_hyphens=False)
-        out.append(filled[len(lead):] if lead else filled)
+        filled = textwrap.fill(
+            body,
+            width=max(width, 20),
+            initial_indent=lead + indent,
+            subsequent_indent=indent + ("  " if indent else ""),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        out.append(filled[len(lead) :] if lead else filled)
     return "\n".join(out)
 
 
@@ -76,7 +81,14 @@ def progress(description: str, total: int | None, *, quiet: bool = False) -> Ite
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console(stderr=True), transient=True) as p:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as p:
         task = p.add_task(description, total=total)
         yield lambda n=1: p.advance(task, n)
 
@@ -93,6 +105,12 @@ def stages(first: str = "Working", *, quiet: bool = False) -> Iterator[Callable[
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True), transient=True) as p:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as p:
         task = p.add_task(first, total=None)
         yield lambda text: p.update(task, description=text)

@@ -10,7 +10,9 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("list")
-def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one a line (for scripts).")) -> None:
+def list_(
+    ids: bool = typer.Option(False, "--ids", help="Print only the ids, one a line (for scripts)."),
+) -> None:
     """Every rubric: built-in, then ./rubrics/*.yaml (a local rubric with a built-in's id replaces it)."""
     from rich import box
     from rich.table import Table
@@ -43,7 +45,14 @@ def list_(ids: bool = typer.Option(False, "--ids", help="Print only the ids, one
         if f.replaces:
             notice(f"The {f.origin} rubric {f.path} replaces {f.replaces} (same id {rid!r}).")
         n = len(r.items) + len(r.milestones)
-        table.add_row(r.id, r.title, str(n), *([r.version] if c.width >= 100 else []), *([r.source] if wide else []), f.origin)
+        table.add_row(
+            r.id,
+            r.title,
+            str(n),
+            *([r.version] if c.width >= 100 else []),
+            *([r.source] if wide else []),
+            f.origin,
+        )
     c.print(table)
     if not wide:
         c.print("Where each comes from: qactl rubrics show ID.", markup=False)
@@ -89,17 +98,23 @@ def show(rubric: str = typer.Argument(..., help="A rubric id or the path of a ru
         for m in r.milestones:
             law = m.citation or "" if m.kind == "statutory" else "local target"
             excused = ", ".join(f"{rid} ({p})" if p else rid for rid, p in m.excused_by.items())
-            t.add_row(m.id, m.text, describe_due(r, m), law, excused or ("nothing" if m.kind == "target" else ""))
+            t.add_row(
+                m.id, m.text, describe_due(r, m), law, excused or ("nothing" if m.kind == "target" else "")
+            )
         c.print(t)
     t = Table(title="Scales", title_justify="left")
     t.add_column("scale")
     t.add_column("answers (points)")
     for name, s in r.scales.items():
-        answers = ", ".join(f"{ch.label} ({ch.points:g})" for ch in s.choices) + (f", {s.na.label} (not counted)" if s.na else "")
+        answers = ", ".join(f"{ch.label} ({ch.points:g})" for ch in s.choices) + (
+            f", {s.na.label} (not counted)" if s.na else ""
+        )
         t.add_row(name, answers)
     c.print(t)
     g = r.grading
-    c.print(f"Grading ({g.method}): " + "; ".join(f"{b.grade}: {g.rule_of(b)}" for b in g.bands), markup=False)
+    c.print(
+        f"Grading ({g.method}): " + "; ".join(f"{b.grade}: {g.rule_of(b)}" for b in g.bands), markup=False
+    )
     for lim in g.limits:
         c.print(f"  At most {lim.max_grade} when {describe_condition(r, lim.if_)}", markup=False)
 
@@ -119,6 +134,9 @@ def validate(files: list[Path] = typer.Argument(..., help="Rubric files to check
             print_error(err)
             failed = True
         else:
-            console().print(f"{f}: ok ({r.id} {r.version}, {len(r.items)} items, {len(r.milestones)} milestones)", markup=False)
+            console().print(
+                f"{f}: ok ({r.id} {r.version}, {len(r.items)} items, {len(r.milestones)} milestones)",
+                markup=False,
+            )
     if failed:
         raise typer.Exit(2)

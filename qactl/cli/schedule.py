@@ -10,9 +10,13 @@ import typer
 def schedule(
     from_: str | None = typer.Option(None, "--from", help="First day to show (day first; default: today)."),
     to: str | None = typer.Option(None, "--to", help="Last day to show (default: 90 days after --from)."),
-    ics: Path | None = typer.Option(None, "--ics", help="Also write the occurrences as an iCalendar (.ics) file for Outlook."),
+    ics: Path | None = typer.Option(
+        None, "--ics", help="Also write the occurrences as an iCalendar (.ics) file for Outlook."
+    ),
     long: bool = typer.Option(False, "--long", help="Show each activity's outcome too."),
-    files: list[Path] = typer.Option([], "--file", help="Schedule YAML files (default: ./schedules/*.yaml, else the built-in schedule)."),
+    files: list[Path] = typer.Option(
+        [], "--file", help="Schedule YAML files (default: ./schedules/*.yaml, else the built-in schedule)."
+    ),
 ) -> None:
     """The QA activities of the schedule files (what, who, when, outcome) as dated occurrences."""
     from datetime import date, timedelta
@@ -38,11 +42,16 @@ def schedule(
         if ics.suffix.lower() != ".ics":
             raise UsageError(f"--ics {ics}: give a file name ending in .ics.")
         write_ics(cal, ics, inputs=files or default_files())
-    table = Table(title=f"QA calendar {start:%d/%m/%Y} to {end:%d/%m/%Y}: {len(cal.occurrences)} activities", title_justify="left")
+    table = Table(
+        title=f"QA calendar {start:%d/%m/%Y} to {end:%d/%m/%Y}: {len(cal.occurrences)} activities",
+        title_justify="left",
+    )
     for col in ("date", "day", "what", "who", "when", *(("outcome",) if long else ())):
         table.add_column(col, overflow="fold", no_wrap=col == "date")
     for o in cal.occurrences:
-        table.add_row(f"{o.date:%d/%m/%Y}", f"{o.date:%a}", o.what, o.who, o.rule, *((o.outcome,) if long else ()))
+        table.add_row(
+            f"{o.date:%d/%m/%Y}", f"{o.date:%a}", o.what, o.who, o.rule, *((o.outcome,) if long else ())
+        )
     console().print(table)
     for n in cal.notes:
         notice(n)

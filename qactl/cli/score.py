@@ -8,15 +8,36 @@ import typer
 
 
 def score(
-    rubric: str = typer.Argument(..., help="A rubric id (built-in or in ./rubrics/) or the path of a rubric .yaml file."),
-    input: Path = typer.Argument(..., help="The export: .xlsx, .xlsm or .csv (UTF-8, UTF-8 with BOM or Windows-1252)."),
-    output: Path = typer.Option(..., "-o", "--output", help="Where to write: .json, .jsonl, .csv or .xlsx (the suffix chooses)."),
+    rubric: str = typer.Argument(
+        ..., help="A rubric id (built-in or in ./rubrics/) or the path of a rubric .yaml file."
+    ),
+    input: Path = typer.Argument(
+        ..., help="The export: .xlsx, .xlsm or .csv (UTF-8, UTF-8 with BOM or Windows-1252)."
+    ),
+    output: Path = typer.Option(
+        ..., "-o", "--output", help="Where to write: .json, .jsonl, .csv or .xlsx (the suffix chooses)."
+    ),
     sheet: str | None = typer.Option(None, "--sheet", help="The sheet to read (default: the first)."),
     round_label: str | None = typer.Option(None, "--round", help='The audit round, as "2025 Autumn".'),
-    map_file: Path | None = typer.Option(None, "--map", help="A YAML (column: id) or CSV (column,id) file naming what each column holds."),
-    audit_date: str | None = typer.Option(None, "--audit-date", help="The audit date for every row (DD/MM/YYYY); default: the rubric's date field, else Forms' completion time, else today."),
-    include_pii: bool = typer.Option(False, "--include-pii", help="Keep the child's name, date of birth, NHS number and unknown columns in the output."),
-    previous: Path | None = typer.Option(None, "--previous", metavar="FILE", help="Last round's scored .json of the same rubric: its grades go beside this round's on the workbook's Summary (.xlsx output)."),
+    map_file: Path | None = typer.Option(
+        None, "--map", help="A YAML (column: id) or CSV (column,id) file naming what each column holds."
+    ),
+    audit_date: str | None = typer.Option(
+        None,
+        "--audit-date",
+        help="The audit date for every row (DD/MM/YYYY); default: the rubric's date field, else Forms' completion time, else today.",
+    ),
+    include_pii: bool = typer.Option(
+        False,
+        "--include-pii",
+        help="Keep the child's name, date of birth, NHS number and unknown columns in the output.",
+    ),
+    previous: Path | None = typer.Option(
+        None,
+        "--previous",
+        metavar="FILE",
+        help="Last round's scored .json of the same rubric: its grades go beside this round's on the workbook's Summary (.xlsx output).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Check, score and grade an exported audit sheet against a rubric."""
@@ -34,14 +55,25 @@ def score(
         from qactl import clock
 
         if when > clock.today():
-            raise UsageError(f"--audit-date {audit_date}: that is in the future (today is {clock.today():%d/%m/%Y}); give the date "
-                             "the audits were done, day first.")
+            raise UsageError(
+                f"--audit-date {audit_date}: that is in the future (today is {clock.today():%d/%m/%Y}); give the date "
+                "the audits were done, day first."
+            )
     from qactl.scoring.run import score_file
 
     with progress(f"Scoring {input.name}", None, quiet=quiet) as advance:
         result = score_file(
-            rubric, input, output, sheet=sheet, round_label=round_label, map_file=map_file, audit_date=when,
-            include_pii=include_pii, on_key_created=notice, advance=advance, previous=previous,
+            rubric,
+            input,
+            output,
+            sheet=sheet,
+            round_label=round_label,
+            map_file=map_file,
+            audit_date=when,
+            include_pii=include_pii,
+            on_key_created=notice,
+            advance=advance,
+            previous=previous,
         )
     for n in result.notices:
         notice(n)
@@ -58,7 +90,11 @@ def _plain(result) -> None:
     """Piped or redirected: a few plain lines on stderr (no colour, no table), so logs still say what happened."""
     s = result.summary
     grades = ", ".join(f"{g} {n}" for g, n in s["grades"].items())
-    lines = [f"{result.output}: {s['rows']} audits, {s['scored']} scored, {s['with_errors']} with errors" + (f" ({grades})" if grades else "") + "."]
+    lines = [
+        f"{result.output}: {s['rows']} audits, {s['scored']} scored, {s['with_errors']} with errors"
+        + (f" ({grades})" if grades else "")
+        + "."
+    ]
     lines += [f"  {e['cell']} {e['item']}: {e['message']}" for e in result.first_errors[:10]]
     lines += [f"  Note: {n}" for n in s.get("notes", [])]
     typer.echo("\n".join(lines), err=True)

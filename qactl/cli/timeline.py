@@ -10,7 +10,9 @@ import typer
 app = typer.Typer(no_args_is_help=True)
 
 _RUBRIC_HELP = "The rubric whose milestones give the dates (a built-in id or a .yaml path)."
-_KNOWN_HELP = "Another date the rubric counts from, as FIELD=DATE (repeatable), e.g. --known last_review=01/09/2024."
+_KNOWN_HELP = (
+    "Another date the rubric counts from, as FIELD=DATE (repeatable), e.g. --known last_review=01/09/2024."
+)
 _JSON_HELP = "Print JSON instead of a table."
 
 
@@ -60,7 +62,9 @@ def _load(rubric: str):
             notice(n)
         return found.rubric
     except FileNotFoundError:
-        raise UsageError(f"No rubric {rubric!r}: this qactl has no built-in rubrics folder. Give the path of a rubric file with --rubric.") from None
+        raise UsageError(
+            f"No rubric {rubric!r}: this qactl has no built-in rubrics folder. Give the path of a rubric file with --rubric."
+        ) from None
 
 
 def _terms(files: list[Path]):
@@ -112,11 +116,27 @@ def _iso(s: str):
 
 @app.command("ehcna")
 def ehcna(
-    received: str = typer.Option(..., "--received", help="The date the LA received the request (day first: 03/03/2025)."),
-    draft: str | None = typer.Option(None, "--draft", help="The date the draft plan was issued, for the 15-day window."),
-    consulted: str | None = typer.Option(None, "--consulted", help="The date a school or college was consulted on being named (it should answer within 15 days, CoP 9.83)."),
-    advice_requested: list[str] = typer.Option([], "--advice-requested", help="A date advice was asked of a school (repeatable): checked against the reg 10(4)(a) window of a school closure."),
-    schedule: list[Path] = typer.Option([], "--schedule", help="Schedule files whose term dates give the school closures (default: the schedules `qactl schedule` uses)."),
+    received: str = typer.Option(
+        ..., "--received", help="The date the LA received the request (day first: 03/03/2025)."
+    ),
+    draft: str | None = typer.Option(
+        None, "--draft", help="The date the draft plan was issued, for the 15-day window."
+    ),
+    consulted: str | None = typer.Option(
+        None,
+        "--consulted",
+        help="The date a school or college was consulted on being named (it should answer within 15 days, CoP 9.83).",
+    ),
+    advice_requested: list[str] = typer.Option(
+        [],
+        "--advice-requested",
+        help="A date advice was asked of a school (repeatable): checked against the reg 10(4)(a) window of a school closure.",
+    ),
+    schedule: list[Path] = typer.Option(
+        [],
+        "--schedule",
+        help="Schedule files whose term dates give the school closures (default: the schedules `qactl schedule` uses).",
+    ),
     rubric: str = typer.Option("ehcna-file", "--rubric", help=_RUBRIC_HELP),
     known: list[str] = typer.Option([], "--known", help=_KNOWN_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
@@ -125,19 +145,42 @@ def ehcna(
     from qactl.statutory import timeline
 
     asked = [_date(a, "--advice-requested") for a in advice_requested]
-    t = timeline.ehcna(_load(rubric), _date(received, "--received"), draft=_maybe(draft, "--draft"), known=_known(known),
-                       advice_requested=asked, terms=_terms(schedule) if asked else None, consulted=_maybe(consulted, "--consulted"))
+    t = timeline.ehcna(
+        _load(rubric),
+        _date(received, "--received"),
+        draft=_maybe(draft, "--draft"),
+        known=_known(known),
+        advice_requested=asked,
+        terms=_terms(schedule) if asked else None,
+        consulted=_maybe(consulted, "--consulted"),
+    )
     _show(t, as_json)
 
 
 @app.command("annual-review")
 def annual_review(
     meeting: str = typer.Option(..., "--meeting", help="The date of the review meeting (day first)."),
-    transfer: str | None = typer.Option(None, "--transfer", help="A phase transfer: school (before 15 February), post16 (secondary to post-16: before 31 March) or post16-move (at least 5 months before)."),
-    transfer_year: int | None = typer.Option(None, "--transfer-year", help="The calendar year of the phase transfer."),
-    transfer_date: str | None = typer.Option(None, "--transfer-date", help="The date of the transfer (needed for post16-move)."),
-    decision: str | None = typer.Option(None, "--decision", help="The date the LA's decision (with any proposed amendments) was notified, if known."),
-    amendment_notice: str | None = typer.Option(None, "--amendment-notice", help="The date the notice of proposed amendments was sent (the same as --decision when the decision set them out)."),
+    transfer: str | None = typer.Option(
+        None,
+        "--transfer",
+        help="A phase transfer: school (before 15 February), post16 (secondary to post-16: before 31 March) or post16-move (at least 5 months before).",
+    ),
+    transfer_year: int | None = typer.Option(
+        None, "--transfer-year", help="The calendar year of the phase transfer."
+    ),
+    transfer_date: str | None = typer.Option(
+        None, "--transfer-date", help="The date of the transfer (needed for post16-move)."
+    ),
+    decision: str | None = typer.Option(
+        None,
+        "--decision",
+        help="The date the LA's decision (with any proposed amendments) was notified, if known.",
+    ),
+    amendment_notice: str | None = typer.Option(
+        None,
+        "--amendment-notice",
+        help="The date the notice of proposed amendments was sent (the same as --decision when the decision set them out).",
+    ),
     rubric: str = typer.Option("annual-review", "--rubric", help=_RUBRIC_HELP),
     known: list[str] = typer.Option([], "--known", help=_KNOWN_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
@@ -149,16 +192,25 @@ def annual_review(
     if transfer_year is not None and not 2000 <= transfer_year <= 2100:
         raise UsageError(f"--transfer-year {transfer_year}: give a calendar year such as 2027.")
     t = timeline.annual_review(
-        _load(rubric), _date(meeting, "--meeting"), transfer=transfer, transfer_year=transfer_year,
-        transfer_date=_maybe(transfer_date, "--transfer-date"), decision=_maybe(decision, "--decision"),
-        amendment_notice=_maybe(amendment_notice, "--amendment-notice"), known=_known(known),
+        _load(rubric),
+        _date(meeting, "--meeting"),
+        transfer=transfer,
+        transfer_year=transfer_year,
+        transfer_date=_maybe(transfer_date, "--transfer-date"),
+        decision=_maybe(decision, "--decision"),
+        amendment_notice=_maybe(amendment_notice, "--amendment-notice"),
+        known=_known(known),
     )
     _show(t, as_json)
 
 
 @app.command("reassessment")
 def reassessment(
-    notified: str = typer.Option(..., "--notified", help="The date the LA notified its decision to re-assess (reg 25(1)) or decided to (CAFA s.44(3))."),
+    notified: str = typer.Option(
+        ...,
+        "--notified",
+        help="The date the LA notified its decision to re-assess (reg 25(1)) or decided to (CAFA s.44(3)).",
+    ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Re-assessment of a plan: the amended or replacement plan within 14 weeks (reg 27)."""
@@ -169,15 +221,28 @@ def reassessment(
 
 @app.command("tribunal-order")
 def tribunal_order(
-    order: str = typer.Option(..., "--order", help="What the Tribunal ordered: assess, plan (make and maintain one), amend, school (change only the school named) or maintain."),
+    order: str = typer.Option(
+        ...,
+        "--order",
+        help="What the Tribunal ordered: assess, plan (make and maintain one), amend, school (change only the school named) or maintain.",
+    ),
     date_: str = typer.Option(..., "--date", help="The date of the order."),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Carrying out a Tribunal order (reg 44): 2, 5, 10, 11 or 14 weeks by the kind of order."""
-    _kind_of_process("--order", order, ("assess", "plan", "amend", "school", "maintain"), "tribunal", {"order": _date(date_, "--date")}, as_json)
+    _kind_of_process(
+        "--order",
+        order,
+        ("assess", "plan", "amend", "school", "maintain"),
+        "tribunal",
+        {"order": _date(date_, "--date")},
+        as_json,
+    )
 
 
-def _kind_of_process(option: str, word: str, kinds: tuple[str, ...], prefix: str, dates: dict, as_json: bool) -> None:
+def _kind_of_process(
+    option: str, word: str, kinds: tuple[str, ...], prefix: str, dates: dict, as_json: bool
+) -> None:
     """The process ``prefix-KIND`` of ``qactl.statutory.timeline.PROCESSES`` that ``word`` names, shown for ``dates``."""
     from qactl.errors import UsageError
     from qactl.statutory import timeline
@@ -190,23 +255,46 @@ def _kind_of_process(option: str, word: str, kinds: tuple[str, ...], prefix: str
 
 @app.command("conceded-appeal")
 def conceded_appeal(
-    appeal: str = typer.Option(..., "--appeal", help="What the appeal was against: assess (a refusal to assess) or content (the plan's content)."),
-    notified: str = typer.Option(..., "--notified", help="The date the LA told the Tribunal it would not oppose the appeal."),
+    appeal: str = typer.Option(
+        ...,
+        "--appeal",
+        help="What the appeal was against: assess (a refusal to assess) or content (the plan's content).",
+    ),
+    notified: str = typer.Option(
+        ..., "--notified", help="The date the LA told the Tribunal it would not oppose the appeal."
+    ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """An appeal the LA does not oppose (reg 45): what it must then do, and by when."""
-    _kind_of_process("--appeal", appeal, ("assess", "content"), "conceded", {"notified": _date(notified, "--notified")}, as_json)
+    _kind_of_process(
+        "--appeal",
+        appeal,
+        ("assess", "content"),
+        "conceded",
+        {"notified": _date(notified, "--notified")},
+        as_json,
+    )
 
 
 @app.command("transfer")
 def transfer(
-    moved: str = typer.Option(..., "--moved", help="The day the child or young person moved to the new council's area."),
+    moved: str = typer.Option(
+        ..., "--moved", help="The day the child or young person moved to the new council's area."
+    ),
     aware: str | None = typer.Option(None, "--aware", help="The day the old council learned of the move."),
-    last_review: str | None = typer.Option(None, "--last-review", help="The day the plan was made or last reviewed, for the new council's review."),
+    last_review: str | None = typer.Option(
+        None,
+        "--last-review",
+        help="The day the plan was made or last reviewed, for the new council's review.",
+    ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """A plan transferring to another council (reg 15): the transfer, the letter to the family, the review."""
     from qactl.statutory import timeline
 
-    dates = {"moved": _date(moved, "--moved"), "aware": _maybe(aware, "--aware"), "last_review": _maybe(last_review, "--last-review")}
+    dates = {
+        "moved": _date(moved, "--moved"),
+        "aware": _maybe(aware, "--aware"),
+        "last_review": _maybe(last_review, "--last-review"),
+    }
     _show(timeline.process("transfer", dates), as_json)

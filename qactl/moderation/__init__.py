@@ -29,7 +29,6 @@ carries the rubric's schema.
   ``disagreements`` keeps the answers at opposite ends of the scale.
 """
 
-
 from __future__ import annotations
 
 from qactl.moderation.agreement import (
@@ -45,6 +44,18 @@ from qactl.moderation.handout import strength, to_markdown, write, write_xlsx
 from qactl.moderation.pairs import auditor_key, moderate, moderate_files
 
 __all__ = [
-    "ac1", "auditor_key", "chance_agreement", "confusion", "kappa", "misleading", "moderate", "moderate_files", "pabak",
-    "percent_agreement", "strength", "to_markdown", "write", "write_xlsx",
+    "ac1",
+    "auditor_key",
+    "chance_agreement",
+    "confusion",
+    "kappa",
+    "misleading",
+    "moderate",
+    "moderate_files",
+    "pabak",
+    "percent_agreement",
+    "strength",
+    "to_markdown",
+    "write",
+    "write_xlsx",
 ]

@@ -124,5 +124,3 @@ def measures(table: Sequence[Sequence[float]], labels: Sequence[str]) -> dict[st
 
 def round_or_none(x: float | None, places: int) -> float | None:
     return None if x is None else round(x, places)
-
-

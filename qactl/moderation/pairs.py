@@ -26,7 +26,9 @@ class _Audit:
     row: int
     grade: str | None
     answers: dict[str, str | None]  # item id -> canonical label, or None when out (blank, N/A, not applying)
-    views: dict[str, str | None]  # item id -> the label, NOT_APPLICABLE (N/A or not applying), NOT_READ, or None (blank)
+    views: dict[
+        str, str | None
+    ]  # item id -> the label, NOT_APPLICABLE (N/A or not applying), NOT_READ, or None (blank)
     score: float | None = None
 
 
@@ -60,7 +62,15 @@ def _gather(docs: list[tuple[str, dict[str, Any]]], left_out: list[dict[str, Any
         for a in doc["audits"]:
             if a.get("status") == "duplicate":
                 who = _auditor_of(a.get("fields") or {}, key)
-                left_out.append({"ref": a.get("ref"), "auditor": who, "file": name, "row": a["row"], "reason": "a duplicate row of the export (left out)"})
+                left_out.append(
+                    {
+                        "ref": a.get("ref"),
+                        "auditor": who,
+                        "file": name,
+                        "row": a["row"],
+                        "reason": "a duplicate row of the export (left out)",
+                    }
+                )
                 continue
             answers: dict[str, str | None] = {}
             views: dict[str, str | None] = {}
@@ -69,10 +79,25 @@ def _gather(docs: list[tuple[str, dict[str, Any]]], left_out: list[dict[str, Any
                 ans = res.get("answer")
                 ok = res.get("applies", True) and ans is not None and ans in labels.get(iid, ())
                 answers[iid] = ans if ok else None
-                views[iid] = ans if ok else (NOT_APPLICABLE if ans is not None else (NOT_READ if iid in unread else None))
+                views[iid] = (
+                    ans
+                    if ok
+                    else (NOT_APPLICABLE if ans is not None else (NOT_READ if iid in unread else None))
+                )
             score = a.get("score") if isinstance(a.get("score"), int | float) else None
-            out.append(_Audit(a.get("ref"), _auditor_of(a.get("fields") or {}, key), name, index, a["row"], a.get("grade"),
-                              answers, views, score))
+            out.append(
+                _Audit(
+                    a.get("ref"),
+                    _auditor_of(a.get("fields") or {}, key),
+                    name,
+                    index,
+                    a["row"],
+                    a.get("grade"),
+                    answers,
+                    views,
+                    score,
+                )
+            )
     return out
 
 
@@ -96,11 +121,15 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
     ids = {d["rubric"]["id"] for _, d in docs}
     if len(ids) > 1:
         by = ", ".join(f"{n} ({d['rubric']['id']})" for n, d in docs)
-        raise InputError(f"These scored files are of different rubrics: {by}. Moderate the audits of one rubric at a time.")
+        raise InputError(
+            f"These scored files are of different rubrics: {by}. Moderate the audits of one rubric at a time."
+        )
     first = docs[0][1]
     schema = first.get("schema") or {}
     if not schema.get("items"):
-        raise InputError(f"{docs[0][0]} carries no rubric schema (written by an older qactl?). Score the export again.")
+        raise InputError(
+            f"{docs[0][0]} carries no rubric schema (written by an older qactl?). Score the export again."
+        )
     notes: list[str] = []
     versions = sorted({d["rubric"].get("version", "") for _, d in docs})
     if len(versions) > 1:
@@ -113,7 +142,9 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
     file_round = [d.get("round") for _, d in docs]
     several_rounds = len({r for r in file_round if r}) > 1
     if several_rounds:
-        notes.append("The files are of different rounds: audits of a plan are paired within the same round only.")
+        notes.append(
+            "The files are of different rounds: audits of a plan are paired within the same round only."
+        )
     by_ref: dict[tuple[str, str | None], list[_Audit]] = defaultdict(list)
     for a in audits:
         if a.ref:
@@ -121,9 +152,19 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
     pairs: list[tuple[_Audit, _Audit]] = []
     unpaired: list[dict[str, Any]] = list(duplicates)
     for a in no_ref:
-        unpaired.append({"ref": None, "auditor": a.auditor, "file": a.file, "row": a.row, "reason": "no reference (the audit has errors in its identifying fields)"})
+        unpaired.append(
+            {
+                "ref": None,
+                "auditor": a.auditor,
+                "file": a.file,
+                "row": a.row,
+                "reason": "no reference (the audit has errors in its identifying fields)",
+            }
+        )
     if any(a.auditor is None for a in audits):
-        notes.append("Some audits name no auditor; each is taken to be by a different auditor from the others.")
+        notes.append(
+            "Some audits name no auditor; each is taken to be by a different auditor from the others."
+        )
     for key in sorted(by_ref, key=lambda k: (k[0], k[1] or "")):
         ref = key[0]
         group = sorted(by_ref[key], key=lambda x: (x.file_index, x.row))
@@ -135,8 +176,12 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
             paired.update({id(a), id(b)})
         for a in group:
             if id(a) not in paired:
-                reason = "audited by the same auditor only" if len(group) > 1 else "no second audit of this plan"
-                unpaired.append({"ref": ref, "auditor": a.auditor, "file": a.file, "row": a.row, "reason": reason})
+                reason = (
+                    "audited by the same auditor only" if len(group) > 1 else "no second audit of this plan"
+                )
+                unpaired.append(
+                    {"ref": ref, "auditor": a.auditor, "file": a.file, "row": a.row, "reason": reason}
+                )
 
     items_out = []
     pooled: list[tuple[str, str]] = []
@@ -195,7 +240,9 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
         "weighted_kappa": round_or_none(kappa(table, "linear"), 3) if one_ordered_scale else None,
         "kappa_kind": "linear weighted" if one_ordered_scale else "unweighted",
         "graded_pairs": len(graded),
-        "grade_agreement": round_or_none(100.0 * sum(1 for x, y in graded if x == y) / len(graded), 1) if graded else None,
+        "grade_agreement": round_or_none(100.0 * sum(1 for x, y in graded if x == y) / len(graded), 1)
+        if graded
+        else None,
         **measures(table, categories),
         "pairs_differing": 0,  # filled below
     }
@@ -207,7 +254,9 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
             "Give the scored files holding both audits of the moderation sample."
         )
     if not one_ordered_scale and scales:
-        notes.append("The items use more than one scale (or an unordered one): the overall kappa is unweighted, pooled by answer label.")
+        notes.append(
+            "The items use more than one scale (or an unordered one): the overall kappa is unweighted, pooled by answer label."
+        )
     rounds = list(dict.fromkeys(d.get("round") for _, d in docs if d.get("round")))
     return {
         "kind": MODERATION_KIND,
@@ -215,12 +264,17 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
         "qactl": __version__,
         "rubric": {k: first["rubric"].get(k) for k in ("id", "version", "title")},
         "round": round_label or (" + ".join(rounds) if rounds else None),
-        "sources": [{"file": n, "sha256": (d.get("source") or {}).get("sha256"), "audits": len(d["audits"])} for n, d in docs],
+        "sources": [
+            {"file": n, "sha256": (d.get("source") or {}).get("sha256"), "audits": len(d["audits"])}
+            for n, d in docs
+        ],
         "pairs": len(pairs),
         "plans": len({a.ref for a, _ in pairs}),
         "overall": overall,
         "items": items_out,
-        "disagreements": sorted(disagreements, key=lambda d: (d["ref"], [i["id"] for i in schema["items"]].index(d["item"]))),
+        "disagreements": sorted(
+            disagreements, key=lambda d: (d["ref"], [i["id"] for i in schema["items"]].index(d["item"]))
+        ),
         "to_discuss": to_discuss,
         "unpaired": unpaired,
         "notes": notes,
@@ -246,21 +300,43 @@ def _to_discuss(pairs: list[tuple[_Audit, _Audit]], schema: dict[str, Any]) -> l
                 continue
             labels = list(item.get("labels", []))
             steps = abs(labels.index(x) - labels.index(y)) if x in labels and y in labels else None
-            diffs.append({"item": iid, "text": item.get("text", ""), "answers": [x, y], "steps": steps,
-                          "opposite_ends": steps is not None and steps == len(labels) - 1 and steps > 0})
-        grade_gap = (abs(grades.index(a.grade) - grades.index(b.grade))
-                     if a.grade in grades and b.grade in grades else (0 if a.grade == b.grade else None))
+            diffs.append(
+                {
+                    "item": iid,
+                    "text": item.get("text", ""),
+                    "answers": [x, y],
+                    "steps": steps,
+                    "opposite_ends": steps is not None and steps == len(labels) - 1 and steps > 0,
+                }
+            )
+        grade_gap = (
+            abs(grades.index(a.grade) - grades.index(b.grade))
+            if a.grade in grades and b.grade in grades
+            else (0 if a.grade == b.grade else None)
+        )
         if not diffs and a.grade == b.grade:
             continue
-        out.append({
-            "ref": a.ref,
-            "grades_differ": a.grade != b.grade,
-            "grade_steps": grade_gap,
-            "audits": [{"auditor": x.auditor, "grade": x.grade, "score": x.score, "file": x.file, "row": x.row} for x in (a, b)],
-            "differences": diffs,
-        })
-    out.sort(key=lambda d: (not d["grades_differ"], -(d["grade_steps"] or 0), -sum(x["steps"] or 1 for x in d["differences"]),
-                            d["ref"] or "", d["audits"][0]["row"]))
+        out.append(
+            {
+                "ref": a.ref,
+                "grades_differ": a.grade != b.grade,
+                "grade_steps": grade_gap,
+                "audits": [
+                    {"auditor": x.auditor, "grade": x.grade, "score": x.score, "file": x.file, "row": x.row}
+                    for x in (a, b)
+                ],
+                "differences": diffs,
+            }
+        )
+    out.sort(
+        key=lambda d: (
+            not d["grades_differ"],
+            -(d["grade_steps"] or 0),
+            -sum(x["steps"] or 1 for x in d["differences"]),
+            d["ref"] or "",
+            d["audits"][0]["row"],
+        )
+    )
     return out
 
 
@@ -277,5 +353,3 @@ def moderate_files(paths: list[Path], *, round_label: str | None = None) -> dict
         seen.add(key)
         docs.append((str(p), read_scored(p)))
     return moderate(docs, round_label=round_label)
-
-

@@ -23,6 +23,23 @@ from qactl.privacy.redact import (
 from qactl.privacy.refs import KEY_ENV, REF_LENGTH, key_file, load_key, make_ref, normalise
 
 __all__ = [
-    "DATE_OF_BIRTH", "KEY_ENV", "NAME", "NHS_NUMBER", "NOTHING", "PLACEHOLDERS", "REF_LENGTH", "UPN",
-    "Known", "Redactor", "fold", "key_file", "load_key", "make_ref", "mask", "mask_message", "normalise", "redact", "redactor",
+    "DATE_OF_BIRTH",
+    "KEY_ENV",
+    "NAME",
+    "NHS_NUMBER",
+    "NOTHING",
+    "PLACEHOLDERS",
+    "REF_LENGTH",
+    "UPN",
+    "Known",
+    "Redactor",
+    "fold",
+    "key_file",
+    "load_key",
+    "make_ref",
+    "mask",
+    "mask_message",
+    "normalise",
+    "redact",
+    "redactor",
 ]

@@ -70,7 +70,9 @@ class _Fold(dict):
         elif ch.isspace():
             out = " "
         else:
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).lower()
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+            ).lower()
             low = ch.lower()
             out = base if len(base) == 1 else (low if len(low) == 1 else ch)
         self[code] = out
@@ -122,8 +124,13 @@ class Known:
 
     __slots__ = ("words", "short", "numbers", "dob", "years", "months")
 
-    def __init__(self, words: tuple[str, ...] = (), short: frozenset[str] = frozenset(),
-                 numbers: frozenset[str] = frozenset(), dob: tuple[date, ...] = ()) -> None:
+    def __init__(
+        self,
+        words: tuple[str, ...] = (),
+        short: frozenset[str] = frozenset(),
+        numbers: frozenset[str] = frozenset(),
+        dob: tuple[date, ...] = (),
+    ) -> None:
         self.words, self.short, self.numbers, self.dob = words, short, numbers, dob
         # a date of birth can be in a text only if its year is (its last two digits), in words only if its month is
         self.years = tuple([f"{d.year % 100:02d}" for d in dob]) if dob else ()
@@ -133,8 +140,13 @@ class Known:
         return f"Known(words={self.words!r}, short={sorted(self.short)!r}, numbers={sorted(self.numbers)!r}, dob={self.dob!r})"
 
     @classmethod
-    def of(cls, names: Iterable[object] = (), nhs_numbers: Iterable[object] = (), dobs: Iterable[date] = (),
-           literals: Iterable[object] = ()) -> Known:
+    def of(
+        cls,
+        names: Iterable[object] = (),
+        nhs_numbers: Iterable[object] = (),
+        dobs: Iterable[date] = (),
+        literals: Iterable[object] = (),
+    ) -> Known:
         """``names``: the values of personal text fields; ``literals``: other personal values taken out as written
         (a date of birth that did not read as a date, say)."""
         words: set[str] = set()
@@ -228,7 +240,9 @@ _GROUP = re.compile(r"\d+")
 _MONTH = r"(?P<{}>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TEXT_DATE = re.compile(
     r"(?<![\w])(?=[\djfmasond])(?:"
-    r"(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+" + _MONTH.format("m1") + r",?[\s\-]+'?(?P<y1>\d{4}|\d{2})"
+    r"(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+"
+    + _MONTH.format("m1")
+    + r",?[\s\-]+'?(?P<y1>\d{4}|\d{2})"
     r"|" + _MONTH.format("m2") + r"\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+'?(?P<y2>\d{4}|\d{2})"
     r")(?![\w])",
     re.IGNORECASE,
@@ -268,10 +282,13 @@ def _runs(text: str, known: Known, spans: list[tuple[int, int, str]]) -> None:
             for k in range(len(groups) - 2):
                 if seps[k] != seps[k + 1] or seps[k] == " ":
                     continue
-                a, b, c = groups[k:k + 3]
+                a, b, c = groups[k : k + 3]
                 if (len(a) == 4 and len(c) <= 2 and _is_dob(a, int(b), int(c), known.dob)) or (
-                        len(a) <= 2 and len(b) <= 2 and len(c) in (2, 4)
-                        and (_is_dob(c, int(b), int(a), known.dob) or _is_dob(c, int(a), int(b), known.dob))):
+                    len(a) <= 2
+                    and len(b) <= 2
+                    and len(c) in (2, 4)
+                    and (_is_dob(c, int(b), int(a), known.dob) or _is_dob(c, int(a), int(b), known.dob))
+                ):
                     spans.append((start + bounds[k][0], start + bounds[k + 2][1], DATE_OF_BIRTH))
                     taken[k] = taken[k + 1] = taken[k + 2] = True
         for i in range(len(groups)):
@@ -284,9 +301,12 @@ def _runs(text: str, known: Known, spans: list[tuple[int, int, str]]) -> None:
                     continue
                 inner = seps[i:j]
                 if total == 10 and len(set(inner)) <= 1:
-                    digits = "".join(groups[i:j + 1])
-                    if (digits in known.numbers or nhs_number_ok(digits)
-                            or ([len(g) for g in groups[i:j + 1]] == [3, 3, 4] and inner[0] != "/")):
+                    digits = "".join(groups[i : j + 1])
+                    if (
+                        digits in known.numbers
+                        or nhs_number_ok(digits)
+                        or ([len(g) for g in groups[i : j + 1]] == [3, 3, 4] and inner[0] != "/")
+                    ):
                         spans.append((start + bounds[i][0], start + bounds[j][1], NHS_NUMBER))
                         for t in range(i, j + 1):
                             taken[t] = True
@@ -300,7 +320,7 @@ def _upn_end(text: str, start: int) -> int | None:
     if not ("A" <= text[s] <= "Z" or "a" <= text[s] <= "z") or (s and text[s - 1].isalnum()):
         return None
     end = start + 12
-    if len(text) < end or not text[start:start + 11].isdigit() or not text[end - 1].isalnum():
+    if len(text) < end or not text[start : start + 11].isdigit() or not text[end - 1].isalnum():
         return None
     return end if end == len(text) or not text[end].isalnum() else None
 
@@ -398,7 +418,9 @@ def redact(text: str, known: Known = NOTHING) -> str:
                 spans = _name_spans(folded, known)
                 break
     raw = text.encode("utf-8", "surrogatepass")  # (a lone surrogate is possible in text read with errors)
-    if len(raw.translate(None, b"0123456789")) != len(raw):  # a digit: three times faster than a search for one
+    if len(raw.translate(None, b"0123456789")) != len(
+        raw
+    ):  # a digit: three times faster than a search for one
         _runs(text, known, spans)
         if known.dob and _month_and_year(text, known):
             _text_dates(text, known.dob, spans)
@@ -436,11 +458,19 @@ class Redactor:
 
     __slots__ = ("known",)
 
-    def __init__(self, names: Iterable[object] = (), numbers: Iterable[tuple[object, str]] = (),
-                 dobs: Iterable[date] = ()) -> None:
+    def __init__(
+        self,
+        names: Iterable[object] = (),
+        numbers: Iterable[tuple[object, str]] = (),
+        dobs: Iterable[date] = (),
+    ) -> None:
         numbers = list(numbers)
-        self.known = Known.of(names, [v for v, label in numbers if label == NHS_NUMBER], dobs,
-                              [v for v, label in numbers if label != NHS_NUMBER])
+        self.known = Known.of(
+            names,
+            [v for v, label in numbers if label == NHS_NUMBER],
+            dobs,
+            [v for v, label in numbers if label != NHS_NUMBER],
+        )
 
     def __call__(self, text: str) -> str:
         return redact(text, self.known)
@@ -479,7 +509,9 @@ def mask(value: str, *, letters: bool = False) -> str:
 def mask_message(message: str, value: str, *, letters: bool = False) -> str:
     """A checker's message about a personal value, with the value (and any number taken from it) masked."""
     if value:
-        message = message.replace(repr(value), repr(mask(value, letters=letters))).replace(value, mask(value, letters=letters))
+        message = message.replace(repr(value), repr(mask(value, letters=letters))).replace(
+            value, mask(value, letters=letters)
+        )
     numbers = {int(g) for g in _GROUP.findall(value)}
     if not numbers:
         return message

@@ -36,7 +36,9 @@ class ReportRequest:
     actions: Path | None = None  # the previous round's improvement plan, to track
     write_actions: Path | None = None  # where to write this round's improvement plan
     service_packs: Path | None = None  # a folder: one short HTML per service with audits to review
-    rescore: list[Path] = field(default_factory=list)  # earlier rounds' exports, scored again with the current rubric
+    rescore: list[Path] = field(
+        default_factory=list
+    )  # earlier rounds' exports, scored again with the current rubric
 
 
 @dataclass
@@ -65,7 +67,9 @@ def _read(path: Path, want: str | None, option: str, *, skip_others: bool = Fals
         return None
     if kind not in known or (want and kind != want):
         expected = want or " or ".join(sorted(known))
-        raise InputError(f"{path} is a {kind} file, but {option} takes {expected} files. Check the order of the arguments.")
+        raise InputError(
+            f"{path} is a {kind} file, but {option} takes {expected} files. Check the order of the arguments."
+        )
     if kind == SCORED_KIND:
         _check_scored(path, doc)
     return Loaded(doc, path.name, None)
@@ -85,7 +89,11 @@ def _check_scored(path: Path, doc: dict[str, Any]) -> None:
     audits = doc.get("audits")
     if not isinstance(audits, list | LazyAudits):
         raise InputError(f"{path} is damaged: it has no list of audits. Score the export again.")
-    sample = {**doc, "audits": audits.head if isinstance(audits, LazyAudits) else audits[:50], "summary": doc.get("summary") or {"rows": 0, "scored": 0, "with_errors": 0, "grades": {}}}
+    sample = {
+        **doc,
+        "audits": audits.head if isinstance(audits, LazyAudits) else audits[:50],
+        "summary": doc.get("summary") or {"rows": 0, "scored": 0, "with_errors": 0, "grades": {}},
+    }
     try:
         TypeAdapter(ScoredFile).validate_python(sample)
     except ValidationError as e:
@@ -110,8 +118,14 @@ def _current_round(files: list) -> str | None:
         audits = f.doc.get("audits")
         head = audits.head if isinstance(audits, LazyAudits) else (audits or [])[:50]
         # scored audits only: a row in error may carry today's date (its completion time could not be read)
-        latest = max((str(a.get("audit_date")) for a in head if isinstance(a, dict) and a.get("audit_date") and a.get("status") == "scored"),
-                     default=str(f.doc.get("created") or ""))
+        latest = max(
+            (
+                str(a.get("audit_date"))
+                for a in head
+                if isinstance(a, dict) and a.get("audit_date") and a.get("status") == "scored"
+            ),
+            default=str(f.doc.get("created") or ""),
+        )
         r = rounds.setdefault(str(label), ["", 0, -i])
         r[0] = max(r[0], latest)
         r[1] += 1
@@ -139,7 +153,9 @@ def write_report(req: ReportRequest) -> ReportOutcome:
 
     fmt = FORMATS.get(req.output.suffix.lower())
     if fmt is None:
-        raise UsageError(f"Cannot write {req.output}: the report is written as .html or .md; give -o with one of those endings.")
+        raise UsageError(
+            f"Cannot write {req.output}: the report is written as .html or .md; give -o with one of those endings."
+        )
     if not req.inputs:
         raise UsageError("Give at least one scored file (the .json written by `qactl score`).")
     if req.min_cell < 1:
@@ -147,15 +163,25 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     once: set = set()
     given = _once(list(req.inputs), once)
     previous = [(p, f) for p, f in _previous_files(req.previous) if _once([p], once)]
-    inputs = [*req.inputs, *(p for p, _ in previous), *req.allocation, *req.moderation, *req.rescore,
-              *(p for p in (req.evidence, req.actions, req.themes) if p), *_template_file(req.template, fmt), *_default_themes(req.themes)]
+    inputs = [
+        *req.inputs,
+        *(p for p, _ in previous),
+        *req.allocation,
+        *req.moderation,
+        *req.rescore,
+        *(p for p in (req.evidence, req.actions, req.themes) if p),
+        *_template_file(req.template, fmt),
+        *_default_themes(req.themes),
+    ]
     outputs = Outputs(inputs)
     outputs.check(req.output)  # before the work: a refused output costs nothing
     if req.service_packs is not None:
         from qactl.errors import OutputError
 
         if not req.service_packs.is_dir():
-            raise OutputError(f"Cannot write --service-packs {req.service_packs}: it is not a folder. Create the folder first; one HTML file per service is written into it.")
+            raise OutputError(
+                f"Cannot write --service-packs {req.service_packs}: it is not a folder. Create the folder first; one HTML file per service is written into it."
+            )
     themes = load_themes(req.themes)
     triangulating = _triangulating(req, themes, outputs)
     gc.disable()  # many small objects: the collector would cost more than the work (PERFORMANCE.md)
@@ -171,8 +197,12 @@ def write_report(req: ReportRequest) -> ReportOutcome:
             else:
                 current.append(f)
         this_round = req.round or _current_round(current)
-        if this_round:  # inputs of other rounds are earlier rounds (so `--previous old/*.json` works unquoted)
-            previous_current += [f for f in current if f.doc.get("round") and str(f.doc["round"]) != this_round]
+        if (
+            this_round
+        ):  # inputs of other rounds are earlier rounds (so `--previous old/*.json` works unquoted)
+            previous_current += [
+                f for f in current if f.doc.get("round") and str(f.doc["round"]) != this_round
+            ]
             current = [f for f in current if not f.doc.get("round") or str(f.doc["round"]) == this_round]
         for p, in_folder in previous:
             f = _read(p, SCORED_KIND, "--previous", skip_others=in_folder)
@@ -184,23 +214,47 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         allocations += [_read(p, ALLOCATION_KIND, "--allocation") for p in req.allocation]
         moderations += [_read(p, MODERATION_KIND, "--moderation") for p in req.moderation]
         if not current:
-            raise UsageError(f"None of the inputs holds scored audits{f' of the round {req.round}' if req.round else ''}: give the .json written by `qactl score`.")
+            raise UsageError(
+                f"None of the inputs holds scored audits{f' of the round {req.round}' if req.round else ''}: give the .json written by `qactl score`."
+            )
         ctx, next_plan = build_report(
-            current, previous_loaded, allocations, moderations, themes, Options(min_cell=req.min_cell),
-            title=req.title or "SEND Practice Report", round_label=req.round, fmt=fmt, generated=_generated(), version=__version__,
-            triangulating=triangulating, service_packs=str(req.service_packs) if req.service_packs is not None else None,
+            current,
+            previous_loaded,
+            allocations,
+            moderations,
+            themes,
+            Options(min_cell=req.min_cell),
+            title=req.title or "SEND Practice Report",
+            round_label=req.round,
+            fmt=fmt,
+            generated=_generated(),
+            version=__version__,
+            triangulating=triangulating,
+            service_packs=str(req.service_packs) if req.service_packs is not None else None,
         )
     finally:
         gc.enable()
     text = render(ctx, req.template)
-    packs = [(req.service_packs / s.pack, render_pack(ctx, s)) for s in ctx.services.services if s.pack] if req.service_packs is not None else []
-    outcome = ReportOutcome(req.output, fmt, [r.id for r in [*ctx.rubrics, *ctx.surveys]], ctx.audits, ctx.notes)
-    with outputs:  # the report, the improvement plan and the service packs are written together, or none of them
+    packs = (
+        [(req.service_packs / s.pack, render_pack(ctx, s)) for s in ctx.services.services if s.pack]
+        if req.service_packs is not None
+        else []
+    )
+    outcome = ReportOutcome(
+        req.output, fmt, [r.id for r in [*ctx.rubrics, *ctx.surveys]], ctx.audits, ctx.notes
+    )
+    with (
+        outputs
+    ):  # the report, the improvement plan and the service packs are written together, or none of them
         outputs.add(req.output).write_text(text, encoding="utf-8", newline="\n")
         if req.write_actions is not None and next_plan is not None:
             from qactl.triangulation.actions import write_actions_workbook
 
-            write_actions_workbook(outputs.add(req.write_actions, option="--write-actions"), next_plan, written=triangulating.today)
+            write_actions_workbook(
+                outputs.add(req.write_actions, option="--write-actions"),
+                next_plan,
+                written=triangulating.today,
+            )
             outcome.actions_written = len(next_plan)
             outcome.actions_added = len(ctx.improvement_plan.added) if ctx.improvement_plan else 0
         for target, html in packs:
@@ -229,9 +283,15 @@ def _previous_files(paths: list[Path]) -> list[tuple[Path, bool]]:
     out: list[tuple[Path, bool]] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in (".json", ".jsonl") and not x.name.startswith("."))
+            found = sorted(
+                x
+                for x in p.rglob("*")
+                if x.is_file() and x.suffix.lower() in (".json", ".jsonl") and not x.name.startswith(".")
+            )
             if not found:
-                raise UsageError(f"--previous {p} is a folder with no .json or .jsonl file in it: give the scored files of earlier rounds (or a folder of them).")
+                raise UsageError(
+                    f"--previous {p} is a folder with no .json or .jsonl file in it: give the scored files of earlier rounds (or a folder of them)."
+                )
             out += [(x, True) for x in found]
         else:
             out.append((p, False))
@@ -252,29 +312,55 @@ def _rescored(exports: list[Path], current: list, previous: list) -> list:
     from qactl.scoring.run import score_file
     from qactl.sheets.reader import file_sha256
 
-    versions = {str((f.doc.get("rubric") or {}).get("id")): str((f.doc.get("rubric") or {}).get("version")) for f in current}
+    versions = {
+        str((f.doc.get("rubric") or {}).get("id")): str((f.doc.get("rubric") or {}).get("version"))
+        for f in current
+    }
     out = list(previous)
     with tempfile.TemporaryDirectory(prefix="qactl-rescore-") as tmp:
         for k, export in enumerate(exports):
             if not export.is_file():
-                raise UsageError(f"--rescore {export}: no such file. Give the export (.xlsx or .csv) an earlier round was scored from.")
+                raise UsageError(
+                    f"--rescore {export}: no such file. Give the export (.xlsx or .csv) an earlier round was scored from."
+                )
             sha = file_sha256(export)
-            i = next((i for i, f in enumerate(out) if isinstance(f.doc.get("source"), dict) and f.doc["source"].get("sha256") == sha), None)
+            i = next(
+                (
+                    i
+                    for i, f in enumerate(out)
+                    if isinstance(f.doc.get("source"), dict) and f.doc["source"].get("sha256") == sha
+                ),
+                None,
+            )
             if i is None:
-                raise UsageError(f"--rescore {export}: no earlier round's scored file was made from this export (none records its SHA-256). "
-                                 "Give that round's scored file with --previous too.")
+                raise UsageError(
+                    f"--rescore {export}: no earlier round's scored file was made from this export (none records its SHA-256). "
+                    "Give that round's scored file with --previous too."
+                )
             old = out[i]
             rid = str((old.doc.get("rubric") or {}).get("id"))
             if rid not in versions:
-                raise UsageError(f"--rescore {export}: it was scored with the rubric {rid}, which no current input has.")
+                raise UsageError(
+                    f"--rescore {export}: it was scored with the rubric {rid}, which no current input has."
+                )
             rubric = resolve(rid).rubric
             if str(rubric.version) != versions[rid]:
-                raise UsageError(f"--rescore {export}: this round was scored with version {versions[rid]} of {rid}, but the rubric found now is "
-                                 f"version {rubric.version}. Rescore with the rubric this round used (a rubric file given by path works too).")
+                raise UsageError(
+                    f"--rescore {export}: this round was scored with version {versions[rid]} of {rid}, but the rubric found now is "
+                    f"version {rubric.version}. Rescore with the rubric this round used (a rubric file given by path works too)."
+                )
             target = Path(tmp) / f"{k}-{rid}.jsonl"
-            score_file(rid, export, target, round_label=old.doc.get("round"), sheet=(old.doc.get("source") or {}).get("sheet"))
+            score_file(
+                rid,
+                export,
+                target,
+                round_label=old.doc.get("round"),
+                sheet=(old.doc.get("source") or {}).get("sheet"),
+            )
             doc = open_document(target)
-            doc["audits"] = list(doc["audits"])  # read now: the temporary folder goes at the end of this block
+            doc["audits"] = list(
+                doc["audits"]
+            )  # read now: the temporary folder goes at the end of this block
             out[i] = Loaded(doc, f"{export.name} (rescored)", sha, rescored=True)
     return out
 
@@ -304,8 +390,6 @@ def _default_themes(themes: Path | None) -> list[Path]:
         return []
 
 
-
-
 def _triangulating(req: ReportRequest, themes, outputs):
     """Check the triangulation options and read the evidence and the previous plan (every problem raised before anything is written)."""
     from qactl import clock
@@ -315,11 +399,17 @@ def _triangulating(req: ReportRequest, themes, outputs):
     w = req.write_actions
     if w is not None:
         if w.suffix.lower() != ".xlsx":
-            raise UsageError(f"Cannot write the improvement plan to {w}: --write-actions writes an Excel workbook; give a name ending .xlsx.")
+            raise UsageError(
+                f"Cannot write the improvement plan to {w}: --write-actions writes an Excel workbook; give a name ending .xlsx."
+            )
         if req.actions is not None and w.exists() and os.path.samefile(w, req.actions):
-            raise OutputError(f"Refusing to write {w}: it is the --actions input, and inputs are never modified. Write this round's plan to a new file (e.g. actions-{(req.round or 'next').replace(' ', '-')}.xlsx).")
+            raise OutputError(
+                f"Refusing to write {w}: it is the --actions input, and inputs are never modified. Write this round's plan to a new file (e.g. actions-{(req.round or 'next').replace(' ', '-')}.xlsx)."
+            )
         if w.resolve() == req.output.resolve():
-            raise UsageError(f"--write-actions and -o are the same file ({w}): give the improvement plan its own .xlsx name.")
+            raise UsageError(
+                f"--write-actions and -o are the same file ({w}): give the improvement plan its own .xlsx name."
+            )
         outputs.check(w, option="--write-actions")
     evidence = None
     if req.evidence is not None:
@@ -332,6 +422,10 @@ def _triangulating(req: ReportRequest, themes, outputs):
 
         actions = read_actions(req.actions)
     return Triangulating(
-        evidence=evidence, evidence_name=req.evidence.name if req.evidence else None, actions=actions,
-        actions_name=req.actions.name if req.actions else None, write_name=w.name if w else None, today=clock.today(),
+        evidence=evidence,
+        evidence_name=req.evidence.name if req.evidence else None,
+        actions=actions,
+        actions_name=req.actions.name if req.actions else None,
+        write_name=w.name if w else None,
+        today=clock.today(),
     )

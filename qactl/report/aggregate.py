@@ -92,7 +92,9 @@ class RubricTally:
         # per item: [applicable, fully met, not met, positive]
         self.item_counts: dict[str, list[int]] = {i["id"]: [0, 0, 0, 0] for i in self.items}
         self.item_top: dict[str, str | None] = {i["id"]: (i.get("labels") or [None])[0] for i in self.items}
-        self.distributions: dict[str, Counter[str]] | None = {i["id"]: Counter() for i in self.items} if self.purpose != "audit" else None
+        self.distributions: dict[str, Counter[str]] | None = (
+            {i["id"]: Counter() for i in self.items} if self.purpose != "audit" else None
+        )
         self.sections: dict[str, list[float]] = {}  # section -> [sum, n]
         fields = [f for f in s.get("fields") or [] if isinstance(f, dict) and f.get("id")]
         roles = {f.get("role") for f in fields}
@@ -100,7 +102,16 @@ class RubricTally:
         self.group_fields: dict[str, dict] = {}
         for role in GROUP_ROLES:
             # the auditor's own service is no group of the work audited: its results are the moderation's business
-            f = next((f for f in fields if f.get("role") == role and not f.get("pii") and "auditor" not in f"{f['id']} {f.get('text', '')}".casefold()), None)
+            f = next(
+                (
+                    f
+                    for f in fields
+                    if f.get("role") == role
+                    and not f.get("pii")
+                    and "auditor" not in f"{f['id']} {f.get('text', '')}".casefold()
+                ),
+                None,
+            )
             if f:
                 self.group_fields[role] = f
         if self.of_provider:  # the provider or school audited is named: it is not a child's setting
@@ -109,17 +120,24 @@ class RubricTally:
         self._norm: dict[str, str] = {}  # raw value -> value with its spaces tidied (values repeat)
         # role -> value -> [audits, score_sum, score_n, Counter(grades)]
         self.groups: dict[str, dict[str, list]] = {role: {} for role in self.group_fields}
-        self.milestones: list[dict] = [m for m in s.get("milestones") or [] if isinstance(m, dict) and m.get("id")]
+        self.milestones: list[dict] = [
+            m for m in s.get("milestones") or [] if isinstance(m, dict) and m.get("id")
+        ]
         # timeliness is qactl.statutory.timeliness's to count (the one definition): the tally only hands it the audits
         from qactl.statutory.timeliness import Tally
 
         self.timely = Tally(s)
         self._timely_result: dict | None = None
-        self.formats: set[int] = set()  # the scored files' formats (1: qactl 0.1, graded before a breach capped grades)
-        comments = [c for c in s.get("comments") or [] if isinstance(c, dict) and c.get("id") and not c.get("pii")]
+        self.formats: set[int] = (
+            set()
+        )  # the scored files' formats (1: qactl 0.1, graded before a breach capped grades)
+        comments = [
+            c for c in s.get("comments") or [] if isinstance(c, dict) and c.get("id") and not c.get("pii")
+        ]
         self.comment_ids = {c["id"] for c in comments}
         self.box_direction: dict[str, str | None] = {
-            c["id"]: self.reader.box_direction(str(c.get("text") or c["id"])) if self.reader else None for c in comments
+            c["id"]: self.reader.box_direction(str(c.get("text") or c["id"])) if self.reader else None
+            for c in comments
         }
         self.theme_counts: Counter[str] = Counter()  # theme -> audits whose comments mention it
         self.theme_concerns: Counter[str] = Counter()  # ... as a concern
@@ -132,7 +150,9 @@ class RubricTally:
         self.contributors_field: str | None = contributors["id"] if contributors else None
         self.plans: Counter[str] = Counter()  # plan id -> audits returned (scored or not), for completion
         self.review_total = 0
-        self.review_services: Counter[str] = Counter()  # service -> audits in the lowest grades it contributed to
+        self.review_services: Counter[str] = (
+            Counter()
+        )  # service -> audits in the lowest grades it contributed to
         self.review_unrecorded = 0  # audits in the lowest grades with no contributing service recorded
         self.review_heap: list[tuple] = []
         self._seq = 0
@@ -240,7 +260,9 @@ class RubricTally:
                 if dist is not None and ans["applies"] and ans["answer"] is not None:
                     dist[iid][str(ans["answer"])] += 1
                 if pts is None or not ans["applies"]:
-                    if pts is None and ans["applies"] and ans["answer"] is not None and dist is None:  # an answer without points
+                    if (
+                        pts is None and ans["applies"] and ans["answer"] is not None and dist is None
+                    ):  # an answer without points
                         c[0] += 1
                         c[1] += ans["answer"] == self.item_top.get(iid)
                     continue
@@ -264,7 +286,9 @@ class RubricTally:
         return touched
 
     def _comments(self, comments: dict[str, Any]) -> None:
-        texts = {k: v for k, v in comments.items() if k in self.comment_ids and isinstance(v, str) and v.strip()}
+        texts = {
+            k: v for k, v in comments.items() if k in self.comment_ids and isinstance(v, str) and v.strip()
+        }
         if not texts:
             return
         self.commented += 1
@@ -294,7 +318,9 @@ class RubricTally:
             return self.options.plan_services.get(plan, ())
         return ()
 
-    def _review(self, a: dict, grade: str, score: float | None, fields: dict[str, Any], plan: str | None, source: str) -> None:
+    def _review(
+        self, a: dict, grade: str, score: float | None, fields: dict[str, Any], plan: str | None, source: str
+    ) -> None:
         self.review_total += 1
         services = () if self.of_provider else self.services_of(fields, plan)
         if services:
@@ -307,14 +333,28 @@ class RubricTally:
         if len(self.review_heap) >= self.options.review_cap and key <= self.review_heap[0][0]:
             return
         answers = a.get("answers") if isinstance(a.get("answers"), dict) else {}
-        not_met = [iid for iid, ans in answers.items()
-                   if iid in self.item_text and isinstance(ans, dict) and ans.get("applies") and ans.get("points") == 0]
+        not_met = [
+            iid
+            for iid, ans in answers.items()
+            if iid in self.item_text
+            and isinstance(ans, dict)
+            and ans.get("applies")
+            and ans.get("points") == 0
+        ]
         plan_id = fields.get(self.plan_field) if self.plan_field else None
-        entry = (key, {
-            "ref": str(a.get("ref") or "–"), "grade": grade, "score": score, "services": services,
-            "plan": " ".join(str(plan_id).split()) if plan_id not in (None, "") else None,
-            "not_met": [self.item_text[i] for i in not_met], "source": source, "row": int(a.get("row") or 0),
-        })
+        entry = (
+            key,
+            {
+                "ref": str(a.get("ref") or "–"),
+                "grade": grade,
+                "score": score,
+                "services": services,
+                "plan": " ".join(str(plan_id).split()) if plan_id not in (None, "") else None,
+                "not_met": [self.item_text[i] for i in not_met],
+                "source": source,
+                "row": int(a.get("row") or 0),
+            },
+        )
         if len(self.review_heap) < self.options.review_cap:
             heapq.heappush(self.review_heap, entry)
         else:
@@ -355,11 +395,20 @@ class RubricTally:
         out = []
         for i in self.items:
             applicable, met, not_met, positive = self.item_counts[i["id"]]
-            out.append({
-                "id": i["id"], "text": str(i.get("text") or i["id"]), "section": str(i.get("section") or ""),
-                "theme": i.get("theme"), "applicable": applicable, "fully_met": met, "not_met": not_met,
-                "share": pct(met, applicable), "positive": positive, "positive_share": pct(positive, applicable),
-            })
+            out.append(
+                {
+                    "id": i["id"],
+                    "text": str(i.get("text") or i["id"]),
+                    "section": str(i.get("section") or ""),
+                    "theme": i.get("theme"),
+                    "applicable": applicable,
+                    "fully_met": met,
+                    "not_met": not_met,
+                    "share": pct(met, applicable),
+                    "positive": positive,
+                    "positive_share": pct(positive, applicable),
+                }
+            )
         return out
 
     def timeliness_result(self) -> dict:
@@ -375,13 +424,25 @@ class RubricTally:
         for f in sorted(self.timeliness_result()["milestones"], key=lambda f: order.get(f["kind"], 2)):
             if not f["due"] and not f["exception"]:  # nothing due yet: no row of zeros
                 continue
-            out.append({
-                "id": f["id"], "text": f["text"], "kind": f["kind"], "citation": f["citation"], "limit": f["limit"],
-                "counted": f["due"], "on_time": f["on_time"], "late": f["late"], "missing": f["missing"],
-                "exceptions": f["exception"], "not_due": f["not_due"], "on_time_share": f["rate"],
-                "rate_with_exceptions": f["rate_with_exceptions"], "median_days_late": f["days_late_median"],
-                "reasons_refused": f["reasons_refused"],
-            })
+            out.append(
+                {
+                    "id": f["id"],
+                    "text": f["text"],
+                    "kind": f["kind"],
+                    "citation": f["citation"],
+                    "limit": f["limit"],
+                    "counted": f["due"],
+                    "on_time": f["on_time"],
+                    "late": f["late"],
+                    "missing": f["missing"],
+                    "exceptions": f["exception"],
+                    "not_due": f["not_due"],
+                    "on_time_share": f["rate"],
+                    "rate_with_exceptions": f["rate_with_exceptions"],
+                    "median_days_late": f["days_late_median"],
+                    "reasons_refused": f["reasons_refused"],
+                }
+            )
         return out
 
     def review_list(self) -> list[dict]:
@@ -412,15 +473,25 @@ def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
             a = per_theme.setdefault(theme, [0, 0, 0, []])
             a[1] += n
             a[2] += met
-            a[3].append(CriterionResult(rubric=rid, item=iid, text=t.item_text[iid], answers=n, percent_met=_pct1(met, n)))
-        for f in t.timeliness_result()["milestones"]:  # dates are evidence on timeliness (qactl.triangulation.verdicts.MILESTONE_THEME)
+            a[3].append(
+                CriterionResult(
+                    rubric=rid, item=iid, text=t.item_text[iid], answers=n, percent_met=_pct1(met, n)
+                )
+            )
+        for f in t.timeliness_result()[
+            "milestones"
+        ]:  # dates are evidence on timeliness (qactl.triangulation.verdicts.MILESTONE_THEME)
             n, met = f["due"], f["on_time"]
             if not n:
                 continue
             a = per_theme.setdefault(MILESTONE_THEME, [0, 0, 0, []])
             a[1] += n
             a[2] += met
-            a[3].append(CriterionResult(rubric=rid, item=f["id"], text=f["text"], answers=n, percent_met=_pct1(met, n)))
+            a[3].append(
+                CriterionResult(
+                    rubric=rid, item=f["id"], text=f["text"], answers=n, percent_met=_pct1(met, n)
+                )
+            )
         for theme, n in t.theme_audits.items():
             if theme in per_theme:
                 per_theme[theme][0] += n
@@ -428,7 +499,9 @@ def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
     for origin, per_theme in acc.items():
         for theme, (audits, n, met, criteria) in per_theme.items():
             criteria.sort(key=lambda c: (c["percent_met"], c["rubric"], c["item"]))
-            out.setdefault(origin, {})[theme] = ThemeResult(audits=audits, answers=n, met=met, percent_met=_pct1(met, n), criteria=criteria)
+            out.setdefault(origin, {})[theme] = ThemeResult(
+                audits=audits, answers=n, met=met, percent_met=_pct1(met, n), criteria=criteria
+            )
     return out
 
 
@@ -452,12 +525,16 @@ def breakdown_rows(t: RubricTally, role: str) -> list[dict]:
         n, ssum, sn, grades = t.groups[role][value]
         small = n < mc
         review = sum(grades.get(g, 0) for g in t.review_set)
-        out.append({
-            "value": value, "audits": suppress(n, mc), "suppressed": small,
-            "mean_score": None if small or not sn else round(ssum / sn, 1),
-            "grades": ["–" if small else suppress(grades.get(g, 0), mc) for g in t.grades],
-            "review": "–" if small else suppress(review, mc),
-        })
+        out.append(
+            {
+                "value": value,
+                "audits": suppress(n, mc),
+                "suppressed": small,
+                "mean_score": None if small or not sn else round(ssum / sn, 1),
+                "grades": ["–" if small else suppress(grades.get(g, 0), mc) for g in t.grades],
+                "review": "–" if small else suppress(review, mc),
+            }
+        )
     return out
 
 

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml_escape
 
 BLUE, SKY, GREEN, YELLOW, ORANGE, VERMILLION, PURPLE, BLACK = (
-    "#0072B2", "#56B4E9", "#009E73", "#F0E442", "#E69F00", "#D55E00", "#CC79A7", "#000000",
+    "#0072B2",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#E69F00",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
 )
 INK = "#1a1a1a"
 GRID = "#c8c8c8"
@@ -38,7 +45,12 @@ _GRADE_COLOURS = {
     5: [BLUE, SKY, GREEN, ORANGE, VERMILLION],
 }
 _PATTERNS = ["solid", "diagonal", "dots", "cross", "horizontal", "vertical"]
-_GRADE_PATTERNS = {1: ["solid"], 2: ["solid", "cross"], 3: ["solid", "dots", "cross"], 4: ["solid", "diagonal", "dots", "cross"]}
+_GRADE_PATTERNS = {
+    1: ["solid"],
+    2: ["solid", "cross"],
+    3: ["solid", "dots", "cross"],
+    4: ["solid", "diagonal", "dots", "cross"],
+}
 _SERIES_COLOURS = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY, BLACK]
 _MARKERS = ["circle", "square", "triangle", "diamond", "cross", "plus"]
 _DASHES = ["", "6 3", "2 3", "8 3 2 3"]
@@ -115,11 +127,23 @@ def _defs(cid: str) -> str:
 def _rect(cid: str, x: float, y: float, w: float, h: float, colour: str, pattern: str) -> str:
     out = f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{colour}"/>'
     if pattern != "solid" and w > 0:
-        out += f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="url(#{cid}-{pattern})"/>'
+        out += (
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="url(#{cid}-{pattern})"/>'
+        )
     return out
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = TEXT, weight: str = "normal", halo: bool = False, fill: str = INK) -> str:
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    anchor: str = "start",
+    size: int = TEXT,
+    weight: str = "normal",
+    halo: bool = False,
+    fill: str = INK,
+) -> str:
     extra = ' paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"' if halo else ""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" fill="{fill}"{extra}>'
@@ -145,7 +169,7 @@ def _marker(kind: str, x: float, y: float, colour: str, r: float = 4.5) -> str:
         return f'<path d="M{x:.1f} {y - r - 1:.1f}L{x + r + 1:.1f} {y:.1f}L{x:.1f} {y + r + 1:.1f}L{x - r - 1:.1f} {y:.1f}Z" fill="{colour}"/>'
     if kind in ("cross", "plus"):
         rot = f' transform="rotate(45 {x:.1f} {y:.1f})"' if kind == "cross" else ""
-        return (f'<path d="M{x - r:.1f} {y:.1f}H{x + r:.1f}M{x:.1f} {y - r:.1f}V{y + r:.1f}" stroke="{colour}" stroke-width="3"{rot}/>')
+        return f'<path d="M{x - r:.1f} {y:.1f}H{x + r:.1f}M{x:.1f} {y - r:.1f}V{y + r:.1f}" stroke="{colour}" stroke-width="3"{rot}/>'
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}"/>'
 
 
@@ -165,8 +189,16 @@ def series_style(i: int) -> tuple[str, str, str]:
     return _SERIES_COLOURS[i % len(_SERIES_COLOURS)], _MARKERS[i % len(_MARKERS)], _DASHES[i % len(_DASHES)]
 
 
-def line_chart(cid: str, title: str, desc: str, rounds: list[str], series: list[Series], *, breaks: list[tuple[int, str]] = (),
-               legend: list[str] | None = None) -> str:
+def line_chart(
+    cid: str,
+    title: str,
+    desc: str,
+    rounds: list[str],
+    series: list[Series],
+    *,
+    breaks: list[tuple[int, str]] = (),
+    legend: list[str] | None = None,
+) -> str:
     """Lines of percentages (0–100) over rounds, oldest first, each point marked and the last one labelled.
 
     ``breaks``: (index, words) for a change between round ``index - 1`` and ``index`` (a new rubric version or
@@ -197,7 +229,9 @@ def line_chart(cid: str, title: str, desc: str, rounds: list[str], series: list[
         body += _text(left - 5, y + 4, f"{p}%", anchor="end", size=SMALL)
     for i, label in enumerate(rounds):
         row = i % label_rows
-        body += _text(x_of(i), axis_bottom + 8 + 13 + 16 * row, _short(label, 16), anchor="middle", size=SMALL)
+        body += _text(
+            x_of(i), axis_bottom + 8 + 13 + 16 * row, _short(label, 16), anchor="middle", size=SMALL
+        )
     for index, words in breaks:
         if 0 < index < n:
             x = (x_of(index - 1) + x_of(index)) / 2
@@ -222,12 +256,22 @@ def line_chart(cid: str, title: str, desc: str, rounds: list[str], series: list[
         placed.append(max(y, placed[-1] + 15) if placed else y)
     overflow = (placed[-1] - axis_bottom) if placed and placed[-1] > axis_bottom else 0
     for (_, label, colour), y in zip(ends, placed, strict=True):
-        body += _text(left + plot_w + 8, y - overflow + 4, label, size=SMALL, weight="bold", fill=INK if colour in (YELLOW,) else colour, halo=True)
+        body += _text(
+            left + plot_w + 8,
+            y - overflow + 4,
+            label,
+            size=SMALL,
+            weight="bold",
+            fill=INK if colour in (YELLOW,) else colour,
+            halo=True,
+        )
     ly = axis_bottom + 8 + 16 * label_rows + 8
     for k, (s, name) in enumerate(zip(series, names, strict=True)):
         y = ly + 20 * k + 8
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-        body += f'<line x1="4" y1="{y:.1f}" x2="34" y2="{y:.1f}" stroke="{s.colour}" stroke-width="2.5"{dash}/>'
+        body += (
+            f'<line x1="4" y1="{y:.1f}" x2="34" y2="{y:.1f}" stroke="{s.colour}" stroke-width="2.5"{dash}/>'
+        )
         body += _marker(s.marker, 19, y, s.colour)
         body += _text(42, y + 4, _short(name, 48), size=SMALL)
     return _svg(cid, title, desc, WIDTH, height, body)
@@ -261,7 +305,9 @@ def stacked_bars(cid: str, title: str, desc: str, rows: list[tuple[str, list[Seg
             colour, pattern = grade_style(s.rank, s.grades)
             body += _rect(cid, x, by, w, h, colour, pattern)
             if w >= 34:
-                body += _text(x + w / 2, by + 16, f"{whole}%", anchor="middle", size=SMALL, weight="bold", halo=True)
+                body += _text(
+                    x + w / 2, by + 16, f"{whole}%", anchor="middle", size=SMALL, weight="bold", halo=True
+                )
             x += w
         lx, ly = 0.0, by + h + 6
         for s in segs:
@@ -288,8 +334,10 @@ def distribution_bar(cid: str, counts: list[int], ranks: int) -> str:
         colour, pattern = grade_style(rank, ranks)
         body += _rect(cid, x, 0, w, h, colour, pattern)
         x += w
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="dist" aria-hidden="true" focusable="false" viewBox="0 0 {width} {h}" '
-            f'width="{width}" height="{h}" preserveAspectRatio="none">{_defs(cid)}{body}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="dist" aria-hidden="true" focusable="false" viewBox="0 0 {width} {h}" '
+        f'width="{width}" height="{h}" preserveAspectRatio="none">{_defs(cid)}{body}</svg>'
+    )
 
 
 def legend(labels: list[str], cid: str) -> str:
@@ -300,7 +348,9 @@ def legend(labels: list[str], cid: str) -> str:
     for rank, label in enumerate(labels):
         colour, pattern = grade_style(rank, len(labels))
         key = f"{cid}-{rank}"
-        items.append(f'<li><svg width="14" height="14" aria-hidden="true" focusable="false">{_defs(key)}{_rect(key, 0, 0, 14, 14, colour, pattern)}</svg>{esc(label)}</li>')
+        items.append(
+            f'<li><svg width="14" height="14" aria-hidden="true" focusable="false">{_defs(key)}{_rect(key, 0, 0, 14, 14, colour, pattern)}</svg>{esc(label)}</li>'
+        )
     return f'<ul class="legend" aria-hidden="true">{"".join(items)}</ul>'
 
 
@@ -316,7 +366,9 @@ def percent_bars(cid: str, title: str, desc: str, rows: list[tuple[str, float | 
     for p in (0, 50, 100):
         x = bar_w * p / 100
         body += f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{top + len(rows) * row_h:.1f}" stroke="{GRID}" stroke-dasharray="2 3"/>'
-        body += _text(min(max(x, 14), WIDTH - 14), top + len(rows) * row_h + 14, f"{p}%", anchor="middle", size=SMALL)
+        body += _text(
+            min(max(x, 14), WIDTH - 14), top + len(rows) * row_h + 14, f"{p}%", anchor="middle", size=SMALL
+        )
     for i, (label, share, text) in enumerate(rows):
         y = top + i * row_h
         body += _text(0, y + 13, _short(label, 58), size=SMALL, weight="bold")

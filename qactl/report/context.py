@@ -65,25 +65,33 @@ def _rubric_id(doc: dict) -> str | None:
     return str(r) if r else None
 
 
-def _tally(files: list[Loaded], opts: Options, reader: Reader | None, notes: list[str]) -> dict[str, RubricTally]:
+def _tally(
+    files: list[Loaded], opts: Options, reader: Reader | None, notes: list[str]
+) -> dict[str, RubricTally]:
     """Tallies per rubric id, in the order the rubrics first appear."""
     tallies: dict[str, RubricTally] = {}
     for f in files:
         rid = _rubric_id(f.doc)
         schema = f.doc.get("schema")
         if not rid or not isinstance(schema, dict):
-            raise InputError(f"{f.name} has no rubric schema in its header (it was scored by an older qactl). Score the export again with this version.")
+            raise InputError(
+                f"{f.name} has no rubric schema in its header (it was scored by an older qactl). Score the export again with this version."
+            )
         if f.doc.get("format", 1) == 1:
-            notes.append(f"{f.name} was scored by qactl 0.1 (format 1): its dates are not split into statutory limits and local "
-                         "targets, one reason excused every late date, and its grades were given before a statutory breach capped "
-                         "them, so its timeliness is not compared and its grades are not like for like. Score its export again "
-                         "with this version to compare it.")
+            notes.append(
+                f"{f.name} was scored by qactl 0.1 (format 1): its dates are not split into statutory limits and local "
+                "targets, one reason excused every late date, and its grades were given before a statutory breach capped "
+                "them, so its timeliness is not compared and its grades are not like for like. Score its export again "
+                "with this version to compare it."
+            )
         rubric = f.doc.get("rubric") if isinstance(f.doc.get("rubric"), dict) else {"id": rid}
         t = tallies.get(rid)
         if t is None:
             t = tallies[rid] = RubricTally(schema, rubric, reader, opts)
         elif str(rubric.get("version")) != str(t.rubric.get("version")):
-            notes.append(f"{f.name} was scored with version {rubric.get('version')} of {rid}, the others with {t.rubric.get('version')}: counted together, under the first file's criteria.")
+            notes.append(
+                f"{f.name} was scored with version {rubric.get('version')} of {rid}, the others with {t.rubric.get('version')}: counted together, under the first file's criteria."
+            )
         t.add_file(f.doc, f.name)
     return tallies
 
@@ -120,21 +128,37 @@ def moderation(f: Loaded) -> m.Moderation:
     for it in d.get("items") or []:
         if not isinstance(it, dict):
             continue
-        items.append(m.ModerationItem(
-            id=str(it.get("id") or "–"), text=str(it.get("text") or it.get("id") or "–"), pairs=_count(it.get("pairs")),
-            percent_agreement=_percent(it.get("percent_agreement")),
-            kappa=None if _num(it.get("kappa")) is None else round(_num(it.get("kappa")), 2),
-            ac1=_round2(it.get("ac1")), kappa_misleading=it.get("kappa_misleading") is True,
-        ))
-    items.sort(key=lambda i: (i.percent_agreement is None, i.percent_agreement if i.percent_agreement is not None else 0))
+        items.append(
+            m.ModerationItem(
+                id=str(it.get("id") or "–"),
+                text=str(it.get("text") or it.get("id") or "–"),
+                pairs=_count(it.get("pairs")),
+                percent_agreement=_percent(it.get("percent_agreement")),
+                kappa=None if _num(it.get("kappa")) is None else round(_num(it.get("kappa")), 2),
+                ac1=_round2(it.get("ac1")),
+                kappa_misleading=it.get("kappa_misleading") is True,
+            )
+        )
+    items.sort(
+        key=lambda i: (
+            i.percent_agreement is None,
+            i.percent_agreement if i.percent_agreement is not None else 0,
+        )
+    )
     k, wk = _num(overall.get("kappa")), _num(overall.get("weighted_kappa"))
     return m.Moderation(
-        source=f.name, rubric_id=_rubric_id(d), round=str(d["round"]) if d.get("round") else None,
-        pairs=_count(d.get("pairs")), percent_agreement=_percent(overall.get("percent_agreement")),
-        kappa=None if k is None else round(k, 2), weighted_kappa=None if wk is None else round(wk, 2),
-        grade_agreement=_percent(overall.get("grade_agreement")), items=items[:10],
+        source=f.name,
+        rubric_id=_rubric_id(d),
+        round=str(d["round"]) if d.get("round") else None,
+        pairs=_count(d.get("pairs")),
+        percent_agreement=_percent(overall.get("percent_agreement")),
+        kappa=None if k is None else round(k, 2),
+        weighted_kappa=None if wk is None else round(wk, 2),
+        grade_agreement=_percent(overall.get("grade_agreement")),
+        items=items[:10],
         disagreements=_count(d.get("disagreements")),
-        ac1=_round2(overall.get("ac1")), kappa_misleading=overall.get("kappa_misleading") is True,
+        ac1=_round2(overall.get("ac1")),
+        kappa_misleading=overall.get("kappa_misleading") is True,
         pairs_differing=_count(overall.get("pairs_differing")),
     )
 
@@ -154,7 +178,11 @@ def completion(f: Loaded, tallies: dict[str, RubricTally]) -> m.Completion:
     d = f.doc
     assignments = [a for a in d.get("assignments") or [] if isinstance(a, dict)]
     roles = Counter(str(a.get("role") or "primary") for a in assignments)
-    plans = {" ".join(str(a.get("plan_id")).split()).casefold() for a in assignments if a.get("plan_id") not in (None, "")}
+    plans = {
+        " ".join(str(a.get("plan_id")).split()).casefold()
+        for a in assignments
+        if a.get("plan_id") not in (None, "")
+    }
     rid = _rubric_id(d)
     if rid is None and isinstance(d.get("options"), dict) and d["options"].get("rubric"):
         rid = str(d["options"]["rubric"])
@@ -166,13 +194,25 @@ def completion(f: Loaded, tallies: dict[str, RubricTally]) -> m.Completion:
             rid = None
     returned = matches[rid] if rid is not None else None
     return m.Completion(
-        source=f.name, round=str(d["round"]) if d.get("round") else None, rubric_id=rid, allocated=len(assignments),
-        primary=roles.get("primary", 0), moderation=sum(n for r, n in roles.items() if r != "primary"),
-        returned=returned, share=None if returned is None else pct(returned, len(assignments)), previous_share=None, previous_round=None,
+        source=f.name,
+        round=str(d["round"]) if d.get("round") else None,
+        rubric_id=rid,
+        allocated=len(assignments),
+        primary=roles.get("primary", 0),
+        moderation=sum(n for r, n in roles.items() if r != "primary"),
+        returned=returned,
+        share=None if returned is None else pct(returned, len(assignments)),
+        previous_share=None,
+        previous_round=None,
     )
 
 
-def _completions(allocations: list[Loaded], tallies: dict[str, RubricTally], earlier: dict[str, list[Round]], order: list[str]) -> list[m.Completion]:
+def _completions(
+    allocations: list[Loaded],
+    tallies: dict[str, RubricTally],
+    earlier: dict[str, list[Round]],
+    order: list[str],
+) -> list[m.Completion]:
     """This round's completion, each beside the previous round's when that round's allocation was given too.
 
     An allocation belongs to the round whose audits name most of its plans (this round, on a tie): so the previous
@@ -183,8 +223,14 @@ def _completions(allocations: list[Loaded], tallies: dict[str, RubricTally], ear
         c = completion(f, tallies)
         best = None
         for label in order:
-            pc = completion(f, {rid: r.tally for rid, rounds in earlier.items() for r in rounds if r.label == label})
-            if pc.returned and pc.returned > (c.returned or 0) and (best is None or pc.returned > best[1].returned):
+            pc = completion(
+                f, {rid: r.tally for rid, rounds in earlier.items() for r in rounds if r.label == label}
+            )
+            if (
+                pc.returned
+                and pc.returned > (c.returned or 0)
+                and (best is None or pc.returned > best[1].returned)
+            ):
                 best = (label, pc)
         if best is None:
             current.append(c)
@@ -197,13 +243,27 @@ def _completions(allocations: list[Loaded], tallies: dict[str, RubricTally], ear
     return out
 
 
-def _criteria(t: RubricTally, prev: RubricTally | None, top: int) -> tuple[list[m.Criterion], list[m.Criterion], dict]:
+def _criteria(
+    t: RubricTally, prev: RubricTally | None, top: int
+) -> tuple[list[m.Criterion], list[m.Criterion], dict]:
     before = {c["id"]: c for c in prev.criteria()} if prev else {}
     rows = []
     for c in t.criteria():
         ps = before.get(c["id"], {}).get("share")
-        rows.append(m.Criterion(id=c["id"], text=c["text"], section=c["section"], theme=c["theme"], applicable=c["applicable"],
-                                fully_met=c["fully_met"], share=c["share"], not_met=c["not_met"], previous_share=ps, change=_change(c["share"], ps)))
+        rows.append(
+            m.Criterion(
+                id=c["id"],
+                text=c["text"],
+                section=c["section"],
+                theme=c["theme"],
+                applicable=c["applicable"],
+                fully_met=c["fully_met"],
+                share=c["share"],
+                not_met=c["not_met"],
+                previous_share=ps,
+                change=_change(c["share"], ps),
+            )
+        )
     scored = [c for c in rows if c.applicable]
     n = min(top, max(1, len(scored) // 2)) if scored else 0
     order = {c.id: i for i, c in enumerate(scored)}
@@ -212,7 +272,13 @@ def _criteria(t: RubricTally, prev: RubricTally | None, top: int) -> tuple[list[
     return best, weakest, {c.id: c for c in rows}
 
 
-def _themes(themes: ThemeFile | None, tallies: list[RubricTally], criteria: dict[str, m.Criterion] | None = None, *, only_found: bool = False) -> list[m.ThemeRow]:
+def _themes(
+    themes: ThemeFile | None,
+    tallies: list[RubricTally],
+    criteria: dict[str, m.Criterion] | None = None,
+    *,
+    only_found: bool = False,
+) -> list[m.ThemeRow]:
     """Theme rows over some rubrics' comments: audits mentioning each theme, as a concern, as a strength."""
     if themes is None:
         return []
@@ -225,11 +291,23 @@ def _themes(themes: ThemeFile | None, tallies: list[RubricTally], criteria: dict
         n = sum(t.theme_counts.get(th.id, 0) for t in tallies)
         if only_found and not n:
             continue
-        rows.append((-n, i, m.ThemeRow(
-            id=th.id, label=th.label, description=th.description, audits=n,
-            concerns=sum(t.theme_concerns.get(th.id, 0) for t in tallies), strengths=sum(t.theme_strengths.get(th.id, 0) for t in tallies),
-            share=pct(n, commented), criteria=len(linked), criteria_share=pct(met, applicable),
-        )))
+        rows.append(
+            (
+                -n,
+                i,
+                m.ThemeRow(
+                    id=th.id,
+                    label=th.label,
+                    description=th.description,
+                    audits=n,
+                    concerns=sum(t.theme_concerns.get(th.id, 0) for t in tallies),
+                    strengths=sum(t.theme_strengths.get(th.id, 0) for t in tallies),
+                    share=pct(n, commented),
+                    criteria=len(linked),
+                    criteria_share=pct(met, applicable),
+                ),
+            )
+        )
     return [r for *_, r in sorted(rows, key=lambda r: (r[0], r[1]))]
 
 
@@ -260,8 +338,14 @@ def _breakdowns(t: RubricTally) -> tuple[list[m.Breakdown], m.Breakdown | None]:
     return out, providers
 
 
-def _rubric(t: RubricTally, earlier: list[Round], themes: ThemeFile | None, opts: Options,
-            moderations: list[m.Moderation], completions: list[m.Completion]) -> m.RubricReport:
+def _rubric(
+    t: RubricTally,
+    earlier: list[Round],
+    themes: ThemeFile | None,
+    opts: Options,
+    moderations: list[m.Moderation],
+    completions: list[m.Completion],
+) -> m.RubricReport:
     rid = t.id
     anchor = f"rubric-{safe_id(rid)}"
     title = str(t.rubric.get("title") or rid)
@@ -269,7 +353,10 @@ def _rubric(t: RubricTally, earlier: list[Round], themes: ThemeFile | None, opts
     same = prev is not None and comparable(prev, t)
     grades = [
         m.GradeRow(
-            grade=g, rank=i, count=t.grade_counts.get(g, 0), share=t.share(g),
+            grade=g,
+            rank=i,
+            count=t.grade_counts.get(g, 0),
+            share=t.share(g),
             previous_count=prev.tally.count(g) if prev else None,
             previous_share=prev.tally.share(g) if prev else None,
             change=_change(t.share(g), prev.tally.share(g)) if same else None,
@@ -282,34 +369,77 @@ def _rubric(t: RubricTally, earlier: list[Round], themes: ThemeFile | None, opts
     if prev:
         pts = points(t, this_round, earlier)
         changes = [w for r in earlier if (w := change_words(r, t))]
-        changes += [f"{r.label} was rescored with version {t.rubric.get('version')} of the rubric" for r in earlier if r.rescored]
+        changes += [
+            f"{r.label} was rescored with version {t.rubric.get('version')} of the rubric"
+            for r in earlier
+            if r.rescored
+        ]
         chart = grade_chart(cid, f"{title}: grade shares by round", t, pts)
         trend = m.Trend(
-            previous_round=prev.label, previous_scored=prev.tally.graded, previous_mean_score=prev.tally.mean_score,
-            mean_score_change=_change(t.mean_score, prev.tally.mean_score) if same else None, comparable=same,
-            rounds=pts, changes=changes, chart=chart,
+            previous_round=prev.label,
+            previous_scored=prev.tally.graded,
+            previous_mean_score=prev.tally.mean_score,
+            mean_score_change=_change(t.mean_score, prev.tally.mean_score) if same else None,
+            comparable=same,
+            rounds=pts,
+            changes=changes,
+            chart=chart,
         )
         grade_chart_ = chart
     else:
         gtitle = f"{title}: grades of {t.graded} audits"
         gdesc = f"{gtitle}. " + "; ".join(f"{g.grade}: {g.count} ({_p(g.share)})" for g in grades) + "."
-        grade_chart_ = m.Chart(id=cid, title=gtitle, description=gdesc, svg=charts.stacked_bars(
-            cid, gtitle, gdesc, [(this_round, [charts.Segment(g.grade, g.rank, len(grades), g.count) for g in grades])]))
+        grade_chart_ = m.Chart(
+            id=cid,
+            title=gtitle,
+            description=gdesc,
+            svg=charts.stacked_bars(
+                cid,
+                gtitle,
+                gdesc,
+                [(this_round, [charts.Segment(g.grade, g.rank, len(grades), g.count) for g in grades])],
+            ),
+        )
     best, weakest, by_id = _criteria(t, prev.tally if same else None, opts.top)
     breakdowns, providers = _breakdowns(t)
     timeliness = rubric_timeliness(t, title, anchor, earlier)
-    secs = [m.SectionScore(section=s, audits=int(v[1]), mean_score=round(v[0] / v[1], 1) if v[1] else None) for s, v in t.sections.items()]
+    secs = [
+        m.SectionScore(section=s, audits=int(v[1]), mean_score=round(v[0] / v[1], 1) if v[1] else None)
+        for s, v in t.sections.items()
+    ]
     report = m.RubricReport(
-        id=rid, anchor=anchor, title=title, version=str(t.rubric.get("version") or ""), method=str(t.schema.get("method") or "percent"),
-        purpose=t.purpose, rounds=t.rounds, sources=t.sources, rows=t.rows, scored=t.scored, graded=t.graded,
-        not_graded=t.scored - t.graded, with_errors=t.with_errors, duplicates=t.duplicates, mean_score=t.mean_score, finding="",
-        grades=grades, grade_chart=grade_chart_, trend=trend, sections=secs,
-        criteria_count=len(t.items), criteria_best=best, criteria_weakest=weakest, breakdowns=breakdowns, providers=providers,
-        timeliness=timeliness, audits_with_comments=t.commented,
+        id=rid,
+        anchor=anchor,
+        title=title,
+        version=str(t.rubric.get("version") or ""),
+        method=str(t.schema.get("method") or "percent"),
+        purpose=t.purpose,
+        rounds=t.rounds,
+        sources=t.sources,
+        rows=t.rows,
+        scored=t.scored,
+        graded=t.graded,
+        not_graded=t.scored - t.graded,
+        with_errors=t.with_errors,
+        duplicates=t.duplicates,
+        mean_score=t.mean_score,
+        finding="",
+        grades=grades,
+        grade_chart=grade_chart_,
+        trend=trend,
+        sections=secs,
+        criteria_count=len(t.items),
+        criteria_best=best,
+        criteria_weakest=weakest,
+        breakdowns=breakdowns,
+        providers=providers,
+        timeliness=timeliness,
+        audits_with_comments=t.commented,
         themes=_themes(themes, [t], by_id, only_found=True),
         review=review_list(t, review_grades(t.grades)),
         moderation=[x for x in moderations if x.rubric_id == rid],
-        completion=next((c for c in completions if c.rubric_id == rid), None), actions=[],
+        completion=next((c for c in completions if c.rubric_id == rid), None),
+        actions=[],
     )
     return report.model_copy(update={"finding": rubric_finding(report)})
 
@@ -327,21 +457,46 @@ def _survey(t: RubricTally, earlier: list[Round], themes: ThemeFile | None) -> m
         dist = t.distributions[i["id"]] if t.distributions else Counter()
         counts = [dist.get(x, 0) for x in labels]
         answered = sum(counts)
-        questions.append(m.QuestionRow(
-            id=c["id"], text=c["text"], section=c["section"], theme=c["theme"], answered=answered,
-            answers=[m.AnswerCount(label=x, count=n, share=pct(n, answered)) for x, n in zip(labels, counts, strict=True)],
-            not_counted=sum(dist.values()) - answered, positive=c["positive"], positive_share=c["positive_share"],
-            previous_positive_share=before.get(c["id"]), change=_change(c["positive_share"], before.get(c["id"])),
-            bar=charts.distribution_bar(f"dist-{safe_id(rid)}-{safe_id(c['id'])}", counts, len(labels)),
-        ))
+        questions.append(
+            m.QuestionRow(
+                id=c["id"],
+                text=c["text"],
+                section=c["section"],
+                theme=c["theme"],
+                answered=answered,
+                answers=[
+                    m.AnswerCount(label=x, count=n, share=pct(n, answered))
+                    for x, n in zip(labels, counts, strict=True)
+                ],
+                not_counted=sum(dist.values()) - answered,
+                positive=c["positive"],
+                positive_share=c["positive_share"],
+                previous_positive_share=before.get(c["id"]),
+                change=_change(c["positive_share"], before.get(c["id"])),
+                bar=charts.distribution_bar(f"dist-{safe_id(rid)}-{safe_id(c['id'])}", counts, len(labels)),
+            )
+        )
     labels_all = [str(x) for x in (shared or [])]
     positive = [x for x in labels_all if _is_positive(t, x)] if labels_all else []
     report = m.SurveyReport(
-        id=rid, anchor=f"rubric-{safe_id(rid)}", title=str(t.rubric.get("title") or rid), version=str(t.rubric.get("version") or ""),
-        purpose=t.purpose, rounds=t.rounds, sources=t.sources, rows=t.rows, duplicates=t.duplicates, with_errors=t.with_errors,
-        responses=t.scored, finding="", labels=labels_all, legend=charts.legend(labels_all, f"legend-{safe_id(rid)}"),
+        id=rid,
+        anchor=f"rubric-{safe_id(rid)}",
+        title=str(t.rubric.get("title") or rid),
+        version=str(t.rubric.get("version") or ""),
+        purpose=t.purpose,
+        rounds=t.rounds,
+        sources=t.sources,
+        rows=t.rows,
+        duplicates=t.duplicates,
+        with_errors=t.with_errors,
+        responses=t.scored,
+        finding="",
+        labels=labels_all,
+        legend=charts.legend(labels_all, f"legend-{safe_id(rid)}"),
         positive_words=" or ".join(reversed(positive)) if positive else "the upper part of each scale",
-        questions=questions, themes=_themes(themes, [t], only_found=True), audits_with_comments=t.commented,
+        questions=questions,
+        themes=_themes(themes, [t], only_found=True),
+        audits_with_comments=t.commented,
     )
     return report.model_copy(update={"finding": survey_finding(report)})
 
@@ -356,7 +511,9 @@ def _is_positive(t: RubricTally, label: str) -> bool:
     return False
 
 
-def _earlier_rounds(tallies: dict[str, RubricTally], previous: list[Loaded], opts: Options, notes: list[str]) -> tuple[dict[str, list[Round]], list[str]]:
+def _earlier_rounds(
+    tallies: dict[str, RubricTally], previous: list[Loaded], opts: Options, notes: list[str]
+) -> tuple[dict[str, list[Round]], list[str]]:
     """Per rubric, its earlier rounds (oldest first, at most five); and the labels of the rounds shown."""
     by_round: dict[tuple[str, str], list[Loaded]] = {}
     given: list[str] = []
@@ -364,10 +521,14 @@ def _earlier_rounds(tallies: dict[str, RubricTally], previous: list[Loaded], opt
         rid = _rubric_id(f.doc) or "?"
         rnd = str(f.doc.get("round") or f.name)
         if rid not in tallies:
-            notes.append(f"{f.name} (an earlier round) is of the rubric {rid}, which no current input has: not used.")
+            notes.append(
+                f"{f.name} (an earlier round) is of the rubric {rid}, which no current input has: not used."
+            )
             continue
         if rnd in tallies[rid].rounds:
-            notes.append(f"{f.name} (an earlier round) is of the same round as the current inputs ({rnd}): not used.")
+            notes.append(
+                f"{f.name} (an earlier round) is of the same round as the current inputs ({rnd}): not used."
+            )
             continue
         by_round.setdefault((rid, rnd), []).append(f)
         if rnd not in given:
@@ -381,23 +542,61 @@ def _earlier_rounds(tallies: dict[str, RubricTally], previous: list[Loaded], opt
     order = order_rounds(per_round, given)
     if len(order) > MAX_ROUNDS - 1:
         dropped = order[: len(order) - (MAX_ROUNDS - 1)]
-        notes.append(f"Trends show this round and the {MAX_ROUNDS - 1} before it: {', '.join(dropped)} left out.")
-        order = order[len(dropped):]
+        notes.append(
+            f"Trends show this round and the {MAX_ROUNDS - 1} before it: {', '.join(dropped)} left out."
+        )
+        order = order[len(dropped) :]
     return {rid: [per[r] for r in order if r in per] for rid, per in rounds.items()}, order
 
 
-def build_context(current: list[Loaded], previous: list[Loaded], allocations: list[Loaded], moderations: list[Loaded],
-                  themes: ThemeFile | None, opts: Options, *, title: str, round_label: str | None, fmt: str,
-                  generated: str, version: str, triangulating: Triangulating | None = None) -> m.ReportContext:
+def build_context(
+    current: list[Loaded],
+    previous: list[Loaded],
+    allocations: list[Loaded],
+    moderations: list[Loaded],
+    themes: ThemeFile | None,
+    opts: Options,
+    *,
+    title: str,
+    round_label: str | None,
+    fmt: str,
+    generated: str,
+    version: str,
+    triangulating: Triangulating | None = None,
+) -> m.ReportContext:
     """The report's context (see :func:`build_report` for the improvement plan to write as well)."""
-    return build_report(current, previous, allocations, moderations, themes, opts, title=title, round_label=round_label,
-                        fmt=fmt, generated=generated, version=version, triangulating=triangulating)[0]
+    return build_report(
+        current,
+        previous,
+        allocations,
+        moderations,
+        themes,
+        opts,
+        title=title,
+        round_label=round_label,
+        fmt=fmt,
+        generated=generated,
+        version=version,
+        triangulating=triangulating,
+    )[0]
 
 
-def build_report(current: list[Loaded], previous: list[Loaded], allocations: list[Loaded], moderations: list[Loaded],
-                 themes: ThemeFile | None, opts: Options, *, title: str, round_label: str | None, fmt: str,
-                 generated: str, version: str, triangulating: Triangulating | None = None,
-                 service_packs: str | None = None) -> tuple[m.ReportContext, list | None]:
+def build_report(
+    current: list[Loaded],
+    previous: list[Loaded],
+    allocations: list[Loaded],
+    moderations: list[Loaded],
+    themes: ThemeFile | None,
+    opts: Options,
+    *,
+    title: str,
+    round_label: str | None,
+    fmt: str,
+    generated: str,
+    version: str,
+    triangulating: Triangulating | None = None,
+    service_packs: str | None = None,
+) -> tuple[m.ReportContext, list | None]:
     """The report's context, and this round's improvement plan (``qactl.triangulation.actions.Action`` list) when one is to be written."""
     notes: list[str] = []
     opts = replace(opts, plan_services={**plan_services([f.doc for f in allocations]), **opts.plan_services})
@@ -415,46 +614,120 @@ def build_report(current: list[Loaded], previous: list[Loaded], allocations: lis
         else:
             surveys.append(_survey(t, earlier.get(rid, []), themes))
     all_themes = _themes(themes, list(tallies.values()))
-    tri = _triangulated(tallies, [r for r, _ in audit_pairs], surveys, themes, opts, triangulating or Triangulating(), label, all_themes)
-    rubrics = [r.model_copy(update={"actions": [a for a in tri.actions if a.rubric_id == r.id]}) for r, _ in audit_pairs]
+    tri = _triangulated(
+        tallies,
+        [r for r, _ in audit_pairs],
+        surveys,
+        themes,
+        opts,
+        triangulating or Triangulating(),
+        label,
+        all_themes,
+    )
+    rubrics = [
+        r.model_copy(update={"actions": [a for a in tri.actions if a.rubric_id == r.id]})
+        for r, _ in audit_pairs
+    ]
     audit_pairs = list(zip(rubrics, [t for _, t in audit_pairs], strict=True))
     services = services_to_review(audit_pairs, opts.min_cell, service_packs)
     overview = _overview(audit_pairs)
     accounting = [_accounting(t, f"rubric-{safe_id(t.id)}") for t in tallies.values()]
-    total = m.Accounting(rubric_id=None, title="All rubrics", anchor=None, purpose=None, **{
-        k: sum(getattr(a, k) for a in accounting) for k in ("returned", "duplicates", "with_errors", "scored", "graded", "not_graded")})
+    total = m.Accounting(
+        rubric_id=None,
+        title="All rubrics",
+        anchor=None,
+        purpose=None,
+        **{
+            k: sum(getattr(a, k) for a in accounting)
+            for k in ("returned", "duplicates", "with_errors", "scored", "graded", "not_graded")
+        },
+    )
     trends_section = _trends(audit_pairs, earlier, round_order, label or "This round")
     timely = timeliness_section([r.timeliness for r in rubrics if r.timeliness], earlier, tallies)
-    messages = key_messages(rubrics, services, comps, timely, tri.actions, tri.triangulated.triangulation, surveys)
+    messages = key_messages(
+        rubrics, services, comps, timely, tri.actions, tri.triangulated.triangulation, surveys
+    )
     overview_chart = None
     if rubrics:
         otitle = "Grades by rubric, share of graded audits"
-        odesc = otitle + ". " + "; ".join(f"{r.title}: " + ", ".join(f"{g.grade} {g.count} ({_p(g.share)})" for g in r.grades) for r in rubrics) + "."
-        overview_chart = m.Chart(id="chart-overview", title=otitle, description=odesc, svg=charts.stacked_bars(
-            "chart-overview", otitle, odesc, [(r.title, [charts.Segment(g.grade, g.rank, len(r.grades), g.count) for g in r.grades]) for r in rubrics]))
+        odesc = (
+            otitle
+            + ". "
+            + "; ".join(
+                f"{r.title}: " + ", ".join(f"{g.grade} {g.count} ({_p(g.share)})" for g in r.grades)
+                for r in rubrics
+            )
+            + "."
+        )
+        overview_chart = m.Chart(
+            id="chart-overview",
+            title=otitle,
+            description=odesc,
+            svg=charts.stacked_bars(
+                "chart-overview",
+                otitle,
+                odesc,
+                [
+                    (r.title, [charts.Segment(g.grade, g.rank, len(r.grades), g.count) for g in r.grades])
+                    for r in rubrics
+                ],
+            ),
+        )
     triangulation = tri.triangulated.triangulation
     ids = {r.id for r in rubrics}
     ctx = m.ReportContext(
-        title=title, round=label, generated=generated, qactl_version=version, format=fmt, min_cell=opts.min_cell,
-        suppressed=f"<{opts.min_cell}", key_messages=messages, contents=[], summary_finding=_summary_finding(total, comps),
-        accounting=accounting, accounting_total=total, audits=total.returned, scored=total.scored,
-        overview=overview, overview_chart=overview_chart, rubrics=rubrics, surveys=surveys, services=services, timeliness=timely,
+        title=title,
+        round=label,
+        generated=generated,
+        qactl_version=version,
+        format=fmt,
+        min_cell=opts.min_cell,
+        suppressed=f"<{opts.min_cell}",
+        key_messages=messages,
+        contents=[],
+        summary_finding=_summary_finding(total, comps),
+        accounting=accounting,
+        accounting_total=total,
+        audits=total.returned,
+        scored=total.scored,
+        overview=overview,
+        overview_chart=overview_chart,
+        rubrics=rubrics,
+        surveys=surveys,
+        services=services,
+        timeliness=timely,
         trends=trends_section,
-        themes=[t for t in all_themes if t.audits], audits_with_comments=sum(t.commented for t in tallies.values()),
-        moderation=[x for x in mods if x.rubric_id not in ids], completion=comps,
-        actions=tri.actions, actions_finding=_actions_finding(tri.actions),
-        audits_finding=_audits_finding(rubrics), surveys_finding=_surveys_finding(surveys),
-        inputs=[_source(f) for f in current], previous=[_source(f) for f in previous], notes=notes,
+        themes=[t for t in all_themes if t.audits],
+        audits_with_comments=sum(t.commented for t in tallies.values()),
+        moderation=[x for x in mods if x.rubric_id not in ids],
+        completion=comps,
+        actions=tri.actions,
+        actions_finding=_actions_finding(tri.actions),
+        audits_finding=_audits_finding(rubrics),
+        surveys_finding=_surveys_finding(surveys),
+        inputs=[_source(f) for f in current],
+        previous=[_source(f) for f in previous],
+        notes=notes,
         glossary=[m.Term(id=t.id, term=t.term, definition=t.definition) for t in terms(opts.min_cell)],
-        triangulation=triangulation, improvement_plan=tri.triangulated.improvement_plan,
+        triangulation=triangulation,
+        improvement_plan=tri.triangulated.improvement_plan,
     )
     return ctx.model_copy(update={"contents": _contents(ctx)}), tri.triangulated.next_plan
 
 
 def _accounting(t: RubricTally, anchor: str) -> m.Accounting:
-    return m.Accounting(rubric_id=t.id, title=str(t.rubric.get("title") or t.id), anchor=anchor, purpose=t.purpose, returned=t.rows,
-                        duplicates=t.duplicates, with_errors=t.with_errors, scored=t.scored, graded=t.graded if t.purpose == "audit" else 0,
-                        not_graded=t.scored - t.graded if t.purpose == "audit" else 0)
+    return m.Accounting(
+        rubric_id=t.id,
+        title=str(t.rubric.get("title") or t.id),
+        anchor=anchor,
+        purpose=t.purpose,
+        returned=t.rows,
+        duplicates=t.duplicates,
+        with_errors=t.with_errors,
+        scored=t.scored,
+        graded=t.graded if t.purpose == "audit" else 0,
+        not_graded=t.scored - t.graded if t.purpose == "audit" else 0,
+    )
 
 
 def _overview(pairs: list[tuple[m.RubricReport, RubricTally]]) -> list[m.OverviewRow]:
@@ -462,20 +735,33 @@ def _overview(pairs: list[tuple[m.RubricReport, RubricTally]]) -> list[m.Overvie
     for r, t in pairs:
         review = t.review_count()
         before = r.trend.rounds[-2] if r.trend and r.trend.comparable else None
-        out.append(m.OverviewRow(
-            rubric_id=r.id, anchor=r.anchor, title=r.title, graded=r.graded, mean_score=r.mean_score,
-            mean_score_change=r.trend.mean_score_change if r.trend else None,
-            top_grade=r.grades[0].grade if r.grades else None, top_share=r.grades[0].share if r.grades else None,
-            review_grades=r.review.grades, review_count=review, review_share=pct(review, r.graded),
-            review_change=_change(pct(review, r.graded), before.review_share) if before else None,
-            statutory_on_time_share=r.timeliness.statutory.on_time_share if r.timeliness and r.timeliness.statutory else None,
-        ))
+        out.append(
+            m.OverviewRow(
+                rubric_id=r.id,
+                anchor=r.anchor,
+                title=r.title,
+                graded=r.graded,
+                mean_score=r.mean_score,
+                mean_score_change=r.trend.mean_score_change if r.trend else None,
+                top_grade=r.grades[0].grade if r.grades else None,
+                top_share=r.grades[0].share if r.grades else None,
+                review_grades=r.review.grades,
+                review_count=review,
+                review_share=pct(review, r.graded),
+                review_change=_change(pct(review, r.graded), before.review_share) if before else None,
+                statutory_on_time_share=r.timeliness.statutory.on_time_share
+                if r.timeliness and r.timeliness.statutory
+                else None,
+            )
+        )
     return out
 
 
 def _summary_finding(total: m.Accounting, comps: list[m.Completion]) -> str:
-    out = (f"{total.returned} audits and responses were returned: {total.scored} scored, {total.with_errors} not scored "
-           f"(an answer to correct) and {total.duplicates} duplicates left out.")
+    out = (
+        f"{total.returned} audits and responses were returned: {total.scored} scored, {total.with_errors} not scored "
+        f"(an answer to correct) and {total.duplicates} duplicates left out."
+    )
     c = next((c for c in comps if c.share is not None), None)
     if c:
         out += f" {c.returned} of the {c.allocated} audits allocated came back ({c.share:.1f}%)."
@@ -486,25 +772,41 @@ def _audits_finding(rubrics: list[m.RubricReport]) -> str:
     graded = [r for r in rubrics if r.graded]
     if not graded:
         return "No audit could be graded this round."
-    shares = [(round(100 * sum(g.count for g in r.grades if g.grade in r.review.grades) / r.graded, 1), r) for r in graded]
+    shares = [
+        (round(100 * sum(g.count for g in r.grades if g.grade in r.review.grades) / r.graded, 1), r)
+        for r in graded
+    ]
     worst_share, worst = max(shares, key=lambda x: (x[0], x[1].id))
     best_share, best = min(shares, key=lambda x: (x[0], x[1].id))
-    return (f"{len(rubrics)} audit rubrics, {sum(r.graded for r in rubrics)} graded audits. Most in the lowest grades: {worst.title} "
-            f"({worst_share:.1f}%); fewest: {best.title} ({best_share:.1f}%).")
+    return (
+        f"{len(rubrics)} audit rubrics, {sum(r.graded for r in rubrics)} graded audits. Most in the lowest grades: {worst.title} "
+        f"({worst_share:.1f}%); fewest: {best.title} ({best_share:.1f}%)."
+    )
 
 
 def _surveys_finding(surveys: list[m.SurveyReport]) -> str:
     if not surveys:
         return ""
-    parts = [f"{s.responses} {'responses to' if s.purpose == 'survey' else 'conversations of'} {s.title}" for s in surveys]
-    return "What families and practitioners said, question by question, as they answered: " + "; ".join(parts) + ". Never graded."
+    parts = [
+        f"{s.responses} {'responses to' if s.purpose == 'survey' else 'conversations of'} {s.title}"
+        for s in surveys
+    ]
+    return (
+        "What families and practitioners said, question by question, as they answered: "
+        + "; ".join(parts)
+        + ". Never graded."
+    )
 
 
 def _actions_finding(actions: list[m.Action]) -> str:
     if not actions:
         return "No finding calls for a new action: no criterion, theme or statutory step fell short."
     kinds = Counter(a.kind for a in actions)
-    words = {"timeliness": ("statutory step", "statutory steps"), "criterion": ("weak criterion", "weak criteria"), "theme": ("theme", "themes")}
+    words = {
+        "timeliness": ("statutory step", "statutory steps"),
+        "criterion": ("weak criterion", "weak criteria"),
+        "theme": ("theme", "themes"),
+    }
     parts = [f"{n} {words[k][0] if n == 1 else words[k][1]}" for k, n in kinds.items()]
     return f"{len(actions)} suggested actions, each from one finding: " + ", ".join(parts) + "."
 
@@ -518,7 +820,12 @@ def _on_time(t: RubricTally) -> float | None:
     return figures.on_time_share if figures else None
 
 
-def _trends(pairs: list[tuple[m.RubricReport, RubricTally]], earlier: dict[str, list[Round]], order: list[str], this_round: str) -> m.Trends | None:
+def _trends(
+    pairs: list[tuple[m.RubricReport, RubricTally]],
+    earlier: dict[str, list[Round]],
+    order: list[str],
+    this_round: str,
+) -> m.Trends | None:
     """Statutory timeliness and the most-changed criteria over the rounds given."""
     if not order:
         return None
@@ -536,11 +843,22 @@ def _trends(pairs: list[tuple[m.RubricReport, RubricTally]], earlier: dict[str, 
         rows.append((r.title, values, r.title))
     if rows:
         worst = min(rows, key=lambda x: (x[1][-1], x[0]))
-        kind = "statutory steps" if any(r.timeliness and r.timeliness.statutory for r, _ in pairs) else "dated steps"
-        charts_.append(line_section(
-            "chart-trend-timeliness", f"Share of {kind} on time, by round",
-            f"{worst[0]}: {_p(worst[1][-1])} of its {kind} on time this round, the fewest of the rubrics with dated steps.",
-            f"Share of {kind} on time, by rubric and round", rounds, rows, caption=f"Share of {kind} on time, by rubric and round"))
+        kind = (
+            "statutory steps"
+            if any(r.timeliness and r.timeliness.statutory for r, _ in pairs)
+            else "dated steps"
+        )
+        charts_.append(
+            line_section(
+                "chart-trend-timeliness",
+                f"Share of {kind} on time, by round",
+                f"{worst[0]}: {_p(worst[1][-1])} of its {kind} on time this round, the fewest of the rubrics with dated steps.",
+                f"Share of {kind} on time, by rubric and round",
+                rounds,
+                rows,
+                caption=f"Share of {kind} on time, by rubric and round",
+            )
+        )
     moved = []
     for r, t in pairs:
         prev = [x for x in earlier.get(r.id, []) if comparable(x, t)]
@@ -550,7 +868,12 @@ def _trends(pairs: list[tuple[m.RubricReport, RubricTally]], earlier: dict[str, 
         old = {c["id"]: c for c in first.tally.criteria()}
         for c in t.criteria():
             o = old.get(c["id"])
-            if not o or c["share"] is None or o["share"] is None or min(c["applicable"], o["applicable"]) < 10:
+            if (
+                not o
+                or c["share"] is None
+                or o["share"] is None
+                or min(c["applicable"], o["applicable"]) < 10
+            ):
                 continue
             by = {x.label: x.tally for x in prev}
             values = []
@@ -564,11 +887,25 @@ def _trends(pairs: list[tuple[m.RubricReport, RubricTally]], earlier: dict[str, 
     if moved:
         top = moved[:5]
         _, d, r, c, _, since = top[0]
-        rows = [(f"{c['text']} ({r.title})", values, f"{c['text'][:60]}{'…' if len(c['text']) > 60 else ''} ({r.title})") for _, _, r, c, values, _ in top]
-        charts_.append(line_section(
-            "chart-trend-criteria", "The criteria that moved most",
-            f"{c['text'][:90]} ({r.title}) moved most: {'+' if d > 0 else '−'}{abs(d):.1f} points since {since}, to {_p(c['share'])} fully met.",
-            "Share fully met of the five criteria that changed most", rounds, rows, caption="Share fully met of the five criteria that changed most, by round"))
+        rows = [
+            (
+                f"{c['text']} ({r.title})",
+                values,
+                f"{c['text'][:60]}{'…' if len(c['text']) > 60 else ''} ({r.title})",
+            )
+            for _, _, r, c, values, _ in top
+        ]
+        charts_.append(
+            line_section(
+                "chart-trend-criteria",
+                "The criteria that moved most",
+                f"{c['text'][:90]} ({r.title}) moved most: {'+' if d > 0 else '−'}{abs(d):.1f} points since {since}, to {_p(c['share'])} fully met.",
+                "Share fully met of the five criteria that changed most",
+                rounds,
+                rows,
+                caption="Share fully met of the five criteria that changed most, by round",
+            )
+        )
     for r, t in pairs:
         for x in earlier.get(r.id, []):
             w = change_words(x, t)
@@ -576,12 +913,25 @@ def _trends(pairs: list[tuple[m.RubricReport, RubricTally]], earlier: dict[str, 
                 notes.append(f"{r.title}: {w}; its change is not worked out.")
     if not charts_:
         return None
-    return m.Trends(finding=f"Over {len(rounds)} rounds, {rounds[0]} to {rounds[-1]}. " + " ".join(c.finding for c in charts_),
-                    rounds=rounds, charts=charts_, notes=notes)
+    return m.Trends(
+        finding=f"Over {len(rounds)} rounds, {rounds[0]} to {rounds[-1]}. "
+        + " ".join(c.finding for c in charts_),
+        rounds=rounds,
+        charts=charts_,
+        notes=notes,
+    )
 
 
-def _triangulated(tallies: dict[str, RubricTally], rubrics: list[m.RubricReport], surveys: list[m.SurveyReport], themes: ThemeFile | None,
-                  opts: Options, t: Triangulating, round_label: str | None, theme_rows: list[m.ThemeRow]):
+def _triangulated(
+    tallies: dict[str, RubricTally],
+    rubrics: list[m.RubricReport],
+    surveys: list[m.SurveyReport],
+    themes: ThemeFile | None,
+    opts: Options,
+    t: Triangulating,
+    round_label: str | None,
+    theme_rows: list[m.ThemeRow],
+):
     """The triangulation, the suggested actions and the improvement plan, from the tallies' per-theme results."""
     from types import SimpleNamespace
 
@@ -609,7 +959,15 @@ def _triangulated(tallies: dict[str, RubricTally], rubrics: list[m.RubricReport]
             finding_labels[f"{s.id}:{q.id}"] = f"{q.text} ({s.title})"
             if q.positive_share is not None:
                 findings[f"{s.id}:{q.id}"] = q.positive_share
-    pre = build_triangulation(results, findings, finding_labels, labels, replace(t, write_name=None, actions=None), min_cell=opts.min_cell, round_label=round_label)
+    pre = build_triangulation(
+        results,
+        findings,
+        finding_labels,
+        labels,
+        replace(t, write_name=None, actions=None),
+        min_cell=opts.min_cell,
+        round_label=round_label,
+    )
     suggested = {}
     if pre.triangulation:
         for v in pre.triangulation.themes:
@@ -618,7 +976,15 @@ def _triangulated(tallies: dict[str, RubricTally], rubrics: list[m.RubricReport]
                 suggested[v.theme] = (v.suggestion, own.percent_met if own else None)
     actions = build_actions(rubrics, theme_rows, suggested, milestones)
     suggestions = [Suggestion(source=a.finding, action=a.text, baseline=a.baseline) for a in actions]
-    done = build_triangulation(results, findings, finding_labels, labels, replace(t, suggestions=suggestions), min_cell=opts.min_cell, round_label=round_label)
+    done = build_triangulation(
+        results,
+        findings,
+        finding_labels,
+        labels,
+        replace(t, suggestions=suggestions),
+        min_cell=opts.min_cell,
+        round_label=round_label,
+    )
     return SimpleNamespace(actions=actions, triangulated=done)
 
 
@@ -629,10 +995,14 @@ def _contents(ctx: m.ReportContext) -> list[m.ContentsEntry]:
     out = [top("key-messages", "Key messages"), top("summary", "Summary")]
     if ctx.rubrics:
         out.append(top("audits", "Audits"))
-        out += [m.ContentsEntry(anchor=r.anchor, title=r.title, level=3, parent="audits") for r in ctx.rubrics]
+        out += [
+            m.ContentsEntry(anchor=r.anchor, title=r.title, level=3, parent="audits") for r in ctx.rubrics
+        ]
     if ctx.surveys:
         out.append(top("surveys", "Surveys and conversations"))
-        out += [m.ContentsEntry(anchor=s.anchor, title=s.title, level=3, parent="surveys") for s in ctx.surveys]
+        out += [
+            m.ContentsEntry(anchor=s.anchor, title=s.title, level=3, parent="surveys") for s in ctx.surveys
+        ]
     if ctx.timeliness:
         out.insert(2, top("timeliness", "Statutory timeliness"))
     out.append(top("services", "Services to review"))
@@ -640,11 +1010,23 @@ def _contents(ctx: m.ReportContext) -> list[m.ContentsEntry]:
         out.append(top("trends", "Trends"))
     if ctx.triangulation:
         out.append(top("triangulation", "Triangulation"))
-    out += [top("actions", "Actions for the Practice Improvement Plan"), top("glossary", "What the figures mean"), top("about", "About this report")]
+    out += [
+        top("actions", "Actions for the Practice Improvement Plan"),
+        top("glossary", "What the figures mean"),
+        top("about", "About this report"),
+    ]
     return out
 
 
 def _source(f: Loaded) -> m.SourceFile:
     d = f.doc
-    return m.SourceFile(file=f.name, kind=str(d.get("kind")), rubric_id=_rubric_id(d), round=str(d["round"]) if d.get("round") else None,
-                        rows=len(d.get("audits") or []), sha256=f.sha256 or (d.get("source") or {}).get("sha256") if isinstance(d.get("source"), dict) else f.sha256)
+    return m.SourceFile(
+        file=f.name,
+        kind=str(d.get("kind")),
+        rubric_id=_rubric_id(d),
+        round=str(d["round"]) if d.get("round") else None,
+        rows=len(d.get("audits") or []),
+        sha256=f.sha256 or (d.get("source") or {}).get("sha256")
+        if isinstance(d.get("source"), dict)
+        else f.sha256,
+    )

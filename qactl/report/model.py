@@ -469,7 +469,9 @@ class ModerationItem(_M):
     percent_agreement: float | None
     kappa: float | None
     ac1: float | None = None  # Gwet's AC1, beside kappa
-    kappa_misleading: bool = False  # one answer makes up most answers: read AC1 (the high-agreement, low-kappa paradox)
+    kappa_misleading: bool = (
+        False  # one answer makes up most answers: read AC1 (the high-agreement, low-kappa paradox)
+    )
 
 
 class Moderation(_M):

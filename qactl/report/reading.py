@@ -96,7 +96,9 @@ def _check(path: Path, header: Any) -> None:
     from qactl.results import check_format
 
     if not isinstance(header, dict) or not str(header.get("kind", "")).startswith("qactl."):
-        raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). Give the .json written by `qactl score`, `allocate` or `moderate`.")
+        raise InputError(
+            f"{path} is not a qactl output file (it has no 'kind: qactl.…'). Give the .json written by `qactl score`, `allocate` or `moderate`."
+        )
     check_format(path, header)
 
 

@@ -36,7 +36,11 @@ def _md_walk(value: Any, key: str | None = None) -> Any:
     if isinstance(value, str):
         return value if key in _SVG_KEYS else md_escape(value)
     if isinstance(value, dict):
-        return {k: _md_walk(v, k) for k, v in value.items()} if key != "shares" else {md_escape(k): v for k, v in value.items()}
+        return (
+            {k: _md_walk(v, k) for k, v in value.items()}
+            if key != "shares"
+            else {md_escape(k): v for k, v in value.items()}
+        )
     if isinstance(value, list):
         return [_md_walk(v, key) for v in value]
     return value
@@ -111,14 +115,20 @@ def resolve(template: str | None, fmt: str) -> tuple[tuple[str, ...], str]:
         if p.is_file():
             search, name = (str(p.resolve().parent), shipped), p.name
         else:
-            found = next((n for n in (template, f"{template}.{fmt}.j2") if (Path(shipped) / n).is_file()), None)
+            found = next(
+                (n for n in (template, f"{template}.{fmt}.j2") if (Path(shipped) / n).is_file()), None
+            )
             if found is None:
                 names = sorted(x.name for x in Path(shipped).glob("*.j2"))
-                raise UsageError(f"No template {template!r}: give a file path, or one of the shipped templates: {', '.join(names)}.")
+                raise UsageError(
+                    f"No template {template!r}: give a file path, or one of the shipped templates: {', '.join(names)}."
+                )
             search, name = (shipped,), found
     is_md = name.lower().endswith(_MARKDOWN_NAMES)
     if is_md != (fmt == "md"):
-        want = "a Markdown template (ending .md.j2)" if fmt == "md" else "an HTML template (not ending .md.j2)"
+        want = (
+            "a Markdown template (ending .md.j2)" if fmt == "md" else "an HTML template (not ending .md.j2)"
+        )
         raise UsageError(f"The template {name} does not fit a .{fmt} output: give {want}.")
     return search, name
 
@@ -133,11 +143,15 @@ def render(ctx: ReportContext, template: str | None = None) -> str:
     try:
         return env.get_template(name).render(report=data)
     except TemplateSyntaxError as e:
-        raise ConfigError([Problem(e.filename or name, e.lineno, None, f"template syntax: {e.message}")]) from None
+        raise ConfigError(
+            [Problem(e.filename or name, e.lineno, None, f"template syntax: {e.message}")]
+        ) from None
     except TemplateError as e:
         file, line = _template_frame(sys.exc_info()[2], name)
-        raise ConfigError([Problem(file, line, None, f"template: {e.message or e}")],
-                          hint="docs/report-template.md lists every value a template can use.") from None
+        raise ConfigError(
+            [Problem(file, line, None, f"template: {e.message or e}")],
+            hint="docs/report-template.md lists every value a template can use.",
+        ) from None
 
 
 def render_pack(ctx: ReportContext, service) -> str:

@@ -22,10 +22,18 @@ _KIND_WORDS = {"statutory": "statutory", "target": "local target", None: "step"}
 def _figures(kind: str, f: dict[str, Any], audits: bool = True) -> m.KindFigures:
     breaches = f["late"] + f["missing"]
     return m.KindFigures(
-        kind=kind, due=f["due"], on_time=f["on_time"], late=f["late"], missing=f["missing"], exceptions=f["exception"], breaches=breaches,
-        on_time_share=rate(f["on_time"], f["due"]), share_with_exceptions=rate(f["on_time"], f["due"] + f["exception"]),
+        kind=kind,
+        due=f["due"],
+        on_time=f["on_time"],
+        late=f["late"],
+        missing=f["missing"],
+        exceptions=f["exception"],
+        breaches=breaches,
+        on_time_share=rate(f["on_time"], f["due"]),
+        share_with_exceptions=rate(f["on_time"], f["due"] + f["exception"]),
         breach_share=rate(breaches, f["due"]),
-        audits=f.get("audits") if audits else None, audits_breached=f.get("audits_breached") if audits else None,
+        audits=f.get("audits") if audits else None,
+        audits_breached=f.get("audits_breached") if audits else None,
     )
 
 
@@ -45,7 +53,9 @@ def _kinds(result: dict[str, Any]) -> tuple[m.KindFigures | None, m.KindFigures 
     return None, None, _sum("all", list(result["milestones"]), audits=False)
 
 
-def rubric_timeliness(t: RubricTally, title: str, anchor: str, earlier: list[Round]) -> m.RubricTimeliness | None:
+def rubric_timeliness(
+    t: RubricTally, title: str, anchor: str, earlier: list[Round]
+) -> m.RubricTimeliness | None:
     result = t.timeliness_result()
     rows = [m.MilestoneRow(**r) for r in t.timeliness()]
     if not rows:
@@ -61,23 +71,60 @@ def rubric_timeliness(t: RubricTally, title: str, anchor: str, earlier: list[Rou
     if any(r.counted for r in rows):
         cid = f"chart-{charts.safe_id(t.id)}-timeliness"
         ctitle = f"{title}: share of steps on time"
-        desc = ctitle + ". " + "; ".join(f"{r.text} ({_KIND_WORDS[r.kind]}): {charts.fmt_pct(r.on_time_share)} ({r.on_time} of {r.counted})" for r in rows) + "."
-        chart = m.Chart(id=cid, title=ctitle, description=desc, svg=charts.percent_bars(
-            cid, ctitle, desc, [(f"{r.text}{' (local target)' if r.kind == 'target' else ''}", r.on_time_share,
-                                 f"{charts.fmt_pct(r.on_time_share) if r.counted else 'none due'} ({r.on_time} of {r.counted})") for r in rows]))
-    return m.RubricTimeliness(rubric_id=t.id, title=title, anchor=f"{anchor}-timeliness", comparable=result["comparable"], statutory=statutory,
-                              target=target, all_steps=all_steps, previous_breach_share=before, milestones=rows, chart=chart,
-                              notes=list(result["notes"]))
+        desc = (
+            ctitle
+            + ". "
+            + "; ".join(
+                f"{r.text} ({_KIND_WORDS[r.kind]}): {charts.fmt_pct(r.on_time_share)} ({r.on_time} of {r.counted})"
+                for r in rows
+            )
+            + "."
+        )
+        chart = m.Chart(
+            id=cid,
+            title=ctitle,
+            description=desc,
+            svg=charts.percent_bars(
+                cid,
+                ctitle,
+                desc,
+                [
+                    (
+                        f"{r.text}{' (local target)' if r.kind == 'target' else ''}",
+                        r.on_time_share,
+                        f"{charts.fmt_pct(r.on_time_share) if r.counted else 'none due'} ({r.on_time} of {r.counted})",
+                    )
+                    for r in rows
+                ],
+            ),
+        )
+    return m.RubricTimeliness(
+        rubric_id=t.id,
+        title=title,
+        anchor=f"{anchor}-timeliness",
+        comparable=result["comparable"],
+        statutory=statutory,
+        target=target,
+        all_steps=all_steps,
+        previous_breach_share=before,
+        milestones=rows,
+        chart=chart,
+        notes=list(result["notes"]),
+    )
 
 
-def section(parts: list[m.RubricTimeliness], earlier: dict[str, list[Round]], tallies: dict[str, RubricTally]) -> m.TimelinessSection | None:
+def section(
+    parts: list[m.RubricTimeliness], earlier: dict[str, list[Round]], tallies: dict[str, RubricTally]
+) -> m.TimelinessSection | None:
     """Every rubric's timeliness, and the kinds added up across rubrics (with the previous round's breach rate)."""
     if not parts:
         return None
     results = {p.rubric_id: tallies[p.rubric_id].timeliness_result() for p in parts}
     statutory = _sum("statutory", [r["statutory"] for r in results.values() if r["comparable"]])
     target = _sum("target", [r["target"] for r in results.values() if r["comparable"]])
-    all_steps = _sum("all", [f for r in results.values() if not r["comparable"] for f in r["milestones"]], audits=False)
+    all_steps = _sum(
+        "all", [f for r in results.values() if not r["comparable"] for f in r["milestones"]], audits=False
+    )
     before, since = None, None
     if statutory is not None:
         prev = []
@@ -89,9 +136,16 @@ def section(parts: list[m.RubricTimeliness], earlier: dict[str, list[Round]], ta
         p = _sum("statutory", prev)
         before = p.breach_share if p else None
     notes = sorted({n for r in results.values() for n in r["notes"]})
-    return m.TimelinessSection(finding=_finding(statutory, target, all_steps, before, since, parts), statutory=statutory, target=target,
-                               all_steps=all_steps, previous_breach_share=before, previous_round=since if before is not None else None,
-                               rubrics=parts, notes=notes)
+    return m.TimelinessSection(
+        finding=_finding(statutory, target, all_steps, before, since, parts),
+        statutory=statutory,
+        target=target,
+        all_steps=all_steps,
+        previous_breach_share=before,
+        previous_round=since if before is not None else None,
+        rubrics=parts,
+        notes=notes,
+    )
 
 
 def _finding(statutory, target, all_steps, before, since, parts) -> str:
@@ -99,18 +153,26 @@ def _finding(statutory, target, all_steps, before, since, parts) -> str:
         return charts.fmt_pct(v)
 
     if statutory is not None and statutory.due:
-        out = (f"{p(statutory.breach_share)} of the statutory steps due breached their legal limit ({statutory.breaches} of {statutory.due}; "
-               f"{statutory.exceptions} excused by an exception the law allows and left out, as SEN2 counts: "
-               f"{p(statutory.share_with_exceptions)} on time with them counted in)")
+        out = (
+            f"{p(statutory.breach_share)} of the statutory steps due breached their legal limit ({statutory.breaches} of {statutory.due}; "
+            f"{statutory.exceptions} excused by an exception the law allows and left out, as SEN2 counts: "
+            f"{p(statutory.share_with_exceptions)} on time with them counted in)"
+        )
         if before is not None:
             out += f", against {p(before)} in {since}"
-        worst = min((r for r in parts if r.statutory and r.statutory.due), key=lambda r: (r.statutory.on_time_share or 0, r.rubric_id), default=None)
+        worst = min(
+            (r for r in parts if r.statutory and r.statutory.due),
+            key=lambda r: (r.statutory.on_time_share or 0, r.rubric_id),
+            default=None,
+        )
         if worst is not None:
             out += f". Fewest on time: {worst.title} ({p(worst.statutory.on_time_share)})"
         if target is not None and target.due:
             out += f". Local targets, counted apart: {p(target.on_time_share)} met"
         return out + "."
     if all_steps is not None and all_steps.due:
-        return (f"{p(all_steps.on_time_share)} of the dated steps due were on time ({all_steps.on_time} of {all_steps.due}). These files were "
-                "scored by qactl 0.1, which did not tell statutory limits from local targets: score the exports again for the statutory breach rate.")
+        return (
+            f"{p(all_steps.on_time_share)} of the dated steps due were on time ({all_steps.on_time} of {all_steps.due}). These files were "
+            "scored by qactl 0.1, which did not tell statutory limits from local targets: score the exports again for the statutory breach rate."
+        )
     return "No statutory step was due in these audits."

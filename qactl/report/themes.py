@@ -47,7 +47,7 @@ class Theme(BaseModel):
             if not toks:
                 raise ValueError(f"a pattern must hold a word, found {p!r}")
             if "*" in p.rstrip("*") or p.endswith("**"):
-                raise ValueError(f"* may only end a pattern (\"outcome*\"), found {p!r}")
+                raise ValueError(f'* may only end a pattern ("outcome*"), found {p!r}')
             if p.endswith("*") and len(toks) == 1 and len(toks[0]) < 3:
                 raise ValueError(f"a word ending in * needs at least 3 letters before the *, found {p!r}")
             out.append(p)
@@ -139,7 +139,9 @@ class Matcher:
 
     single: dict[str, set[str]]  # a one-word pattern -> themes
     stems: list[tuple[str, set[str]]]  # the stem of a "word*" pattern -> themes
-    phrases: dict[str, list[tuple[tuple[str, ...], bool, set[str]]]]  # first word -> [(other words, last is a stem, themes)]
+    phrases: dict[
+        str, list[tuple[tuple[str, ...], bool, set[str]]]
+    ]  # first word -> [(other words, last is a stem, themes)]
 
     def __post_init__(self) -> None:
         self._single_keys = set(self.single)
@@ -164,8 +166,10 @@ class Matcher:
                     continue
                 for rest, last_stem, themes in self.phrases[t]:
                     k = len(rest)
-                    if i + k < n and tuple(toks[i + 1 : i + k]) == rest[:-1] and (
-                        toks[i + k].startswith(rest[-1]) if last_stem else toks[i + k] == rest[-1]
+                    if (
+                        i + k < n
+                        and tuple(toks[i + 1 : i + k]) == rest[:-1]
+                        and (toks[i + k].startswith(rest[-1]) if last_stem else toks[i + k] == rest[-1])
                     ):
                         found |= themes
         return found
@@ -191,8 +195,10 @@ class Matcher:
                 out.append((i, hit))
             for rest, last_stem, names in phrases.get(t, ()):
                 k = len(rest)
-                if i + k < n and tuple(toks[i + 1 : i + k]) == rest[:-1] and (
-                    toks[i + k].startswith(rest[-1]) if last_stem else toks[i + k] == rest[-1]
+                if (
+                    i + k < n
+                    and tuple(toks[i + 1 : i + k]) == rest[:-1]
+                    and (toks[i + k].startswith(rest[-1]) if last_stem else toks[i + k] == rest[-1])
                 ):
                     out.append((i, names))
         return out
@@ -238,9 +244,16 @@ class Reader:
         d = themes.directions or Directions()
         self.themes = matcher(themes)
         # themes and direction words in one matcher, so a comment's words are scanned once (cues are named apart)
-        self.scan = _matcher([*((t.id, p) for t in themes.themes for p in t.patterns),
-                              *((_CUE + CONCERN, p) for p in d.concern.words), *((_CUE + STRENGTH, p) for p in d.strength.words)])
-        self.boxes = _matcher([*((CONCERN, p) for p in d.concern.boxes), *((STRENGTH, p) for p in d.strength.boxes)])
+        self.scan = _matcher(
+            [
+                *((t.id, p) for t in themes.themes for p in t.patterns),
+                *((_CUE + CONCERN, p) for p in d.concern.words),
+                *((_CUE + STRENGTH, p) for p in d.strength.words),
+            ]
+        )
+        self.boxes = _matcher(
+            [*((CONCERN, p) for p in d.concern.boxes), *((STRENGTH, p) for p in d.strength.boxes)]
+        )
         self._seen: dict[tuple[str, str | None], dict[str, frozenset[str]]] = {}
 
     def box_direction(self, question: str) -> str | None:

@@ -28,6 +28,7 @@ class Round:
 
 def order_rounds(rounds: dict[str, list[RubricTally]], given: list[str]) -> list[str]:
     """Earlier round labels, oldest first: by their latest audit date, else by the order given."""
+
     def key(label: str) -> tuple:
         latest = max((t.last_date or "" for t in rounds[label]), default="")
         return latest, given.index(label) if label in given else len(given)
@@ -40,7 +41,9 @@ def comparable(earlier: Round, current: RubricTally) -> bool:
     if earlier.rescored:
         return True
     same_version = str(earlier.tally.rubric.get("version")) == str(current.rubric.get("version"))
-    same_format = (1 in earlier.tally.formats) == (1 in current.formats)  # qactl 0.1 graded before a breach capped grades
+    same_format = (1 in earlier.tally.formats) == (
+        1 in current.formats
+    )  # qactl 0.1 graded before a breach capped grades
     return same_version and same_format and earlier.tally.signature() == current.signature()
 
 
@@ -60,12 +63,19 @@ def points(current: RubricTally, label: str, earlier: list[Round]) -> list[m.Rou
     out = []
     for r in [*earlier, None]:
         t = current if r is None else r.tally
-        out.append(m.RoundPoint(
-            round=label if r is None else r.label, scored=t.graded, mean_score=t.mean_score,
-            shares={g: t.share(g) for g in current.grades}, review_share=pct(t.review_count_as(sorted(current.review_set)), t.graded),
-            version=str(t.rubric.get("version") or ""), comparable=r is None or comparable(r, current),
-            rescored=bool(r and r.rescored), current=r is None,
-        ))
+        out.append(
+            m.RoundPoint(
+                round=label if r is None else r.label,
+                scored=t.graded,
+                mean_score=t.mean_score,
+                shares={g: t.share(g) for g in current.grades},
+                review_share=pct(t.review_count_as(sorted(current.review_set)), t.graded),
+                version=str(t.rubric.get("version") or ""),
+                comparable=r is None or comparable(r, current),
+                rescored=bool(r and r.rescored),
+                current=r is None,
+            )
+        )
     return out
 
 
@@ -73,7 +83,11 @@ def breaks(rounds: list[m.RoundPoint]) -> list[tuple[int, str]]:
     """Where a chart must mark a change of rubric: between a round that does not compare and the next."""
     out = []
     for i in range(1, len(rounds)):
-        if rounds[i - 1].comparable != rounds[i].comparable or rounds[i - 1].version != rounds[i].version and not rounds[i - 1].rescored:
+        if (
+            rounds[i - 1].comparable != rounds[i].comparable
+            or rounds[i - 1].version != rounds[i].version
+            and not rounds[i - 1].rescored
+        ):
             out.append((i, "rubric changed"))
     return out
 
@@ -85,21 +99,59 @@ def grade_chart(cid: str, title: str, current: RubricTally, rounds: list[m.Round
     for rank, g in enumerate(current.grades):
         colour, marker, dash = charts.grade_marker(rank, n)
         series.append(charts.Series(g, [p.shares.get(g) for p in rounds], colour, marker, dash))
-    desc = f"{title}. " + "; ".join(
-        f"{p.round}: " + ", ".join(f"{g} {charts.fmt_pct(p.shares.get(g))}" for g in current.grades) + f" of {p.scored} graded" for p in rounds
-    ) + "."
+    desc = (
+        f"{title}. "
+        + "; ".join(
+            f"{p.round}: "
+            + ", ".join(f"{g} {charts.fmt_pct(p.shares.get(g))}" for g in current.grades)
+            + f" of {p.scored} graded"
+            for p in rounds
+        )
+        + "."
+    )
     svg = charts.line_chart(cid, title, desc, [p.round for p in rounds], series, breaks=breaks(rounds))
     return m.Chart(id=cid, title=title, description=desc, svg=svg)
 
 
-def line_section(cid: str, heading: str, finding: str, title: str, rounds: list[str], rows: list[tuple[str, list[float | None], str]],
-                 *, caption: str, breaks_at: list[tuple[int, str]] = ()) -> m.TrendChart:
+def line_section(
+    cid: str,
+    heading: str,
+    finding: str,
+    title: str,
+    rounds: list[str],
+    rows: list[tuple[str, list[float | None], str]],
+    *,
+    caption: str,
+    breaks_at: list[tuple[int, str]] = (),
+) -> m.TrendChart:
     """A chart of the trends section and its table: ``rows`` are (name, values by round, legend words)."""
     series = []
     for i, (name, values, _) in enumerate(rows):
         colour, marker, dash = charts.series_style(i)
         series.append(charts.Series(name, values, colour, marker, dash))
-    desc = f"{title}. " + "; ".join(f"{name}: " + ", ".join(f"{r} {charts.fmt_pct(v)}" for r, v in zip(rounds, values, strict=True)) for name, values, _ in rows) + "."
-    svg = charts.line_chart(cid, title, desc, rounds, series, breaks=list(breaks_at), legend=[legend for *_, legend in rows])
-    table = m.TrendTable(caption=caption, rounds=rounds, rows=[m.TrendTableRow(label=legend, values=[charts.fmt_pct(v) for v in values]) for _, values, legend in rows])
-    return m.TrendChart(id=cid, heading=heading, finding=finding, chart=m.Chart(id=cid, title=title, description=desc, svg=svg), table=table)
+    desc = (
+        f"{title}. "
+        + "; ".join(
+            f"{name}: " + ", ".join(f"{r} {charts.fmt_pct(v)}" for r, v in zip(rounds, values, strict=True))
+            for name, values, _ in rows
+        )
+        + "."
+    )
+    svg = charts.line_chart(
+        cid, title, desc, rounds, series, breaks=list(breaks_at), legend=[legend for *_, legend in rows]
+    )
+    table = m.TrendTable(
+        caption=caption,
+        rounds=rounds,
+        rows=[
+            m.TrendTableRow(label=legend, values=[charts.fmt_pct(v) for v in values])
+            for _, values, legend in rows
+        ],
+    )
+    return m.TrendChart(
+        id=cid,
+        heading=heading,
+        finding=finding,
+        chart=m.Chart(id=cid, title=title, description=desc, svg=svg),
+        table=table,
+    )

@@ -31,7 +31,9 @@ class Triangulating:
     actions_name: str | None = None
     write_name: str | None = None  # where this round's plan will be written (None: not written)
     today: dt.date | None = None
-    suggestions: list = field(default_factory=list)  # the report's actions, as qactl.triangulation.actions.Suggestion: filled in by the context
+    suggestions: list = field(
+        default_factory=list
+    )  # the report's actions, as qactl.triangulation.actions.Suggestion: filled in by the context
 
 
 @dataclass
@@ -45,9 +47,18 @@ def _suppress_counts(text: str, complaints: int, compliments: int, min_cell: int
     """The library's explanation with the complaint and compliment totals written as the table shows them."""
     a, b = suppress(complaints, min_cell), suppress(compliments, min_cell)
     for old, new in (
-        (f"complaints ({complaints}, against {compliments} compliments)", f"complaints ({a}, against {b} compliments)"),
-        (f"compliments ({compliments}, against {complaints} complaints)", f"compliments ({b}, against {a} complaints)"),
-        (f"complaints and compliments ({complaints} and {compliments})", f"complaints and compliments ({a} and {b})"),
+        (
+            f"complaints ({complaints}, against {compliments} compliments)",
+            f"complaints ({a}, against {b} compliments)",
+        ),
+        (
+            f"compliments ({compliments}, against {complaints} complaints)",
+            f"compliments ({b}, against {a} complaints)",
+        ),
+        (
+            f"complaints and compliments ({complaints} and {compliments})",
+            f"complaints and compliments ({a} and {b})",
+        ),
     ):
         text = text.replace(old, new)
     return text
@@ -57,9 +68,24 @@ def _source(v) -> m.TriangulatedSource | None:
     if v is None:
         return None
     return m.TriangulatedSource(
-        origin=v.origin, label=ORIGIN_LABELS[v.origin], audits=v.audits, answers=v.answers, met=v.met, percent_met=v.percent_met, signal=v.signal,
+        origin=v.origin,
+        label=ORIGIN_LABELS[v.origin],
+        audits=v.audits,
+        answers=v.answers,
+        met=v.met,
+        percent_met=v.percent_met,
+        signal=v.signal,
         signal_words=SIGNAL_WORDS[v.signal],
-        criteria=[m.TriangulatedCriterion(rubric_id=c["rubric"], item=c["item"], text=c["text"], answers=c["answers"], percent_met=c["percent_met"]) for c in v.criteria],
+        criteria=[
+            m.TriangulatedCriterion(
+                rubric_id=c["rubric"],
+                item=c["item"],
+                text=c["text"],
+                answers=c["answers"],
+                percent_met=c["percent_met"],
+            )
+            for c in v.criteria
+        ],
     )
 
 
@@ -84,35 +110,99 @@ def _theme(v, min_cell: int, suggestion: str | None) -> m.TriangulatedTheme:
     if v.counts is not None:
         c = v.counts
         counts = m.TriangulatedCounts(
-            complaints=suppress(c.complaints, min_cell), compliments=suppress(c.compliments, min_cell),
-            by_service=[m.ServiceCount(service=s, complaints=suppress(n["complaints"], min_cell), compliments=suppress(n["compliments"], min_cell))
-                        for s, n in c.by_service.items()],
-            signal=c.signal, signal_words=SIGNAL_WORDS[c.signal],
+            complaints=suppress(c.complaints, min_cell),
+            compliments=suppress(c.compliments, min_cell),
+            by_service=[
+                m.ServiceCount(
+                    service=s,
+                    complaints=suppress(n["complaints"], min_cell),
+                    compliments=suppress(n["compliments"], min_cell),
+                )
+                for s, n in c.by_service.items()
+            ],
+            signal=c.signal,
+            signal_words=SIGNAL_WORDS[c.signal],
         )
         explanation = _suppress_counts(explanation, c.complaints, c.compliments, min_cell)
     return m.TriangulatedTheme(
-        theme=v.theme, anchor=f"theme-{safe_id(v.theme)}", label=v.label, audit=_source(v.audit), family=_source(v.family), practice=_source(v.practice), counts=counts,
-        surveys=[m.TriangulatedSurvey(source=s.source, title=s.title, date=_date(s.date), question=s.question, agree_percent=s.agree_percent,
-                                      respondents=s.respondents, service=s.service, signal=s.signal, signal_words=SIGNAL_WORDS[s.signal]) for s in v.surveys],
-        kpis=[m.TriangulatedKpi(id=k.id, label=k.label, value=k.value, target=k.target, unit=k.unit, period=k.period, service=k.service,
-                                met=k.met, gap=k.gap, signal=k.signal, words=_kpi_words(k)) for k in v.kpis],
-        sources=len(v.signals), verdict=v.verdict, verdict_words=v.words, explanation=explanation, suggestion=suggestion,
+        theme=v.theme,
+        anchor=f"theme-{safe_id(v.theme)}",
+        label=v.label,
+        audit=_source(v.audit),
+        family=_source(v.family),
+        practice=_source(v.practice),
+        counts=counts,
+        surveys=[
+            m.TriangulatedSurvey(
+                source=s.source,
+                title=s.title,
+                date=_date(s.date),
+                question=s.question,
+                agree_percent=s.agree_percent,
+                respondents=s.respondents,
+                service=s.service,
+                signal=s.signal,
+                signal_words=SIGNAL_WORDS[s.signal],
+            )
+            for s in v.surveys
+        ],
+        kpis=[
+            m.TriangulatedKpi(
+                id=k.id,
+                label=k.label,
+                value=k.value,
+                target=k.target,
+                unit=k.unit,
+                period=k.period,
+                service=k.service,
+                met=k.met,
+                gap=k.gap,
+                signal=k.signal,
+                words=_kpi_words(k),
+            )
+            for k in v.kpis
+        ],
+        sources=len(v.signals),
+        verdict=v.verdict,
+        verdict_words=v.words,
+        explanation=explanation,
+        suggestion=suggestion,
     )
 
 
 def _improvement(p, label: str, *, new: bool = False) -> m.ImprovementAction:
     a = p.action if not new else p
     return m.ImprovementAction(
-        id=a.id, action=a.action, owner=a.owner, due=a.due.strftime("%d/%m/%Y") if a.due else None,
-        status=a.status if new else p.status, recorded_status=a.status, source=a.source, finding=label,
-        baseline=a.baseline, current=a.baseline if new else p.current, change=None if new else p.change,
-        trend="new" if new else p.trend, summary=f"New this round; baseline {a.baseline:g}%." if new and a.baseline is not None else ("New this round." if new else p.summary),
-        round=a.round, notes=a.notes,
+        id=a.id,
+        action=a.action,
+        owner=a.owner,
+        due=a.due.strftime("%d/%m/%Y") if a.due else None,
+        status=a.status if new else p.status,
+        recorded_status=a.status,
+        source=a.source,
+        finding=label,
+        baseline=a.baseline,
+        current=a.baseline if new else p.current,
+        change=None if new else p.change,
+        trend="new" if new else p.trend,
+        summary=f"New this round; baseline {a.baseline:g}%."
+        if new and a.baseline is not None
+        else ("New this round." if new else p.summary),
+        round=a.round,
+        notes=a.notes,
     )
 
 
-def build(results: Mapping[str, Mapping[str, Any]], findings: Mapping[str, float], finding_labels: Mapping[str, str],
-          themes: Mapping[str, str] | None, t: Triangulating, *, min_cell: int, round_label: str | None) -> Triangulated:
+def build(
+    results: Mapping[str, Mapping[str, Any]],
+    findings: Mapping[str, float],
+    finding_labels: Mapping[str, str],
+    themes: Mapping[str, str] | None,
+    t: Triangulating,
+    *,
+    min_cell: int,
+    round_label: str | None,
+) -> Triangulated:
     """The triangulation section (when there is evidence or a family or practice rubric), the improvement plan
     section (when a previous plan was given or one is to be written) and the plan to write.
 
@@ -133,7 +223,11 @@ def build(results: Mapping[str, Mapping[str, Any]], findings: Mapping[str, float
     if t.evidence is not None or any(o in results for o in ("family", "practice")):
         shown = [_theme(v, min_cell, by_theme.get(f"theme:{v.theme}")) for v in views]
         triangulation = m.Triangulation(
-            finding=_finding(shown), evidence=t.evidence_name, strength_at=STRENGTH_AT, concern_below=CONCERN_BELOW, min_base=MIN_BASE,
+            finding=_finding(shown),
+            evidence=t.evidence_name,
+            strength_at=STRENGTH_AT,
+            concern_below=CONCERN_BELOW,
+            min_base=MIN_BASE,
             themes=shown,
         )
     current = {**findings, **findings_from(results)}
@@ -154,10 +248,17 @@ def build(results: Mapping[str, Mapping[str, Any]], findings: Mapping[str, float
     added: list[m.ImprovementAction] = []
     if t.write_name is not None:
         next_plan = plan(previous, t.suggestions, round_label)
-        added = [_improvement(a, label(a.source), new=True) for a in next_plan[len(previous):]]
-    return Triangulated(triangulation, m.ImprovementPlan(
-        source=t.actions_name, actions=[_improvement(p, label(p.action.source)) for p in tracked], written=t.write_name, added=added,
-    ), next_plan)
+        added = [_improvement(a, label(a.source), new=True) for a in next_plan[len(previous) :]]
+    return Triangulated(
+        triangulation,
+        m.ImprovementPlan(
+            source=t.actions_name,
+            actions=[_improvement(p, label(p.action.source)) for p in tracked],
+            written=t.write_name,
+            added=added,
+        ),
+        next_plan,
+    )
 
 
 def _finding(themes: list[m.TriangulatedTheme]) -> str:
@@ -166,7 +267,9 @@ def _finding(themes: list[m.TriangulatedTheme]) -> str:
     strength = [t.label for t in themes if t.verdict == "agree: strength"]
     parts = []
     if concern:
-        parts.append(f"the sources agree {_and(concern)} {'is a concern' if len(concern) == 1 else 'are concerns'}")
+        parts.append(
+            f"the sources agree {_and(concern)} {'is a concern' if len(concern) == 1 else 'are concerns'}"
+        )
     if strength:
         parts.append(f"{_and(strength)} {'is a strength' if len(strength) == 1 else 'are strengths'}")
     differ = [t.label for t in themes if t.verdict_words == "The sources differ"]

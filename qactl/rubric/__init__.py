@@ -13,4 +13,15 @@ from qactl.rubric.models import (
     Scale,
 )
 
-__all__ = ["Choice", "Comment", "Condition", "Due", "Field", "Grading", "Item", "Milestone", "Rubric", "Scale"]
+__all__ = [
+    "Choice",
+    "Comment",
+    "Condition",
+    "Due",
+    "Field",
+    "Grading",
+    "Item",
+    "Milestone",
+    "Rubric",
+    "Scale",
+]

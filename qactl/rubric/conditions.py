@@ -13,9 +13,17 @@ from qactl.rubric.models import Condition, norm_answer
 BREACH = ("late", "missing")
 
 
-def holds(cond: Condition, fields: Mapping[str, Any], answers: Mapping[str, str | None], audit_date: date | None, *,
-          statuses: Mapping[str, str] | None = None, kinds: Mapping[str, str] | None = None,
-          applying: Mapping[str, bool] | None = None, sections: Mapping[str, str] | None = None) -> bool | None:
+def holds(
+    cond: Condition,
+    fields: Mapping[str, Any],
+    answers: Mapping[str, str | None],
+    audit_date: date | None,
+    *,
+    statuses: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    applying: Mapping[str, bool] | None = None,
+    sections: Mapping[str, str] | None = None,
+) -> bool | None:
     """Whether a condition holds for one audit; ``None`` when it cannot be told (a date missing).
 
     ``fields`` holds parsed field values (dates as ``date``); ``answers`` the canonical label of each item's answer;
@@ -36,7 +44,10 @@ def holds(cond: Condition, fields: Mapping[str, Any], answers: Mapping[str, str 
         if statuses is None:
             return None
         kinds = kinds or {}
-        return any(st in BREACH and (cond.breach == "any" or kinds.get(mid) == cond.breach) for mid, st in statuses.items())
+        return any(
+            st in BREACH and (cond.breach == "any" or kinds.get(mid) == cond.breach)
+            for mid, st in statuses.items()
+        )
     if cond.milestone is not None:
         if statuses is None:
             return None
@@ -48,7 +59,10 @@ def holds(cond: Condition, fields: Mapping[str, Any], answers: Mapping[str, str 
         else:
             names = set(cond.items)
             chosen = [i for i in answers if i in names or (sections or {}).get(i) in names]
-        return any(applying.get(i, True) and answers.get(i) is not None and _test(cond, answers.get(i)) for i in chosen)
+        return any(
+            applying.get(i, True) and answers.get(i) is not None and _test(cond, answers.get(i))
+            for i in chosen
+        )
     value = fields.get(cond.field) if cond.field is not None else answers.get(cond.item)  # type: ignore[arg-type]
     if cond.age_at_least is not None or cond.age_below is not None:
         if not isinstance(value, date) or audit_date is None:
@@ -102,7 +116,9 @@ def describe(rubric: Any, cond: Condition) -> str:
     if cond.not_ is not None:
         return f"not ({describe(rubric, cond.not_)})"
     if cond.breach is not None:
-        what = {"statutory": "a statutory time limit", "target": "a local target", "any": "a time limit"}[cond.breach]
+        what = {"statutory": "a statutory time limit", "target": "a local target", "any": "a time limit"}[
+            cond.breach
+        ]
         return f"{what} is missed (late, or due with no date) without an exception the law allows"
     if cond.milestone is not None:
         m = rubric.milestone(cond.milestone)

@@ -15,7 +15,16 @@ def load_rubric(path: str | Path) -> Rubric:
     path = Path(path)
     root = load_yaml(path, RubricError)
     if not isinstance(root, dict):
-        raise RubricError([Problem(str(path), 1, 1, "a rubric is a YAML mapping with id, title, version, source, scales, fields, items and grading")])
+        raise RubricError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "a rubric is a YAML mapping with id, title, version, source, scales, fields, items and grading",
+                )
+            ]
+        )
     return validate(Rubric, root, str(path), RubricError)
 
 
@@ -36,9 +45,15 @@ class Found:
 
 def _skipped(path: Path, err: RubricError) -> str:
     first = str(err.problems[0]) if err.problems else str(err)
-    more = f" (and {len(err.problems) - 1} more problem{'s' if len(err.problems) > 2 else ''})" if len(err.problems) > 1 else ""
-    return (f"Skipped the local rubric {path}: it cannot be read ({first}{more}). Other rubrics are unaffected; "
-            f"run `qactl rubrics validate {path}` to see every problem.")
+    more = (
+        f" (and {len(err.problems) - 1} more problem{'s' if len(err.problems) > 2 else ''})"
+        if len(err.problems) > 1
+        else ""
+    )
+    return (
+        f"Skipped the local rubric {path}: it cannot be read ({first}{more}). Other rubrics are unaffected; "
+        f"run `qactl rubrics validate {path}` to see every problem."
+    )
 
 
 def builtin_dir() -> Path:
@@ -47,8 +62,12 @@ def builtin_dir() -> Path:
     return data_dir("rubrics")
 
 
-def discover(extra: list[Path] | None = None, cwd: Path | None = None, notes: list[str] | None = None,
-             broken: dict[Path, RubricError] | None = None) -> dict[str, Found]:
+def discover(
+    extra: list[Path] | None = None,
+    cwd: Path | None = None,
+    notes: list[str] | None = None,
+    broken: dict[Path, RubricError] | None = None,
+) -> dict[str, Found]:
     """Every rubric by id: built-in, then ``./rubrics/*.yaml``, then ``extra`` paths; later ones replace earlier.
 
     A local file that cannot be read is skipped with a notice in ``notes`` (and its error in ``broken``); a built-in
@@ -100,8 +119,14 @@ def resolve(name: str, cwd: Path | None = None) -> Found:
 
     near = get_close_matches(name, list(found), n=1)
     tip = f" Did you mean {near[0]!r}?" if near else ""
-    skipped = f" ({len(broken)} local rubric file(s) could not be read: {', '.join(str(p) for p in broken)}; check them with `qactl rubrics validate`.)" if broken else ""
-    raise UsageError(f"No rubric called {name!r}.{tip} `qactl rubrics list` shows them all; a path to a .yaml file works too.{skipped}")
+    skipped = (
+        f" ({len(broken)} local rubric file(s) could not be read: {', '.join(str(p) for p in broken)}; check them with `qactl rubrics validate`.)"
+        if broken
+        else ""
+    )
+    raise UsageError(
+        f"No rubric called {name!r}.{tip} `qactl rubrics list` shows them all; a path to a .yaml file works too.{skipped}"
+    )
 
 
 def _with_notes(found: Found, notes: list[str]) -> Found:
@@ -122,7 +147,9 @@ def _declared_id(path: Path) -> str | None:
     return m.group(1) if m else None
 
 
-def _find_quickly(name: str, cwd: Path | None, notes: list[str], broken: dict[Path, RubricError]) -> Found | None:
+def _find_quickly(
+    name: str, cwd: Path | None, notes: list[str], broken: dict[Path, RubricError]
+) -> Found | None:
     """A rubric by id without loading every built-in: local files first, then the built-in ``<id>.yaml``.
 
     Built-in files are named after their ids; local ones may be named anything, so all of them are read (a broken
@@ -133,7 +160,9 @@ def _find_quickly(name: str, cwd: Path | None, notes: list[str], broken: dict[Pa
     local_dir = (cwd or Path.cwd()) / "rubrics"
     if local_dir.is_dir() and local_dir.resolve() != builtin_dir().resolve():
         hit = None
-        for path in sorted(local_dir.glob("*.y*ml")):  # every one, so that a broken one is always noted; the last wins
+        for path in sorted(
+            local_dir.glob("*.y*ml")
+        ):  # every one, so that a broken one is always noted; the last wins
             try:
                 rubric = load_rubric(path)
             except RubricError as err:

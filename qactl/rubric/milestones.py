@@ -53,8 +53,14 @@ def rule_date(rule: Due, known: Mapping[str, Any]) -> date | None:
         start = known.get(rule.from_ or "")
         if not isinstance(start, date):
             return None
-        result = period_end(start, weeks=rule.weeks, days=rule.days, months=rule.months,
-                            working_days=rule.working_days, starting_with=rule.starting_with)
+        result = period_end(
+            start,
+            weeks=rule.weeks,
+            days=rule.days,
+            months=rule.months,
+            working_days=rule.working_days,
+            starting_with=rule.starting_with,
+        )
     if rule.at_latest is not None:
         cap = rule_date(rule.at_latest, known)
         if cap is not None and cap < result:
@@ -66,7 +72,9 @@ def rule_date(rule: Due, known: Mapping[str, Any]) -> date | None:
     return result
 
 
-def due_of(rules: Due | Iterable[Due], known: Mapping[str, Any], audit_date: date | None = None) -> tuple[date | None, Due | None]:
+def due_of(
+    rules: Due | Iterable[Due], known: Mapping[str, Any], audit_date: date | None = None
+) -> tuple[date | None, Due | None]:
     """The due date under the first rule whose ``when`` holds (a rule without ``when`` always does), and that rule.
 
     ``known``: the values a rule may read, by id: date fields and milestones' actual dates as ``date``, other
@@ -98,11 +106,24 @@ class DueDates:
         self.starts = {m.id: tuple(m.starts()) for m in self.milestones}
         reads: dict[str, tuple[str, ...]] = {}
         for m in self.milestones:
-            tested = [c.field for r in m.rules if r.when is not None for c in r.when.subjects() if c.field is not None]
+            tested = [
+                c.field
+                for r in m.rules
+                if r.when is not None
+                for c in r.when.subjects()
+                if c.field is not None
+            ]
             reads[m.id] = tuple(dict.fromkeys([*self.starts[m.id], *tested]))
         self.reads = reads
-        self.ages = {m.id: any(c.age_at_least is not None or c.age_below is not None
-                               for r in m.rules if r.when is not None for c in r.when.subjects()) for m in self.milestones}
+        self.ages = {
+            m.id: any(
+                c.age_at_least is not None or c.age_below is not None
+                for r in m.rules
+                if r.when is not None
+                for c in r.when.subjects()
+            )
+            for m in self.milestones
+        }
         self.memo: dict[str, dict[tuple, date | None]] = {m.id: {} for m in self.milestones}
 
     def __call__(self, known: Mapping[str, Any], audit_date: date | None = None) -> dict[str, date | None]:
@@ -136,7 +157,9 @@ class DueDates:
         return out
 
 
-def due_dates(rubric: Rubric, known: Mapping[str, Any], audit_date: date | None = None) -> dict[str, date | None]:
+def due_dates(
+    rubric: Rubric, known: Mapping[str, Any], audit_date: date | None = None
+) -> dict[str, date | None]:
     """Due date of every milestone of a rubric, from the known values (fields, and milestones' actual dates by id).
 
     A milestone whose start is another milestone with no actual date counts from that one's due date.
@@ -176,8 +199,16 @@ def reason_table(exceptions: Exceptions | None) -> dict[str, str]:
     return table
 
 
-def judge(m: Milestone, due: date | None, actual: date | None, audit_date: date | None, *,
-          reasons: list[str] = (), reason_given: bool = False, on_time_answer: bool | None = None) -> dict[str, Any]:
+def judge(
+    m: Milestone,
+    due: date | None,
+    actual: date | None,
+    audit_date: date | None,
+    *,
+    reasons: list[str] = (),
+    reason_given: bool = False,
+    on_time_answer: bool | None = None,
+) -> dict[str, Any]:
     """Whether one date met its limit: ``{"status", "days_late", "reason", "excused_under", "reason_check", "basis"}``.
 
     ``reasons``: the recognised reasons given for this step (ids, in the order written); ``reason_given``: whether
@@ -210,7 +241,14 @@ def judge(m: Milestone, due: date | None, actual: date | None, audit_date: date 
         return _result(status, late, basis=basis)
     for rid in reasons:
         if rid in m.excused_by:
-            return _result("exception", late, reason=rid, excused_under=m.excused_by[rid] or m.citation, check="applied", basis=basis)
+            return _result(
+                "exception",
+                late,
+                reason=rid,
+                excused_under=m.excused_by[rid] or m.citation,
+                check="applied",
+                basis=basis,
+            )
     if reasons:
         return _result(status, late, reason=reasons[0], check="not_allowed", basis=basis)
     # a reason in words of one's own explains a late local target (nothing excuses one); for a statutory limit it
@@ -219,10 +257,23 @@ def judge(m: Milestone, due: date | None, actual: date | None, audit_date: date 
     return _result(status, late, check="unrecognised" if unrecognised else None, basis=basis)
 
 
-def _result(status: Status, days_late: int | None, *, reason: str | None = None, excused_under: str | None = None,
-            check: str | None = None, basis: str = "dates") -> dict[str, Any]:
-    return {"status": status, "days_late": days_late, "reason": reason, "excused_under": excused_under,
-            "reason_check": check, "basis": basis}
+def _result(
+    status: Status,
+    days_late: int | None,
+    *,
+    reason: str | None = None,
+    excused_under: str | None = None,
+    check: str | None = None,
+    basis: str = "dates",
+) -> dict[str, Any]:
+    return {
+        "status": status,
+        "days_late": days_late,
+        "reason": reason,
+        "excused_under": excused_under,
+        "reason_check": check,
+        "basis": basis,
+    }
 
 
 def yes_no(value: Any) -> bool | None:
@@ -239,7 +290,12 @@ def yes_no(value: Any) -> bool | None:
 
 def _period_words(rule: Due) -> str:
     parts = []
-    for n, unit in ((rule.months, "month"), (rule.weeks, "week"), (rule.days, "day"), (rule.working_days, "working day")):
+    for n, unit in (
+        (rule.months, "month"),
+        (rule.weeks, "week"),
+        (rule.days, "day"),
+        (rule.working_days, "working day"),
+    ):
         if n:
             parts.append(f"{abs(n)} {unit}{'s' if abs(n) != 1 else ''}")
     return " ".join(parts) or "0 days"
@@ -274,7 +330,10 @@ def describe_due(rubric: Rubric, m: Milestone) -> str:
         return describe_rule(rubric, rules[0])
     out = []
     for r in rules:
-        out.append(describe_rule(rubric, r) + (f" when {describe(rubric, r.when)}" if r.when is not None else " otherwise"))
+        out.append(
+            describe_rule(rubric, r)
+            + (f" when {describe(rubric, r.when)}" if r.when is not None else " otherwise")
+        )
     return "; ".join(out)
 
 
@@ -286,4 +345,16 @@ def _name(rubric: Rubric, ref: str | None) -> str:
     return f'"{m.text}"' if m is not None else str(ref)
 
 
-__all__ = ["DueDates", "describe_due", "describe_rule", "due_dates", "due_of", "judge", "match_reasons", "reason_key", "reason_table", "rule_date", "yes_no"]
+__all__ = [
+    "DueDates",
+    "describe_due",
+    "describe_rule",
+    "due_dates",
+    "due_of",
+    "judge",
+    "match_reasons",
+    "reason_key",
+    "reason_table",
+    "rule_date",
+    "yes_no",
+]

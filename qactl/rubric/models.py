@@ -17,7 +17,9 @@ from pydantic import Field as PydField
 Id = Annotated[str, PydField(pattern=r"^[a-z][a-z0-9_]*$", description="lower_snake_case identifier")]
 MILESTONE_STATUSES = ("on_time", "late", "missing", "exception", "not_due", "not_applicable", "unknown")
 # A rubric's id is typed on the command line, so it may also use hyphens (``eps-advice``).
-RubricId = Annotated[str, PydField(pattern=r"^[a-z][a-z0-9_-]*$", description="lower-case identifier; hyphens allowed")]
+RubricId = Annotated[
+    str, PydField(pattern=r"^[a-z][a-z0-9_-]*$", description="lower-case identifier; hyphens allowed")
+]
 
 
 class _Model(BaseModel):
@@ -60,7 +62,9 @@ class Scale(_Model):
     @model_validator(mode="after")
     def _unique_labels(self) -> Scale:
         seen: dict[str, str] = {}
-        words = [(c.label, c.label) for c in self.choices] + [(a, c.label) for c in self.choices for a in c.aliases]
+        words = [(c.label, c.label) for c in self.choices] + [
+            (a, c.label) for c in self.choices for a in c.aliases
+        ]
         if self.na:
             words += [(self.na.label, self.na.label)] + [(a, self.na.label) for a in self.na.aliases]
         for word, owner in words:
@@ -144,16 +148,26 @@ class Condition(_Model):
     def _one_subject(self) -> Condition:
         subjects = [k for k in _SUBJECTS if getattr(self, k) is not None]
         if len(subjects) != 1:
-            raise ValueError("a condition needs exactly one of: field, item, items, milestone, breach, all, any, not")
+            raise ValueError(
+                "a condition needs exactly one of: field, item, items, milestone, breach, all, any, not"
+            )
         subject = subjects[0]
         tests = [k for k in _TESTS if getattr(self, k) is not None]
         if subject in ("field", "item", "items", "milestone") and not tests:
-            raise ValueError(f"a condition on {_a(subject)} needs a test: "
-                             + ("equals or in (a status)" if subject == "milestone" else
-                                "answer, equals or in" if subject == "items" else
-                                "age_at_least, age_below, at_least, below, equals, answer, in, not_in or answered"))
+            raise ValueError(
+                f"a condition on {_a(subject)} needs a test: "
+                + (
+                    "equals or in (a status)"
+                    if subject == "milestone"
+                    else "answer, equals or in"
+                    if subject == "items"
+                    else "age_at_least, age_below, at_least, below, equals, answer, in, not_in or answered"
+                )
+            )
         if subject in ("breach", "all", "any", "not_") and tests:
-            raise ValueError(f"`{subject.rstrip('_')}` takes no test ({', '.join(t.rstrip('_') for t in tests)})")
+            raise ValueError(
+                f"`{subject.rstrip('_')}` takes no test ({', '.join(t.rstrip('_') for t in tests)})"
+            )
         if subject != "field" and (self.age_at_least is not None or self.age_below is not None):
             raise ValueError("age_at_least and age_below test a date field, not an item")
         if subject != "field" and (self.at_least is not None or self.below is not None):
@@ -161,7 +175,9 @@ class Condition(_Model):
         if subject == "milestone":
             for want in [self.equals, self.answer, *(self.in_ or []), *(self.not_in or [])]:
                 if want is not None and want not in MILESTONE_STATUSES:
-                    raise ValueError(f"a milestone's status is one of {', '.join(MILESTONE_STATUSES)}; found {want!r}")
+                    raise ValueError(
+                        f"a milestone's status is one of {', '.join(MILESTONE_STATUSES)}; found {want!r}"
+                    )
         return self
 
     def subjects(self) -> list[Condition]:
@@ -204,7 +220,9 @@ class Item(_Model):
     required: bool = True
     allow_na: bool = False
     multi: bool = False  # several answers in one cell, separated by ';' (Microsoft Forms); points add up
-    max_points: float | None = None  # for multi items: the cap on the sum (default: the sum of positive points)
+    max_points: float | None = (
+        None  # for multi items: the cap on the sum (default: the sum of positive points)
+    )
     applies_if: Condition | None = None
     aliases: list[str] = []
     guidance: str | None = None
@@ -229,8 +247,20 @@ class Comment(_Model):
     actions: bool = False  # "actions required": feeds the report's suggested actions
 
 
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december")
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 def parse_day_month(text: str) -> tuple[int, int]:
@@ -238,7 +268,14 @@ def parse_day_month(text: str) -> tuple[int, int]:
     parts = str(text).replace(",", " ").split()
     if len(parts) == 2 and parts[0].isdigit():
         name = parts[1].casefold().rstrip(".")
-        month = next((k for k, m in enumerate(_MONTH_NAMES, 1) if m == name or (len(name) >= 3 and m.startswith(name))), None)
+        month = next(
+            (
+                k
+                for k, m in enumerate(_MONTH_NAMES, 1)
+                if m == name or (len(name) >= 3 and m.startswith(name))
+            ),
+            None,
+        )
         if month is not None:
             from datetime import date as _date
 
@@ -280,23 +317,36 @@ class Due(_Model):
     @model_validator(mode="after")
     def _one_start(self) -> Due:
         if (self.from_ is None) == (self.date is None):
-            raise ValueError("a due date counts either `from` a date (with weeks, days, months or working_days) or is a fixed `date` of a year, not both")
+            raise ValueError(
+                "a due date counts either `from` a date (with weeks, days, months or working_days) or is a fixed `date` of a year, not both"
+            )
         if self.date is not None:
             parse_day_month(self.date)
             if self.year is None:
-                raise ValueError(f"the fixed date {self.date!r} needs `year`: the field that gives its year (a date field, or a whole number)")
+                raise ValueError(
+                    f"the fixed date {self.date!r} needs `year`: the field that gives its year (a date field, or a whole number)"
+                )
             if self.weeks or self.days or self.months or self.working_days or self.starting_with:
                 raise ValueError("a fixed `date` takes no weeks, days, months, working_days or starting_with")
         else:
             if self.year is not None or self.before:
                 raise ValueError("`year` and `before` go with a fixed `date`")
-            if not (self.weeks or self.days or self.months or self.working_days) and "days" not in self.model_fields_set:
-                raise ValueError("a due date needs weeks, days, months or working_days after (or, negative, before) its start "
-                                 "(write `days: 0` for the same day)")
+            if (
+                not (self.weeks or self.days or self.months or self.working_days)
+                and "days" not in self.model_fields_set
+            ):
+                raise ValueError(
+                    "a due date needs weeks, days, months or working_days after (or, negative, before) its start "
+                    "(write `days: 0` for the same day)"
+                )
             if self.working_days and (self.weeks or self.days or self.months):
                 raise ValueError("working_days are counted on their own: no weeks, days or months with them")
-            if self.starting_with and (self.weeks < 0 or self.days < 0 or self.months < 0 or self.working_days):
-                raise ValueError("starting_with counts a period forwards from its first day: weeks, days or months after the start")
+            if self.starting_with and (
+                self.weeks < 0 or self.days < 0 or self.months < 0 or self.working_days
+            ):
+                raise ValueError(
+                    "starting_with counts a period forwards from its first day: weeks, days or months after the start"
+                )
         for name in ("at_latest", "not_before"):
             sub = getattr(self, name)
             if sub is not None and (sub.when is not None):
@@ -324,7 +374,9 @@ class Milestone(_Model):
 
     id: Id
     text: str
-    kind: Literal["statutory", "target"] | None = None  # required: checked below, with a sentence saying what to write
+    kind: Literal["statutory", "target"] | None = (
+        None  # required: checked below, with a sentence saying what to write
+    )
     due: Due | list[Due]
     citation: str | None = None
     excused_by: dict[str, str | None] = {}
@@ -349,18 +401,26 @@ class Milestone(_Model):
                 raise ValueError("`due` needs at least one rule")
             for k, rule in enumerate(v):
                 if rule.when is None and k != len(v) - 1:
-                    raise ValueError("among several due rules, only the last may go without `when` (it applies when no other does)")
+                    raise ValueError(
+                        "among several due rules, only the last may go without `when` (it applies when no other does)"
+                    )
         return v
 
     @model_validator(mode="after")
     def _kind(self) -> Milestone:
         if self.kind is None:
-            raise ValueError(f"milestone {self.id!r}: say which kind of time limit it is: `kind: statutory` (set by law; "
-                             "cite the regulation in `citation:`) or `kind: target` (a local target)")
+            raise ValueError(
+                f"milestone {self.id!r}: say which kind of time limit it is: `kind: statutory` (set by law; "
+                "cite the regulation in `citation:`) or `kind: target` (a local target)"
+            )
         if self.kind == "statutory" and not (self.citation or "").strip():
-            raise ValueError(f"milestone {self.id!r} is statutory: cite the regulation in `citation:` (e.g. SEND Regulations 2014 reg 13(2))")
+            raise ValueError(
+                f"milestone {self.id!r} is statutory: cite the regulation in `citation:` (e.g. SEND Regulations 2014 reg 13(2))"
+            )
         if self.kind == "target" and self.excused_by:
-            raise ValueError(f"milestone {self.id!r} is a local target: no exception excuses it, so it takes no `excused_by` (only statutory limits do)")
+            raise ValueError(
+                f"milestone {self.id!r} is a local target: no exception excuses it, so it takes no `excused_by` (only statutory limits do)"
+            )
         return self
 
     @property
@@ -415,29 +475,47 @@ class Grading(_Model):
     def _bands(cls, bands: list[Band], info: ValidationInfo) -> list[Band]:
         if info.data.get("method") == "rag":
             if any(b.min is not None for b in bands):
-                raise ValueError("rag grading counts red and amber answers: give bands `max_red` and `max_amber`, not `min`")
+                raise ValueError(
+                    "rag grading counts red and amber answers: give bands `max_red` and `max_amber`, not `min`"
+                )
             if bands[-1].max_red is not None or bands[-1].max_amber is not None:
-                raise ValueError("the last rag band must have no max_red or max_amber, so every audit gets a grade")
+                raise ValueError(
+                    "the last rag band must have no max_red or max_amber, so every audit gets a grade"
+                )
             for b in bands[:-1]:
                 if b.max_red is None and b.max_amber is None:
-                    raise ValueError(f"the rag band {b.grade!r} needs max_red or max_amber (only the last band has neither)")
+                    raise ValueError(
+                        f"the rag band {b.grade!r} needs max_red or max_amber (only the last band has neither)"
+                    )
             return bands
         if any(b.max_red is not None or b.max_amber is not None for b in bands):
-            raise ValueError("max_red and max_amber are for `method: rag`; percent and compliance bands have `min`")
+            raise ValueError(
+                "max_red and max_amber are for `method: rag`; percent and compliance bands have `min`"
+            )
         missing = [b.grade for b in bands if b.min is None]
         if missing:
-            raise ValueError(f"every band needs `min` (the percent from which it is reached); missing for {missing}")
+            raise ValueError(
+                f"every band needs `min` (the percent from which it is reached); missing for {missing}"
+            )
         mins = [b.min for b in bands]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            raise ValueError(f"bands must go from the highest min to the lowest, each different; found {mins}")
+            raise ValueError(
+                f"bands must go from the highest min to the lowest, each different; found {mins}"
+            )
         if mins[-1] != 0:
-            raise ValueError(f"the last band must have min 0, so every score gets a grade; found {mins[-1]:g}")
+            raise ValueError(
+                f"the last band must have min 0, so every score gets a grade; found {mins[-1]:g}"
+            )
         return bands
 
     def rule_of(self, band: Band) -> str:
         """How a band is reached, in words: "90% or more", or for rag "at most 0 red, at most 2 amber" ("otherwise")."""
         if self.method == "rag":
-            parts = [f"at most {n} {what}" for n, what in ((band.max_red, "red"), (band.max_amber, "amber")) if n is not None]
+            parts = [
+                f"at most {n} {what}"
+                for n, what in ((band.max_red, "red"), (band.max_amber, "amber"))
+                if n is not None
+            ]
             return ", ".join(parts) or "otherwise"
         return f"{band.min:g}% or more"
 
@@ -451,7 +529,9 @@ class Grading(_Model):
     def grade_for_rag(self, red: int, amber: int) -> str:
         """The band of an audit with ``red`` and ``amber`` answers (method rag)."""
         for band in self.bands:
-            if (band.max_red is None or red <= band.max_red) and (band.max_amber is None or amber <= band.max_amber):
+            if (band.max_red is None or red <= band.max_red) and (
+                band.max_amber is None or amber <= band.max_amber
+            ):
                 return band.grade
         return self.bands[-1].grade
 
@@ -499,7 +579,10 @@ class Exceptions(_Model):
     def _labels(cls, v: object) -> object:
         """A plain label (qactl 0.1) is a reason whose id is the label in lower_snake_case."""
         if isinstance(v, list):
-            return [{"id": "_".join(reason_key(r).split()) or "reason", "label": r} if isinstance(r, str) else r for r in v]
+            return [
+                {"id": "_".join(reason_key(r).split()) or "reason", "label": r} if isinstance(r, str) else r
+                for r in v
+            ]
         return v
 
     def reason(self, rid: str) -> Reason | None:
@@ -579,7 +662,11 @@ class Rubric(_Model):
         if self.grading.method != "compliance":
             return []
         kinds = {m.kind for m in self.milestones}
-        return [s for k, s in (("statutory", STATUTORY_SECTION), ("target", TARGET_SECTION)) if k in kinds and s not in self.sections]
+        return [
+            s
+            for k, s in (("statutory", STATUTORY_SECTION), ("target", TARGET_SECTION))
+            if k in kinds and s not in self.sections
+        ]
 
     @property
     def pii_fields(self) -> list[str]:
@@ -595,7 +682,9 @@ class Rubric(_Model):
         older exports), items, milestones (each followed by the field holding its reason, as "Date due / Actual
         date / Reason for any variance"), comments."""
         own = self.reason_fields
-        out: list[Field | Item | Milestone | Comment] = [f for f in self.fields if f.id not in own and not f.legacy]
+        out: list[Field | Item | Milestone | Comment] = [
+            f for f in self.fields if f.id not in own and not f.legacy
+        ]
         out += self.items
         for m in self.milestones:
             out.append(m)
@@ -607,7 +696,12 @@ class Rubric(_Model):
     def _check_refs(self) -> Rubric:
         problems: list[str] = []
         ids: dict[str, str] = {}
-        for kind, things in (("field", self.fields), ("item", self.items), ("milestone", self.milestones), ("comment", self.comments)):
+        for kind, things in (
+            ("field", self.fields),
+            ("item", self.items),
+            ("milestone", self.milestones),
+            ("comment", self.comments),
+        ):
             for t in things:
                 if t.id in ids:
                     problems.append(f"duplicate id {t.id!r}: used by {_a(ids[t.id])} and {_a(kind)}")
@@ -618,44 +712,73 @@ class Rubric(_Model):
                 owner = headers.setdefault(norm_header(word), t.id)
                 if owner != t.id:
                     kind = type(t).__name__.lower()
-                    problems.append(f"{kind} {t.id!r}: the header {word!r} reads the same as a header of {owner!r}, so a column would match both")
+                    problems.append(
+                        f"{kind} {t.id!r}: the header {word!r} reads the same as a header of {owner!r}, so a column would match both"
+                    )
         fields = {f.id: f for f in self.fields}
         milestones = {m.id for m in self.milestones}
         for fid in self.identify:
             if fid not in fields:
                 problems.append(f"identify names {fid!r}, which is not a field{_suggest(fid, fields)}")
-        if self.audit_date and (self.audit_date not in fields or fields[self.audit_date].type != FieldType.date):
+        if self.audit_date and (
+            self.audit_date not in fields or fields[self.audit_date].type != FieldType.date
+        ):
             problems.append(f"audit_date names {self.audit_date!r}, which is not a date field")
         for item in self.items:
             if item.scale not in self.scales:
-                problems.append(f"item {item.id!r} uses the scale {item.scale!r}, which is not defined{_suggest(item.scale, self.scales)}")
+                problems.append(
+                    f"item {item.id!r} uses the scale {item.scale!r}, which is not defined{_suggest(item.scale, self.scales)}"
+                )
             elif item.allow_na and self.scales[item.scale].na is None:
                 problems.append(f"item {item.id!r} allows N/A but its scale {item.scale!r} has no na label")
             if item.applies_if:
-                problems += [f"item {item.id!r}: {p}" for p in self._check_condition(item.applies_if, where="applies_if")]
+                problems += [
+                    f"item {item.id!r}: {p}"
+                    for p in self._check_condition(item.applies_if, where="applies_if")
+                ]
         problems += self._check_milestones(fields, milestones)
         grades = [b.grade for b in self.grading.bands]
         for limit in self.grading.limits:
             if limit.max_grade not in grades:
-                problems.append(f"a limit caps at {limit.max_grade!r}, which is not one of the grades {grades}")
+                problems.append(
+                    f"a limit caps at {limit.max_grade!r}, which is not one of the grades {grades}"
+                )
             problems += [f"limit: {p}" for p in self._check_condition(limit.if_, limit=True)]
         sections = set(self.sections) | set(self.milestone_sections)
         for s in self.grading.section_weights:
             if s not in sections:
-                problems.append(f"section_weights names the section {s!r}, which no item has{_suggest(s, sections)}")
+                problems.append(
+                    f"section_weights names the section {s!r}, which no item has{_suggest(s, sections)}"
+                )
         if self.grading.method == "compliance" and not self.milestones:
             problems.append("compliance grading needs milestones")
         if self.grading.method == "rag" and not self.items:
             problems.append("rag grading rates the questions red, amber or green: it needs items")
         if not self.items and not self.milestones:
             problems.append("a rubric needs at least one item or milestone")
-        if self.items and not any(i.weight > 0 for i in self.items) and not (self.grading.method == "compliance" and self.milestones):
-            problems.append(f"item {self.items[0].id!r}: every item has weight 0 (this one and all the others), so no audit could "
-                            "ever have a score; give the items that count a weight above 0")
-        elif self.items and all(not any(c.points > 0 for c in self.scales[i.scale].choices) for i in self.items if i.scale in self.scales and i.weight > 0) \
-                and all(i.scale in self.scales for i in self.items) and not (self.grading.method == "compliance" and self.milestones):
-            problems.append(f"item {self.items[0].id!r}: no answer to any weighted item is worth more than 0 points, so no audit "
-                            "could ever have a score; give the answers that meet the standard points above 0")
+        if (
+            self.items
+            and not any(i.weight > 0 for i in self.items)
+            and not (self.grading.method == "compliance" and self.milestones)
+        ):
+            problems.append(
+                f"item {self.items[0].id!r}: every item has weight 0 (this one and all the others), so no audit could "
+                "ever have a score; give the items that count a weight above 0"
+            )
+        elif (
+            self.items
+            and all(
+                not any(c.points > 0 for c in self.scales[i.scale].choices)
+                for i in self.items
+                if i.scale in self.scales and i.weight > 0
+            )
+            and all(i.scale in self.scales for i in self.items)
+            and not (self.grading.method == "compliance" and self.milestones)
+        ):
+            problems.append(
+                f"item {self.items[0].id!r}: no answer to any weighted item is worth more than 0 points, so no audit "
+                "could ever have a score; give the answers that meet the standard points above 0"
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -669,28 +792,47 @@ class Rubric(_Model):
             for rule in m.rules:
                 problems += self._check_due(m, rule, fields, milestones)
                 if rule.when is not None:
-                    problems += [f"milestone {m.id!r}: {p}" for p in self._check_condition(rule.when, where="when")]
+                    problems += [
+                        f"milestone {m.id!r}: {p}" for p in self._check_condition(rule.when, where="when")
+                    ]
             if m.applies_if:
-                problems += [f"milestone {m.id!r}: {p}" for p in self._check_condition(m.applies_if, where="applies_if")]
+                problems += [
+                    f"milestone {m.id!r}: {p}"
+                    for p in self._check_condition(m.applies_if, where="applies_if")
+                ]
             for rid in m.excused_by:
                 if rid not in reasons:
-                    where = "there is no `exceptions: reasons:` list" if not reasons else f"it is not one of the reasons{_suggest(rid, reasons)}"
+                    where = (
+                        "there is no `exceptions: reasons:` list"
+                        if not reasons
+                        else f"it is not one of the reasons{_suggest(rid, reasons)}"
+                    )
                     problems.append(f"milestone {m.id!r} is excused by {rid!r}, but {where}")
             for name, fid in (("reason", m.reason), ("on_time_field", m.on_time_field)):
                 if fid is None:
                     continue
                 if fid not in fields:
-                    problems.append(f"milestone {m.id!r}: its `{name}` field {fid!r} is not a field{_suggest(fid, fields)}")
+                    problems.append(
+                        f"milestone {m.id!r}: its `{name}` field {fid!r} is not a field{_suggest(fid, fields)}"
+                    )
                 elif fields[fid].type != FieldType.text:
-                    problems.append(f"milestone {m.id!r}: its `{name}` field {fid!r} is of type {fields[fid].type.value}; it holds text")
+                    problems.append(
+                        f"milestone {m.id!r}: its `{name}` field {fid!r} is of type {fields[fid].type.value}; it holds text"
+                    )
             if m.reason:
                 if m.reason in owners:
-                    problems.append(f"milestone {m.id!r}: its `reason` field {m.reason!r} is already the reason of {owners[m.reason]!r}; give each its own")
+                    problems.append(
+                        f"milestone {m.id!r}: its `reason` field {m.reason!r} is already the reason of {owners[m.reason]!r}; give each its own"
+                    )
                 owners[m.reason] = m.id
                 if self.exceptions and m.reason == self.exceptions.field:
-                    problems.append(f"milestone {m.id!r}: its `reason` field {m.reason!r} is the audit's one reason field (exceptions.field), not one milestone's")
+                    problems.append(
+                        f"milestone {m.id!r}: its `reason` field {m.reason!r} is the audit's one reason field (exceptions.field), not one milestone's"
+                    )
         if self.exceptions and self.exceptions.field is not None and self.exceptions.field not in fields:
-            problems.append(f"exceptions.field names {self.exceptions.field!r}, which is not a field{_suggest(self.exceptions.field, fields)}")
+            problems.append(
+                f"exceptions.field names {self.exceptions.field!r}, which is not a field{_suggest(self.exceptions.field, fields)}"
+            )
         if self.exceptions:
             seen: dict[str, str] = {}
             for r in self.exceptions.reasons:
@@ -701,19 +843,27 @@ class Rubric(_Model):
         if self.outcomes:
             o = self.outcomes
             if o.field not in fields:
-                problems.append(f"outcomes.field names {o.field!r}, which is not a field{_suggest(o.field, fields)}")
+                problems.append(
+                    f"outcomes.field names {o.field!r}, which is not a field{_suggest(o.field, fields)}"
+                )
             choices = {reason_key(c) for c in (fields[o.field].choices or [])} if o.field in fields else set()
             for e in o.ends:
                 if choices and reason_key(e.answer) not in choices:
                     problems.append(f"the field {o.field} has no choice for the outcome {e.answer!r}")
                 for mid in [e.at, *e.not_applicable]:
                     if mid not in milestones:
-                        problems.append(f"the outcome {e.answer!r} names the milestone {mid!r}, which is not defined{_suggest(mid, order)}")
+                        problems.append(
+                            f"the outcome {e.answer!r} names the milestone {mid!r}, which is not defined{_suggest(mid, order)}"
+                        )
                 if e.at in e.not_applicable:
-                    problems.append(f"an outcome ends at a step that applies, so it cannot also list it as not applicable ({e.at}): {e.answer!r}")
+                    problems.append(
+                        f"an outcome ends at a step that applies, so it cannot also list it as not applicable ({e.at}): {e.answer!r}"
+                    )
         return problems
 
-    def _check_due(self, m: Milestone, rule: Due, fields: dict[str, Field], milestones: set[str]) -> list[str]:
+    def _check_due(
+        self, m: Milestone, rule: Due, fields: dict[str, Field], milestones: set[str]
+    ) -> list[str]:
         out: list[str] = []
         start = rule.from_
         if start is not None:
@@ -721,12 +871,16 @@ class Rubric(_Model):
                 if fields[start].type != FieldType.date:
                     out.append(f"milestone {m.id!r} is due from {start!r}, which is not a date field")
             elif start not in milestones or start == m.id:
-                out.append(f"milestone {m.id!r} is due from {start!r}, which is neither a date field nor another milestone{_suggest(start, [*fields, *milestones])}")
+                out.append(
+                    f"milestone {m.id!r} is due from {start!r}, which is neither a date field nor another milestone{_suggest(start, [*fields, *milestones])}"
+                )
         if rule.year is not None:
             f = fields.get(rule.year)
             if f is None or f.type not in (FieldType.date, FieldType.integer):
-                out.append(f"milestone {m.id!r}: the year of {rule.date!r} comes from {rule.year!r}, which is neither a date field nor a number field"
-                           + _suggest(rule.year, fields))
+                out.append(
+                    f"milestone {m.id!r}: the year of {rule.date!r} comes from {rule.year!r}, which is neither a date field nor a number field"
+                    + _suggest(rule.year, fields)
+                )
         for sub in (rule.at_latest, rule.not_before):
             if sub is not None:
                 out += self._check_due(m, sub, fields, milestones)
@@ -739,15 +893,23 @@ class Rubric(_Model):
         if c.field is not None:
             f = self.field(c.field)
             if f is None:
-                out.append(f"the condition names the field {c.field!r}, which is not defined{_suggest(c.field, [x.id for x in self.fields])}")
+                out.append(
+                    f"the condition names the field {c.field!r}, which is not defined{_suggest(c.field, [x.id for x in self.fields])}"
+                )
             elif (c.age_at_least is not None or c.age_below is not None) and f.type != FieldType.date:
-                out.append(f"age_at_least/age_below need a date field, but {c.field!r} is of type {f.type.value}")
+                out.append(
+                    f"age_at_least/age_below need a date field, but {c.field!r} is of type {f.type.value}"
+                )
             elif (c.at_least is not None or c.below is not None) and f.type != FieldType.integer:
-                out.append(f"at_least/below need a number field (type: integer), but {c.field!r} is of type {f.type.value}")
+                out.append(
+                    f"at_least/below need a number field (type: integer), but {c.field!r} is of type {f.type.value}"
+                )
         if c.item is not None:
             it = self.item(c.item)
             if it is None:
-                out.append(f"the condition names the item {c.item!r}, which is not defined{_suggest(c.item, [x.id for x in self.items])}")
+                out.append(
+                    f"the condition names the item {c.item!r}, which is not defined{_suggest(c.item, [x.id for x in self.items])}"
+                )
             else:
                 out += self._check_answers(c, [it])
         if c.items is not None:
@@ -758,19 +920,29 @@ class Rubric(_Model):
                 for name in c.items:
                     found = [i for i in self.items if i.id == name or i.section == name]
                     if not found:
-                        out.append(f"the condition names {name!r} in items, which is neither an item nor a section{_suggest(name, [*(i.id for i in self.items), *self.sections])}")
+                        out.append(
+                            f"the condition names {name!r} in items, which is neither an item nor a section{_suggest(name, [*(i.id for i in self.items), *self.sections])}"
+                        )
                     chosen += found
             out += self._check_answers(c, chosen, any_scale=True)
         if c.milestone is not None:
             if not limit:
-                out.append(f"its `{where}` tests the date of {c.milestone!r}: only grading limits can (dates are judged after the questions)")
+                out.append(
+                    f"its `{where}` tests the date of {c.milestone!r}: only grading limits can (dates are judged after the questions)"
+                )
             elif self.milestone(c.milestone) is None:
-                out.append(f"the condition names the milestone {c.milestone!r}, which is not defined{_suggest(c.milestone, [m.id for m in self.milestones])}")
+                out.append(
+                    f"the condition names the milestone {c.milestone!r}, which is not defined{_suggest(c.milestone, [m.id for m in self.milestones])}"
+                )
         if c.breach is not None:
             if not limit:
-                out.append(f"its `{where}` tests the dates (breach: {c.breach}): only grading limits can (dates are judged after the questions)")
+                out.append(
+                    f"its `{where}` tests the dates (breach: {c.breach}): only grading limits can (dates are judged after the questions)"
+                )
             elif not any(c.breach in ("any", m.kind) for m in self.milestones):
-                out.append(f"`breach: {c.breach}` can never hold: the rubric has no {'' if c.breach == 'any' else c.breach + ' '}milestones")
+                out.append(
+                    f"`breach: {c.breach}` can never hold: the rubric has no {'' if c.breach == 'any' else c.breach + ' '}milestones"
+                )
         return out
 
     def _check_answers(self, c: Condition, items: list[Item], *, any_scale: bool = False) -> list[str]:
@@ -779,16 +951,22 @@ class Rubric(_Model):
         for it in items:
             scale = self.scales.get(it.scale)
             if scale is not None:
-                allowed |= {norm_answer(ch.label) for ch in scale.choices} | ({norm_answer(scale.na.label)} if scale.na else set())
+                allowed |= {norm_answer(ch.label) for ch in scale.choices} | (
+                    {norm_answer(scale.na.label)} if scale.na else set()
+                )
         if not allowed:
             return []
         out = []
         for want in [c.answer, c.equals, *(c.in_ or []), *(c.not_in or [])]:
             if want is not None and norm_answer(want) not in allowed:
                 if any_scale:
-                    out.append(f"the condition on items tests the answer {want!r}, which none of their scales has")
+                    out.append(
+                        f"the condition on items tests the answer {want!r}, which none of their scales has"
+                    )
                 else:
-                    out.append(f"the condition on {items[0].id!r} tests the answer {want!r}, which its scale {items[0].scale!r} does not have")
+                    out.append(
+                        f"the condition on {items[0].id!r} tests the answer {want!r}, which its scale {items[0].scale!r} does not have"
+                    )
         return out
 
 
@@ -803,7 +981,9 @@ def _suggest(word: str, options) -> str:
     return f" (did you mean {m[0]!r}?)" if m else ""
 
 
-_NUMBERING = re.compile(r"^\s*(?:q(?:uestion)?\s*)?\d+[a-z]?\s*[.):\-]?\s+|^\s*(?:q(?:uestion)?\s*)?\d+[a-z]?\s*[.):]\s*", re.I)
+_NUMBERING = re.compile(
+    r"^\s*(?:q(?:uestion)?\s*)?\d+[a-z]?\s*[.):\-]?\s+|^\s*(?:q(?:uestion)?\s*)?\d+[a-z]?\s*[.):]\s*", re.I
+)
 
 
 def norm_header(text: object) -> str:

@@ -73,12 +73,20 @@ class Answer:
 
     __slots__ = ("label", "points", "na", "weighted")
 
-    def __init__(self, label: str, points: float | None, na: bool = False, weight: float = 1.0, unit: int = 1) -> None:
+    def __init__(
+        self, label: str, points: float | None, na: bool = False, weight: float = 1.0, unit: int = 1
+    ) -> None:
         self.label, self.points, self.na = label, points, na
-        self.weighted = None if points is None else int(Decimal(repr(float(weight))) * Decimal(repr(float(points))) * unit)
+        self.weighted = (
+            None
+            if points is None
+            else int(Decimal(repr(float(weight))) * Decimal(repr(float(points))) * unit)
+        )
 
 
-def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tuple[Answer | None, Problem | None]]:
+def item_parser(
+    item: Item, scale: Scale, unit: int = 1
+) -> Callable[[Any], tuple[Answer | None, Problem | None]]:
     """A parser for the answers of one item. Blank cells give ``(None, None)``; the caller decides if that is allowed."""
     table: dict[str, tuple[str, float]] = {}
     for c in scale.choices:
@@ -116,6 +124,7 @@ def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tupl
         return None, ("unknown_answer", f"{expected}{nearest(normalise_text(text))}")
 
     if not item.multi:
+
         def parse(value: Any) -> tuple[Answer | None, Problem | None]:
             if value is None:
                 return None, None
@@ -124,9 +133,14 @@ def item_parser(item: Item, scale: Scale, unit: int = 1) -> Callable[[Any], tupl
             if isinstance(value, ExcelError):
                 return None, value.problem()
             return one(cell_text(value))
+
         return parse
 
-    cap = item.max_points if item.max_points is not None else sum(c.points for c in scale.choices if c.points > 0)
+    cap = (
+        item.max_points
+        if item.max_points is not None
+        else sum(c.points for c in scale.choices if c.points > 0)
+    )
 
     def parse_multi(value: Any) -> tuple[Answer | None, Problem | None]:
         if is_blank(value):
@@ -201,6 +215,7 @@ def _field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
     if f.type == FieldType.date:
         return date_cell
     if f.type == FieldType.integer:
+
         def parse_int(value: Any) -> tuple[Any, Problem | None]:
             if is_blank(value):
                 return None, None
@@ -210,20 +225,30 @@ def _field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
             if text.lstrip("-").isdigit():
                 return int(text), None
             return None, ("bad_integer", "expected a whole number")
+
         return parse_int
     if f.type == FieldType.nhs_number:
+
         def parse_nhs(value: Any) -> tuple[Any, Problem | None]:
             if is_blank(value):
                 return None, None
             text = normalise_text(cell_text(value))
             digits = "".join(c for c in text if not c.isspace() and c != "-")
             if len(digits) != 10 or not digits.isdigit():
-                return None, ("bad_nhs_number", "expected an NHS number: 10 digits, spaces allowed (as 943 476 5919)")
+                return None, (
+                    "bad_nhs_number",
+                    "expected an NHS number: 10 digits, spaces allowed (as 943 476 5919)",
+                )
             if not nhs_number_ok(digits):
-                return None, ("nhs_check_digit", "the NHS number's check digit is wrong (Modulus 11): a digit is mistyped; check it against the record")
+                return None, (
+                    "nhs_check_digit",
+                    "the NHS number's check digit is wrong (Modulus 11): a digit is mistyped; check it against the record",
+                )
             return digits, None
+
         return parse_nhs
     if f.type == FieldType.upn:
+
         def parse_upn(value: Any) -> tuple[Any, Problem | None]:
             if is_blank(value):
                 return None, None
@@ -231,8 +256,12 @@ def _field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
             if len(upn) != 13:
                 return None, ("bad_upn", "expected a UPN: a letter and 12 characters (as B801200005001)")
             if not upn_ok(upn):
-                return None, ("upn_check_letter", "the UPN's check letter does not match its digits: a character is mistyped")
+                return None, (
+                    "upn_check_letter",
+                    "the UPN's check letter does not match its digits: a character is mistyped",
+                )
             return upn, None
+
         return parse_upn
 
     def parse_text(value: Any) -> tuple[Any, Problem | None]:
@@ -258,8 +287,11 @@ def date_cell(value: Any) -> tuple[date | None, Problem | None]:
         except (DateParseError, ValueError, OverflowError):
             serial = None
         as_date = f" (as an Excel date serial it would be {format_date(serial)})" if serial else ""
-        return serial, ("number_not_date", f"the cell holds the number {cell_text(value)}, not a date{as_date}; type the date "
-                        "day first, as 03/04/2025, or format the cell as a date")
+        return serial, (
+            "number_not_date",
+            f"the cell holds the number {cell_text(value)}, not a date{as_date}; type the date "
+            "day first, as 03/04/2025, or format the cell as a date",
+        )
     err = excel_error_of(value)
     if err is not None:
         return None, err.problem()

@@ -27,8 +27,13 @@ from qactl.sheets.reader import cell_ref
 
 SECTION_OF_KIND = {"statutory": STATUTORY_SECTION, "target": TARGET_SECTION}
 FORMS_TIMES = frozenset(("start_time", "completion_time", "last_modified_time"))
-FORMS_RESPONDENT = ("respondent", "respondent_email")  # who filled the form in: the auditor, part of an audit's identity
-XLSX_CELL_MAX = 32_767  # characters in one cell of an .xlsx (Excel's limit): longer text is cut in the .xlsx output only
+FORMS_RESPONDENT = (
+    "respondent",
+    "respondent_email",
+)  # who filled the form in: the auditor, part of an audit's identity
+XLSX_CELL_MAX = (
+    32_767  # characters in one cell of an .xlsx (Excel's limit): longer text is cut in the .xlsx output only
+)
 _TENTH = Decimal("0.1")
 
 
@@ -57,7 +62,11 @@ def item_max(rubric: Rubric, item: Item) -> float:
     scale = rubric.scales[item.scale]
     if not item.multi:
         return scale.max_points
-    return item.max_points if item.max_points is not None else sum(c.points for c in scale.choices if c.points > 0)
+    return (
+        item.max_points
+        if item.max_points is not None
+        else sum(c.points for c in scale.choices if c.points > 0)
+    )
 
 
 def unit_of(rubric: Rubric) -> int:
@@ -66,7 +75,12 @@ def unit_of(rubric: Rubric) -> int:
     for i in rubric.items:
         w = Decimal(repr(float(i.weight)))
         s = rubric.scales[i.scale]
-        for v in [*(c.points for c in s.choices), s.max_points, i.max_points or 0, sum(c.points for c in s.choices if c.points > 0)]:
+        for v in [
+            *(c.points for c in s.choices),
+            s.max_points,
+            i.max_points or 0,
+            sum(c.points for c in s.choices if c.points > 0),
+        ]:
             places = max(places, -(w * Decimal(repr(float(v)))).normalize().as_tuple().exponent)
     return 10 ** min(places, 9)
 
@@ -75,13 +89,17 @@ def unit_of(rubric: Rubric) -> int:
 
 
 def future(today: date, what: str, when: date) -> str:
-    return (f"the {what} {format_date(when)} is in the future (today is {format_date(today)}): "
-            "check the year; qactl scores audits that have happened")
+    return (
+        f"the {what} {format_date(when)} is in the future (today is {format_date(today)}): "
+        "check the year; qactl scores audits that have happened"
+    )
 
 
 def dob_after_audit(dob: date, audit_date: date) -> str:
-    return (f"the date of birth {format_date(dob)} is after the audit date {format_date(audit_date)}: the child cannot be "
-            "born after the audit; check the year")
+    return (
+        f"the date of birth {format_date(dob)} is after the audit date {format_date(audit_date)}: the child cannot be "
+        "born after the audit; check the year"
+    )
 
 
 def blank_message(rubric: Rubric, item: Item) -> str:
@@ -112,7 +130,9 @@ class Tally:
     unrecognised_examples: list[str] = field(default_factory=list)
     not_allowed: int = 0  # late dates whose recognised reason their limit does not allow
     not_allowed_examples: list[str] = field(default_factory=list)
-    missing_since: list[str] = field(default_factory=list)  # questions added since the form was made: no column
+    missing_since: list[str] = field(
+        default_factory=list
+    )  # questions added since the form was made: no column
 
     def check(self) -> None:
         """Row accounting, the invariant every output rests on: each data row read is exactly one audit (scored, with
@@ -143,31 +163,52 @@ class Tally:
     def notes(self) -> list[str]:
         notes = [self.accounting()]
         if self.duplicates:
-            notes.append(f"{self.duplicates} row(s) repeat an earlier submission (same child, same auditor, same answers) and are not counted.")
+            notes.append(
+                f"{self.duplicates} row(s) repeat an earlier submission (same child, same auditor, same answers) and are not counted."
+            )
         if self.blank_rows:
             notes.append(f"{self.blank_rows} blank row(s) skipped: they are not audits.")
         if self.header_rows:
-            notes.append(f"{self.header_rows} row(s) repeat the header row (pasted twice?) and are skipped: they are not audits.")
+            notes.append(
+                f"{self.header_rows} row(s) repeat the header row (pasted twice?) and are skipped: they are not audits."
+            )
         if self.long_cells:
-            notes.append(f"{self.long_cells} cell(s) hold more than {XLSX_CELL_MAX:,} characters, the most an Excel cell can hold: "
-                         "an .xlsx output cuts them there and says so in the cell; the .json, .jsonl and .csv outputs keep the whole text.")
+            notes.append(
+                f"{self.long_cells} cell(s) hold more than {XLSX_CELL_MAX:,} characters, the most an Excel cell can hold: "
+                "an .xlsx output cuts them there and says so in the cell; the .json, .jsonl and .csv outputs keep the whole text."
+            )
         if self.unrecognised:
-            notes.append(f"{self.unrecognised} late date(s) give a reason that is none of the recognised exceptions, so they count as "
-                         f"late ({'; '.join(self.unrecognised_examples)}). If one is a recognised exception written another way, "
-                         "choose it from the list (or add the spelling to the reason's aliases in the rubric).")
+            notes.append(
+                f"{self.unrecognised} late date(s) give a reason that is none of the recognised exceptions, so they count as "
+                f"late ({'; '.join(self.unrecognised_examples)}). If one is a recognised exception written another way, "
+                "choose it from the list (or add the spelling to the reason's aliases in the rubric)."
+            )
         if self.not_allowed:
-            notes.append(f"{self.not_allowed} late date(s) give an exception that their time limit does not allow (a local target "
-                         f"allows none), so they count as late ({'; '.join(self.not_allowed_examples)}).")
+            notes.append(
+                f"{self.not_allowed} late date(s) give an exception that their time limit does not allow (a local target "
+                f"allows none), so they count as late ({'; '.join(self.not_allowed_examples)})."
+            )
         if self.missing_since:
-            notes.append("The export has no column for " + "; ".join(self.missing_since) + ": questions added to the rubric "
-                         "after this form was made. They are left out of these audits' scores; add them to the form.")
+            notes.append(
+                "The export has no column for "
+                + "; ".join(self.missing_since)
+                + ": questions added to the rubric "
+                "after this form was made. They are left out of these audits' scores; add them to the form."
+            )
         return notes
 
     def accounting(self) -> str:
         """Every row read, and what it became: the sentence the summary and the command show."""
         parts = [f"{self.scored} scored", f"{self.with_errors} with errors"]
-        parts += [f"{n} {what}" for n, what in ((self.duplicates, "duplicate(s)"), (self.blank_rows, "blank"),
-                                                  (self.header_rows, "repeated header(s)")) if n]
+        parts += [
+            f"{n} {what}"
+            for n, what in (
+                (self.duplicates, "duplicate(s)"),
+                (self.blank_rows, "blank"),
+                (self.header_rows, "repeated header(s)"),
+            )
+            if n
+        ]
         return f"Every row accounted for: {self.data_rows} row(s) read = " + " + ".join(parts) + "."
 
 
@@ -193,26 +234,58 @@ class Context:
     unit: int
     tally: Tally
     reasons: dict[str, str]  # every spelling of a recognised reason → its id
-    free_fields: frozenset[str]  # free-text fields that are not pii but may name the child (a reason): redacted too
-    pii_plan: list[tuple[str, int | None, FieldType]]  # what text is redacted of: each pii field, its column and type
-    probe: tuple[int, str] | None  # a column whose header no answer can be, to spot the header row pasted again
+    free_fields: frozenset[
+        str
+    ]  # free-text fields that are not pii but may name the child (a reason): redacted too
+    pii_plan: list[
+        tuple[str, int | None, FieldType]
+    ]  # what text is redacted of: each pii field, its column and type
+    probe: (
+        tuple[int, str] | None
+    )  # a column whose header no answer can be, to spot the header row pasted again
     parsers: dict[str, Any]  # field or item id → its cell parser (qactl.scoring.cells), built once
 
     @classmethod
-    def build(cls, rubric: Rubric, cmap: ColumnMap, *, sheet: str, key: bytes, audit_date: date | None = None,
-              include_pii: bool = False, today: date | None = None) -> Context:
+    def build(
+        cls,
+        rubric: Rubric,
+        cmap: ColumnMap,
+        *,
+        sheet: str,
+        key: bytes,
+        audit_date: date | None = None,
+        include_pii: bool = False,
+        today: date | None = None,
+    ) -> Context:
         col = {t.id: c for c, t in cmap.targets.items()}
         tally = Tally(order=[b.grade for b in rubric.grading.bands])
-        tally.missing_since = [f"{i.text!r} (added in version {i.since})" for i in rubric.items if i.since and i.id not in col]
+        tally.missing_since = [
+            f"{i.text!r} (added in version {i.since})" for i in rubric.items if i.since and i.id not in col
+        ]
         probe = next((c for c in sorted(cmap.targets) if cmap.headers[c]), None)
         unit = unit_of(rubric)
-        return cls(rubric, cmap, sheet, key, audit_date, include_pii, today or clock.today(), col, unit, tally,
-                   reason_table(rubric.exceptions),
-                   frozenset(f.id for f in rubric.fields if not f.pii and f.role == "reason" and f.type == FieldType.text),
-                   [(f.id, col.get(f.id), f.type) for f in rubric.fields if f.pii],
-                   (probe, cmap.headers[probe]) if probe is not None else None,
-                   {**{f.id: field_parser(f) for f in rubric.fields},
-                    **{i.id: item_parser(i, rubric.scales[i.scale], unit) for i in rubric.items}})
+        return cls(
+            rubric,
+            cmap,
+            sheet,
+            key,
+            audit_date,
+            include_pii,
+            today or clock.today(),
+            col,
+            unit,
+            tally,
+            reason_table(rubric.exceptions),
+            frozenset(
+                f.id for f in rubric.fields if not f.pii and f.role == "reason" and f.type == FieldType.text
+            ),
+            [(f.id, col.get(f.id), f.type) for f in rubric.fields if f.pii],
+            (probe, cmap.headers[probe]) if probe is not None else None,
+            {
+                **{f.id: field_parser(f) for f in rubric.fields},
+                **{i.id: item_parser(i, rubric.scales[i.scale], unit) for i in rubric.items},
+            },
+        )
 
     @property
     def latest(self) -> date:
@@ -275,7 +348,9 @@ def known_of(ctx: Context, parsed: dict[str, Any], values: list[Any]) -> Known:
         v = parsed.get(fid)
         if v is None:
             raw = None if c is None else values[c]
-            if not is_blank(raw):  # written but unreadable (a mistyped NHS number, 31/02/2015): taken out as written
+            if not is_blank(
+                raw
+            ):  # written but unreadable (a mistyped NHS number, 31/02/2015): taken out as written
                 literals.append(cell_text(raw))
                 if ftype is FieldType.nhs_number:
                     numbers.append(cell_text(raw))

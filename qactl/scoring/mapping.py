@@ -60,7 +60,9 @@ def _keys(rubric: Rubric) -> tuple[dict[str, Target], dict[str, Target], dict[st
     by_id: dict[str, Target] = {}
     by_text: dict[str, Target] = {}
     by_alias: dict[str, Target] = {}
-    for kind, things in zip(KINDS, (rubric.fields, rubric.items, rubric.milestones, rubric.comments), strict=True):
+    for kind, things in zip(
+        KINDS, (rubric.fields, rubric.items, rubric.milestones, rubric.comments), strict=True
+    ):
         for t in things:
             target = Target(kind, t.id)
             by_id[t.id.casefold()] = target
@@ -82,7 +84,9 @@ def load_map(path: str | Path, rubric: Rubric) -> dict[str, str]:
     if path.suffix.lower() in (".yaml", ".yml"):
         root = load_yaml(path, ConfigError)
         if not isinstance(root, dict):
-            raise ConfigError([Problem(str(path), 1, 1, "a map file is a YAML mapping of column header: rubric id")])
+            raise ConfigError(
+                [Problem(str(path), 1, 1, "a map file is a YAML mapping of column header: rubric id")]
+            )
         for k, v in root.items():
             line = root.lc.key(k)[0] + 1 if hasattr(root, "lc") else None
             pairs.append((str(k), str(v), line))
@@ -97,8 +101,13 @@ def load_map(path: str | Path, rubric: Rubric) -> dict[str, str]:
                     pairs.append((row[0], row[1].strip(), n))
     ids = {t.id for t in rubric.columns()}
     problems = [
-        Problem(str(path), line, None, f"{column!r} is mapped to {target!r}, which is not an id of the rubric {rubric.id}"
-                + (f" (did you mean {m[0]!r}?)" if (m := get_close_matches(target, ids, n=1)) else ""))
+        Problem(
+            str(path),
+            line,
+            None,
+            f"{column!r} is mapped to {target!r}, which is not an id of the rubric {rubric.id}"
+            + (f" (did you mean {m[0]!r}?)" if (m := get_close_matches(target, ids, n=1)) else ""),
+        )
         for column, target, line in pairs
         if target not in ids
     ]
@@ -107,10 +116,18 @@ def load_map(path: str | Path, rubric: Rubric) -> dict[str, str]:
     return {norm_header(c): t for c, t, _ in pairs}
 
 
-def map_columns(rubric: Rubric, headers: list[str], mapping: dict[str, str] | None = None, *, file: str = "the export") -> ColumnMap:
+def map_columns(
+    rubric: Rubric, headers: list[str], mapping: dict[str, str] | None = None, *, file: str = "the export"
+) -> ColumnMap:
     """Map each header to a target. Raises :class:`InputError` on duplicates or missing required columns."""
     by_id, by_text, by_alias = _keys(rubric)
-    kinds = {t.id: Target(kind, t.id) for kind, things in zip(KINDS, (rubric.fields, rubric.items, rubric.milestones, rubric.comments), strict=True) for t in things}
+    kinds = {
+        t.id: Target(kind, t.id)
+        for kind, things in zip(
+            KINDS, (rubric.fields, rubric.items, rubric.milestones, rubric.comments), strict=True
+        )
+        for t in things
+    }
     mapping = mapping or {}
     cm = ColumnMap(headers=list(headers))
     seen: dict[str, int] = {}
@@ -136,7 +153,9 @@ def map_columns(rubric: Rubric, headers: list[str], mapping: dict[str, str] | No
             continue
         if target.id in seen:
             first = seen[target.id]
-            duplicates.append(f"columns {_col(first)} {headers[first]!r} and {_col(col)} {header!r} both match {target.kind} {target.id!r}")
+            duplicates.append(
+                f"columns {_col(first)} {headers[first]!r} and {_col(col)} {header!r} both match {target.kind} {target.id!r}"
+            )
             continue
         seen[target.id] = col
         cm.targets[col] = target
@@ -148,8 +167,15 @@ def map_columns(rubric: Rubric, headers: list[str], mapping: dict[str, str] | No
             + "\nDelete or rename one of them, or say which is which with --map FILE (column: id)."
         )
     # an item added to the rubric since the form was made (``since``) may have no column: it leaves the denominator
-    missing = [t for t in [*rubric.items, *(f for f in rubric.fields if f.required), *(m for m in rubric.milestones if m.required)]
-               if t.id not in seen and (not hasattr(t, "scale") or (t.required and not t.since))]
+    missing = [
+        t
+        for t in [
+            *rubric.items,
+            *(f for f in rubric.fields if f.required),
+            *(m for m in rubric.milestones if m.required),
+        ]
+        if t.id not in seen and (not hasattr(t, "scale") or (t.required and not t.since))
+    ]
     if missing and rubric.items and not any(t.kind == "item" for t in cm.targets.values()):
         raise InputError(
             f"{file} matches none of the {len(rubric.items)} questions of the rubric {rubric.id} ({rubric.title}): "
@@ -162,7 +188,11 @@ def map_columns(rubric: Rubric, headers: list[str], mapping: dict[str, str] | No
         lines = []
         for t in missing:
             near = get_close_matches(norm_header(t.text), list(normed), n=2, cutoff=0.4)
-            hint = ("; nearest headers: " + ", ".join(repr(normed[x]) for x in near)) if near else "; no header is close"
+            hint = (
+                ("; nearest headers: " + ", ".join(repr(normed[x]) for x in near))
+                if near
+                else "; no header is close"
+            )
             lines.append(f"{t.id} ({t.text[:70]!r}){hint}")
         raise InputError(
             f"{file} has no column for {len(missing)} required question{'s' if len(missing) != 1 else ''} of the rubric {rubric.id}:\n  "

@@ -28,7 +28,9 @@ SUFFIXES = (".json", ".jsonl", ".csv", ".xlsx")
 def check_suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise UsageError(f"Cannot write {path.name}: the output must end in .json, .jsonl, .csv or .xlsx (the suffix chooses the format).")
+        raise UsageError(
+            f"Cannot write {path.name}: the output must end in .json, .jsonl, .csv or .xlsx (the suffix chooses the format)."
+        )
     return suffix
 
 
@@ -44,7 +46,13 @@ class Layout:
         for i in rubric.items:
             self.columns += [i.id, f"{i.id} points"]
         for m in rubric.milestones:
-            self.columns += [f"{m.id} due", f"{m.id} actual", f"{m.id} status", f"{m.id} days late", f"{m.id} reason"]
+            self.columns += [
+                f"{m.id} due",
+                f"{m.id} actual",
+                f"{m.id} status",
+                f"{m.id} days late",
+                f"{m.id} reason",
+            ]
         self.columns += list(field_keys)
         self.columns += [c.id for c in rubric.comments]
         self.columns += ["errors"]
@@ -60,7 +68,15 @@ class Layout:
         except AttributeError:  # not the scorer's shared results
             return [csv_cell(v) for v in self.flat(a)]
         secs = a["sections"]
-        head = [a["row"], a["ref"], a["status"], a["score"], a["grade"], a.get("audit_date"), a.get("duplicate_of")]
+        head = [
+            a["row"],
+            a["ref"],
+            a["status"],
+            a["score"],
+            a["grade"],
+            a.get("audit_date"),
+            a.get("duplicate_of"),
+        ]
         head += [secs[s]["score"] if s in secs else None for s in self.sections]
         tail: list[Any] = []
         for m in self.rubric.milestones:
@@ -73,7 +89,15 @@ class Layout:
         return [csv_cell(v) for v in head] + cells + [csv_cell(v) for v in tail]
 
     def flat(self, a: Audit) -> list[Any]:
-        out: list[Any] = [a["row"], a["ref"], a["status"], a["score"], a["grade"], a.get("audit_date"), a.get("duplicate_of")]
+        out: list[Any] = [
+            a["row"],
+            a["ref"],
+            a["status"],
+            a["score"],
+            a["grade"],
+            a.get("audit_date"),
+            a.get("duplicate_of"),
+        ]
         out += [(a["sections"].get(s) or {}).get("score") for s in self.sections]
         for i in self.rubric.items:
             ans = a["answers"].get(i.id) or {}
@@ -92,9 +116,13 @@ def reason_cell(ms: dict[str, Any]) -> str | None:
     limit: <reason>", "not a recognised exception", or the process outcome that made it not applicable."""
     check = ms.get("reason_check")
     if check == "applied":
-        return f"excused: {ms.get('reason')}" + (f" ({ms['excused_under']})" if ms.get("excused_under") else "")
+        return f"excused: {ms.get('reason')}" + (
+            f" ({ms['excused_under']})" if ms.get("excused_under") else ""
+        )
     if check == "not_allowed":
-        return f"not allowed for this {'target' if ms.get('kind') == 'target' else 'limit'}: {ms.get('reason')}"
+        return (
+            f"not allowed for this {'target' if ms.get('kind') == 'target' else 'limit'}: {ms.get('reason')}"
+        )
     if check == "unrecognised":
         return "not a recognised exception"
     if ms.get("ended_by"):
@@ -102,8 +130,16 @@ def reason_cell(ms: dict[str, Any]) -> str | None:
     return None
 
 
-def write_output(tmp: Path, suffix: str, header: ScoredHeader, audits: Iterable[Audit],
-                 summary_of: Callable[[], Summary], layout: Layout, about: dict[str, Any], previous=None) -> None:
+def write_output(
+    tmp: Path,
+    suffix: str,
+    header: ScoredHeader,
+    audits: Iterable[Audit],
+    summary_of: Callable[[], Summary],
+    layout: Layout,
+    about: dict[str, Any],
+    previous=None,
+) -> None:
     """Write to ``tmp`` (a temporary path from the output transaction) in the format of ``suffix``.
 
     ``previous`` (last round, from :func:`qactl.scoring.workbook.read_previous`) goes beside this round on the
@@ -121,5 +157,7 @@ def write_output(tmp: Path, suffix: str, header: ScoredHeader, audits: Iterable[
 def _write_csv(tmp: Path, audits: Iterable[Audit], layout: Layout) -> None:
     with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(csv_row(layout.columns))  # with --include-pii, the export's own headers: neutralised like any cell
+        w.writerow(
+            csv_row(layout.columns)
+        )  # with --include-pii, the export's own headers: neutralised like any cell
         w.writerows(layout.csv_row(a) for a in audits)

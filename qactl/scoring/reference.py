@@ -53,7 +53,9 @@ class ItemScore:
 
     id: str
     section: str
-    label: str | None  # the answer's label (labels joined by "; " for a multi item); None when blank or unreadable
+    label: (
+        str | None
+    )  # the answer's label (labels joined by "; " for a multi item); None when blank or unreadable
     points: float | None  # the scale's points for the answer when it counts, else None
     max: float
     applies: bool  # counted: answered, not N/A, and its applies_if not false
@@ -61,7 +63,12 @@ class ItemScore:
     possible: Fraction  # weight × maximum points when it counts, else 0
 
     def result(self) -> dict[str, Any]:
-        return {"answer": self.label, "points": self.points if self.applies else None, "max": self.max, "applies": self.applies}
+        return {
+            "answer": self.label,
+            "points": self.points if self.applies else None,
+            "max": self.max,
+            "applies": self.applies,
+        }
 
 
 @dataclass
@@ -78,14 +85,22 @@ class Reading:
     row: int
     values: list[Any]
     findings: list[Finding] = field(default_factory=list)
-    fields: dict[str, Any] = field(default_factory=dict)  # parsed; an implausible date set to None once checked
-    doubtful: list[str] = field(default_factory=list)  # fields with a value and a problem: kept for the ref only
+    fields: dict[str, Any] = field(
+        default_factory=dict
+    )  # parsed; an implausible date set to None once checked
+    doubtful: list[str] = field(
+        default_factory=list
+    )  # fields with a value and a problem: kept for the ref only
     forms: dict[str, Any] = field(default_factory=dict)
     audit_date: date | None = None
     known: Any = None
 
     def problem(self, ctx: Context, c: int, target: str, raw: Any, code: str, message: str) -> None:
-        self.findings.append(Finding(ctx.cell_ref(self.row, c), ctx.cmap.headers[c], target, cell_text(raw)[:200], message, code))
+        self.findings.append(
+            Finding(
+                ctx.cell_ref(self.row, c), ctx.cmap.headers[c], target, cell_text(raw)[:200], message, code
+            )
+        )
 
 
 # ---------------------------------------------------------------- read the row
@@ -134,7 +149,14 @@ def audit_date(ctx: Context, r: Reading) -> date:
         if prob:
             r.problem(ctx, c, "completion_time", raw, *prob)
         elif when is not None and when > ctx.latest:
-            r.problem(ctx, c, "completion_time", raw, "future_audit_date", future(ctx.today, "completion time", when))
+            r.problem(
+                ctx,
+                c,
+                "completion_time",
+                raw,
+                "future_audit_date",
+                future(ctx.today, "completion time", when),
+            )
         elif when is not None:
             return when
     return ctx.today
@@ -180,8 +202,16 @@ def points(ctx: Context, item: Item, answer: Answer | None, applying: bool) -> I
     if answer is None or answer.points is None or not applying:
         return ItemScore(item.id, item.section, label, None, top, False, Fraction(0), Fraction(0))
     weight = as_fraction(item.weight)
-    return ItemScore(item.id, item.section, label, answer.points, top, True, weight * as_fraction(answer.points),
-                     weight * as_fraction(top))
+    return ItemScore(
+        item.id,
+        item.section,
+        label,
+        answer.points,
+        top,
+        True,
+        weight * as_fraction(answer.points),
+        weight * as_fraction(top),
+    )
 
 
 def score_items(ctx: Context, r: Reading) -> list[ItemScore]:
@@ -193,7 +223,13 @@ def score_items(ctx: Context, r: Reading) -> list[ItemScore]:
         applying = applies(item, r, labels)
         scores.append(points(ctx, item, answers[item.id], applying))
         c = ctx.col.get(item.id)
-        if answers[item.id] is None and applying and item.required and c is not None and is_blank(r.values[c]):
+        if (
+            answers[item.id] is None
+            and applying
+            and item.required
+            and c is not None
+            and is_blank(r.values[c])
+        ):
             blanks.append((item, c))
     for item, c in blanks:
         r.problem(ctx, c, item.id, r.values[c], "blank", blank_message(ctx.rubric, item))
@@ -222,12 +258,18 @@ def reason_for(ctx: Context, m, r: Reading) -> tuple[str | None, Any]:
     own = ctx.col.get(m.reason) is not None and m.reason or None
     text = r.fields.get(own) if own else None
     if text is None or not str(text).strip():
-        shared = ctx.rubric.exceptions.field if ctx.rubric.exceptions and ctx.rubric.exceptions.field in ctx.col else None
+        shared = (
+            ctx.rubric.exceptions.field
+            if ctx.rubric.exceptions and ctx.rubric.exceptions.field in ctx.col
+            else None
+        )
         own, text = shared, (r.fields.get(shared) if shared else None)
     return own, text
 
 
-def judge_milestones(ctx: Context, r: Reading, labels: dict[str, str | None]) -> tuple[dict[str, dict], list[tuple], Any]:
+def judge_milestones(
+    ctx: Context, r: Reading, labels: dict[str, str | None]
+) -> tuple[dict[str, dict], list[tuple], Any]:
     """Each milestone's result (due, actual, status…), the late dates whose reason did not excuse them, and the outcome."""
     if not ctx.rubric.milestones:
         return {}, [], None
@@ -242,20 +284,50 @@ def judge_milestones(ctx: Context, r: Reading, labels: dict[str, str | None]) ->
     results, refused = {}, []
     for m in ctx.rubric.milestones:
         if ending is not None and m.id in ending.not_applicable:
-            res = {"status": "not_applicable", "days_late": None, "reason": None, "excused_under": None, "reason_check": None,
-                   "ended_by": ending.answer}
+            res = {
+                "status": "not_applicable",
+                "days_late": None,
+                "reason": None,
+                "excused_under": None,
+                "reason_check": None,
+                "ended_by": ending.answer,
+            }
         elif m.applies_if is not None and holds(m.applies_if, r.fields, labels, r.audit_date) is False:
-            res = {"status": "not_applicable", "days_late": None, "reason": None, "excused_under": None, "reason_check": None}
+            res = {
+                "status": "not_applicable",
+                "days_late": None,
+                "reason": None,
+                "excused_under": None,
+                "reason_check": None,
+            }
         else:
             own, text = reason_for(ctx, m, r)
-            ids, unknown = ([], []) if text is None else match_reasons(ctx.reasons, normalise_text(text) if type(text) is str else text)
+            ids, unknown = (
+                ([], [])
+                if text is None
+                else match_reasons(ctx.reasons, normalise_text(text) if type(text) is str else text)
+            )
             answer = yes_no(r.fields.get(m.on_time_field)) if m.on_time_field else None
-            res = judge(m, dues[m.id], actual[m.id], r.audit_date, reasons=ids, reason_given=bool(ids or unknown), on_time_answer=answer)
+            res = judge(
+                m,
+                dues[m.id],
+                actual[m.id],
+                r.audit_date,
+                reasons=ids,
+                reason_given=bool(ids or unknown),
+                on_time_answer=answer,
+            )
             if res["basis"] == "dates":
                 del res["basis"]
             if res["reason_check"] in ("unrecognised", "not_allowed"):
                 refused.append(Refused(res["reason_check"], own, text, m))
-        results[m.id] = {"due": _iso(dues[m.id]), "actual": _iso(actual[m.id]), "kind": m.kind, "citation": m.citation, **res}
+        results[m.id] = {
+            "due": _iso(dues[m.id]),
+            "actual": _iso(actual[m.id]),
+            "kind": m.kind,
+            "citation": m.citation,
+            **res,
+        }
     return results, refused, ending
 
 
@@ -311,14 +383,20 @@ def overall(ctx: Context, sums: dict[str, SectionSum]) -> float | None:
     """The rule over every item that counts; with ``section_weights``, Σ w_s × section% / Σ w_s (sections unrounded)."""
     weights = ctx.rubric.grading.section_weights
     if not weights:
-        return round_half_up(100 * sum(s.earned for s in sums.values()) / sum(s.possible for s in sums.values()))
+        return round_half_up(
+            100 * sum(s.earned for s in sums.values()) / sum(s.possible for s in sums.values())
+        )
     w = {name: as_fraction(weights.get(name, 1.0)) for name in sums}
     if not sum(w.values()):
         return None
-    return round_half_up(sum(w[name] * 100 * s.earned / s.possible for name, s in sums.items()) / sum(w.values()))
+    return round_half_up(
+        sum(w[name] * 100 * s.earned / s.possible for name, s in sums.items()) / sum(w.values())
+    )
 
 
-def limited(ctx: Context, grade: str, r: Reading, labels, items: list[ItemScore], milestones: dict[str, dict]) -> str:
+def limited(
+    ctx: Context, grade: str, r: Reading, labels, items: list[ItemScore], milestones: dict[str, dict]
+) -> str:
     """The grade capped by every limit whose condition holds."""
     rank = {b.grade: k for k, b in enumerate(ctx.rubric.grading.bands)}
     statuses = {mid: m["status"] for mid, m in milestones.items()}
@@ -326,13 +404,26 @@ def limited(ctx: Context, grade: str, r: Reading, labels, items: list[ItemScore]
     applying = {s.id: s.applies for s in items}
     item_sections = {i.id: i.section for i in ctx.rubric.items}
     for lim in ctx.rubric.grading.limits:
-        if (holds(lim.if_, r.fields, labels, r.audit_date, statuses=statuses, kinds=kinds, applying=applying, sections=item_sections)
-                and rank[grade] < rank[lim.max_grade]):
+        if (
+            holds(
+                lim.if_,
+                r.fields,
+                labels,
+                r.audit_date,
+                statuses=statuses,
+                kinds=kinds,
+                applying=applying,
+                sections=item_sections,
+            )
+            and rank[grade] < rank[lim.max_grade]
+        ):
             grade = lim.max_grade
     return grade
 
 
-def grade(ctx: Context, r: Reading, labels, items: list[ItemScore], milestones: dict[str, dict]) -> tuple[dict, float | None, str | None]:
+def grade(
+    ctx: Context, r: Reading, labels, items: list[ItemScore], milestones: dict[str, dict]
+) -> tuple[dict, float | None, str | None]:
     """Sections, then the overall score and its grade: the first band it reaches (or the red/amber rating), then limits."""
     sums = sections(ctx, items, milestones)
     rag = rag_counts(ctx, items) if ctx.rubric.grading.method == "rag" else None
@@ -342,7 +433,11 @@ def grade(ctx: Context, r: Reading, labels, items: list[ItemScore], milestones: 
     score = overall(ctx, sums)
     if score is None:
         return results, None, None
-    band = ctx.rubric.grading.grade_for_rag(*rag[None]) if rag is not None else ctx.rubric.grading.grade_for(score)
+    band = (
+        ctx.rubric.grading.grade_for_rag(*rag[None])
+        if rag is not None
+        else ctx.rubric.grading.grade_for(score)
+    )
     return results, score, limited(ctx, band, r, labels, items, milestones)
 
 
@@ -388,7 +483,13 @@ def fields_kept(ctx: Context, r: Reading) -> dict[str, Any]:
         out[f.id] = v.isoformat() if isinstance(v, date) else v
     out.update(r.forms)
     if ctx.include_pii:
-        out.update({header: cell_text(r.values[c]) for c, header in ctx.cmap.extra.items() if not is_blank(r.values[c])})
+        out.update(
+            {
+                header: cell_text(r.values[c])
+                for c, header in ctx.cmap.extra.items()
+                if not is_blank(r.values[c])
+            }
+        )
     return out
 
 
@@ -398,9 +499,20 @@ def fields_kept(ctx: Context, r: Reading) -> dict[str, Any]:
 class ReferenceScorer:
     """The same interface as :class:`qactl.scoring.score.Scorer`: built once per rubric and export, called per row."""
 
-    def __init__(self, rubric, cmap, *, sheet: str, key: bytes, audit_date: date | None = None, include_pii: bool = False,
-                 today: date | None = None) -> None:
-        self.ctx = Context.build(rubric, cmap, sheet=sheet, key=key, audit_date=audit_date, include_pii=include_pii, today=today)
+    def __init__(
+        self,
+        rubric,
+        cmap,
+        *,
+        sheet: str,
+        key: bytes,
+        audit_date: date | None = None,
+        include_pii: bool = False,
+        today: date | None = None,
+    ) -> None:
+        self.ctx = Context.build(
+            rubric, cmap, sheet=sheet, key=key, audit_date=audit_date, include_pii=include_pii, today=today
+        )
         self.tally = self.ctx.tally
         self.seen: dict[tuple, int] = {}
 
@@ -426,10 +538,19 @@ class ReferenceScorer:
         milestones, refused, ending = judge_milestones(ctx, r, labels)
         ref = make_ref(ctx.key, identity)
         kept = comments(ctx, r)
-        audit: dict[str, Any] = {"row": row, "ref": ref, "status": "scored", "score": None, "grade": None,
-                                 "audit_date": r.audit_date.isoformat(), "sections": {},
-                                 "answers": {s.id: s.result() for s in items}, "milestones": milestones,
-                                 "fields": fields_kept(ctx, r), "comments": kept}
+        audit: dict[str, Any] = {
+            "row": row,
+            "ref": ref,
+            "status": "scored",
+            "score": None,
+            "grade": None,
+            "audit_date": r.audit_date.isoformat(),
+            "sections": {},
+            "answers": {s.id: s.result() for s in items},
+            "milestones": milestones,
+            "fields": fields_kept(ctx, r),
+            "comments": kept,
+        }
         if r.findings and not ctx.include_pii:
             private_findings(ctx, r.findings, known_of(ctx, r.fields, r.values))
         audit["errors"] = [f.as_dict() for f in r.findings]
@@ -441,7 +562,9 @@ class ReferenceScorer:
     def _finish(self, audit: dict, r: Reading, labels, items, milestones, refused) -> Audit:
         """A duplicate of an earlier row, an audit with errors, or scored and graded."""
         ctx, tally = self.ctx, self.tally
-        cols = sorted(ctx.cmap.targets) + [c for c, k in ctx.cmap.forms.items() if k in ("respondent", "respondent_email")]
+        cols = sorted(ctx.cmap.targets) + [
+            c for c, k in ctx.cmap.forms.items() if k in ("respondent", "respondent_email")
+        ]
         key = (audit["ref"], *[r.values[c] for c in cols])
         first = self.seen.get(key)
         if first is None:

@@ -67,8 +67,10 @@ def score_file(
     output = Path(output)
     suffix = check_suffix(output)
     if previous is not None and suffix != ".xlsx":
-        raise UsageError(f"--previous sets last round beside this one on the workbook's Summary: write an .xlsx "
-                         f"(-o {output.with_suffix('.xlsx').name}), or leave --previous out for {suffix}.")
+        raise UsageError(
+            f"--previous sets last round beside this one on the workbook's Summary: write an .xlsx "
+            f"(-o {output.with_suffix('.xlsx').name}), or leave --previous out for {suffix}."
+        )
     found = resolve(rubric_name)
     rubric = found.rubric
     # every file the run reads: the rubric's own file (a built-in's or a local one found by its id), the key file too
@@ -85,31 +87,52 @@ def score_file(
     key = _key(load_key, on_key_created)
     scorer = Scorer(rubric, cmap, sheet=src.name, key=key, audit_date=audit_date, include_pii=include_pii)
 
-    field_keys = [f.id for f in rubric.fields if f.id in {t.id for t in cmap.targets.values()} and (include_pii or not f.pii)]
+    field_keys = [
+        f.id
+        for f in rubric.fields
+        if f.id in {t.id for t in cmap.targets.values()} and (include_pii or not f.pii)
+    ]
     field_keys += list(cmap.forms.values())
     if include_pii:
         field_keys += list(cmap.extra.values())
     layout = Layout(rubric, field_keys)
     ignored = [] if include_pii else list(cmap.extra.values())
     options = {
-        "sheet": src.name, "map": str(map_file) if map_file else None,
-        "audit_date": audit_date.isoformat() if audit_date else None, "include_pii": include_pii,
+        "sheet": src.name,
+        "map": str(map_file) if map_file else None,
+        "audit_date": audit_date.isoformat() if audit_date else None,
+        "include_pii": include_pii,
     }
     when = clock.now()
     created = when.isoformat()
     header: ScoredHeader = {
-        "kind": SCORED_KIND, "qactl": __version__,
+        "kind": SCORED_KIND,
+        "qactl": __version__,
         "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title},
         "round": round_label,
         "source": {"file": src.path.name, "sheet": src.name, "sha256": src.sha256},
-        "created": created, "options": options, "schema": rubric_schema(rubric),
+        "created": created,
+        "options": options,
+        "schema": rubric_schema(rubric),
     }
     about = {
-        "round": round_label, "source": src.path.name, "sheet": src.name, "sha256": src.sha256,
-        "when": when.strftime("%d/%m/%Y %H:%M") + " (UTC)", "qactl": __version__, "ignored": ignored, "include_pii": include_pii,
-        "options": "; ".join(x for x in (f"answers mapped by {Path(map_file).name}" if map_file else "",
-                                         f"every audit dated {audit_date.strftime('%d/%m/%Y')}" if audit_date else "",
-                                         "personal fields kept" if include_pii else "") if x),
+        "round": round_label,
+        "source": src.path.name,
+        "sheet": src.name,
+        "sha256": src.sha256,
+        "when": when.strftime("%d/%m/%Y %H:%M") + " (UTC)",
+        "qactl": __version__,
+        "ignored": ignored,
+        "include_pii": include_pii,
+        "options": "; ".join(
+            x
+            for x in (
+                f"answers mapped by {Path(map_file).name}" if map_file else "",
+                f"every audit dated {audit_date.strftime('%d/%m/%Y')}" if audit_date else "",
+                "personal fields kept" if include_pii else "",
+            )
+            if x
+        ),
     }
     first_errors: list[dict[str, Any]] = []
 
@@ -141,8 +164,14 @@ def score_file(
         if gc_was_enabled:
             gc.enable()
     mapped = {cmap.headers[c]: t.id for c, t in cmap.targets.items()}
-    return ScoreResult(output=output, summary=summary_of(), first_errors=first_errors, mapped=mapped, ignored_columns=ignored,
-                       notices=list(found.notes))
+    return ScoreResult(
+        output=output,
+        summary=summary_of(),
+        first_errors=first_errors,
+        mapped=mapped,
+        ignored_columns=ignored,
+        notices=list(found.notes),
+    )
 
 
 def _map_columns(rubric, src, mapping):
@@ -161,13 +190,19 @@ def _where_read(src) -> str:
     shown = [h for h in src.headers if h][:3]
     heads = ", ".join(repr(h[:40]) for h in shown) + (", …" if len([h for h in src.headers if h]) > 3 else "")
     row = f"row {src.header_row} ({heads})" if shown else f"row {src.header_row}"
-    banner = (" If the headers are on a later row, a title or banner row above them was taken for the headers: delete it "
-              "and run again.")
+    banner = (
+        " If the headers are on a later row, a title or banner row above them was taken for the headers: delete it "
+        "and run again."
+    )
     if src.kind != "xlsx":
         return f"qactl took {row} as the header row.{banner}"
     others = [n for n in src.sheet_names if n != src.name]
     hidden = [n for n in src.hidden_sheets if n != src.name]
-    said = f"qactl read the sheet {src.name!r}" + (" (the first visible one)" if hidden else "") + f" and took its {row} as the header row."
+    said = (
+        f"qactl read the sheet {src.name!r}"
+        + (" (the first visible one)" if hidden else "")
+        + f" and took its {row} as the header row."
+    )
     if others:
         listed = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in others)
         said += f" The workbook also has {listed}: if the responses are on one of those, name it with --sheet, as --sheet {others[0]!r}."

@@ -46,7 +46,13 @@ from qactl.scoring.reference import Reading, audit_date
 from qactl.sheets.reader import excel_error_of
 
 _MEMO_MAX = 1 << 16  # distinct raw values remembered per column
-_NOT_APPLICABLE = {"status": "not_applicable", "days_late": None, "reason": None, "excused_under": None, "reason_check": None}
+_NOT_APPLICABLE = {
+    "status": "not_applicable",
+    "days_late": None,
+    "reason": None,
+    "excused_under": None,
+    "reason_check": None,
+}
 
 
 _MISSING = object()
@@ -84,10 +90,16 @@ class MemoCondition:
         self.direct = bool(wide)  # reads every item or every date: not worth remembering
         self.memo: dict[tuple, bool | None] = {}
 
-    def __call__(self, fields: dict[str, Any], labels: dict[str, str | None], audit_date: date | None, **ctx: Any) -> bool | None:
+    def __call__(
+        self, fields: dict[str, Any], labels: dict[str, str | None], audit_date: date | None, **ctx: Any
+    ) -> bool | None:
         if self.direct:
             return holds(self.cond, fields, labels, audit_date, **ctx)
-        key = (audit_date if self.dated else None, *[fields.get(f) for f in self.fields], *[labels.get(i) for i in self.items])
+        key = (
+            audit_date if self.dated else None,
+            *[fields.get(f) for f in self.fields],
+            *[labels.get(i) for i in self.items],
+        )
         try:
             hit = self.memo.get(key, _MISSING)
         except TypeError:  # a value that cannot be a key
@@ -108,19 +120,35 @@ class AnswerEntry:
     def __init__(self, answer: Answer | None, problem: tuple[str, str] | None, iid: str, top: float) -> None:
         self.answer, self.problem = answer, problem
         self.label = answer.label if answer is not None else None
-        self.uncounted = Shared.of({"answer": self.label, "points": None, "max": top, "applies": False}, (self.label, None))
+        self.uncounted = Shared.of(
+            {"answer": self.label, "points": None, "max": top, "applies": False}, (self.label, None)
+        )
         if answer is None or answer.na:
             self.counted, self.weighted = None, 0
         else:
-            self.counted = Shared.of({"answer": self.label, "points": answer.points, "max": top, "applies": True},
-                                     (self.label, answer.points))
+            self.counted = Shared.of(
+                {"answer": self.label, "points": answer.points, "max": top, "applies": True},
+                (self.label, answer.points),
+            )
             self.weighted = answer.weighted
 
 
 class ItemColumn:
     """One item and its column: its parser, the memo of raw cell → :class:`AnswerEntry`, its weighted maximum."""
 
-    __slots__ = ("k", "item", "id", "col", "parse", "memo", "top", "wmax", "section", "conditional", "required")
+    __slots__ = (
+        "k",
+        "item",
+        "id",
+        "col",
+        "parse",
+        "memo",
+        "top",
+        "wmax",
+        "section",
+        "conditional",
+        "required",
+    )
 
     def __init__(self, k: int, item, col: int | None, ctx: Context) -> None:
         self.k, self.item, self.id, self.col = k, item, item.id, col
@@ -129,7 +157,11 @@ class ItemColumn:
         self.memo: dict[Any, AnswerEntry] = {}
         self.top = item_max(rubric, item)
         self.wmax = int(as_fraction(item.weight) * as_fraction(self.top) * unit)
-        self.section, self.conditional, self.required = item.section, item.applies_if is not None, item.required
+        self.section, self.conditional, self.required = (
+            item.section,
+            item.applies_if is not None,
+            item.required,
+        )
 
     def entry(self, raw: Any) -> AnswerEntry:
         """The entry of one raw cell: from the memo, else parsed (and remembered when it is text or blank)."""
@@ -200,27 +232,50 @@ class Sums:
 class Scorer:
     """Built once per rubric and export (a plan per column), then called once per row: :meth:`audit`."""
 
-    def __init__(self, rubric: Rubric, cmap: ColumnMap, *, sheet: str, key: bytes,
-                 audit_date: date | None = None, include_pii: bool = False, today: date | None = None) -> None:
-        self.ctx = ctx = Context.build(rubric, cmap, sheet=sheet, key=key, audit_date=audit_date, include_pii=include_pii, today=today)
+    def __init__(
+        self,
+        rubric: Rubric,
+        cmap: ColumnMap,
+        *,
+        sheet: str,
+        key: bytes,
+        audit_date: date | None = None,
+        include_pii: bool = False,
+        today: date | None = None,
+    ) -> None:
+        self.ctx = ctx = Context.build(
+            rubric, cmap, sheet=sheet, key=key, audit_date=audit_date, include_pii=include_pii, today=today
+        )
         self.rubric, self.cmap, self.tally, self.today = rubric, cmap, ctx.tally, ctx.today
         self.include_pii, self.private, self.key = include_pii, not include_pii, key
         col = ctx.col
         self.width = len(cmap.headers)
         self.fields = [FieldColumn(f, col.get(f.id), ctx) for f in rubric.fields]
         self.items = [ItemColumn(k, i, col.get(i.id), ctx) for k, i in enumerate(rubric.items)]
-        self.item_plan = [ItemPlan(ic, ic.id, ic.col, ic.memo, ic.conditional, ic.required, ic.section, ic.wmax) for ic in self.items]
+        self.item_plan = [
+            ItemPlan(ic, ic.id, ic.col, ic.memo, ic.conditional, ic.required, ic.section, ic.wmax)
+            for ic in self.items
+        ]
         self.field_plan = [(fc, fc.id, fc.col, fc.memo) for fc in self.fields]
         self.blank_message = {i.id: blank_message(rubric, i) for i in rubric.items}
         self.forms_cols = list(cmap.forms.items())
-        self.dob_cols = [(f.id, c.col) for c, f in ((c, c.field) for c in self.fields)
-                         if c.col is not None and f.role == Role.dob and f.type == FieldType.date]
+        self.dob_cols = [
+            (f.id, c.col)
+            for c, f in ((c, c.field) for c in self.fields)
+            if c.col is not None and f.role == Role.dob and f.type == FieldType.date
+        ]
         self.comment_cols = [(c, col.get(c.id)) for c in rubric.comments]
         self.extra_cols = list(cmap.extra.items())
         # an audit's identity for duplicates: the child (ref), every answer and field, and who filled the form in
-        self.identity_cols = sorted(cmap.targets) + [c for c, k in cmap.forms.items() if k in FORMS_RESPONDENT]
+        self.identity_cols = sorted(cmap.targets) + [
+            c for c, k in cmap.forms.items() if k in FORMS_RESPONDENT
+        ]
         self._seen: dict[int, int] = {}
-        self._applies = {x.id: MemoCondition(x.applies_if) for x in [*rubric.items, *rubric.milestones] if x.applies_if is not None}
+        self._applies = {
+            x.id: MemoCondition(x.applies_if)
+            for x in [*rubric.items, *rubric.milestones]
+            if x.applies_if is not None
+        }
         self._limits = [(MemoCondition(lim.if_), lim.max_grade) for lim in rubric.grading.limits]
         self._milestones_init(rubric, col)
         self._grading_init(rubric)
@@ -228,11 +283,17 @@ class Scorer:
     def _milestones_init(self, rubric: Rubric, col: dict[str, int]) -> None:
         self.milestone_cols = [(m, col.get(m.id)) for m in rubric.milestones]
         # reasons: each milestone's own reason field when its column is there, else the audit's one reason field
-        self.audit_reason = rubric.exceptions.field if rubric.exceptions and rubric.exceptions.field in col else None
+        self.audit_reason = (
+            rubric.exceptions.field if rubric.exceptions and rubric.exceptions.field in col else None
+        )
         self.own_reason = {m.id: m.reason for m in rubric.milestones if m.reason and m.reason in col}
         self._reasons_memo: dict[Any, tuple[list[str], list[str]]] = {}
         self.outcome_field = rubric.outcomes.field if rubric.outcomes else None
-        self.endings = {reason_key(w): e for e in (rubric.outcomes.ends if rubric.outcomes else []) for w in (e.answer, *e.aliases)}
+        self.endings = {
+            reason_key(w): e
+            for e in (rubric.outcomes.ends if rubric.outcomes else [])
+            for w in (e.answer, *e.aliases)
+        }
         self.kinds = {m.id: m.kind for m in rubric.milestones}
         self.due_dates = DueDates(rubric)
 
@@ -242,11 +303,16 @@ class Scorer:
         self.compliance, self.rag = grading.method == "compliance", grading.method == "rag"
         self.section_order = [*rubric.sections, *rubric.milestone_sections]
         self.section_weight = {s: as_fraction(self.weights.get(s, 1.0)) for s in self.section_order}
-        self.rag_of = {i.id: (i.section, rubric.scales[i.scale].min_points, rubric.scales[i.scale].max_points) for i in rubric.items}
+        self.rag_of = {
+            i.id: (i.section, rubric.scales[i.scale].min_points, rubric.scales[i.scale].max_points)
+            for i in rubric.items
+        }
         self.item_sections = {i.id: i.section for i in rubric.items}
         self.wide_limits = any(c.items is not None for lim in grading.limits for c in lim.if_.subjects())
         self.grade_rank = {b.grade: k for k, b in enumerate(grading.bands)}
-        self._section_memo: dict[tuple[str, float], Shared] = {}  # (section, score) → its result; at most 1,001 per section
+        self._section_memo: dict[
+            tuple[str, float], Shared
+        ] = {}  # (section, score) → its result; at most 1,001 per section
         self._grade_of: dict[float, str] = {}  # score → band; at most 1,001 scores
 
     # ---- one row
@@ -274,9 +340,18 @@ class Scorer:
         milestones, statuses, refused, ending = self._milestones(r, labels, sums)
         comments = self._comments(r)
         audit: dict[str, Any] = {
-            "row": row, "ref": make_ref(self.key, ident), "status": "scored", "score": None, "grade": None,
-            "audit_date": r.audit_date.isoformat(), "sections": {}, "answers": answers, "milestones": milestones,
-            "fields": self._fields_kept(r), "comments": comments, "errors": self._errors(r),
+            "row": row,
+            "ref": make_ref(self.key, ident),
+            "status": "scored",
+            "score": None,
+            "grade": None,
+            "audit_date": r.audit_date.isoformat(),
+            "sections": {},
+            "answers": answers,
+            "milestones": milestones,
+            "fields": self._fields_kept(r),
+            "comments": comments,
+            "errors": self._errors(r),
         }
         if self.outcome_field is not None:
             audit["outcome"] = ending.answer if ending is not None else None
@@ -328,7 +403,9 @@ class Scorer:
             if dob is None or fid in doubtful:
                 continue
             if dob > self.today:
-                r.problem(self.ctx, c, fid, values[c], "dob_in_future", future(self.today, "date of birth", dob))
+                r.problem(
+                    self.ctx, c, fid, values[c], "dob_in_future", future(self.today, "date of birth", dob)
+                )
                 doubtful.append(fid)
             elif dob > r.audit_date:
                 r.problem(self.ctx, c, fid, values[c], "dob_after_audit", dob_after_audit(dob, r.audit_date))
@@ -374,7 +451,13 @@ class Scorer:
                     den[section] = wmax
         for ic, e in conditional:
             applies = self._applies[ic.id](r.fields, labels, r.audit_date) is not False
-            if e.answer is None and applies and ic.required and ic.col is not None and is_blank(values[ic.col]):
+            if (
+                e.answer is None
+                and applies
+                and ic.required
+                and ic.col is not None
+                and is_blank(values[ic.col])
+            ):
                 blanks.append(ic)
             if e.counted is None or not applies:
                 answers[ic.id] = e.uncounted
@@ -388,11 +471,15 @@ class Scorer:
         return answers, labels, sums
 
     # ---- milestones
-    def _milestones(self, r: Reading, labels, sums: Sums) -> tuple[dict[str, Any], dict[str, str], list[tuple], Any]:
+    def _milestones(
+        self, r: Reading, labels, sums: Sums
+    ) -> tuple[dict[str, Any], dict[str, str], list[tuple], Any]:
         """Each milestone judged; with compliance grading each judged date is one more criterion in its kind's section."""
         milestones: dict[str, Any] = {}
         statuses: dict[str, str] = {}
-        refused: list[Refused] = []  # late dates whose reason did not excuse them, for the notes (not for duplicates)
+        refused: list[
+            Refused
+        ] = []  # late dates whose reason did not excuse them, for the notes (not for duplicates)
         if not self.milestone_cols:
             return milestones, statuses, refused, None
         parsed = r.fields
@@ -415,12 +502,20 @@ class Scorer:
         for m, _ in self.milestone_cols:
             res = self._judge(m, r, labels, dues[m.id], actual[m.id], ending, refused)
             st = statuses[m.id] = res["status"]
-            milestones[m.id] = {"due": _iso(dues[m.id]), "actual": _iso(actual[m.id]), "kind": m.kind, "citation": m.citation, **res}
+            milestones[m.id] = {
+                "due": _iso(dues[m.id]),
+                "actual": _iso(actual[m.id]),
+                "kind": m.kind,
+                "citation": m.citation,
+                **res,
+            }
             if self.compliance and st in ("on_time", "late", "missing"):
                 sums.add(SECTION_OF_KIND[m.kind], self.ctx.unit if st == "on_time" else 0, self.ctx.unit)
         return milestones, statuses, refused, ending
 
-    def _judge(self, m, r: Reading, labels, due: date | None, actual: date | None, ending, refused: list) -> dict[str, Any]:
+    def _judge(
+        self, m, r: Reading, labels, due: date | None, actual: date | None, ending, refused: list
+    ) -> dict[str, Any]:
         """One milestone's status: ended lawfully, not applicable, or judged against its due date with its reason."""
         if ending is not None and m.id in ending.not_applicable:
             return {**_NOT_APPLICABLE, "ended_by": ending.answer}
@@ -434,7 +529,15 @@ class Scorer:
             text = parsed.get(own) if own else None
         ids, unknown = self._reasons(text)
         answer = yes_no(parsed.get(m.on_time_field)) if m.on_time_field else None
-        res = judge(m, due, actual, r.audit_date, reasons=ids, reason_given=bool(ids or unknown), on_time_answer=answer)
+        res = judge(
+            m,
+            due,
+            actual,
+            r.audit_date,
+            reasons=ids,
+            reason_given=bool(ids or unknown),
+            on_time_answer=answer,
+        )
         if res["basis"] == "dates":
             del res["basis"]
         if res["reason_check"] in ("unrecognised", "not_allowed"):
@@ -446,7 +549,9 @@ class Scorer:
             return [], []
         hit = self._reasons_memo.get(text)
         if hit is None:
-            hit = match_reasons(self.ctx.reasons, normalise_text(text) if type(text) is str else text)  # as the cell shows
+            hit = match_reasons(
+                self.ctx.reasons, normalise_text(text) if type(text) is str else text
+            )  # as the cell shows
             if len(self._reasons_memo) < _MEMO_MAX:
                 self._reasons_memo[text] = hit
         return hit
@@ -534,10 +639,22 @@ class Scorer:
             if grade is None:
                 grade = self._grade_of[score] = grading.grade_for(score)
         if self._limits:
-            applying = {iid: a["applies"] for iid, a in audit["answers"].items()} if self.wide_limits else None
+            applying = (
+                {iid: a["applies"] for iid, a in audit["answers"].items()} if self.wide_limits else None
+            )
             for cond, max_grade in self._limits:
-                if (cond(parsed, labels, audit_date, statuses=statuses, kinds=self.kinds, applying=applying, sections=self.item_sections)
-                        and self.grade_rank[grade] < self.grade_rank[max_grade]):
+                if (
+                    cond(
+                        parsed,
+                        labels,
+                        audit_date,
+                        statuses=statuses,
+                        kinds=self.kinds,
+                        applying=applying,
+                        sections=self.item_sections,
+                    )
+                    and self.grade_rank[grade] < self.grade_rank[max_grade]
+                ):
                     grade = max_grade
         audit["score"], audit["grade"] = score, grade
 
@@ -546,7 +663,9 @@ class Scorer:
             return Shared.of({"score": score, "grade": self.grading.grade_for_rag(*rag.get(s, (0, 0)))})
         d = self._section_memo.get((s, score))
         if d is None:
-            d = self._section_memo[(s, score)] = Shared.of({"score": score, "grade": self.grading.grade_for(score)})
+            d = self._section_memo[(s, score)] = Shared.of(
+                {"score": score, "grade": self.grading.grade_for(score)}
+            )
         return d
 
     def _rag_counts(self, answers: dict[str, Any]) -> dict[str | None, tuple[int, int]]:

@@ -27,18 +27,29 @@ from typing import Any
 from qactl.results import Audit, Summary
 from qactl.rubric.models import FieldType, Rubric
 
-TABLE_MAX_ROWS = 25_000  # above this, the Audits sheet is a filtered range, not a table, written in constant memory
+TABLE_MAX_ROWS = (
+    25_000  # above this, the Audits sheet is a filtered range, not a table, written in constant memory
+)
 WEAKEST = 5  # criteria listed on the Summary
 ERRORS_ON_SUMMARY = 15
 
 STATUS_WORDS = {"scored": "Scored", "error": "Errors to fix", "duplicate": "Duplicate (not counted)"}
 MILESTONE_WORDS = {
-    "on_time": "On time", "late": "Late", "missing": "No date, overdue", "exception": "Late, with an allowed reason",
-    "not_due": "Not yet due", "not_applicable": "Does not apply", "unknown": "Due date unknown",
+    "on_time": "On time",
+    "late": "Late",
+    "missing": "No date, overdue",
+    "exception": "Late, with an allowed reason",
+    "not_due": "Not yet due",
+    "not_applicable": "Does not apply",
+    "unknown": "Due date unknown",
 }
 FORMS_WORDS = {
-    "forms_id": "Forms: response number", "start_time": "Forms: started", "completion_time": "Forms: completed",
-    "respondent_email": "Forms: respondent's email", "respondent": "Forms: respondent", "last_modified_time": "Forms: last changed",
+    "forms_id": "Forms: response number",
+    "start_time": "Forms: started",
+    "completion_time": "Forms: completed",
+    "respondent_email": "Forms: respondent's email",
+    "respondent": "Forms: respondent",
+    "last_modified_time": "Forms: last changed",
 }
 _FORMS_TIMES = ("start_time", "completion_time", "last_modified_time")
 
@@ -52,6 +63,7 @@ def words(value: str, table: dict[str, str]) -> str:
 # Last round, for --previous
 # ------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Previous:
     """What the Summary shows of last round: its grades and each criterion's share fully met."""
@@ -62,7 +74,9 @@ class Previous:
     graded: int
     top: dict[str, int] = field(default_factory=dict)  # item → audits where it was fully met
     applies: dict[str, int] = field(default_factory=dict)  # item → audits where it applied
-    timely: dict[str, Any] | None = None  # its timeliness (qactl.statutory.timeliness), when comparable with this round's
+    timely: dict[str, Any] | None = (
+        None  # its timeliness (qactl.statutory.timeliness), when comparable with this round's
+    )
     notes: list[str] = field(default_factory=list)
 
     def share(self, item: str) -> float | None:
@@ -79,12 +93,18 @@ def read_previous(path: str | Path, rubric: Rubric) -> Previous:
     doc = read_scored(path)
     rid = doc["rubric"]["id"]
     if rid != rubric.id:
-        raise UsageError(f"--previous {path.name} holds {rid} audits, and this export is scored as {rubric.id}. "
-                         f"Give last round's {rubric.id} scored file (.json or .jsonl).")
+        raise UsageError(
+            f"--previous {path.name} holds {rid} audits, and this export is scored as {rubric.id}. "
+            f"Give last round's {rubric.id} scored file (.json or .jsonl)."
+        )
     from qactl.statutory.timeliness import timeliness
 
-    prev = Previous(file=path.name, round=doc.get("round"), grades=dict(doc["summary"]["grades"]),
-                    graded=sum(doc["summary"]["grades"].values()))
+    prev = Previous(
+        file=path.name,
+        round=doc.get("round"),
+        grades=dict(doc["summary"]["grades"]),
+        graded=sum(doc["summary"]["grades"].values()),
+    )
     if rubric.milestones:
         t = timeliness(doc, doc["audits"])
         if t["comparable"]:
@@ -106,6 +126,7 @@ def read_previous(path: str | Path, rubric: Rubric) -> Previous:
 # Counting as the audits stream past
 # ------------------------------------------------------------------------------------------------
 
+
 class Counts:
     """Per question: answers given, audits where it applied and where it was fully met; per date: outcomes."""
 
@@ -113,12 +134,16 @@ class Counts:
         self.answers: dict[str, dict[str, int]] = {i.id: {} for i in rubric.items}
         self.top: dict[str, int] = {i.id: 0 for i in rubric.items}
         self.applies: dict[str, int] = {i.id: 0 for i in rubric.items}
-        self.not_counted: dict[str, int] = {i.id: 0 for i in rubric.items}  # answered, but the question did not apply
+        self.not_counted: dict[str, int] = {
+            i.id: 0 for i in rubric.items
+        }  # answered, but the question did not apply
         self.blank: dict[str, int] = {i.id: 0 for i in rubric.items}
         from qactl.results import rubric_schema
         from qactl.statutory.timeliness import Tally
 
-        self.timely = Tally(rubric_schema(rubric))  # this qactl's own file: its milestones' kinds as the schema gives them
+        self.timely = Tally(
+            rubric_schema(rubric)
+        )  # this qactl's own file: its milestones' kinds as the schema gives them
         self.scored = 0
         na = {s.na.label for s in rubric.scales.values() if s.na is not None}
         self.na_labels = na
@@ -148,6 +173,7 @@ class Counts:
 # The Audits sheet's columns
 # ------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Col:
     header: str
@@ -162,60 +188,138 @@ def _columns(rubric: Rubric, field_keys: list[str], graded: bool) -> list[Col]:
 
     cols = [
         Col("Row in the export", "row", 9, lambda a: a["row"], "int"),
-        Col("Reference", "ref: the audit's pseudonymous reference (the same child has the same one in every round)", 14, lambda a: a["ref"]),
+        Col(
+            "Reference",
+            "ref: the audit's pseudonymous reference (the same child has the same one in every round)",
+            14,
+            lambda a: a["ref"],
+        ),
         Col("Status", "status", 15, lambda a: words(a["status"], STATUS_WORDS)),
-        Col("Errors to fix", "errors", 36, lambda a: "; ".join(f"{e['cell']}: {e['message']}" for e in a["errors"]) or None, "wrap"),
+        Col(
+            "Errors to fix",
+            "errors",
+            36,
+            lambda a: "; ".join(f"{e['cell']}: {e['message']}" for e in a["errors"]) or None,
+            "wrap",
+        ),
     ]
     if graded:
-        cols += [Col("Score", "score (0 to 100)", 8, lambda a: a["score"], "score"),
-                 Col("Grade", "grade", 20, lambda a: a["grade"])]
+        cols += [
+            Col("Score", "score (0 to 100)", 8, lambda a: a["score"], "score"),
+            Col("Grade", "grade", 20, lambda a: a["grade"]),
+        ]
     cols.append(Col("Audit date", "audit_date", 11, lambda a: as_date(a.get("audit_date")), "date"))
     cols.append(Col("Duplicate of row", "duplicate_of", 10, lambda a: a.get("duplicate_of"), "int"))
     if graded:
         sections = rubric.sections + rubric.milestone_sections  # statutory limits and local targets apart
         for s in sections:
-            cols.append(Col(clip_header(f"{s}: section score"), f"section: {s}", 12,
-                            lambda a, s=s: (a["sections"].get(s) or {}).get("score"), "score"))
+            cols.append(
+                Col(
+                    clip_header(f"{s}: section score"),
+                    f"section: {s}",
+                    12,
+                    lambda a, s=s: (a["sections"].get(s) or {}).get("score"),
+                    "score",
+                )
+            )
     na = {sc.na.label for sc in rubric.scales.values() if sc.na is not None}
     for i in rubric.items:
+
         def answer(a, iid=i.id):
             ans = a["answers"].get(iid) or {}
             label = ans.get("answer")
             if label is not None and not ans.get("applies") and label not in na and ans.get("points") is None:
                 return f"{label} (does not apply: not counted)"
             return label
+
         cols.append(Col(clip_header(i.text), f"{i.id}: {i.text}", 18, answer, "wrap"))
     for m in rubric.milestones:
+
         def ms(a, key, mid=m.id):
             return (a["milestones"].get(mid) or {}).get(key)
+
         cols += [
-            Col(clip_header(f"{m.text}: due"), f"{m.id} due", 11, lambda a, ms=ms: as_date(ms(a, "due")), "date"),
-            Col(clip_header(f"{m.text}: date"), f"{m.id} actual", 11, lambda a, ms=ms: as_date(ms(a, "actual")), "date"),
-            Col(clip_header(f"{m.text}: on time?"), f"{m.id} status", 14,
-                lambda a, ms=ms: words(ms(a, "status"), MILESTONE_WORDS) if ms(a, "status") else None),
-            Col(clip_header(f"{m.text}: days late"), f"{m.id} days late", 9, lambda a, ms=ms: ms(a, "days_late"), "int"),
+            Col(
+                clip_header(f"{m.text}: due"),
+                f"{m.id} due",
+                11,
+                lambda a, ms=ms: as_date(ms(a, "due")),
+                "date",
+            ),
+            Col(
+                clip_header(f"{m.text}: date"),
+                f"{m.id} actual",
+                11,
+                lambda a, ms=ms: as_date(ms(a, "actual")),
+                "date",
+            ),
+            Col(
+                clip_header(f"{m.text}: on time?"),
+                f"{m.id} status",
+                14,
+                lambda a, ms=ms: words(ms(a, "status"), MILESTONE_WORDS) if ms(a, "status") else None,
+            ),
+            Col(
+                clip_header(f"{m.text}: days late"),
+                f"{m.id} days late",
+                9,
+                lambda a, ms=ms: ms(a, "days_late"),
+                "int",
+            ),
         ]
     for k in field_keys:
         f = rubric.field(k)
         if f is not None:
             dated = f.type == FieldType.date
-            cols.append(Col(clip_header(f.text), f"{f.id}: {f.text}", 11 if dated else 18,
-                            (lambda a, k=k: as_date(a["fields"].get(k))) if dated else (lambda a, k=k: a["fields"].get(k)),
-                            "date" if dated else "text"))
+            cols.append(
+                Col(
+                    clip_header(f.text),
+                    f"{f.id}: {f.text}",
+                    11 if dated else 18,
+                    (lambda a, k=k: as_date(a["fields"].get(k)))
+                    if dated
+                    else (lambda a, k=k: a["fields"].get(k)),
+                    "date" if dated else "text",
+                )
+            )
         elif k in FORMS_WORDS:
-            cols.append(Col(FORMS_WORDS[k], k, 16 if k in _FORMS_TIMES else 18,
-                            (lambda a, k=k: as_date(a["fields"].get(k))) if k in _FORMS_TIMES else (lambda a, k=k: a["fields"].get(k)),
-                            "datetime" if k in _FORMS_TIMES else "text"))
+            cols.append(
+                Col(
+                    FORMS_WORDS[k],
+                    k,
+                    16 if k in _FORMS_TIMES else 18,
+                    (lambda a, k=k: as_date(a["fields"].get(k)))
+                    if k in _FORMS_TIMES
+                    else (lambda a, k=k: a["fields"].get(k)),
+                    "datetime" if k in _FORMS_TIMES else "text",
+                )
+            )
         else:  # an unknown column of the export, kept with --include-pii: its own header
-            cols.append(Col(clip_header(k), f"a column of the export not in the rubric: {k}", 18, lambda a, k=k: a["fields"].get(k)))
+            cols.append(
+                Col(
+                    clip_header(k),
+                    f"a column of the export not in the rubric: {k}",
+                    18,
+                    lambda a, k=k: a["fields"].get(k),
+                )
+            )
     for c in rubric.comments:
-        cols.append(Col(clip_header(c.text), f"{c.id}: {c.text}", 40, lambda a, cid=c.id: a["comments"].get(cid), "wrap"))
+        cols.append(
+            Col(
+                clip_header(c.text),
+                f"{c.id}: {c.text}",
+                40,
+                lambda a, cid=c.id: a["comments"].get(cid),
+                "wrap",
+            )
+        )
     return cols
 
 
 # ------------------------------------------------------------------------------------------------
 # Writing
 # ------------------------------------------------------------------------------------------------
+
 
 def _spool(audits: Iterable[Audit]) -> tuple[Any, int]:
     """Audits to a temporary JSON Lines file (constant memory), and how many there are."""
@@ -232,8 +336,15 @@ def _spool(audits: Iterable[Audit]) -> tuple[Any, int]:
     return f, n
 
 
-def write_workbook(tmp: Path, audits: Iterable[Audit], summary_of, rubric: Rubric, field_keys: list[str],
-                   about: dict[str, Any], previous: Previous | None = None) -> None:
+def write_workbook(
+    tmp: Path,
+    audits: Iterable[Audit],
+    summary_of,
+    rubric: Rubric,
+    field_keys: list[str],
+    about: dict[str, Any],
+    previous: Previous | None = None,
+) -> None:
     """Write the scored workbook to ``tmp`` (a path staged by the output transaction)."""
     import xlsxwriter
 
@@ -243,7 +354,9 @@ def write_workbook(tmp: Path, audits: Iterable[Audit], summary_of, rubric: Rubri
     big = count > TABLE_MAX_ROWS
     graded = rubric.purpose == "audit"
     wb = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": big})
-    wb.set_properties(properties(f"{rubric.title}: {about.get('round') or 'scored audits'}", "Written by qactl score"))
+    wb.set_properties(
+        properties(f"{rubric.title}: {about.get('round') or 'scored audits'}", "Written by qactl score")
+    )
     st = Styles(wb)
     summary_ws = wb.add_worksheet("Summary")
     audits_ws = wb.add_worksheet("Audits" if graded else "Responses")
@@ -252,11 +365,17 @@ def write_workbook(tmp: Path, audits: Iterable[Audit], summary_of, rubric: Rubri
     about_ws = wb.add_worksheet("About")
     cols = _columns(rubric, field_keys, graded)
     counts = Counts(rubric)
-    errors: list[tuple[int, Audit, dict]] = []  # (sheet row, audit, error) of the first errors, for the Summary
+    errors: list[
+        tuple[int, Audit, dict]
+    ] = []  # (sheet row, audit, error) of the first errors, for the Summary
     with spool:
-        rows, n_errors = _audits_sheet(audits_ws, (json.loads(line) for line in spool), cols, rubric, st, big, counts, errors, errors_ws)
+        rows, n_errors = _audits_sheet(
+            audits_ws, (json.loads(line) for line in spool), cols, rubric, st, big, counts, errors, errors_ws
+        )
     summary = summary_of()
-    _summary_sheet(summary_ws, rubric, summary, counts, errors, n_errors, about, previous, st, audits_ws.name, graded)
+    _summary_sheet(
+        summary_ws, rubric, summary, counts, errors, n_errors, about, previous, st, audits_ws.name, graded
+    )
     _items_sheet(items_ws, rubric, counts, st)
     _about_sheet(about_ws, rubric, summary, about, st, big, count)
     summary_ws.activate()
@@ -267,7 +386,9 @@ def _fmt(st, name: str):
     return getattr(st, name)
 
 
-def _audits_sheet(ws, audits, cols: list[Col], rubric: Rubric, st, big: bool, counts: Counts, first_errors: list, errs) -> tuple[int, int]:
+def _audits_sheet(
+    ws, audits, cols: list[Col], rubric: Rubric, st, big: bool, counts: Counts, first_errors: list, errs
+) -> tuple[int, int]:
     from qactl.sheets.xlsx import EXCEL_MAX_LINKS, header_height, lines_needed, page_setup, put, unique
 
     headers = unique([c.header for c in cols])
@@ -278,7 +399,15 @@ def _audits_sheet(ws, audits, cols: list[Col], rubric: Rubric, st, big: bool, co
         ws.write_comment(0, k, f"Column: {c.note}", {"x_scale": 2, "y_scale": 1.5})
     ws.set_row(0, header_height(headers, [c.width for c in cols], lines_max=5))
     fmts = [_fmt(st, c.fmt) for c in cols]
-    err_head = ["Row in the export", "Reference", "Cell in the export", "Column in the export", "Question", "Value found", "What to fix"]
+    err_head = [
+        "Row in the export",
+        "Reference",
+        "Cell in the export",
+        "Column in the export",
+        "Question",
+        "Value found",
+        "What to fix",
+    ]
     if big:
         errs.write_row(0, 0, err_head, st.header)
     texts = {t.id: t.text for t in rubric.columns()} | FORMS_WORDS
@@ -290,7 +419,9 @@ def _audits_sheet(ws, audits, cols: list[Col], rubric: Rubric, st, big: bool, co
         r += 1
         values = [c.get(a) for c in cols]
         lines = max((lines_needed(values[k], cols[k].width) for k in wrapped if values[k]), default=1)
-        if lines > 1:  # tall enough for the errors and answers; a long comment shows its first lines (the cell holds it all)
+        if (
+            lines > 1
+        ):  # tall enough for the errors and answers; a long comment shows its first lines (the cell holds it all)
             ws.set_row(r, 15 * min(lines, 4))
         for k, v in enumerate(values):
             put(ws, r, k, v, st, fmts[k])
@@ -304,26 +435,59 @@ def _audits_sheet(ws, audits, cols: list[Col], rubric: Rubric, st, big: bool, co
                 links += 1
             else:
                 errs.write_string(er, 0, f"Row {a['row']}")
-            for k, v in enumerate([a["ref"], e["cell"], e["column"], texts.get(e["item"], e["item"]), e["value"], e["message"]], start=1):
+            for k, v in enumerate(
+                [a["ref"], e["cell"], e["column"], texts.get(e["item"], e["item"]), e["value"], e["message"]],
+                start=1,
+            ):
                 put(errs, er, k, v, st, st.wrap if k in (4, 6) else st.text)
     last_col = len(cols) - 1
     if big:
         ws.autofilter(0, 0, max(r, 1), last_col)
         errs.autofilter(0, 0, max(er, 1), len(err_head) - 1)
     else:
-        ws.add_table(0, 0, max(r, 1), last_col, {"columns": [{"header": h, "header_format": st.header} for h in headers],
-                                                 "style": "Table Style Light 1", "name": "Audits"})
-        errs.add_table(0, 0, max(er, 1), len(err_head) - 1, {"columns": [{"header": h, "header_format": st.header} for h in err_head],
-                                                             "style": "Table Style Light 1", "name": "Errors"})
+        ws.add_table(
+            0,
+            0,
+            max(r, 1),
+            last_col,
+            {
+                "columns": [{"header": h, "header_format": st.header} for h in headers],
+                "style": "Table Style Light 1",
+                "name": "Audits",
+            },
+        )
+        errs.add_table(
+            0,
+            0,
+            max(er, 1),
+            len(err_head) - 1,
+            {
+                "columns": [{"header": h, "header_format": st.header} for h in err_head],
+                "style": "Table Style Light 1",
+                "name": "Errors",
+            },
+        )
     ws.freeze_panes(1, 2)
     headers_l = [c.header for c in cols]
     if "Grade" in headers_l:
         g = headers_l.index("Grade")
         grades = [b.grade for b in rubric.grading.bands]
         for k, grade in enumerate(grades):
-            ws.conditional_format(1, g, max(r, 1), g, {"type": "cell", "criteria": "==", "value": '"' + grade.replace('"', '""') + '"',
-                                                       "format": st.grade_rule(k, len(grades))})
-    ws.conditional_format(1, 2, max(r, 1), 2, {"type": "cell", "criteria": "==", "value": '"Errors to fix"', "format": st.warn})
+            ws.conditional_format(
+                1,
+                g,
+                max(r, 1),
+                g,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": '"' + grade.replace('"', '""') + '"',
+                    "format": st.grade_rule(k, len(grades)),
+                },
+            )
+    ws.conditional_format(
+        1, 2, max(r, 1), 2, {"type": "cell", "criteria": "==", "value": '"Errors to fix"', "format": st.warn}
+    )
     page_setup(ws, landscape=True, repeat=0, columns="A:B")
     for k, w in enumerate([11, 14, 16, 24, 36, 20, 60]):
         errs.set_column(k, k, w)
@@ -337,8 +501,19 @@ def _heading(ws, row: int, text: str, st) -> int:
     return row + 1
 
 
-def _summary_sheet(ws, rubric: Rubric, s: Summary, counts: Counts, errors: list, n_errors: int, about: dict, prev: Previous | None,
-                   st, audits_sheet: str, graded: bool) -> None:
+def _summary_sheet(
+    ws,
+    rubric: Rubric,
+    s: Summary,
+    counts: Counts,
+    errors: list,
+    n_errors: int,
+    about: dict,
+    prev: Previous | None,
+    st,
+    audits_sheet: str,
+    graded: bool,
+) -> None:
     from qactl.sheets.xlsx import page_setup, put
 
     ws.set_column(0, 0, 58)
@@ -353,11 +528,19 @@ def _summary_sheet(ws, rubric: Rubric, s: Summary, counts: Counts, errors: list,
     row = 3
     what = "Audits" if graded else "Responses"
     row = _heading(ws, row, what, st)
-    facts = [(f"{what} in the export", s["rows"]), ("Scored" if graded else "Counted", s["scored"]),
-             ("With errors to fix (not scored until corrected)", s["with_errors"])]
+    facts = [
+        (f"{what} in the export", s["rows"]),
+        ("Scored" if graded else "Counted", s["scored"]),
+        ("With errors to fix (not scored until corrected)", s["with_errors"]),
+    ]
     ungraded = s["scored"] - sum(s["grades"].values())
     if graded and ungraded > 0:
-        facts.append(("Scored, but with nothing yet to grade (nothing applied, or every date not yet due or an exception)", ungraded))
+        facts.append(
+            (
+                "Scored, but with nothing yet to grade (nothing applied, or every date not yet due or an exception)",
+                ungraded,
+            )
+        )
     if s.get("duplicates"):
         facts.append(("Duplicate submissions (not counted)", s["duplicates"]))
     for label, value in facts:
@@ -377,10 +560,18 @@ def _summary_sheet(ws, rubric: Rubric, s: Summary, counts: Counts, errors: list,
     row = _errors_block(ws, row, rubric, errors, n_errors, st, audits_sheet)
     row = _heading(ws, row, "In this workbook", st)
     guide = [
-        (audits_sheet, "one row per audit: reference, status, errors, score and grade, then every answer, headed by its question"
-         if graded else "one row per response: every answer, headed by its question"),
+        (
+            audits_sheet,
+            "one row per audit: reference, status, errors, score and grade, then every answer, headed by its question"
+            if graded
+            else "one row per response: every answer, headed by its question",
+        ),
         ("Errors", "every cell to fix, with a link to its row"),
-        ("Items" if graded else "Questions", "each question's answers counted" + ("; each statutory date's outcomes" if rubric.milestones else "")),
+        (
+            "Items" if graded else "Questions",
+            "each question's answers counted"
+            + ("; each statutory date's outcomes" if rubric.milestones else ""),
+        ),
         ("About", "the file scored, the rubric, how the score is worked out, what was left out"),
     ]
     for name, text in guide:
@@ -421,7 +612,12 @@ def _grades(ws, row: int, rubric: Rubric, s: Summary, prev: Previous | None, st)
         from qactl.forms import describe_condition
 
         for lim in rubric.grading.limits:
-            ws.write_string(row, 0, f"A grade is at most {lim.max_grade} when {describe_condition(rubric, lim.if_)}.", st.aside)
+            ws.write_string(
+                row,
+                0,
+                f"A grade is at most {lim.max_grade} when {describe_condition(rubric, lim.if_)}.",
+                st.aside,
+            )
             row += 1
     return row + 1
 
@@ -429,13 +625,17 @@ def _grades(ws, row: int, rubric: Rubric, s: Summary, prev: Previous | None, st)
 def _weakest(ws, row: int, rubric: Rubric, counts: Counts, prev: Previous | None, st) -> int:
     scored = [i for i in rubric.items if counts.applies[i.id]]
     order = {i.id: k for k, i in enumerate(rubric.items)}
-    weakest = sorted(scored, key=lambda i: (counts.top[i.id] / counts.applies[i.id], -counts.applies[i.id], order[i.id]))
+    weakest = sorted(
+        scored, key=lambda i: (counts.top[i.id] / counts.applies[i.id], -counts.applies[i.id], order[i.id])
+    )
     weakest = [i for i in weakest if counts.top[i.id] < counts.applies[i.id]][:WEAKEST]
     row = _heading(ws, row, "Weakest criteria: the lowest shares fully met", st)
     if not weakest:
         ws.write_string(row, 0, "Every criterion that applied was fully met in every audit scored.", st.text)
         return row + 2
-    head = ["Criterion", "Section", "Applied", "Fully met", "Share"] + (["Share then", "Change (points)"] if prev else [])
+    head = ["Criterion", "Section", "Applied", "Fully met", "Share"] + (
+        ["Share then", "Change (points)"] if prev else []
+    )
     ws.write_row(row, 0, head, st.header)
     ws.set_row(row, 30)
     row += 1
@@ -464,10 +664,16 @@ def _timeliness(ws, row: int, t: dict[str, Any], prev: Previous | None, st) -> i
     never excused and never mixed into the statutory share."""
     then = prev.timely if prev is not None else None
     row = _heading(ws, row, "Timeliness", st)
-    ws.write_string(row, 0, "The share on time is of the dates due; a date excused by an exception the law allows is left out of it.",
-                    st.aside)
+    ws.write_string(
+        row,
+        0,
+        "The share on time is of the dates due; a date excused by an exception the law allows is left out of it.",
+        st.aside,
+    )
     row += 1
-    head = ["", "Due", "On time", "Late", "No date, overdue", "Excused", "Share on time"] + (["Share then"] if then else [])
+    head = ["", "Due", "On time", "Late", "No date, overdue", "Excused", "Share on time"] + (
+        ["Share then"] if then else []
+    )
     ws.write_row(row, 0, head, st.header)
     ws.set_row(row, 30)
     row += 1
@@ -551,8 +757,13 @@ def _errors_block(ws, row: int, rubric: Rubric, errors: list, n_errors: int, st,
     if not n_errors:
         ws.write_string(row, 0, "None: every cell could be read.", st.text)
         return row + 2
-    ws.write_string(row, 0, f"{n_errors} cell{'s' if n_errors != 1 else ''} to correct in the export, named as in the export; "
-                            "then score it again.", st.aside)
+    ws.write_string(
+        row,
+        0,
+        f"{n_errors} cell{'s' if n_errors != 1 else ''} to correct in the export, named as in the export; "
+        "then score it again.",
+        st.aside,
+    )
     ws.write_string(row + 1, 0, "An audit with an error is not scored until it is corrected.", st.aside)
     row += 2
     ws.write_row(row, 0, ["What to fix", "Cell", "Row"], st.header)
@@ -566,7 +777,13 @@ def _errors_block(ws, row: int, rubric: Rubric, errors: list, n_errors: int, st,
         _tall(ws, row, [(what, 58)])
         row += 1
     if n_errors > len(errors):
-        ws.write_url(row, 0, "internal:'Errors'!A1", st.link, string=f"and {n_errors - len(errors)} more on the Errors sheet")
+        ws.write_url(
+            row,
+            0,
+            "internal:'Errors'!A1",
+            st.link,
+            string=f"and {n_errors - len(errors)} more on the Errors sheet",
+        )
         row += 1
     return row + 1
 
@@ -579,7 +796,16 @@ def _items_sheet(ws, rubric: Rubric, counts: Counts, st) -> None:
         for lab in [c.label for c in s.choices] + ([s.na.label] if s.na is not None else []):
             if lab not in labels and any(lab in counts.answers[i.id] for i in rubric.items):
                 labels.append(lab)
-    head = ["Question", "Section", "Applied", "Fully met", "Share fully met", *labels, "Answered, but did not apply (not counted)", "Blank"]
+    head = [
+        "Question",
+        "Section",
+        "Applied",
+        "Fully met",
+        "Share fully met",
+        *labels,
+        "Answered, but did not apply (not counted)",
+        "Blank",
+    ]
     ws.write_row(0, 0, head, st.header)
     widths = [58, 22, 9, 9, 10] + [11] * len(labels) + [14, 8]
     for k, w in enumerate(widths):
@@ -626,13 +852,22 @@ def _about_sheet(ws, rubric: Rubric, s: Summary, about: dict, st, big: bool, cou
 
     g = rubric.grading
     bands = "; ".join(f"{b.grade}: {g.rule_of(b)}" for b in g.bands)
-    how = ("Score = 100 × the points given ÷ the points available, each question weighted, over the questions that apply "
-           "(N/A and questions that do not apply are left out), rounded half up to one decimal place."
-           + (" Sections are weighted." if g.section_weights else "")
-           + (" Each statutory date on time counts as one more criterion met." if g.method == "compliance" else ""))
+    how = (
+        "Score = 100 × the points given ÷ the points available, each question weighted, over the questions that apply "
+        "(N/A and questions that do not apply are left out), rounded half up to one decimal place."
+        + (" Sections are weighted." if g.section_weights else "")
+        + (
+            " Each statutory date on time counts as one more criterion met."
+            if g.method == "compliance"
+            else ""
+        )
+    )
     items: list[tuple[str, Any]] = [
-        ("What this is", f"The {'audits' if rubric.purpose == 'audit' else 'responses'} of {about['source']}, checked against the "
-                         f"rubric below{', scored and graded' if rubric.purpose == 'audit' else ' and counted'}."),
+        (
+            "What this is",
+            f"The {'audits' if rubric.purpose == 'audit' else 'responses'} of {about['source']}, checked against the "
+            f"rubric below{', scored and graded' if rubric.purpose == 'audit' else ' and counted'}.",
+        ),
         ("Rubric", f"{rubric.title}, version {rubric.version}"),
         ("Where the rubric comes from", rubric.source),
         ("Export", f"{about['source']}, sheet {about['sheet']}"),
@@ -642,19 +877,38 @@ def _about_sheet(ws, rubric: Rubric, s: Summary, about: dict, st, big: bool, cou
     ]
     if rubric.purpose == "audit":
         items += [("How the score is worked out", how), ("Grades", bands + ".")]
-        items += [("Limit", f"A grade is at most {lim.max_grade} when {describe_condition(rubric, lim.if_)}.") for lim in g.limits]
+        items += [
+            ("Limit", f"A grade is at most {lim.max_grade} when {describe_condition(rubric, lim.if_)}.")
+            for lim in g.limits
+        ]
     items += [
-        ("Personal data", "Fields marked personal in the rubric (names, dates of birth, NHS numbers, UPNs) are left out "
-                          + ("— except that this run kept them (--include-pii)." if about.get("include_pii") else "(qactl score --include-pii keeps them).")),
-        ("Columns of the export left out", (", ".join(about["ignored"]) + ": not in the rubric, so not copied (they may hold personal data)")
-         if about.get("ignored") else "No column was left out."),
+        (
+            "Personal data",
+            "Fields marked personal in the rubric (names, dates of birth, NHS numbers, UPNs) are left out "
+            + (
+                "— except that this run kept them (--include-pii)."
+                if about.get("include_pii")
+                else "(qactl score --include-pii keeps them)."
+            ),
+        ),
+        (
+            "Columns of the export left out",
+            (", ".join(about["ignored"]) + ": not in the rubric, so not copied (they may hold personal data)")
+            if about.get("ignored")
+            else "No column was left out.",
+        ),
         ("Points per question", "In the .csv and .json that qactl score writes (-o scored.csv)."),
     ]
     if about.get("options"):
         items.append(("Options", about["options"]))
     items += [("Note", n) for n in s.get("notes", [])]
     if big:
-        items.append(("Note", f"{count:,} audits: the Audits sheet is a filtered range, not an Excel table (tables are built in memory)."))
+        items.append(
+            (
+                "Note",
+                f"{count:,} audits: the Audits sheet is a filtered range, not an Excel table (tables are built in memory).",
+            )
+        )
     items.append(("Written by", f"qactl {about['qactl']}"))
     ws.write_string(0, 0, "About this workbook", st.title)
     pairs(ws, 2, items, st, widths=(34, 100))

@@ -39,8 +39,25 @@ csv.field_size_limit(2**31 - 1)
 
 # Excel's error values, as Excel shows them and as it writes them into a CSV.
 EXCEL_ERRORS = frozenset(
-    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
-     "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!")
+    (
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+    )
 )
 
 # A sheet whose dense grid (rows × columns) exceeds both of these is read sparsely (see the module docstring).
@@ -69,10 +86,16 @@ class ExcelError(str):
     def problem(self) -> tuple[str, str]:
         """``(code, message)`` for the scorer's error record."""
         if self.formula is not None:
-            return ("uncalculated_formula", "the cell holds a formula that was never calculated, so it has no value to read; "
-                    "open the file in Excel, let it calculate (Formulas, Calculate Now), save it and run again")
-        return ("excel_error", f"the cell holds the Excel error value {str(self)} (a formula that failed), not a value; "
-                "correct the formula or type the value")
+            return (
+                "uncalculated_formula",
+                "the cell holds a formula that was never calculated, so it has no value to read; "
+                "open the file in Excel, let it calculate (Formulas, Calculate Now), save it and run again",
+            )
+        return (
+            "excel_error",
+            f"the cell holds the Excel error value {str(self)} (a formula that failed), not a value; "
+            "correct the formula or type the value",
+        )
 
 
 def excel_error_of(value: Any) -> ExcelError | None:
@@ -127,7 +150,9 @@ class Sheet:
     delimiter: str | None = None
     sheet_names: list[str] = field(default_factory=list)
     hidden_sheets: list[str] = field(default_factory=list)
-    raw_headers: list[Any] = field(default_factory=list)  # the header row's cells as read (to spot the header pasted again)
+    raw_headers: list[Any] = field(
+        default_factory=list
+    )  # the header row's cells as read (to spot the header pasted again)
     sparse: bool = False  # read row element by row element: the sheet's extent is far beyond its data
 
     def ref(self, row: int, col: int) -> str:
@@ -153,7 +178,9 @@ def open_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
         with path.open("rb") as f:
             head = f.read(8)
     except OSError as e:
-        raise InputError(f"{path} cannot be read ({e.strerror}). Close it in Excel, or check its permissions.") from None
+        raise InputError(
+            f"{path} cannot be read ({e.strerror}). Close it in Excel, or check its permissions."
+        ) from None
     if head.startswith(_OLE_MAGIC):
         with path.open("rb") as f:
             raw = f.read(1 << 20)
@@ -163,14 +190,18 @@ def open_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
                 "so it cannot be read outside Office. Open it in Excel, and save a copy without the label or password "
                 "on a secure drive, then run qactl on the copy."
             )
-        raise InputError(f"{path} is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as .xlsx (Excel Workbook), then run qactl on that.")
+        raise InputError(
+            f"{path} is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as .xlsx (Excel Workbook), then run qactl on that."
+        )
     suffix = path.suffix.lower()
     if head.startswith(_ZIP_MAGIC):
         if suffix in (".csv", ".txt"):
             raise InputError(f"{path} is named .csv but is an Excel workbook; rename it to .xlsx.")
         return _open_xlsx(path, sheet)
     if suffix in (".xlsx", ".xlsm"):
-        raise InputError(f"{path} is named {suffix} but is not an Excel workbook (it may be damaged, or a CSV renamed). Export it again from Forms or Excel.")
+        raise InputError(
+            f"{path} is named {suffix} but is not an Excel workbook (it may be damaged, or a CSV renamed). Export it again from Forms or Excel."
+        )
     if suffix in (".xls", ".ods", ".numbers", ".pdf", ".docx"):
         raise InputError(f"{path}: {suffix} files are not read. Save it as .xlsx or .csv.")
     return _open_csv(path)
@@ -196,7 +227,9 @@ def _assemble(path: Path, name: str, kind: str, stream: Iterator[tuple[int, list
             break
     h = _first_header(peek)
     if h < 0:
-        raise InputError(f"{path}: the sheet {name!r} is empty. Check that you exported the responses, or choose another sheet with --sheet.")
+        raise InputError(
+            f"{path}: the sheet {name!r} is empty. Check that you exported the responses, or choose another sheet with --sheet."
+        )
     header_row, raw_headers = peek[h]
     headers = ["" if v is None else str(v).strip() for v in raw_headers]
     while headers and headers[-1] == "":
@@ -207,8 +240,17 @@ def _assemble(path: Path, name: str, kind: str, stream: Iterator[tuple[int, list
         yield from rest
         yield from stream
 
-    return Sheet(path=path, name=name, headers=headers, header_row=header_row, rows=rows(), sha256=file_sha256(path), kind=kind,
-                 raw_headers=list(raw_headers), **extra)
+    return Sheet(
+        path=path,
+        name=name,
+        headers=headers,
+        header_row=header_row,
+        rows=rows(),
+        sha256=file_sha256(path),
+        kind=kind,
+        raw_headers=list(raw_headers),
+        **extra,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,7 +264,9 @@ def _open_xlsx(path: Path, sheet: str | None) -> Sheet:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types for damaged files
-        raise InputError(f"{path} cannot be read as an Excel workbook ({e}). Open it in Excel and save it again as .xlsx.") from None
+        raise InputError(
+            f"{path} cannot be read as an Excel workbook ({e}). Open it in Excel and save it again as .xlsx."
+        ) from None
     try:
         meta = list(wb.sheets_metadata)
     except Exception:  # an older calamine, or metadata it cannot read: every sheet visible
@@ -234,7 +278,10 @@ def _open_xlsx(path: Path, sheet: str | None) -> Sheet:
     charts = {m.name for m in meta if str(m.typ).rsplit(".", 1)[-1] != "WorkSheet"}
     if sheet is None:
         # the first sheet a person sees: a hidden sheet or a chart is never what was meant
-        name = next((n for n in names if n not in hidden and n not in charts), next((n for n in names if n not in charts), names[0]))
+        name = next(
+            (n for n in names if n not in hidden and n not in charts),
+            next((n for n in names if n not in charts), names[0]),
+        )
     elif sheet in names:
         name = sheet
     else:
@@ -248,7 +295,9 @@ def _open_xlsx(path: Path, sheet: str | None) -> Sheet:
         except Exception as e:
             raise InputError(f"{path}: the sheet {name!r} cannot be read ({e}).") from None
         stream = _calamine_rows(ws, scan.marks if scan is not None else {})
-    return _assemble(path, name, "xlsx", stream, sheet_names=names, hidden_sheets=hidden, sparse=bool(scan and scan.sparse))
+    return _assemble(
+        path, name, "xlsx", stream, sheet_names=names, hidden_sheets=hidden, sparse=bool(scan and scan.sparse)
+    )
 
 
 def _calamine_rows(ws, marks: dict[int, dict[int, ExcelError]]) -> Iterator[tuple[int, list[Any]]]:
@@ -316,7 +365,11 @@ def _sheet_part(zf, name: str) -> str | None:
     for el in rels_root.iter():
         if el.tag.rsplit("}", 1)[-1] == "Relationship" and el.get("Id") == rid:
             target = el.get("Target") or ""
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            part = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
             return part if part in zf.NameToInfo else None
     return None
 
@@ -348,7 +401,9 @@ def _scan_sheet(path: Path, name: str) -> _Scan | None:
             with zf.open(part) as f:
                 return _scan_part(f, path, part, info.file_size)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as e:
-            raise InputError(f"{path}: the sheet {name!r} is damaged ({e}). Open it in Excel and save it again as .xlsx.") from None
+            raise InputError(
+                f"{path}: the sheet {name!r} is damaged ({e}). Open it in Excel and save it again as .xlsx."
+            ) from None
 
 
 def _scan_part(f, path: Path, part: str, size: int) -> _Scan:
@@ -405,7 +460,9 @@ def _mark(body: bytes, marks: dict[int, dict[int, ExcelError]]) -> None:
     """Record the error values and uncalculated formulas of the cells in ``body`` (whole rows of sheet XML)."""
     from html import unescape
 
-    spots = sorted({m.start() for m in _ERROR_TYPE.finditer(body)} | {m.start() for m in _FORMULA.finditer(body)})
+    spots = sorted(
+        {m.start() for m in _ERROR_TYPE.finditer(body)} | {m.start() for m in _FORMULA.finditer(body)}
+    )
     done: set[int] = set()
     for at in spots:
         start, m = at + 1, None
@@ -488,7 +545,11 @@ def _date_styles(zf) -> set[int]:
                 except ValueError:
                     xfs.append(0)
             break
-    return {i for i, fid in enumerate(xfs) if (fid in custom and _is_date_format(custom[fid])) or (fid not in custom and fid in _DATE_FORMAT_IDS)}
+    return {
+        i
+        for i, fid in enumerate(xfs)
+        if (fid in custom and _is_date_format(custom[fid])) or (fid not in custom and fid in _DATE_FORMAT_IDS)
+    }
 
 
 def _shared_strings(zf) -> list[str]:
@@ -543,7 +604,9 @@ def _sparse_rows(path: Path, scan: _Scan) -> Iterator[tuple[int, list[Any]]]:
         base = datetime(*epoch)
 
         def as_date(serial: float) -> Any:
-            moment = base + timedelta(milliseconds=round(serial * 86_400_000))  # as calamine: to the millisecond
+            moment = base + timedelta(
+                milliseconds=round(serial * 86_400_000)
+            )  # as calamine: to the millisecond
             if moment.time() == datetime.min.time():
                 return date(moment.year, moment.month, moment.day)
             return moment
@@ -603,7 +666,11 @@ def _sparse_rows(path: Path, scan: _Scan) -> Iterator[tuple[int, list[Any]]]:
                             value = v
                         else:
                             style = c.get("s")
-                            value = as_date(number_value) if style is not None and style.isdigit() and int(style) in dates else number_value
+                            value = (
+                                as_date(number_value)
+                                if style is not None and style.isdigit() and int(style) in dates
+                                else number_value
+                            )
                     if col >= len(values):
                         values.extend([""] * (col - len(values)))
                         values.append(value)
@@ -613,7 +680,9 @@ def _sparse_rows(path: Path, scan: _Scan) -> Iterator[tuple[int, list[Any]]]:
                 root.clear()  # rows already read are dropped, so memory stays that of one row
                 yield number, values
     except ET.ParseError as e:
-        raise InputError(f"{path}: the sheet is damaged ({e}). Open it in Excel and save it again as .xlsx.") from None
+        raise InputError(
+            f"{path}: the sheet is damaged ({e}). Open it in Excel and save it again as .xlsx."
+        ) from None
     finally:
         zf.close()
 
@@ -656,7 +725,9 @@ def _open_csv(path: Path) -> Sheet:
     head = f.read(4096)
     if "\x00" in head:
         f.close()
-        raise InputError(f"{path} is not a text file (it may be UTF-16 or a binary file). Save it from Excel as 'CSV UTF-8'.")
+        raise InputError(
+            f"{path} is not a text file (it may be UTF-16 or a binary file). Save it from Excel as 'CSV UTF-8'."
+        )
     while "\n" not in head:  # the whole first line, however long
         more = f.read(1 << 16)
         if not more:
@@ -686,7 +757,9 @@ class _CsvRecords:
         self.width: int | None = None  # the header's width, set once the header is known
         self._lines: list[str] = []  # the physical lines of the record being read
         self._line = 0  # physical lines consumed
-        self._pending: list[tuple[int, int, int, list[str], str]] = []  # records spanning lines, read before the width was known
+        self._pending: list[
+            tuple[int, int, int, list[str], str]
+        ] = []  # records spanning lines, read before the width was known
 
     def _record_text(self) -> str:
         return "".join(self._lines)
@@ -741,21 +814,33 @@ class _CsvRecords:
         col = max(len(next(csv.reader([first], delimiter=self.delimiter), [])) - 1, 0)
         if "end of data" in str(e):
             span = self._line - start + 1
-            raise self._swallowed(number, start, col, f"is never closed: it runs to the end of the file, taking {span} "
-                                  f"line{'s' if span != 1 else ''} with it as one value")
-        raise self._swallowed(number, start, col, f"does not close where a value ends: it swallows lines {start + 1} to "
-                              f"{self._line}, which read as further rows")
+            raise self._swallowed(
+                number,
+                start,
+                col,
+                f"is never closed: it runs to the end of the file, taking {span} "
+                f"line{'s' if span != 1 else ''} with it as one value",
+            )
+        raise self._swallowed(
+            number,
+            start,
+            col,
+            f"does not close where a value ends: it swallows lines {start + 1} to "
+            f"{self._line}, which read as further rows",
+        )
 
     def _swallowed(self, number: int, start: int, col: int, what: str) -> MalformedCsv:
         """The error for a quote that would lose rows: where it opened, what it does, and what to do. No cell is quoted
         (a row holds personal data)."""
         return MalformedCsv(
             f"{self.path}: the quote that opens in row {number} (line {start}), column {column_letter(col)}, {what}, so those "
-            f"rows would be lost. Find the stray \" in row {number} and remove it (or close it), or open the file in Excel "
+            f'rows would be lost. Find the stray " in row {number} and remove it (or close it), or open the file in Excel '
             "and save it again as CSV."
         )
 
-    def _check_swallow(self, number: int, start: int, values: list[str], end: int, text: str | None = None) -> None:
+    def _check_swallow(
+        self, number: int, start: int, values: list[str], end: int, text: str | None = None
+    ) -> None:
         """A record spanning lines that a stray quote made: refused, so that the rows it swallowed are not lost.
 
         Either the record has another number of values than the header (every row of an export has the header's), or
@@ -767,29 +852,49 @@ class _CsvRecords:
             return
         first = next(k for k, v in enumerate(values) if "\n" in v or "\r" in v)
         if len(values) != width:
-            raise self._swallowed(number, start, first, f"runs on to line {end} and leaves that row with {len(values)} values "
-                                  f"where the header has {width}: a stray quote has swallowed the lines after it")
+            raise self._swallowed(
+                number,
+                start,
+                first,
+                f"runs on to line {end} and leaves that row with {len(values)} values "
+                f"where the header has {width}: a stray quote has swallowed the lines after it",
+            )
         if _bare_quote(text if text is not None else self._record_text(), self.delimiter):
-            raise self._swallowed(number, start, first, f"closes on line {end} in the middle of what reads as another row (a "
-                                  "quote is left inside an unquoted value): a stray quote has swallowed the lines between")
+            raise self._swallowed(
+                number,
+                start,
+                first,
+                f"closes on line {end} in the middle of what reads as another row (a "
+                "quote is left inside an unquoted value): a stray quote has swallowed the lines between",
+            )
         if width < 5:
             return
         for col, v in enumerate(values):
             if "\n" not in v and "\r" not in v:
                 continue
-            before = sum(x.count("\n") for x in values[:col])  # line breaks inside earlier values of the record
+            before = sum(
+                x.count("\n") for x in values[:col]
+            )  # line breaks inside earlier values of the record
             for k, line in enumerate(v.splitlines()[1:], start=1):
                 if line.count(self.delimiter) < width - 1:
                     continue
                 fields = len(next(csv.reader([line], delimiter=self.delimiter), []))
                 if fields >= width:
-                    raise self._swallowed(number, start, col, f"swallows lines that read as further rows (line {start + before + k} "
-                                          f"has {fields} values, as the header has {width}; the quote runs to line {end})")
+                    raise self._swallowed(
+                        number,
+                        start,
+                        col,
+                        f"swallows lines that read as further rows (line {start + before + k} "
+                        f"has {fields} values, as the header has {width}; the quote runs to line {end})",
+                    )
+
 
 def _bare_quote(text: str, delimiter: str) -> bool:
     """Whether a record's raw text has a quote inside an unquoted value (``a"b``), which no CSV writer produces: in a
     record spanning lines, the trace of a stray quote that paired with a quote of a later row."""
-    state = "start"  # start of a value, unquoted value, quoted value, just after a quote inside a quoted value
+    state = (
+        "start"  # start of a value, unquoted value, quoted value, just after a quote inside a quoted value
+    )
     for ch in text:
         if state == "start":
             state = "quoted" if ch == '"' else "start" if ch in (delimiter, "\r", "\n") else "plain"

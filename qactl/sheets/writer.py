@@ -52,11 +52,17 @@ def check_target(target: str | Path, inputs: Iterable[str | Path | None] = (), *
     target = Path(target)
     folder = _folder(target)
     if target.is_dir():
-        raise OutputError(f"Cannot write {option} {target}: it is a folder. Give a file name, such as {target / ('output' + (target.suffix or ''))}.")
+        raise OutputError(
+            f"Cannot write {option} {target}: it is a folder. Give a file name, such as {target / ('output' + (target.suffix or ''))}."
+        )
     if not folder.is_dir():
         if folder.exists():
-            raise OutputError(f"Cannot write {option} {target}: {folder} is a file, not a folder. Choose another output name.")
-        raise OutputError(f"Cannot write {option} {target}: the folder {folder} does not exist. Create it first.")
+            raise OutputError(
+                f"Cannot write {option} {target}: {folder} is a file, not a folder. Choose another output name."
+            )
+        raise OutputError(
+            f"Cannot write {option} {target}: the folder {folder} does not exist. Create it first."
+        )
     _check_folder(folder, target, option)
     for p in inputs:
         if p is not None and _same_file(target, Path(p)):
@@ -104,7 +110,9 @@ class Outputs:
             if other_option == option:
                 continue
             if other == target or _same_file(other, target) or other.resolve() == target.resolve():
-                raise UsageError(f"{option} and {other_option} name the same file ({target}): give each output its own name.")
+                raise UsageError(
+                    f"{option} and {other_option} name the same file ({target}): give each output its own name."
+                )
         if (target, option) not in self._checked:
             self._checked.append((target, option))
         return target
@@ -118,7 +126,9 @@ class Outputs:
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         except OSError as e:
-            raise OutputError(f"Cannot write {option} {target}: {e.strerror or e} in the folder {folder}. Choose a folder you can write to.") from None
+            raise OutputError(
+                f"Cannot write {option} {target}: {e.strerror or e} in the folder {folder}. Choose a folder you can write to."
+            ) from None
         os.close(fd)
         tmp_path = Path(tmp)
         _LIVE.add(tmp_path)
@@ -204,7 +214,9 @@ class Outputs:
 
 
 @contextlib.contextmanager
-def atomic_output(target: str | Path, *, inputs: Iterable[str | Path | None] = (), option: str = "-o") -> Iterator[Path]:
+def atomic_output(
+    target: str | Path, *, inputs: Iterable[str | Path | None] = (), option: str = "-o"
+) -> Iterator[Path]:
     """One output in a transaction of its own: yield the temporary path; on success it replaces ``target``."""
     with Outputs(inputs) as out:
         yield out.add(target, option=option)
@@ -240,11 +252,18 @@ def excel_sheet_name(text: str, used: set[str] | None = None, *, fallback: str =
             out.append(ch)
             n += w
         s = "".join(out)
-        while s and (unicodedata.category(s[-1]) in ("Cf", "Mn", "Me") or s[-1] == " "):  # a joiner or mark left dangling
+        while s and (
+            unicodedata.category(s[-1]) in ("Cf", "Mn", "Me") or s[-1] == " "
+        ):  # a joiner or mark left dangling
             s = s[:-1]
         return s
 
-    base = "".join(ch for ch in text.translate(_SHEET_FORBIDDEN) if unicodedata.category(ch) != "Cc").strip().strip("'").strip()
+    base = (
+        "".join(ch for ch in text.translate(_SHEET_FORBIDDEN) if unicodedata.category(ch) != "Cc")
+        .strip()
+        .strip("'")
+        .strip()
+    )
     base = cut(base, SHEET_NAME_UNITS) or fallback
     used = used if used is not None else set()
     name, i = base, 2

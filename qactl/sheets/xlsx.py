@@ -27,12 +27,19 @@ def properties(title: str, comments: str, **more: Any) -> dict[str, Any]:
     from qactl import clock
 
     return {"title": title, "comments": comments, "created": clock.now(), **more}
+
+
 EXCEL_MAX_TEXT = 32_767  # characters in one cell
 EXCEL_MAX_LINKS = 65_530  # hyperlinks on one sheet
 
 # best → worst: (fill, font colour, bold)
-_GRADE_SCALE = [("#1F4E79", "#FFFFFF", True), ("#BDD7EE", "#000000", False), ("#D9D9D9", "#000000", False),
-                ("#F8CBAD", "#000000", False), ("#843C0C", "#FFFFFF", True)]
+_GRADE_SCALE = [
+    ("#1F4E79", "#FFFFFF", True),
+    ("#BDD7EE", "#000000", False),
+    ("#D9D9D9", "#000000", False),
+    ("#F8CBAD", "#000000", False),
+    ("#843C0C", "#FFFFFF", True),
+]
 
 
 def grade_style(rank: int, count: int) -> tuple[str, str, bool]:
@@ -55,8 +62,12 @@ class Styles:
         self.subtitle = f({"bold": True, "font_size": 12})
         self.bold = f({"bold": True})
         self.note = f({"italic": True, "font_color": "#404040", "text_wrap": True, "valign": "top"})
-        self.aside = f({"italic": True, "font_color": "#404040"})  # one line, running on into the empty cells beside it
-        self.header = f({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
+        self.aside = f(
+            {"italic": True, "font_color": "#404040"}
+        )  # one line, running on into the empty cells beside it
+        self.header = f(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
+        )
         self.text = f({"valign": "top"})
         self.wrap = f({"text_wrap": True, "valign": "top"})
         self.date = f({"num_format": "dd/mm/yyyy", "valign": "top", "align": "left"})
@@ -76,8 +87,16 @@ class Styles:
         key = (rank, count)
         if key not in self._grades:
             fill, font, bold = grade_style(rank, count)
-            self._grades[key] = self.wb.add_format({"bg_color": fill, "font_color": font, "bold": bold, "border": 1,
-                                                   "border_color": "#808080", "valign": "top"})
+            self._grades[key] = self.wb.add_format(
+                {
+                    "bg_color": fill,
+                    "font_color": font,
+                    "bold": bold,
+                    "border": 1,
+                    "border_color": "#808080",
+                    "valign": "top",
+                }
+            )
         return self._grades[key]
 
     def grade_rule(self, rank: int, count: int):
@@ -123,8 +142,15 @@ def put(ws, row: int, col: int, value: Any, st: Styles, fmt=None) -> None:
         ws.write_string(row, col, text, fmt)
 
 
-def page_setup(ws, *, landscape: bool = False, repeat: int | tuple[int, int] | None = 0, title: str | None = None,
-               columns: str | None = None, fit: bool = True) -> None:
+def page_setup(
+    ws,
+    *,
+    landscape: bool = False,
+    repeat: int | tuple[int, int] | None = 0,
+    title: str | None = None,
+    columns: str | None = None,
+    fit: bool = True,
+) -> None:
     """A4, fit to one page wide (as many pages tall as it needs), the header rows repeated on every page,
     the sheet's name and page numbers in the footer.
 
@@ -187,8 +213,18 @@ def unique(headers: Iterable[str]) -> list[str]:
     return out
 
 
-def table(ws, first: int, header: list[str], data: list[list], st: Styles, widths: list[float], *, name: str | None = None,
-          wrap: Iterable[int] = (), formats: dict[int, Any] | None = None) -> int:
+def table(
+    ws,
+    first: int,
+    header: list[str],
+    data: list[list],
+    st: Styles,
+    widths: list[float],
+    *,
+    name: str | None = None,
+    wrap: Iterable[int] = (),
+    formats: dict[int, Any] | None = None,
+) -> int:
     """A table from row ``first``: a header row in words, the rows typed (:func:`put`), each row as tall as its
     wrapped text, filters on. ``name``: an Excel table of that name (banded, filters kept as rows are added); without
     it, a plain range with filters. Returns the row after the table."""
@@ -205,9 +241,18 @@ def table(ws, first: int, header: list[str], data: list[list], st: Styles, width
         if lines > 1:
             ws.set_row(r, 15 * lines)
     if name is not None:
-        ws.add_table(first, 0, first + max(len(data), 1), len(header) - 1, {
-            "columns": [{"header": h, "header_format": st.header} for h in header], "style": "Table Style Light 1",
-            "autofilter": bool(data), "name": name})
+        ws.add_table(
+            first,
+            0,
+            first + max(len(data), 1),
+            len(header) - 1,
+            {
+                "columns": [{"header": h, "header_format": st.header} for h in header],
+                "style": "Table Style Light 1",
+                "autofilter": bool(data),
+                "name": name,
+            },
+        )
     elif data:
         ws.autofilter(first, 0, first + len(data), len(header) - 1)
     for c, w in enumerate(widths):
@@ -231,7 +276,9 @@ def lines_needed(text: str, width: float) -> int:
     return max(n, 1)
 
 
-def pairs(ws, row: int, items: Iterable[tuple[str, Any]], st: Styles, *, widths: tuple[float, float] = (30, 100)) -> int:
+def pairs(
+    ws, row: int, items: Iterable[tuple[str, Any]], st: Styles, *, widths: tuple[float, float] = (30, 100)
+) -> int:
     """Rows of ``label | value`` from ``row`` (an About sheet), each as tall as its wrapped text; returns the next row.
 
     Numbers and dates keep their type, aligned left like the text beside them.
@@ -243,9 +290,17 @@ def pairs(ws, row: int, items: Iterable[tuple[str, Any]], st: Styles, *, widths:
     day = st.wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top", "align": "left"})
     for name, value in items:
         ws.write_string(row, 0, name, label)
-        fmt = day if isinstance(value, date) else left if isinstance(value, int | float) and not isinstance(value, bool) else st.wrap
+        fmt = (
+            day
+            if isinstance(value, date)
+            else left
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else st.wrap
+        )
         put(ws, row, 1, value, st, fmt)
-        lines = max(lines_needed(name, widths[0]), lines_needed("" if value is None else str(value), widths[1]))
+        lines = max(
+            lines_needed(name, widths[0]), lines_needed("" if value is None else str(value), widths[1])
+        )
         if lines > 1:
             ws.set_row(row, 15 * lines)
         row += 1
@@ -254,6 +309,20 @@ def pairs(ws, row: int, items: Iterable[tuple[str, Any]], st: Styles, *, widths:
 
 def first_name(name: str) -> str:
     """The first name of ``name`` for a greeting: ``Dr Fiona Lister`` → ``Fiona``; an empty name stays empty."""
-    titles = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev", "revd", "cllr"}
+    titles = {
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "rev",
+        "revd",
+        "cllr",
+    }
     words = [w for w in name.replace(",", " ").split() if w.strip(".").casefold() not in titles]
     return words[0] if words else ""

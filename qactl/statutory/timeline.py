@@ -120,7 +120,7 @@ def _needs(rubric: Rubric, m: Milestone, known: dict[str, Any], seen: frozenset[
     """The first value a milestone's due date needs and does not have (following milestones it counts from)."""
     by_id = {x.id: x for x in rubric.milestones}
     for rule in m.rules:
-        for c in ([rule.when] if rule.when is not None else []):
+        for c in [rule.when] if rule.when is not None else []:
             for sub in c.subjects():
                 if sub.field is not None and known.get(sub.field) in (None, ""):
                     return sub.field
@@ -148,8 +148,19 @@ def milestone_dates(rubric: Rubric, known: dict[str, Any]) -> list[Dated]:
         rule = describe_rule(rubric, applied) if applied is not None else describe_due(rubric, m)
         if m.applies_if is not None:
             rule += " (where it applies)"
-        out.append(Dated(m.id, m.text, d, rule, f"rubric {rubric.id}", counts_from=m.rules[0].from_ or m.rules[0].year or "",
-                         needs="" if d is not None else _needs(rubric, m, known), kind=m.kind or "", citation=m.citation or ""))
+        out.append(
+            Dated(
+                m.id,
+                m.text,
+                d,
+                rule,
+                f"rubric {rubric.id}",
+                counts_from=m.rules[0].from_ or m.rules[0].year or "",
+                needs="" if d is not None else _needs(rubric, m, known),
+                kind=m.kind or "",
+                citation=m.citation or "",
+            )
+        )
     return out
 
 
@@ -158,8 +169,10 @@ def _late_given(rubric: Rubric, t: Timeline, known: dict[str, Any]) -> None:
     for d in t.dates:
         given = known.get(d.id)
         if isinstance(given, date) and d.date is not None and given > d.date:
-            t.warnings.append(f"{d.what} on {_d(given)} is {(given - d.date).days} day(s) after its due date, {_d(d.date)} "
-                              f"({d.citation or 'local target'}).")
+            t.warnings.append(
+                f"{d.what} on {_d(given)} is {(given - d.date).days} day(s) after its due date, {_d(d.date)} "
+                f"({d.citation or 'local target'})."
+            )
 
 
 def _dates(dues: dict[str, date | None], known: dict[str, Any]) -> dict[str, date]:
@@ -175,17 +188,31 @@ def _check_known(rubric: Rubric, known: dict[str, Any]) -> None:
         f = rubric.field(fid)
         if f is None or f.type != FieldType.date:
             dates = [x.id for x in rubric.fields if x.type == FieldType.date]
-            raise UsageError(f"--known {fid}=…: the rubric {rubric.id!r} has no date field {fid!r}. Its date fields: {', '.join(dates) or 'none'}.")
+            raise UsageError(
+                f"--known {fid}=…: the rubric {rubric.id!r} has no date field {fid!r}. Its date fields: {', '.join(dates) or 'none'}."
+            )
 
 
 def _final_limit(rubric: Rubric, t: Timeline) -> Dated | None:
     """The statutory line the whole process must meet: ``final_plan``, else the latest statutory date."""
-    lines = [d for d in t.dates if d.source.startswith("rubric") and d.kind == "statutory" and d.date is not None]
-    return next((d for d in lines if d.id == "final_plan"), None) or max(lines, key=lambda d: d.date, default=None)
+    lines = [
+        d for d in t.dates if d.source.startswith("rubric") and d.kind == "statutory" and d.date is not None
+    ]
+    return next((d for d in lines if d.id == "final_plan"), None) or max(
+        lines, key=lambda d: d.date, default=None
+    )
 
 
-def ehcna(rubric: Rubric, received: date, *, draft: date | None = None, known: dict[str, date] | None = None,
-          advice_requested: list[date] = (), terms: Terms | None = None, consulted: date | None = None) -> Timeline:
+def ehcna(
+    rubric: Rubric,
+    received: date,
+    *,
+    draft: date | None = None,
+    known: dict[str, date] | None = None,
+    advice_requested: list[date] = (),
+    terms: Terms | None = None,
+    consulted: date | None = None,
+) -> Timeline:
     """The statutory dates of an EHC needs assessment, from the date the LA received the request."""
     known = dict(known or {})
     _check_known(rubric, known)
@@ -196,13 +223,17 @@ def ehcna(rubric: Rubric, received: date, *, draft: date | None = None, known: d
     served, how = draft, "draft issued"
     if served is None:
         served, how = due_of(DRAFT_BY, {"received": received})[0], "draft issued at 14 weeks (IPSEA guidance)"
-        t.notes.append("The 15-day window assumes the draft goes out at 14 weeks, as IPSEA advises; give --draft DATE for the real one.")
+        t.notes.append(
+            "The 15-day window assumes the draft goes out at 14 weeks, as IPSEA advises; give --draft DATE for the real one."
+        )
     window = Dated(
         "draft_representations_end",
         "Last day for representations on the draft plan (15 days, the day it is served counting as day 1)",
         due_of(REPRESENTATIONS, {"served": served})[0],
         "reg 13(1): at least 15 days beginning with the day the draft is served",
-        "regulation", counts_from=how, citation="SEND Regulations 2014 reg 13(1)",
+        "regulation",
+        counts_from=how,
+        citation="SEND Regulations 2014 reg 13(1)",
     )
     t.dates.append(window)
     final = _final_limit(rubric, t)
@@ -213,19 +244,32 @@ def ehcna(rubric: Rubric, received: date, *, draft: date | None = None, known: d
             "Issue the draft by " + _d(_shift(final.date, -14)) + " at the latest."
         )
     elif final is not None and window.date == final.date:
-        t.notes.append(f"The 15 days for representations end on {_d(window.date)}, the last day of the {final.citation or final.id} limit: no day is left to consider them.")
+        t.notes.append(
+            f"The 15 days for representations end on {_d(window.date)}, the last day of the {final.citation or final.id} limit: no day is left to consider them."
+        )
     if consulted is not None:
-        answer = Dated("school_response", "School or college consulted on being named: its answer", due_of(CONSULTATION, {"consulted": consulted})[0],
-                       "15 days from the consultation (guidance: 'should')", "guidance", counts_from="consulted",
-                       kind="guidance", citation="SEND Code of Practice 2015 para 9.83")
+        answer = Dated(
+            "school_response",
+            "School or college consulted on being named: its answer",
+            due_of(CONSULTATION, {"consulted": consulted})[0],
+            "15 days from the consultation (guidance: 'should')",
+            "guidance",
+            counts_from="consulted",
+            kind="guidance",
+            citation="SEND Code of Practice 2015 para 9.83",
+        )
         t.dates.append(answer)
         if final is not None and answer.date is not None and answer.date > final.date:
-            t.warnings.append(f"A school consulted on {_d(consulted)} should answer by {_d(answer.date)}, after the {final.citation or final.id} "
-                              f"limit ({_d(final.date)}): consult earlier.")
+            t.warnings.append(
+                f"A school consulted on {_d(consulted)} should answer by {_d(answer.date)}, after the {final.citation or final.id} "
+                f"limit ({_d(final.date)}): consult earlier."
+            )
     for asked in advice_requested:
         t.warnings += school_closure_warnings(asked, terms)
     if advice_requested and terms is None:
-        t.notes.append("No term dates to check the advice requests against: give --schedule FILE with your council's terms.")
+        t.notes.append(
+            "No term dates to check the advice requests against: give --schedule FILE with your council's terms."
+        )
     t.dates.sort(key=_order)
     _needs_note(t)
     return t
@@ -257,7 +301,9 @@ def annual_review(
     if notice is not None:
         mid = _decision_milestone(rubric)
         if mid is None:
-            t.notes.append("The rubric has no milestone for the LA's decision or the amendment notice; --decision was not used.")
+            t.notes.append(
+                "The rubric has no milestone for the LA's decision or the amendment notice; --decision was not used."
+            )
         else:
             known_[mid] = notice  # what happened replaces its due date, as in scoring
     if transfer is not None or transfer_year is not None or transfer_date is not None:
@@ -265,13 +311,17 @@ def annual_review(
     t.dates = milestone_dates(rubric, known_)
     _late_given(rubric, t, known_)
     if notice is not None:
-        t.dates.append(Dated(
-            "amendment_representations_end",
-            "Last day for representations on the proposed amendments (15 days, the day served counting as day 1)",
-            due_of(REPRESENTATIONS, {"served": notice})[0],
-            "reg 22(2)(c): at least 15 days beginning with the day the notice is served", "regulation",
-            counts_from="amendment notice", citation="SEND Regulations 2014 reg 22(2)(c)",
-        ))
+        t.dates.append(
+            Dated(
+                "amendment_representations_end",
+                "Last day for representations on the proposed amendments (15 days, the day served counting as day 1)",
+                due_of(REPRESENTATIONS, {"served": notice})[0],
+                "reg 22(2)(c): at least 15 days beginning with the day the notice is served",
+                "regulation",
+                counts_from="amendment notice",
+                citation="SEND Regulations 2014 reg 22(2)(c)",
+            )
+        )
     t.dates.sort(key=_order)
     found = _transfer_milestone(rubric)
     hints = {found[1]: "--transfer KIND with --transfer-year YEAR (or --transfer-date DATE)"} if found else {}
@@ -284,6 +334,7 @@ def annual_review(
 def _decision_milestone(rubric: Rubric) -> str | None:
     """The milestone the amended plan counts from: an amendment-notice milestone, else the one the amended plan's
     due date counts from (the 4-week decision, which sets out the proposed amendments)."""
+
     def text(m) -> str:
         return f"{m.id} {m.text}".casefold()
 
@@ -316,7 +367,14 @@ def _transfer_milestone(rubric: Rubric) -> tuple[Milestone, str, str | None] | N
     return None
 
 
-def _phase_transfer(rubric: Rubric, t: Timeline, known: dict[str, Any], transfer: str | None, year: int | None, when: date | None) -> None:
+def _phase_transfer(
+    rubric: Rubric,
+    t: Timeline,
+    known: dict[str, Any],
+    transfer: str | None,
+    year: int | None,
+    when: date | None,
+) -> None:
     found = _transfer_milestone(rubric)
     if found is None:
         t.notes.append("The rubric has no phase-transfer milestone; --transfer was not used.")
@@ -325,10 +383,13 @@ def _phase_transfer(rubric: Rubric, t: Timeline, known: dict[str, Any], transfer
     f = rubric.field(kind_field)
     choices = [c for c in (f.choices if f and f.choices else []) if reason_key(c) != "no"]
     if transfer is None:
-        raise UsageError("Say which kind of phase transfer with --transfer: the deadlines differ (reg 18): "
-                         "school (before 15 February), post16 (secondary school to post-16: before 31 March), "
-                         "post16-move (between post-16 institutions at another time: at least 5 months before)"
-                         + (f"; or one of: {'; '.join(choices)}" if choices else "") + ".")
+        raise UsageError(
+            "Say which kind of phase transfer with --transfer: the deadlines differ (reg 18): "
+            "school (before 15 February), post16 (secondary school to post-16: before 31 March), "
+            "post16-move (between post-16 institutions at another time: at least 5 months before)"
+            + (f"; or one of: {'; '.join(choices)}" if choices else "")
+            + "."
+        )
     choice = _choose(transfer, choices)
     known[kind_field] = choice
     if date_field is None:
@@ -336,11 +397,17 @@ def _phase_transfer(rubric: Rubric, t: Timeline, known: dict[str, Any], transfer
     if when is not None:
         known[date_field] = when
     elif year is not None:
-        wants_date = any(r.from_ == date_field for r in m.rules if r.when is not None and _holds_for(r, kind_field, choice))
+        wants_date = any(
+            r.from_ == date_field for r in m.rules if r.when is not None and _holds_for(r, kind_field, choice)
+        )
         if wants_date:
-            raise UsageError(f"--transfer {transfer!r}: the deadline counts back from the day of the transfer (reg 18(2)); give --transfer-date DATE.")
+            raise UsageError(
+                f"--transfer {transfer!r}: the deadline counts back from the day of the transfer (reg 18(2)); give --transfer-date DATE."
+            )
         known[date_field] = date(year, 9, 1)
-        t.notes.append(f"The transfer is taken to be in {year}; only its year matters for this deadline (reg 18(1)).")
+        t.notes.append(
+            f"The transfer is taken to be in {year}; only its year matters for this deadline (reg 18(1))."
+        )
     else:
         raise UsageError("Give --transfer-year YEAR (or --transfer-date DATE) with --transfer.")
 
@@ -365,7 +432,11 @@ def _choose(word: str, choices: list[str]) -> str:
     hits = [c for c in choices if key and key in reason_key(c)]
     if len(hits) == 1:
         return hits[0]
-    raise UsageError(f"--transfer {word!r}: say school, post16 or post16-move" + (f", or one of: {'; '.join(choices)}" if choices else "") + ".")
+    raise UsageError(
+        f"--transfer {word!r}: say school, post16 or post16-move"
+        + (f", or one of: {'; '.join(choices)}" if choices else "")
+        + "."
+    )
 
 
 # ---------------------------------------------------------------- processes no rubric audits
@@ -398,63 +469,199 @@ _ASSESS_NOTE = "Either a decision not to make a plan (10 weeks) or the plan itse
 
 PROCESSES: dict[str, Process] = {
     "reassessment": Process(
-        "reassessment", "Re-assessment of an EHC plan",
-        {"notified": "the LA notified its decision to re-assess (reg 25(1)) or decided to re-assess (CAFA s.44(3))"},
-        (Step("plan_finalised", "Amended or replacement plan finalised and sent", Due(from_="notified", weeks=14),
-              "SEND Regulations 2014 reg 27(2)", "14 weeks from the notification or decision to re-assess",
-              exceptions="reg 27(3)(a)-(d): a school or early years provider closed for 4 weeks or more, exceptional personal circumstances, absence from the area for 4 weeks or more"),),
+        "reassessment",
+        "Re-assessment of an EHC plan",
+        {
+            "notified": "the LA notified its decision to re-assess (reg 25(1)) or decided to re-assess (CAFA s.44(3))"
+        },
+        (
+            Step(
+                "plan_finalised",
+                "Amended or replacement plan finalised and sent",
+                Due(from_="notified", weeks=14),
+                "SEND Regulations 2014 reg 27(2)",
+                "14 weeks from the notification or decision to re-assess",
+                exceptions="reg 27(3)(a)-(d): a school or early years provider closed for 4 weeks or more, exceptional personal circumstances, absence from the area for 4 weeks or more",
+            ),
+        ),
     ),
     "tribunal-assess": Process(
-        "tribunal-assess", "Tribunal order: carry out an EHC needs assessment", {"order": "the date of the Tribunal's order"},
-        (Step("notify_will_assess", "Parent or young person told the LA will assess", Due(from_="order", weeks=2), _R44, "2 weeks from the order"),
-         Step("no_plan_decision", "Decision not to make a plan notified (if that is the outcome)", Due(from_="order", weeks=10), _R44, "10 weeks from the order"),
-         Step("plan_issued", "EHC plan issued (if one is made)", Due(from_="order", weeks=14), _R44, "14 weeks from the order")),
+        "tribunal-assess",
+        "Tribunal order: carry out an EHC needs assessment",
+        {"order": "the date of the Tribunal's order"},
+        (
+            Step(
+                "notify_will_assess",
+                "Parent or young person told the LA will assess",
+                Due(from_="order", weeks=2),
+                _R44,
+                "2 weeks from the order",
+            ),
+            Step(
+                "no_plan_decision",
+                "Decision not to make a plan notified (if that is the outcome)",
+                Due(from_="order", weeks=10),
+                _R44,
+                "10 weeks from the order",
+            ),
+            Step(
+                "plan_issued",
+                "EHC plan issued (if one is made)",
+                Due(from_="order", weeks=14),
+                _R44,
+                "14 weeks from the order",
+            ),
+        ),
         (_ASSESS_NOTE,),
     ),
     "tribunal-plan": Process(
-        "tribunal-plan", "Tribunal order: make and maintain a plan", {"order": "the date of the Tribunal's order"},
-        (Step("draft_issued", "Draft plan issued", Due(from_="order", weeks=5), _R44, "5 weeks from the order"),
-         Step("plan_issued", "Final plan issued", Due(from_="order", weeks=11), _R44, "11 weeks from the order")),
+        "tribunal-plan",
+        "Tribunal order: make and maintain a plan",
+        {"order": "the date of the Tribunal's order"},
+        (
+            Step(
+                "draft_issued",
+                "Draft plan issued",
+                Due(from_="order", weeks=5),
+                _R44,
+                "5 weeks from the order",
+            ),
+            Step(
+                "plan_issued",
+                "Final plan issued",
+                Due(from_="order", weeks=11),
+                _R44,
+                "11 weeks from the order",
+            ),
+        ),
     ),
     "tribunal-amend": Process(
-        "tribunal-amend", "Tribunal order: amend the plan's content", {"order": "the date of the Tribunal's order"},
-        (Step("amended_plan", "Amended plan issued", Due(from_="order", weeks=5), "SEND Regulations 2014 reg 44(2)(e)", "5 weeks from the order"),),
+        "tribunal-amend",
+        "Tribunal order: amend the plan's content",
+        {"order": "the date of the Tribunal's order"},
+        (
+            Step(
+                "amended_plan",
+                "Amended plan issued",
+                Due(from_="order", weeks=5),
+                "SEND Regulations 2014 reg 44(2)(e)",
+                "5 weeks from the order",
+            ),
+        ),
     ),
     "tribunal-school": Process(
-        "tribunal-school", "Tribunal order: change only the school or institution named", {"order": "the date of the Tribunal's order"},
-        (Step("amended_plan", "Amended plan naming the school issued", Due(from_="order", weeks=2), "SEND Regulations 2014 reg 44(2)(f)", "2 weeks from the order"),),
+        "tribunal-school",
+        "Tribunal order: change only the school or institution named",
+        {"order": "the date of the Tribunal's order"},
+        (
+            Step(
+                "amended_plan",
+                "Amended plan naming the school issued",
+                Due(from_="order", weeks=2),
+                "SEND Regulations 2014 reg 44(2)(f)",
+                "2 weeks from the order",
+            ),
+        ),
     ),
     "tribunal-maintain": Process(
-        "tribunal-maintain", "Tribunal order: continue to maintain the plan (not cease it)", {"order": "the date of the Tribunal's order"},
-        (Step("maintained", "Plan maintained: at once", Due(from_="order", days=0), _R44, "immediately, from the order"),),
+        "tribunal-maintain",
+        "Tribunal order: continue to maintain the plan (not cease it)",
+        {"order": "the date of the Tribunal's order"},
+        (
+            Step(
+                "maintained",
+                "Plan maintained: at once",
+                Due(from_="order", days=0),
+                _R44,
+                "immediately, from the order",
+            ),
+        ),
     ),
     "conceded-assess": Process(
-        "conceded-assess", "Appeal against a refusal to assess, not opposed by the LA",
+        "conceded-assess",
+        "Appeal against a refusal to assess, not opposed by the LA",
         {"notified": "the LA told the Tribunal it would not oppose the appeal"},
-        (Step("notify_will_assess", "Parent or young person told the LA will assess", Due(from_="notified", weeks=2), f"{_R45}: reg 45(3)", "2 weeks from telling the Tribunal"),
-         Step("no_plan_decision", "Decision not to make a plan notified (if that is the outcome)", Due(from_="notified", weeks=10), f"{_R45}: reg 45(3A)(a)", "10 weeks"),
-         Step("plan_issued", "EHC plan issued (if one is made)", Due(from_="notified", weeks=14), f"{_R45}: reg 45(3A)(b)", "14 weeks")),
-        (_ASSESS_NOTE, "The 10 and 14 weeks are counted here from the day the LA told the Tribunal; check the regulation's wording for your case."),
+        (
+            Step(
+                "notify_will_assess",
+                "Parent or young person told the LA will assess",
+                Due(from_="notified", weeks=2),
+                f"{_R45}: reg 45(3)",
+                "2 weeks from telling the Tribunal",
+            ),
+            Step(
+                "no_plan_decision",
+                "Decision not to make a plan notified (if that is the outcome)",
+                Due(from_="notified", weeks=10),
+                f"{_R45}: reg 45(3A)(a)",
+                "10 weeks",
+            ),
+            Step(
+                "plan_issued",
+                "EHC plan issued (if one is made)",
+                Due(from_="notified", weeks=14),
+                f"{_R45}: reg 45(3A)(b)",
+                "14 weeks",
+            ),
+        ),
+        (
+            _ASSESS_NOTE,
+            "The 10 and 14 weeks are counted here from the day the LA told the Tribunal; check the regulation's wording for your case.",
+        ),
     ),
     "conceded-content": Process(
-        "conceded-content", "Appeal against a plan's content, not opposed by the LA",
+        "conceded-content",
+        "Appeal against a plan's content, not opposed by the LA",
         {"notified": "the LA told the Tribunal it would not oppose the appeal"},
-        (Step("amended_plan", "Amended plan issued", Due(from_="notified", weeks=5), f"{_R45}: reg 45(4)", "5 weeks from telling the Tribunal"),),
+        (
+            Step(
+                "amended_plan",
+                "Amended plan issued",
+                Due(from_="notified", weeks=5),
+                f"{_R45}: reg 45(4)",
+                "5 weeks from telling the Tribunal",
+            ),
+        ),
     ),
     "transfer": Process(
-        "transfer", "Transfer of a plan to another council (the family moves)",
-        {"moved": "the day the child or young person moved", "aware": "the day the old council learned of the move",
-         "last_review": "the day the plan was made or last reviewed"},
-        (Step("plan_transferred", "Old council transfers the plan to the new one",
-              Due(from_="moved", days=0, not_before=Due(from_="aware", working_days=15)), "SEND Regulations 2014 reg 15(2)",
-              "on the day of the move; within 15 working days of learning of it, if that was less than 15 working days before"),
-         Step("family_told", "New council tells the family the plan has transferred, whether it will re-assess and when it will review",
-              Due(from_="plan_transferred", weeks=6), "SEND Regulations 2014 reg 15(4)", "6 weeks from the transfer"),
-         Step("transferred_plan_reviewed", "New council reviews the transferred plan, at the latest",
-              Due(from_="last_review", months=12, starting_with=True, not_before=Due(from_="plan_transferred", months=3)),
-              "SEND Regulations 2014 reg 15(5) (its second limb, 3 months, as commonly cited; unconfirmed)",
-              "the later of: 12 months from the plan or its last review; 3 months from the transfer")),
-        ("Working days: Monday to Friday, not England and Wales bank holidays (worked out from the rules; one-off holidays are not known).",),
+        "transfer",
+        "Transfer of a plan to another council (the family moves)",
+        {
+            "moved": "the day the child or young person moved",
+            "aware": "the day the old council learned of the move",
+            "last_review": "the day the plan was made or last reviewed",
+        },
+        (
+            Step(
+                "plan_transferred",
+                "Old council transfers the plan to the new one",
+                Due(from_="moved", days=0, not_before=Due(from_="aware", working_days=15)),
+                "SEND Regulations 2014 reg 15(2)",
+                "on the day of the move; within 15 working days of learning of it, if that was less than 15 working days before",
+            ),
+            Step(
+                "family_told",
+                "New council tells the family the plan has transferred, whether it will re-assess and when it will review",
+                Due(from_="plan_transferred", weeks=6),
+                "SEND Regulations 2014 reg 15(4)",
+                "6 weeks from the transfer",
+            ),
+            Step(
+                "transferred_plan_reviewed",
+                "New council reviews the transferred plan, at the latest",
+                Due(
+                    from_="last_review",
+                    months=12,
+                    starting_with=True,
+                    not_before=Due(from_="plan_transferred", months=3),
+                ),
+                "SEND Regulations 2014 reg 15(5) (its second limb, 3 months, as commonly cited; unconfirmed)",
+                "the later of: 12 months from the plan or its last review; 3 months from the transfer",
+            ),
+        ),
+        (
+            "Working days: Monday to Friday, not England and Wales bank holidays (worked out from the rules; one-off holidays are not known).",
+        ),
     ),
 }
 
@@ -475,10 +682,23 @@ def process(name: str, dates: dict[str, date]) -> Timeline:
             known[s.id] = d  # later steps count from this one's due date, as milestones do
         rule = s.rule + (f"; exceptions: {s.exceptions}" if s.exceptions else "")
         needs = "" if d is not None else next((x for x in s.due.starts() if known.get(x) is None), "")
-        t.dates.append(Dated(s.id, s.what, d, rule, "regulation", counts_from=s.due.from_ or "", needs=needs, citation=s.citation))
+        t.dates.append(
+            Dated(
+                s.id,
+                s.what,
+                d,
+                rule,
+                "regulation",
+                counts_from=s.due.from_ or "",
+                needs=needs,
+                citation=s.citation,
+            )
+        )
     t.notes += list(p.notes)
     if name == "transfer" and dates.get("aware") is None:
-        t.notes.append("Without --aware, the plan is due on the day of the move (the council learned of it in good time).")
+        t.notes.append(
+            "Without --aware, the plan is due on the day of the move (the council learned of it in good time)."
+        )
     t.dates.sort(key=_order)
     _needs_note(t, option_of=lambda n: f"--{n.replace('_', '-')} DATE")
     return t
@@ -516,8 +736,11 @@ def school_closure_warnings(asked: date, terms: Terms | None) -> list[str]:
         opens = due_of(WINDOW_OPENS, {"closed": c.closed})[0]
         closes = due_of(WINDOW_CLOSES, {"reopens": c.reopens})[0]
         if opens <= asked <= closes:  # type: ignore[operator]
-            typical = (" These are the schedule's typical term dates for England, not the school's own: check the school's dates."
-                       if c.typical else "")
+            typical = (
+                " These are the schedule's typical term dates for England, not the school's own: check the school's dates."
+                if c.typical
+                else ""
+            )
             out.append(
                 f"Advice was asked of a school on {_d(asked)}, inside the reg 10(4)(a) window of the closure from {_d(c.closed)} "
                 f"(reopening {_d(c.reopens)}): from {_d(opens)} to {_d(closes)}. If the closure made it impractical, the 16- and "
@@ -539,7 +762,9 @@ def _d(d: date | None) -> str:
 def _needs_note(t: Timeline, option_of=lambda n: f"--known {n}=DATE") -> None:
     needs = list(dict.fromkeys(d.needs for d in t.dates if d.needs))
     if needs:
-        t.notes.append("Some dates count from a date not given: add " + ", ".join(option_of(n) for n in needs) + ".")
+        t.notes.append(
+            "Some dates count from a date not given: add " + ", ".join(option_of(n) for n in needs) + "."
+        )
 
 
 def _order(d: Dated) -> tuple:

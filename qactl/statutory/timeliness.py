@@ -65,7 +65,9 @@ class Figures(TypedDict):
     days_late_median: float | None  # over the late dates whose days late are known
     days_late_max: int | None
     reasons_applied: dict[str, int]  # reason id → dates it excused
-    reasons_refused: int  # late or missing dates whose reason is not an exception this limit allows (or none at all)
+    reasons_refused: (
+        int  # late or missing dates whose reason is not an exception this limit allows (or none at all)
+    )
 
 
 class MilestoneFigures(Figures):
@@ -136,8 +138,13 @@ class _Counts:
         due = c["on_time"] + c["late"] + c["missing"]
         return {
             "due": due,
-            "on_time": c["on_time"], "late": c["late"], "missing": c["missing"], "exception": c["exception"],
-            "not_due": c["not_due"], "not_applicable": c["not_applicable"], "unknown": c["unknown"],
+            "on_time": c["on_time"],
+            "late": c["late"],
+            "missing": c["missing"],
+            "exception": c["exception"],
+            "not_due": c["not_due"],
+            "not_applicable": c["not_applicable"],
+            "unknown": c["unknown"],
             "rate": rate(c["on_time"], due),
             "rate_with_exceptions": rate(c["on_time"], due + c["exception"]),
             "days_late_median": float(statistics.median(self.days)) if self.days else None,
@@ -153,7 +160,9 @@ class Tally:
     def __init__(self, schema: Mapping[str, Any] | None, fmt: int | None = None) -> None:
         """``schema``: the scored file's ``schema``; ``fmt``: its ``format`` (None: this qactl's own)."""
         self.format = LEGACY_FORMAT if fmt == LEGACY_FORMAT else None
-        milestones = [m for m in (schema or {}).get("milestones") or [] if isinstance(m, Mapping) and m.get("id")]
+        milestones = [
+            m for m in (schema or {}).get("milestones") or [] if isinstance(m, Mapping) and m.get("id")
+        ]
         self.milestones = milestones
         self.kind_of: dict[str, Kind | None] = {}
         for m in milestones:
@@ -210,17 +219,25 @@ class Tally:
             kind = self.kind_of[mid]
             if kind is not None:
                 by_kind[kind].merge(counts)
-            out.append({
-                "id": mid, "text": str(m.get("text") or mid), "kind": kind,
-                "citation": m.get("citation") if kind is not None else None, "limit": m.get("limit"),
-                **counts.figures(),
-            })
+            out.append(
+                {
+                    "id": mid,
+                    "text": str(m.get("text") or mid),
+                    "kind": kind,
+                    "citation": m.get("citation") if kind is not None else None,
+                    "limit": m.get("limit"),
+                    **counts.figures(),
+                }
+            )
         kinds: dict[Kind, KindFigures] = {}
         for k in KINDS:
             a = self.kind_audits[k]
             kinds[k] = {
-                "kind": k, "milestones": [str(m["id"]) for m in self.milestones if self.kind_of[str(m["id"])] == k],
-                "audits": a["audits"], "audits_breached": a["breached"], "audits_all_on_time": a["all_on_time"],
+                "kind": k,
+                "milestones": [str(m["id"]) for m in self.milestones if self.kind_of[str(m["id"])] == k],
+                "audits": a["audits"],
+                "audits_breached": a["breached"],
+                "audits_all_on_time": a["all_on_time"],
                 **by_kind[k].figures(),
             }
         notes = []
@@ -232,8 +249,13 @@ class Tally:
                 "export again with this version to compare it."
             )
         return {
-            "format": self.format or CURRENT_FORMAT, "comparable": comparable, "audits": self.audits, "milestones": out,
-            "statutory": kinds["statutory"], "target": kinds["target"], "notes": notes,
+            "format": self.format or CURRENT_FORMAT,
+            "comparable": comparable,
+            "audits": self.audits,
+            "milestones": out,
+            "statutory": kinds["statutory"],
+            "target": kinds["target"],
+            "notes": notes,
         }
 
 

@@ -177,7 +177,11 @@ def _check_ids(actions: list[Action]) -> None:
 
 
 def write_actions_workbook(
-    tmp: Path, actions: Iterable[Action], *, title: str = "SEND Practice Improvement Plan", written: dt.date | None = None
+    tmp: Path,
+    actions: Iterable[Action],
+    *,
+    title: str = "SEND Practice Improvement Plan",
+    written: dt.date | None = None,
 ) -> None:
     """Write the improvement plan workbook to ``tmp`` (a path staged by an output transaction).
 
@@ -192,7 +196,9 @@ def write_actions_workbook(
     actions = list(actions)
     _check_ids(actions)
     written = written or clock.today()
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     wb.set_properties({"title": title, "created": dt.datetime.combine(written, dt.time())})
     head = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -207,7 +213,11 @@ def write_actions_workbook(
         ws.set_column(c, c, width, wrap if key in wrapped else top)
     for r, a in enumerate(actions, start=1):
         texts = {"finding": finding_words(a.source)}
-        lines = max(lines_needed(texts.get(k) if k in texts else getattr(a, k) or "", w) for k, _, w in COLUMNS if k in wrapped)
+        lines = max(
+            lines_needed(texts.get(k) if k in texts else getattr(a, k) or "", w)
+            for k, _, w in COLUMNS
+            if k in wrapped
+        )
         if lines > 1:
             ws.set_row(r, 15 * lines)
         for c, (key, _, _) in enumerate(COLUMNS):
@@ -221,18 +231,44 @@ def write_actions_workbook(
             else:
                 ws.write_string(r, c, str(v))
     last = max(len(actions), 1)
-    ws.add_table(0, 0, last, len(COLUMNS) - 1, {"name": "Actions", "style": "Table Style Light 9",
-                                                "columns": [{"header": h, "header_format": head} for _, h, _ in COLUMNS]})
+    ws.add_table(
+        0,
+        0,
+        last,
+        len(COLUMNS) - 1,
+        {
+            "name": "Actions",
+            "style": "Table Style Light 9",
+            "columns": [{"header": h, "header_format": head} for _, h, _ in COLUMNS],
+        },
+    )
     status_col = [k for k, _, _ in COLUMNS].index("status")
-    ws.data_validation(1, status_col, max(last, 200), status_col, {
-        "validate": "list", "source": STATUSES,
-        "error_title": "Status", "error_message": "Choose Not started, In progress, Complete or Overdue.",
-    })
+    ws.data_validation(
+        1,
+        status_col,
+        max(last, 200),
+        status_col,
+        {
+            "validate": "list",
+            "source": STATUSES,
+            "error_title": "Status",
+            "error_message": "Choose Not started, In progress, Complete or Overdue.",
+        },
+    )
     due_col = [k for k, _, _ in COLUMNS].index("due")
-    ws.data_validation(1, due_col, max(last, 200), due_col, {
-        "validate": "date", "criteria": ">", "value": dt.datetime(2000, 1, 1),
-        "error_title": "Due date", "error_message": "Enter a date, day first (31/03/2026).",
-    })
+    ws.data_validation(
+        1,
+        due_col,
+        max(last, 200),
+        due_col,
+        {
+            "validate": "date",
+            "criteria": ">",
+            "value": dt.datetime(2000, 1, 1),
+            "error_title": "Due date",
+            "error_message": "Enter a date, day first (31/03/2026).",
+        },
+    )
     key_col = [k for k, _, _ in COLUMNS].index("source")
     ws.set_column(key_col, key_col, 24, top, {"hidden": True})
     ws.freeze_panes(1, 0)
@@ -246,12 +282,27 @@ def write_actions_workbook(
         ("What", title),
         ("Written", written.strftime("%d/%m/%Y") + " by qactl"),
         ("Actions", str(len(actions))),
-        ("ID", "Stable: derived from the finding, so the next round finds the same action. Do not change it."),
-        ("Status", "Not started, In progress, Complete or Overdue (the drop-down). qactl also shows an action as Overdue when its due date has passed and it is not Complete."),
-        ("Finding", "The audit criterion or theme the action addresses. The next report shows its change since the baseline."),
-        ("Finding key", "A hidden column: how qactl finds the same finding in the next round. Leave it as it is; a row you add may leave it blank."),
+        (
+            "ID",
+            "Stable: derived from the finding, so the next round finds the same action. Do not change it.",
+        ),
+        (
+            "Status",
+            "Not started, In progress, Complete or Overdue (the drop-down). qactl also shows an action as Overdue when its due date has passed and it is not Complete.",
+        ),
+        (
+            "Finding",
+            "The audit criterion or theme the action addresses. The next report shows its change since the baseline.",
+        ),
+        (
+            "Finding key",
+            "A hidden column: how qactl finds the same finding in the next round. Leave it as it is; a row you add may leave it blank.",
+        ),
         ("Baseline %", "The finding's percentage met when the action was set."),
-        ("Editing", "Edit owners, due dates, status and notes freely, add rows inside the table, and give the file back to qactl report --actions."),
+        (
+            "Editing",
+            "Edit owners, due dates, status and notes freely, add rows inside the table, and give the file back to qactl report --actions.",
+        ),
         ("Source", "Wolverhampton SEND QA Framework §5 (Practice Improvement Plan) and Appendix A stage 4."),
     ]
     for r, (k, v) in enumerate(rows):
@@ -271,7 +322,12 @@ _HEADER_WORDS = {
     "owner": ["owner", "lead", "responsible"],
     "due": ["due", "due date", "by when", "deadline"],
     "status": ["status", "rag", "progress"],
-    "source": [KEY_HEADER, "finding key", "source finding", "source"],  # "Source finding": the key, as plans before 0.2 wrote it
+    "source": [
+        KEY_HEADER,
+        "finding key",
+        "source finding",
+        "source",
+    ],  # "Source finding": the key, as plans before 0.2 wrote it
     "baseline": ["baseline", "baseline percent", "baseline %"],
     "round": ["round", "set in round"],
     "notes": ["notes", "update", "comments"],
@@ -300,11 +356,18 @@ def read_actions(path: str | Path) -> list[Action]:
         if key and key not in cols:
             cols[key] = c
     if "action" not in cols:
-        raise InputError(f"{path}: the sheet {sheet.name!r} has no Action column (headers: {', '.join(h for h in sheet.headers if h)}). Is this an improvement plan written by qactl?")
+        raise InputError(
+            f"{path}: the sheet {sheet.name!r} has no Action column (headers: {', '.join(h for h in sheet.headers if h)}). Is this an improvement plan written by qactl?"
+        )
     problems: list[Problem] = []
     actions: list[Action] = []
     ids: dict[str, str] = {}
-    status_words = {s.casefold(): s for s in STATUSES} | {"done": "Complete", "completed": "Complete", "started": "In progress", "not yet started": "Not started"}
+    status_words = {s.casefold(): s for s in STATUSES} | {
+        "done": "Complete",
+        "completed": "Complete",
+        "started": "In progress",
+        "not yet started": "Not started",
+    }
     for row, values in sheet.rows:
         cell = {k: (values[c] if c < len(values) else None) for k, c in cols.items()}
         cell = {k: (v.strip() if isinstance(v, str) else v) for k, v in cell.items()}
@@ -317,7 +380,14 @@ def read_actions(path: str | Path) -> list[Action]:
             if v not in (None, ""):
                 rec[key] = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
         if "action" not in rec:
-            problems.append(Problem(str(path), None, None, f"{sheet.ref(row, cols['action'])}: the action is blank; describe the action or delete the row"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"{sheet.ref(row, cols['action'])}: the action is blank; describe the action or delete the row",
+                )
+            )
             bad = True
         status = cell.get("status")
         if status not in (None, ""):
@@ -325,7 +395,14 @@ def read_actions(path: str | Path) -> list[Action]:
             if found is None:
                 near = get_close_matches(str(status), STATUSES, n=1, cutoff=0.5)
                 tip = f" (did you mean {near[0]!r}?)" if near else ""
-                problems.append(Problem(str(path), None, None, f"{sheet.ref(row, cols['status'])}: unknown status {status!r}{tip}; use {', '.join(STATUSES)}"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        f"{sheet.ref(row, cols['status'])}: unknown status {status!r}{tip}; use {', '.join(STATUSES)}",
+                    )
+                )
                 bad = True
             else:
                 rec["status"] = found
@@ -334,21 +411,44 @@ def read_actions(path: str | Path) -> list[Action]:
             try:
                 rec["due"] = parse_date(due)
             except DateParseError as e:
-                problems.append(Problem(str(path), None, None, f"{sheet.ref(row, cols['due'])}: the due date is not a date: {e}"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        f"{sheet.ref(row, cols['due'])}: the due date is not a date: {e}",
+                    )
+                )
                 bad = True
         base = cell.get("baseline")
         if base not in (None, ""):
             try:
-                rec["baseline"] = float(str(base).rstrip("%").strip()) if isinstance(base, str) else float(base)
+                rec["baseline"] = (
+                    float(str(base).rstrip("%").strip()) if isinstance(base, str) else float(base)
+                )
             except ValueError:
-                problems.append(Problem(str(path), None, None, f"{sheet.ref(row, cols['baseline'])}: the baseline must be a percentage (a number), found {base!r}"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        f"{sheet.ref(row, cols['baseline'])}: the baseline must be a percentage (a number), found {base!r}",
+                    )
+                )
                 bad = True
         if bad:
             continue
         rec.setdefault("id", action_id(rec.get("source") or rec["action"]))
         if rec["id"] in ids:
             where = sheet.ref(row, cols["id"]) if "id" in cols else f"{sheet.name}!{row}"
-            problems.append(Problem(str(path), None, None, f"{where}: the ID {rec['id']!r} is used again (first at {ids[rec['id']]}); give each action its own ID"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"{where}: the ID {rec['id']!r} is used again (first at {ids[rec['id']]}); give each action its own ID",
+                )
+            )
             continue
         ids[rec["id"]] = sheet.ref(row, cols.get("id", 0))
         actions.append(Action(**rec))
@@ -362,7 +462,9 @@ def read_actions(path: str | Path) -> list[Action]:
 # ---------------------------------------------------------------------------------------------
 
 
-def progress(actions: Iterable[Action], current_findings: Mapping[str, float], *, today: dt.date | None = None) -> list[ActionProgress]:
+def progress(
+    actions: Iterable[Action], current_findings: Mapping[str, float], *, today: dt.date | None = None
+) -> list[ActionProgress]:
     """Each action beside the change in its finding since the baseline.
 
     Args:
@@ -390,7 +492,16 @@ def progress(actions: Iterable[Action], current_findings: Mapping[str, float], *
             trend = "declined"
         else:
             trend = "no change"
-        out.append(ActionProgress(action=a, status=status, current=current, change=change, trend=trend, summary=_summary(a, status, current, change, trend)))
+        out.append(
+            ActionProgress(
+                action=a,
+                status=status,
+                current=current,
+                change=change,
+                trend=trend,
+                summary=_summary(a, status, current, change, trend),
+            )
+        )
     return out
 
 
@@ -435,13 +546,17 @@ def suggest_actions(views: Iterable) -> list[Suggestion]:
     out = []
     for v in views:
         own = [s for s in (v.audit, v.family, v.practice) if s is not None]
-        concern = v.verdict == "agree: concern" or (v.verdict == "mixed" and any(s.signal == "concern" for s in own))
+        concern = v.verdict == "agree: concern" or (
+            v.verdict == "mixed" and any(s.signal == "concern" for s in own)
+        )
         if not concern:
             continue
         base = next((s.percent_met for s in own), None)
         if v.verdict == "agree: concern":
             text = f"{v.label}: the sources agree this is a concern. Agree an improvement action with the services involved."
         else:
-            text = f"{v.label}: some sources point to a concern. Look into why they differ and agree an action."
+            text = (
+                f"{v.label}: some sources point to a concern. Look into why they differ and agree an action."
+            )
         out.append(Suggestion(source=f"theme:{v.theme}", action=text, baseline=base))
     return out

@@ -201,7 +201,9 @@ def _unknown_service(value: str, index: dict[str, str], names: list[str]) -> str
     """The message for a service the file does not list, or None when it does."""
     if " ".join(value.split()).casefold() in index:
         return None
-    near = get_close_matches(value, names, n=1, cutoff=0.5) or get_close_matches(value.casefold(), list(index), n=1, cutoff=0.5)
+    near = get_close_matches(value, names, n=1, cutoff=0.5) or get_close_matches(
+        value.casefold(), list(index), n=1, cutoff=0.5
+    )
     tip = f" (did you mean {index.get(near[0], near[0])!r}?)" if near else ""
     return f"unknown service {value!r}{tip}; the services are: {', '.join(names)}"
 
@@ -211,7 +213,9 @@ def _unknown_theme(value: str, themes: Collection[str] | None) -> str | None:
         return None
     near = get_close_matches(value, list(themes), n=1, cutoff=0.5)
     tip = f" (did you mean {near[0]!r}?)" if near else ""
-    return f"unknown theme {value!r}{tip}; themes are ids of the theme dictionary: {', '.join(sorted(themes))}"
+    return (
+        f"unknown theme {value!r}{tip}; themes are ids of the theme dictionary: {', '.join(sorted(themes))}"
+    )
 
 
 def _cross_check(ev: Evidence, themes: Collection[str] | None) -> tuple[Evidence, list[tuple[Loc, str]]]:
@@ -252,7 +256,10 @@ def _raw_cross_check(data: Any, themes: Collection[str] | None) -> list[tuple[Lo
         name = name.strip()
         names.append(name)
         aliases = s.get("aliases") if isinstance(s, dict) else None
-        for word in [name, *(a for a in (aliases if isinstance(aliases, list) else []) if isinstance(a, str))]:
+        for word in [
+            name,
+            *(a for a in (aliases if isinstance(aliases, list) else []) if isinstance(a, str)),
+        ]:
             index[" ".join(word.split()).casefold()] = name
     problems: list[tuple[Loc, str]] = []
     seen_kpis: set[str] = set()
@@ -264,13 +271,20 @@ def _raw_cross_check(data: Any, themes: Collection[str] | None) -> list[tuple[Lo
             theme, service = _text(rec.get("theme")), _text(rec.get("service"))
             if isinstance(theme, str) and theme and (msg := _unknown_theme(theme, themes)):
                 problems.append(((kind, i, "theme"), msg))
-            if isinstance(service, str) and service and names and (msg := _unknown_service(service, index, names)):
+            if (
+                isinstance(service, str)
+                and service
+                and names
+                and (msg := _unknown_service(service, index, names))
+            ):
                 problems.append(((kind, i, "service"), msg))
             if kind == "kpis":
                 kid = _text(rec.get("id"))
                 if isinstance(kid, str) and kid:
                     if kid in seen_kpis:
-                        problems.append(((kind, i, "id"), f"the KPI id {kid!r} is used twice; give each KPI its own id"))
+                        problems.append(
+                            ((kind, i, "id"), f"the KPI id {kid!r} is used twice; give each KPI its own id")
+                        )
                     seen_kpis.add(kid)
     return problems
 
@@ -302,10 +316,21 @@ def _load_yaml(path: Path, themes: Collection[str] | None) -> Evidence:
 
     root = load_yaml(path, ConfigError)
     if not isinstance(root, dict):
-        raise ConfigError([Problem(str(path), 1, 1, "an evidence file is a YAML mapping with services, complaints, compliments, surveys and kpis")])
+        raise ConfigError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "an evidence file is a YAML mapping with services, complaints, compliments, surveys and kpis",
+                )
+            ]
+        )
     try:
         ev = validate(Evidence, root, str(path), ConfigError)
-    except ConfigError as err:  # every problem at once: the records' own, and the services and themes they name
+    except (
+        ConfigError
+    ) as err:  # every problem at once: the records' own, and the services and themes they name
         found = list(err.problems)
         known = {(p.line, p.column) for p in found}
         for loc, msg in _raw_cross_check(to_plain(root), themes):
@@ -393,8 +418,12 @@ def _load_sheets(path: Path, themes: Collection[str] | None) -> Evidence:
         from python_calamine import CalamineWorkbook
 
         first, names = None, list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    data: dict[str, list[dict]] = {k: [] for k in ("services", "complaints", "compliments", "surveys", "kpis")}
-    cells: dict[Loc, str] = {}  # (kind, index, field) -> "Complaints!C4"; (kind, index) -> the row's first cell
+    data: dict[str, list[dict]] = {
+        k: [] for k in ("services", "complaints", "compliments", "surveys", "kpis")
+    }
+    cells: dict[
+        Loc, str
+    ] = {}  # (kind, index, field) -> "Complaints!C4"; (kind, index) -> the row's first cell
     problems: list[Problem] = []
     used_any = False
     for name in names:
@@ -408,13 +437,22 @@ def _load_sheets(path: Path, themes: Collection[str] | None) -> Evidence:
         cols = _header_map(sheet.headers)
         if fixed is None and "kind" not in cols.values():
             if len(names) == 1:
-                problems.append(Problem(str(path), None, None, f"{sheet.ref(sheet.header_row, 0)}: no `kind` column; a single sheet or CSV needs one (complaint, compliment, survey, kpi or service), or use a workbook with sheets named Services, Complaints, Compliments, Surveys and KPIs"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        f"{sheet.ref(sheet.header_row, 0)}: no `kind` column; a single sheet or CSV needs one (complaint, compliment, survey, kpi or service), or use a workbook with sheets named Services, Complaints, Compliments, Surveys and KPIs",
+                    )
+                )
             continue  # an About or Notes sheet
         used_any = True
         if fixed == "services" and "name" not in cols.values() and "service" in cols.values():
             cols = {c: ("name" if k == "service" else k) for c, k in cols.items()}
         for row_number, values in sheet.rows:
-            record = {key: values[c] for c, key in cols.items() if c < len(values) and values[c] not in (None, "")}
+            record = {
+                key: values[c] for c, key in cols.items() if c < len(values) and values[c] not in (None, "")
+            }
             if not record:
                 continue
             kind = fixed
@@ -423,7 +461,14 @@ def _load_sheets(path: Path, themes: Collection[str] | None) -> Evidence:
                 kind = _KIND_WORDS.get(word) or _KIND_WORDS.get(word.rstrip("s") + "s")
                 if kind is None:
                     col = next(c for c, k in cols.items() if k == "kind")
-                    problems.append(Problem(str(path), None, None, f"{sheet.ref(row_number, col)}: unknown kind {word!r}; use complaint, compliment, survey, kpi or service"))
+                    problems.append(
+                        Problem(
+                            str(path),
+                            None,
+                            None,
+                            f"{sheet.ref(row_number, col)}: unknown kind {word!r}; use complaint, compliment, survey, kpi or service",
+                        )
+                    )
                     continue
             if kind == "services" and "name" not in record and "service" in record:
                 record["name"] = record.pop("service")
@@ -438,23 +483,57 @@ def _load_sheets(path: Path, themes: Collection[str] | None) -> Evidence:
                 cells[(kind, index, key)] = sheet.ref(row_number, c)
             problems += _check_record(kind, record, path, row_number, sheet, cols)
     if not used_any and not problems:
-        problems.append(Problem(str(path), None, None, f"no evidence found: name the sheets Services, Complaints, Compliments, Surveys and KPIs (found {', '.join(names)})"))
-    if problems:  # with the services and themes the rows name, so that one run reports every problem of the file
-        problems += [Problem(str(path), None, None, f"{cells.get(loc) or cells.get(loc[:2], '')}: {msg}") for loc, msg in _raw_cross_check(data, themes)]
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                f"no evidence found: name the sheets Services, Complaints, Compliments, Surveys and KPIs (found {', '.join(names)})",
+            )
+        )
+    if (
+        problems
+    ):  # with the services and themes the rows name, so that one run reports every problem of the file
+        problems += [
+            Problem(str(path), None, None, f"{cells.get(loc) or cells.get(loc[:2], '')}: {msg}")
+            for loc, msg in _raw_cross_check(data, themes)
+        ]
         raise ConfigError(problems)
     if not data["services"]:
-        raise ConfigError([Problem(str(path), None, None, "no services: add a Services sheet (or rows of kind service) listing every service the evidence names")])
+        raise ConfigError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "no services: add a Services sheet (or rows of kind service) listing every service the evidence names",
+                )
+            ]
+        )
     try:
         ev = Evidence.model_validate({**data, "source_file": str(path)})
     except Exception as e:  # the row models passed, so only the whole-file rules (duplicate KPI ids) remain
-        raise ConfigError([Problem(str(path), None, None, str(e).splitlines()[-1].removeprefix("  Value error, "))]) from None
+        raise ConfigError(
+            [Problem(str(path), None, None, str(e).splitlines()[-1].removeprefix("  Value error, "))]
+        ) from None
     ev, cross = _cross_check(ev, themes)
     if cross:
-        raise ConfigError([Problem(str(path), None, None, f"{cells.get(loc) or cells.get(loc[:2], '')}: {msg}") for loc, msg in cross])
+        raise ConfigError(
+            [
+                Problem(str(path), None, None, f"{cells.get(loc) or cells.get(loc[:2], '')}: {msg}")
+                for loc, msg in cross
+            ]
+        )
     return ev
 
 
-_MODELS: dict[str, type[BaseModel]] = {"complaints": Count, "compliments": Count, "surveys": Survey, "kpis": Kpi, "services": Service}
+_MODELS: dict[str, type[BaseModel]] = {
+    "complaints": Count,
+    "compliments": Count,
+    "surveys": Survey,
+    "kpis": Kpi,
+    "services": Service,
+}
 _NEEDED = {
     "complaints": "every row needs a service, a theme and a count",
     "compliments": "every row needs a service, a theme and a count",
@@ -464,7 +543,9 @@ _NEEDED = {
 }
 
 
-def _check_record(kind: str, record: dict, path: Path, row: int, sheet, cols: dict[int, str]) -> list[Problem]:
+def _check_record(
+    kind: str, record: dict, path: Path, row: int, sheet, cols: dict[int, str]
+) -> list[Problem]:
     from pydantic import ValidationError
 
     try:

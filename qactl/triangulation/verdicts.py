@@ -36,7 +36,9 @@ Verdict = Literal["agree: strength", "agree: concern", "mixed", "one source"]
 
 STRENGTH_AT = 70.0  # a percentage at or above this is a strength (the Good band of the audit rubrics)
 CONCERN_BELOW = 50.0  # a percentage below this is a concern (Requires improvement and below)
-MIN_BASE = 10  # fewer audits (or responses, or survey respondents) than this on a theme give no signal: no verdict
+MIN_BASE = (
+    10  # fewer audits (or responses, or survey respondents) than this on a theme give no signal: no verdict
+)
 COUNT_MIN = 5  # complaints (or compliments) needed before they signal anything
 COUNT_RATIO = 2.0  # ... and they must outnumber the other kind by more than this
 
@@ -49,7 +51,9 @@ MET_AT: dict[Origin, float] = {"audit": 1.0, "family": 0.75, "practice": 2 / 3}
 # Every statutory milestone of a rubric (ehcna-file, annual-review) is evidence on this theme: met when on time,
 # not met when late or missing; exceptions and dates not yet due are out, as in the national statistics.
 MILESTONE_THEME = "timeliness"
-MILESTONE_COUNTED = {st: st == "on_time" for st in TIMELINESS_COUNTED}  # qactl.statutory.timeliness: due, and not excused
+MILESTONE_COUNTED = {
+    st: st == "on_time" for st in TIMELINESS_COUNTED
+}  # qactl.statutory.timeliness: due, and not excused
 
 #: The theme ids of the report's theme dictionary at issue 8, with labels; the report passes its own.
 THEME_LABELS: dict[str, str] = {
@@ -124,7 +128,9 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
         if milestones:
             t = per_theme.setdefault(MILESTONE_THEME, {"refs": set(), "n": 0, "met": 0, "criteria": {}})
             for m in milestones:
-                t["criteria"].setdefault((rubric_id, m["id"]), {"text": m.get("text") or m["id"], "n": 0, "met": 0})
+                t["criteria"].setdefault(
+                    (rubric_id, m["id"]), {"text": m.get("text") or m["id"], "n": 0, "met": 0}
+                )
         for k, audit in enumerate(doc.get("audits", [])):
             if audit.get("status") != "scored":
                 continue
@@ -133,7 +139,12 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
                 a = audit.get("answers", {}).get(item["id"])
                 if not a or not a.get("applies") or a.get("points") is None or not a.get("max"):
                     continue
-                _tally(per_theme[item["theme"]], ref, (rubric_id, item["id"]), is_met(a["points"], a["max"], origin))
+                _tally(
+                    per_theme[item["theme"]],
+                    ref,
+                    (rubric_id, item["id"]),
+                    is_met(a["points"], a["max"], origin),
+                )
             for m in milestones:
                 r = (audit.get("milestones") or {}).get(m["id"])
                 met = MILESTONE_COUNTED.get(r.get("status")) if isinstance(r, dict) else None
@@ -145,12 +156,20 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
             if not t["n"]:
                 continue
             criteria = [
-                CriterionResult(rubric=r, item=i, text=c["text"], answers=c["n"], percent_met=_pct(c["met"], c["n"]))
+                CriterionResult(
+                    rubric=r, item=i, text=c["text"], answers=c["n"], percent_met=_pct(c["met"], c["n"])
+                )
                 for (r, i), c in t["criteria"].items()
                 if c["n"]
             ]
             criteria.sort(key=lambda c: (c["percent_met"], c["rubric"], c["item"]))
-            out.setdefault(origin, {})[theme] = ThemeResult(audits=len(t["refs"]), answers=t["n"], met=t["met"], percent_met=_pct(t["met"], t["n"]), criteria=criteria)
+            out.setdefault(origin, {})[theme] = ThemeResult(
+                audits=len(t["refs"]),
+                answers=t["n"],
+                met=t["met"],
+                percent_met=_pct(t["met"], t["n"]),
+                criteria=criteria,
+            )
     return out
 
 
@@ -233,7 +252,9 @@ class ThemeView(_View):
     counts: CountsView | None
     surveys: list[SurveyView]
     kpis: list[KpiView]
-    signals: dict[str, Signal]  # source name ("audits", "families", "complaints", "PCF survey", KPI label) -> signal
+    signals: dict[
+        str, Signal
+    ]  # source name ("audits", "families", "complaints", "PCF survey", KPI label) -> signal
     verdict: Verdict
     words: str  # the verdict in plain English, for a heading: "The sources agree: a concern", "Leans to a strength", …
     explanation: str
@@ -261,7 +282,9 @@ def kpi_signal(kpi: Kpi) -> Signal:
     return "strength" if kpi.met else "concern"
 
 
-def triangulate(results: ThemeResults, evidence: Evidence | None, themes: Mapping[str, str] | None = None) -> list[ThemeView]:
+def triangulate(
+    results: ThemeResults, evidence: Evidence | None, themes: Mapping[str, str] | None = None
+) -> list[ThemeView]:
     """Every theme with any evidence, in the order of ``themes``, each source beside the others.
 
     Args:
@@ -284,7 +307,11 @@ def triangulate(results: ThemeResults, evidence: Evidence | None, themes: Mappin
 
 
 _ORIGIN_WORDS = {"audit": "audits", "family": "families", "practice": "practitioners"}
-_OWN_UNITS = {"audit": ("audit", "fully met"), "family": ("response", "positive"), "practice": ("conversation", "positive")}
+_OWN_UNITS = {
+    "audit": ("audit", "fully met"),
+    "family": ("response", "positive"),
+    "practice": ("conversation", "positive"),
+}
 
 
 def _n(n: int, word: str) -> str:
@@ -303,9 +330,18 @@ def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | No
     sources: dict[Origin, SourceView | None] = {}
     for origin in ("audit", "family", "practice"):
         r = results.get(origin, {}).get(theme)
-        sources[origin] = None if r is None else SourceView(
-            origin=origin, audits=r["audits"], answers=r.get("answers"), met=r.get("met"), percent_met=r["percent_met"],
-            criteria=list(r["criteria"]), signal=percent_signal(r["percent_met"], r["audits"]),
+        sources[origin] = (
+            None
+            if r is None
+            else SourceView(
+                origin=origin,
+                audits=r["audits"],
+                answers=r.get("answers"),
+                met=r.get("met"),
+                percent_met=r["percent_met"],
+                criteria=list(r["criteria"]),
+                signal=percent_signal(r["percent_met"], r["audits"]),
+            )
         )
     counts = surveys = kpis = None
     if ev is not None:
@@ -353,8 +389,17 @@ def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | No
         phrases[name] = f"the KPI {k.label!r} ({k.value:g}{unit} against a target of {k.target:g}{unit})"
     verdict, explanation = _verdict(signals, phrases, too_few)
     return ThemeView(
-        theme=theme, label=label, audit=sources["audit"], family=sources["family"], practice=sources["practice"],
-        counts=counts, surveys=surveys, kpis=kpis, signals=signals, verdict=verdict, words=verdict_words(verdict, signals),
+        theme=theme,
+        label=label,
+        audit=sources["audit"],
+        family=sources["family"],
+        practice=sources["practice"],
+        counts=counts,
+        surveys=surveys,
+        kpis=kpis,
+        signals=signals,
+        verdict=verdict,
+        words=verdict_words(verdict, signals),
         explanation=explanation,
     )
 
@@ -372,20 +417,36 @@ def _counts(theme: str, ev: Evidence) -> CountsView | None:
             by_service.setdefault(c.service, {"complaints": 0, "compliments": 0})[kind] += c.count
     if not found:
         return None
-    return CountsView(**totals, by_service=by_service, signal=counts_signal(totals["complaints"], totals["compliments"]))
+    return CountsView(
+        **totals, by_service=by_service, signal=counts_signal(totals["complaints"], totals["compliments"])
+    )
 
 
 def _survey(s: Survey) -> SurveyView:
     return SurveyView(
-        source=s.source, title=s.title, date=s.date.isoformat(), question=s.question, agree_percent=s.agree_percent,
-        respondents=s.respondents, service=s.service, signal=percent_signal(s.agree_percent, s.respondents),
+        source=s.source,
+        title=s.title,
+        date=s.date.isoformat(),
+        question=s.question,
+        agree_percent=s.agree_percent,
+        respondents=s.respondents,
+        service=s.service,
+        signal=percent_signal(s.agree_percent, s.respondents),
     )
 
 
 def _kpi(k: Kpi) -> KpiView:
     return KpiView(
-        id=k.id, label=k.label, value=k.value, target=k.target, unit=k.unit, period=k.period, service=k.service,
-        met=k.met, gap=k.gap, signal=kpi_signal(k),
+        id=k.id,
+        label=k.label,
+        value=k.value,
+        target=k.target,
+        unit=k.unit,
+        period=k.period,
+        service=k.service,
+        met=k.met,
+        gap=k.gap,
+        signal=kpi_signal(k),
     )
 
 
@@ -414,10 +475,18 @@ def verdict_words(verdict: Verdict, signals: Mapping[str, Signal]) -> str:
     if kinds == {"middle"}:
         return "Neither a strength nor a concern"
     return VERDICT_WORDS["mixed"]
-_SIGNAL_WORDS = {"strength": "a strength", "concern": "a concern", "middle": "neither a strength nor a concern"}
 
 
-def _verdict(signals: dict[str, Signal], phrases: dict[str, str], too_few: list[str] | None = None) -> tuple[Verdict, str]:
+_SIGNAL_WORDS = {
+    "strength": "a strength",
+    "concern": "a concern",
+    "middle": "neither a strength nor a concern",
+}
+
+
+def _verdict(
+    signals: dict[str, Signal], phrases: dict[str, str], too_few: list[str] | None = None
+) -> tuple[Verdict, str]:
     """The verdict and one plain sentence with the figures behind it; sources under the minimum base are named as too few."""
     few = ""
     if too_few:
@@ -425,8 +494,11 @@ def _verdict(signals: dict[str, Signal], phrases: dict[str, str], too_few: list[
     if len(signals) < 2:
         if not signals:
             return "one source", ("No source has enough on this theme for a verdict." + few).strip()
-        (name, sig), = signals.items()
-        return "one source", f"Only {phrases[name]} {'point' if _plural(phrases[name]) else 'points'} to {_SIGNAL_WORDS[sig]}; there is no second source to confirm it.{few}"
+        ((name, sig),) = signals.items()
+        return (
+            "one source",
+            f"Only {phrases[name]} {'point' if _plural(phrases[name]) else 'points'} to {_SIGNAL_WORDS[sig]}; there is no second source to confirm it.{few}",
+        )
     kinds = set(signals.values())
     everyone = _join([phrases[n] for n in signals])
     if kinds == {"strength"}:

@@ -26,8 +26,17 @@ def plan_rows(n: int = 20) -> list[list[str]]:
     rows = []
     contrib = ["E1", "Northwood Trust", "Elm Primary; S2", "", "E2; H1", "Council EPS", "K1", ""]
     for i in range(n):
-        rows.append([f"P{i:03d}", f"{1 + i % 28:02d}/0{1 + i % 6}/2025", ["new", "amended"][i % 2], ["North", "South", "East", "West"][i % 4],
-                     ["KS2", "KS3"][i % 3 == 0], ["SEMH", "ASD", "SLCN"][i % 3], contrib[i % len(contrib)]])
+        rows.append(
+            [
+                f"P{i:03d}",
+                f"{1 + i % 28:02d}/0{1 + i % 6}/2025",
+                ["new", "amended"][i % 2],
+                ["North", "South", "East", "West"][i % 4],
+                ["KS2", "KS3"][i % 3 == 0],
+                ["SEMH", "ASD", "SLCN"][i % 3],
+                contrib[i % len(contrib)],
+            ]
+        )
     return rows
 
 

@@ -24,7 +24,9 @@ def weights(inst) -> tuple[int, int, int, int, int]:
 
 
 def objective(inst, pairs) -> tuple[int, int, int, int, int]:
-    arc = {(p, a): i for i, (p, a) in enumerate(zip(inst.arc_plan.tolist(), inst.arc_aud.tolist(), strict=True))}
+    arc = {
+        (p, a): i for i, (p, a) in enumerate(zip(inst.arc_plan.tolist(), inst.arc_aud.tolist(), strict=True))
+    }
     keep = own = hist = 0
     load: dict[int, int] = {}
     per_team: dict[tuple[int, int], int] = {}
@@ -35,7 +37,13 @@ def objective(inst, pairs) -> tuple[int, int, int, int, int]:
         hist += int(inst.arc_hist[i])
         load[a] = load.get(a, 0) + 1
         per_team[(a, int(inst.team[p]))] = per_team.get((a, int(inst.team[p])), 0) + 1
-    return (keep, sum(n * (n - 1) // 2 for n in load.values()), own, hist, sum(n * (n - 1) // 2 for n in per_team.values()))
+    return (
+        keep,
+        sum(n * (n - 1) // 2 for n in load.values()),
+        own,
+        hist,
+        sum(n * (n - 1) // 2 for n in per_team.values()),
+    )
 
 
 def solve_lp(inst):
@@ -100,8 +108,13 @@ def solve_lp(inst):
     b = np.zeros(n_nodes)
     b[:n_p] = inst.demand
     b[sink] = -float(inst.demand.sum())
-    res = linprog(np.array(cost, dtype=float), A_eq=a_eq, b_eq=b, bounds=np.column_stack([np.zeros(n_arcs), np.array(cap, dtype=float)]),
-                  method="highs-ds")
+    res = linprog(
+        np.array(cost, dtype=float),
+        A_eq=a_eq,
+        b_eq=b,
+        bounds=np.column_stack([np.zeros(n_arcs), np.array(cap, dtype=float)]),
+        method="highs-ds",
+    )
     if res.status == 2:
         return None
     assert res.status == 0, res.message

@@ -12,8 +12,21 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def test_the_demo_allocation_keeps_every_hard_rule(tmp_path, cli):
     out = tmp_path / "allocation.json"
-    code, _, err = cli("allocate", "--plans", EXAMPLES / "plans.xlsx", "--cohort", EXAMPLES / "cohort.yaml", "--round", "2025 Autumn",
-                       "--moderation", "6", "--history", EXAMPLES / "previous-allocation.json", "-o", out)
+    code, _, err = cli(
+        "allocate",
+        "--plans",
+        EXAMPLES / "plans.xlsx",
+        "--cohort",
+        EXAMPLES / "cohort.yaml",
+        "--round",
+        "2025 Autumn",
+        "--moderation",
+        "6",
+        "--history",
+        EXAMPLES / "previous-allocation.json",
+        "-o",
+        out,
+    )
     assert code == 0, err
     doc = read_allocation(out)
     plans = {p.plan_id: p for p in read_plans(EXAMPLES / "plans.xlsx")[0]}
@@ -28,5 +41,8 @@ def test_the_demo_allocation_keeps_every_hard_rule(tmp_path, cli):
         load[x["auditor_id"]] = load.get(x["auditor_id"], 0) + 1
     assert all(load.get(i, 0) <= (a.capacity if a.capacity is not None else 2) for i, a in auditors.items())
     assert min(load.get(i, 0) for i in auditors) >= 1  # fewer audits than places: shared evenly
-    earlier = {(x["plan_id"], x["auditor_id"]) for x in read_allocation(EXAMPLES / "previous-allocation.json")["assignments"]}
+    earlier = {
+        (x["plan_id"], x["auditor_id"])
+        for x in read_allocation(EXAMPLES / "previous-allocation.json")["assignments"]
+    }
     assert not earlier & {(x["plan_id"], x["auditor_id"]) for x in doc["assignments"]}

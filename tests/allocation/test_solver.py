@@ -27,8 +27,17 @@ def random_instance(rng: random.Random) -> Instance:
                 ao.append(int(rng.random() < 0.3))
                 ah.append(int(rng.random() < 0.3))
     arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
-    return Instance(demand=arr(demand), team=arr([rng.randint(0, 1) for _ in range(n_p)]), cap=arr([rng.randint(0, 2) for _ in range(n_a)]),
-                    service=arr([rng.randint(0, 1) for _ in range(n_a)]), arc_plan=arr(ap), arc_aud=arr(aa), arc_keep=arr(ak), arc_own=arr(ao), arc_hist=arr(ah))
+    return Instance(
+        demand=arr(demand),
+        team=arr([rng.randint(0, 1) for _ in range(n_p)]),
+        cap=arr([rng.randint(0, 2) for _ in range(n_a)]),
+        service=arr([rng.randint(0, 1) for _ in range(n_a)]),
+        arc_plan=arr(ap),
+        arc_aud=arr(aa),
+        arc_keep=arr(ak),
+        arc_own=arr(ao),
+        arc_hist=arr(ah),
+    )
 
 
 def brute_force(inst: Instance):
@@ -56,7 +65,13 @@ def brute_force(inst: Instance):
                 per_team[(a, int(inst.team[p]))] = per_team.get((a, int(inst.team[p])), 0) + 1
         if any(load[a] > inst.cap[a] for a in range(n_a)):
             continue
-        key = (0, sum(n * (n - 1) // 2 for n in load), own, hist, sum(n * (n - 1) // 2 for n in per_team.values()))
+        key = (
+            0,
+            sum(n * (n - 1) // 2 for n in load),
+            own,
+            hist,
+            sum(n * (n - 1) // 2 for n in per_team.values()),
+        )
         best = key if best is None or key < best else best
     return best
 
@@ -92,8 +107,17 @@ def test_optimal_against_exhaustive_search(seed):
     assert_valid(inst, sol)
 
 
-def structured(rng: random.Random, n_p: int, n_a: int, *, keep: bool = False, n_s: int = 4, n_t: int = 3, forbid: float = 0.15,
-               caps: tuple[int, ...] = (0, 1, 2, 2, 3, 3, 4)):
+def structured(
+    rng: random.Random,
+    n_p: int,
+    n_a: int,
+    *,
+    keep: bool = False,
+    n_s: int = 4,
+    n_t: int = 3,
+    forbid: float = 0.15,
+    caps: tuple[int, ...] = (0, 1, 2, 2, 3, 3, 4),
+):
     """(every allowed pair listed, a few listed and the rest by rule) for one random round: services and teams,
     forbidden pairs, plans from some services, history pairs and (``keep``) a previous allocation."""
     demand = np.array([2 if rng.random() < 0.25 else 1 for _ in range(n_p)], dtype=np.int64)
@@ -108,19 +132,33 @@ def structured(rng: random.Random, n_p: int, n_a: int, *, keep: bool = False, n_
         by_plan.setdefault(x[0], []).append(x)
     # the history: a past auditor for about half the plans; --keep: the previous allocation, demand pairs a plan
     history = {rng.choice(xs) for xs in by_plan.values() if rng.random() < 0.5}
-    kept = {x for p, xs in by_plan.items() for x in rng.sample(xs, min(len(xs), int(demand[p])))} if keep else set()
+    kept = (
+        {x for p, xs in by_plan.items() for x in rng.sample(xs, min(len(xs), int(demand[p])))}
+        if keep
+        else set()
+    )
 
     def build(listed, rest):
         p = np.array([x for x, _ in listed], dtype=np.int64)
         a = np.array([y for _, y in listed], dtype=np.int64)
-        return Instance(demand=demand, team=team, cap=cap, service=service, arc_plan=p, arc_aud=a,
-                        arc_own=plan_service[p, service[a]].astype(np.int64) if len(p) else np.zeros(0, np.int64),
-                        arc_hist=np.array([int(x in history) for x in listed], dtype=np.int64),
-                        arc_keep=np.array([int(keep and x not in kept) for x in listed], dtype=np.int64), rest=rest)
+        return Instance(
+            demand=demand,
+            team=team,
+            cap=cap,
+            service=service,
+            arc_plan=p,
+            arc_aud=a,
+            arc_own=plan_service[p, service[a]].astype(np.int64) if len(p) else np.zeros(0, np.int64),
+            arc_hist=np.array([int(x in history) for x in listed], dtype=np.int64),
+            arc_keep=np.array([int(keep and x not in kept) for x in listed], dtype=np.int64),
+            rest=rest,
+        )
 
     # the sparse instance lists the history and kept pairs (they cost differently from the rule) and a few others
     few = sorted(x for x in allowed if x in history or x in kept or rng.random() < 0.15)
-    return build(allowed, None), build(few, Rest.from_pairs(np.array(sorted(forbidden), dtype=np.int64), n_a, plan_service, changed=keep))
+    return build(allowed, None), build(
+        few, Rest.from_pairs(np.array(sorted(forbidden), dtype=np.int64), n_a, plan_service, changed=keep)
+    )
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -147,8 +185,15 @@ def test_the_same_objective_with_many_places_one_to_six_services_and_teams(seed)
     # team (no team aim) to five
     rng = random.Random(5000 + seed)
     n_p = rng.randint(5, 30)
-    full, sparse = structured(rng, n_p, rng.randint(3, n_p // 3 + 4), keep=seed % 3 == 0, n_s=rng.randint(1, 6), n_t=rng.randint(1, 5),
-                              caps=(0, 1, 3, 5, 8))
+    full, sparse = structured(
+        rng,
+        n_p,
+        rng.randint(3, n_p // 3 + 4),
+        keep=seed % 3 == 0,
+        n_s=rng.randint(1, 6),
+        n_t=rng.randint(1, 5),
+        caps=(0, 1, 3, 5, 8),
+    )
     old = solve_lp(full)
     new_full, new_sparse = solve(full), solve(sparse)
     assert (old is None) == isinstance(new_full, Bottleneck) == isinstance(new_sparse, Bottleneck)
@@ -163,7 +208,11 @@ def test_the_sparse_path_prices_in_what_it_needs(seed):
     rng = random.Random(seed)
     full, sparse = structured(rng, 150, 100, keep=seed % 2 == 1, forbid=0.05)
     sparse.arc_plan, sparse.arc_aud = sparse.arc_plan[::10], sparse.arc_aud[::10]
-    sparse.arc_own, sparse.arc_hist, sparse.arc_keep = sparse.arc_own[::10], sparse.arc_hist[::10], sparse.arc_keep[::10]
+    sparse.arc_own, sparse.arc_hist, sparse.arc_keep = (
+        sparse.arc_own[::10],
+        sparse.arc_hist[::10],
+        sparse.arc_keep[::10],
+    )
     keep_pairs = full.arc_keep == 0 if seed % 2 == 1 else np.zeros(len(full.arc_plan), dtype=bool)
     must = (full.arc_hist > 0) | keep_pairs
     for name in ("arc_plan", "arc_aud", "arc_own", "arc_hist", "arc_keep"):
@@ -190,8 +239,14 @@ def test_a_corner_that_plan_order_would_paint_itself_into():
     # P0 may go to A0 or A1, P1 only to A0, P2 to A1 or A2. Giving each plan in turn its first free
     # auditor sends P0 to A0 and leaves P1 with nobody; the exact solver finds the allocation.
     arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
-    inst = Instance(demand=arr([1, 1, 1]), team=arr([0, 0, 0]), cap=arr([1, 1, 1]), service=arr([0, 1, 2]),
-                    arc_plan=arr([0, 0, 1, 2, 2]), arc_aud=arr([0, 1, 0, 1, 2]))
+    inst = Instance(
+        demand=arr([1, 1, 1]),
+        team=arr([0, 0, 0]),
+        cap=arr([1, 1, 1]),
+        service=arr([0, 1, 2]),
+        arc_plan=arr([0, 0, 1, 2, 2]),
+        arc_aud=arr([0, 1, 0, 1, 2]),
+    )
     sol = solve(inst)
     assert sorted(sol.pairs) == [(0, 1), (1, 0), (2, 2)]
 
@@ -201,8 +256,15 @@ def test_the_same_corner_when_the_pairs_it_needs_are_not_listed():
     # pairs that lead out of the cut (P0–A1, P1–A0) are priced in from the rule
     arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
     forbidden = arr([0 * 3 + 2, 1 * 3 + 1, 1 * 3 + 2, 2 * 3 + 0])
-    inst = Instance(demand=arr([1, 1, 1]), team=arr([0, 0, 0]), cap=arr([1, 1, 1]), service=arr([0, 1, 2]),
-                    arc_plan=arr([0, 2]), arc_aud=arr([0, 2]), rest=Rest.from_pairs(forbidden, 3, np.zeros((3, 3), dtype=bool)))
+    inst = Instance(
+        demand=arr([1, 1, 1]),
+        team=arr([0, 0, 0]),
+        cap=arr([1, 1, 1]),
+        service=arr([0, 1, 2]),
+        arc_plan=arr([0, 2]),
+        arc_aud=arr([0, 2]),
+        rest=Rest.from_pairs(forbidden, 3, np.zeros((3, 3), dtype=bool)),
+    )
     sol = solve(inst)
     assert sorted(sol.pairs) == [(0, 1), (1, 0), (2, 2)]
     assert sol.stats["pairs added"] >= 2
@@ -211,8 +273,14 @@ def test_the_same_corner_when_the_pairs_it_needs_are_not_listed():
 def test_the_bottleneck_is_the_hall_violator():
     arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
     # X0, X1, X2 can only go to A00, A01 (one place each); X3 can go to anyone
-    inst = Instance(demand=arr([1, 1, 1, 1]), team=arr([0, 0, 0, 0]), cap=arr([1, 1, 3]), service=arr([0, 1, 2]),
-                    arc_plan=arr([0, 0, 1, 1, 2, 2, 3, 3, 3]), arc_aud=arr([0, 1, 0, 1, 0, 1, 0, 1, 2]))
+    inst = Instance(
+        demand=arr([1, 1, 1, 1]),
+        team=arr([0, 0, 0, 0]),
+        cap=arr([1, 1, 3]),
+        service=arr([0, 1, 2]),
+        arc_plan=arr([0, 0, 1, 1, 2, 2, 3, 3, 3]),
+        arc_aud=arr([0, 1, 0, 1, 0, 1, 0, 1, 2]),
+    )
     b = solve(inst)
     assert isinstance(b, Bottleneck)
     assert (b.placed, b.total) == (3, 4)
@@ -226,8 +294,15 @@ def test_the_bottleneck_holds_for_pairs_not_listed():
     # the same round with only X3's pairs listed and the rest by rule: the cut is the same, found through pricing
     arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
     forbidden = arr([0 * 3 + 2, 1 * 3 + 2, 2 * 3 + 2])  # X0, X1, X2 may not go to A02
-    inst = Instance(demand=arr([1, 1, 1, 1]), team=arr([0, 0, 0, 0]), cap=arr([1, 1, 3]), service=arr([0, 1, 2]),
-                    arc_plan=arr([3, 3, 3]), arc_aud=arr([0, 1, 2]), rest=Rest.from_pairs(forbidden, 3, np.zeros((4, 3), dtype=bool)))
+    inst = Instance(
+        demand=arr([1, 1, 1, 1]),
+        team=arr([0, 0, 0, 0]),
+        cap=arr([1, 1, 3]),
+        service=arr([0, 1, 2]),
+        arc_plan=arr([3, 3, 3]),
+        arc_aud=arr([0, 1, 2]),
+        rest=Rest.from_pairs(forbidden, 3, np.zeros((4, 3), dtype=bool)),
+    )
     b = solve(inst)
     assert isinstance(b, Bottleneck)
     assert (b.placed, b.plans, b.auditors, b.places) == (3, [0, 1, 2], [0, 1], 2)
@@ -237,8 +312,15 @@ def test_the_certificate_rejects_a_worse_allocation():
     # the check behind "provably optimal": solve, then move one plan to a dearer auditor; the potentials that
     # proved the optimum no longer hold, and verify says so
     arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
-    inst = Instance(demand=arr([1, 1]), team=arr([0, 0]), cap=arr([1, 1, 1]), service=arr([0, 1, 2]),
-                    arc_plan=arr([0, 0, 1, 1]), arc_aud=arr([0, 2, 1, 2]), arc_own=arr([0, 1, 0, 1]))
+    inst = Instance(
+        demand=arr([1, 1]),
+        team=arr([0, 0]),
+        cap=arr([1, 1, 1]),
+        service=arr([0, 1, 2]),
+        arc_plan=arr([0, 0, 1, 1]),
+        arc_aud=arr([0, 2, 1, 2]),
+        arc_own=arr([0, 1, 0, 1]),
+    )
     net = _Network(inst)
     for level in net.levels:
         assert net.stage(level) is None

@@ -38,12 +38,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 EXAMPLES = ROOT / "examples"
-EPOCH = str(int(datetime(2026, 11, 1, tzinfo=UTC).timestamp()))  # SOURCE_DATE_EPOCH: "today" is 1 November 2026
+EPOCH = str(
+    int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())
+)  # SOURCE_DATE_EPOCH: "today" is 1 November 2026
 MARK = "qx-inject"  # in every hostile string, so that any that gets through is found
 
-HEAD = ["ID", "Start time", "Completion time", "Email", "Name", "Name of child", "Date of birth", "Person completing audit",
-        "A brief formulation is included", "Outcomes are SMART", "For children 14yrs+ the outcomes relate to preparing for adulthood",
-        "Strengths identified"]
+HEAD = [
+    "ID",
+    "Start time",
+    "Completion time",
+    "Email",
+    "Name",
+    "Name of child",
+    "Date of birth",
+    "Person completing audit",
+    "A brief formulation is included",
+    "Outcomes are SMART",
+    "For children 14yrs+ the outcomes relate to preparing for adulthood",
+    "Strengths identified",
+]
 NAME_COL, DOB_COL, AUDITOR_COL, FORMULATION_COL, COMMENT_COL = 5, 6, 7, 8, 11
 
 
@@ -64,8 +77,20 @@ def dob(i: int) -> str:
 def row(i: int, **over) -> list:
     """One Forms-shaped response of the mini rubric: auditor ``Auditor k``, child ``child(i)``, answers, a comment."""
     k = over.pop("auditor", i % 3 + 1)
-    r = [i, datetime(2026, 10, 1 + i % 20, 9, 0), datetime(2026, 10, 1 + i % 20, 9, 40), f"auditor{k}@example.org", f"Auditor {k}",
-         child(i), dob(i), f"Auditor {k}", "Fully", "Partially", "Fully", "Clear summary; outcomes linked to provision."]
+    r = [
+        i,
+        datetime(2026, 10, 1 + i % 20, 9, 0),
+        datetime(2026, 10, 1 + i % 20, 9, 40),
+        f"auditor{k}@example.org",
+        f"Auditor {k}",
+        child(i),
+        dob(i),
+        f"Auditor {k}",
+        "Fully",
+        "Partially",
+        "Fully",
+        "Clear summary; outcomes linked to provision.",
+    ]
     for col, value in over.items():
         r[int(col.removeprefix("c"))] = value
     return r
@@ -102,13 +127,23 @@ def write_csv(path: Path, data: list[list], head: list[str] = HEAD, *, encoding:
     return path
 
 
-def write_xlsx(path: Path, data: list[list], head: list[str] = HEAD, *, sheet: str = "Sheet1", before: list[tuple[str, list[list], bool]] = (),
-               top: list[list] = (), cells: dict[tuple[int, int], object] | None = None) -> Path:
+def write_xlsx(
+    path: Path,
+    data: list[list],
+    head: list[str] = HEAD,
+    *,
+    sheet: str = "Sheet1",
+    before: list[tuple[str, list[list], bool]] = (),
+    top: list[list] = (),
+    cells: dict[tuple[int, int], object] | None = None,
+) -> Path:
     """A workbook like a Forms export: optional sheets ``before`` (name, rows, hidden), rows ``top`` above the header,
     and extra ``cells`` ((row, col) 0-based → a value, or ("=formula", cached value) for a formula)."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     when = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     for name, other, hidden in before:
         ws = wb.add_worksheet(name)
@@ -149,7 +184,9 @@ def scored(folder: Path, data: list[list] | None = None, name: str = "scored.jso
 
     src = write_csv(folder / f".{name}.export.csv", data if data is not None else rows(8))
     target = folder / name
-    suffix = target.suffix if target.suffix in (".json", ".jsonl") else ".json"  # a scored file may be named anything
+    suffix = (
+        target.suffix if target.suffix in (".json", ".jsonl") else ".json"
+    )  # a scored file may be named anything
     score_file(str(MINI), src, target.with_name(f".{name}{suffix}"), round_label="2026 Autumn")
     target.with_name(f".{name}{suffix}").rename(target)
     src.unlink()
@@ -171,7 +208,17 @@ def area(folder: Path, cohort: str = COHORT) -> None:
         w = csv.writer(f)
         w.writerow(["plan_id", "issued", "type", "team", "key_stage", "primary_need", "contributors"])
         for i in range(12):
-            w.writerow([f"P{i:03d}", f"{1 + i:02d}/0{1 + i % 6}/2026", ["new", "amended"][i % 2], ["North", "South"][i % 2], "KS2", "SEMH", ""])
+            w.writerow(
+                [
+                    f"P{i:03d}",
+                    f"{1 + i:02d}/0{1 + i % 6}/2026",
+                    ["new", "amended"][i % 2],
+                    ["North", "South"][i % 2],
+                    "KS2",
+                    "SEMH",
+                    "",
+                ]
+            )
 
 
 DEEP = "a: " + "[" * 3000 + "]" * 3000 + "\n"
@@ -228,6 +275,7 @@ def _both(*fns: Callable[[Path], None]) -> Callable[[Path], None]:
     def build(folder: Path) -> None:
         for fn in fns:
             fn(folder)
+
     return build
 
 
@@ -241,8 +289,18 @@ def _export(folder: Path) -> None:
     write_csv(folder / "export.csv", BASE)
 
 
-case("score: -o names the export itself", "score mini.yaml export.csv -o export.csv", _export, 2,
-     says=("Refusing to write -o export.csv", "it is the input export.csv", "inputs are never modified", "Choose another output name"))
+case(
+    "score: -o names the export itself",
+    "score mini.yaml export.csv -o export.csv",
+    _export,
+    2,
+    says=(
+        "Refusing to write -o export.csv",
+        "it is the input export.csv",
+        "inputs are never modified",
+        "Choose another output name",
+    ),
+)
 
 
 def _linked(folder: Path) -> None:
@@ -250,8 +308,13 @@ def _linked(folder: Path) -> None:
     os.symlink(folder / "export.csv", folder / "scored.csv")
 
 
-case("score: -o is a symbolic link to the export", "score mini.yaml export.csv -o scored.csv", _linked, 2,
-     says=("it is the input export.csv", "inputs are never modified"))
+case(
+    "score: -o is a symbolic link to the export",
+    "score mini.yaml export.csv -o scored.csv",
+    _linked,
+    2,
+    says=("it is the input export.csv", "inputs are never modified"),
+)
 
 
 def _hard(folder: Path) -> None:
@@ -259,7 +322,13 @@ def _hard(folder: Path) -> None:
     os.link(folder / "export.csv", folder / "copy.csv")
 
 
-case("score: -o is a hard link to the export", "score mini.yaml export.csv -o copy.csv", _hard, 2, says=("inputs are never modified",))
+case(
+    "score: -o is a hard link to the export",
+    "score mini.yaml export.csv -o copy.csv",
+    _hard,
+    2,
+    says=("inputs are never modified",),
+)
 
 
 def _map_csv(folder: Path) -> None:
@@ -267,17 +336,29 @@ def _map_csv(folder: Path) -> None:
     (folder / "map.csv").write_text("column,id\nStrengths identified,strengths\n", encoding="utf-8")
 
 
-case("score: -o names the --map file", "score mini.yaml export.csv --map map.csv -o map.csv", _map_csv, 2,
-     says=("it is the input map.csv", "inputs are never modified"))
+case(
+    "score: -o names the --map file",
+    "score mini.yaml export.csv --map map.csv -o map.csv",
+    _map_csv,
+    2,
+    says=("it is the input map.csv", "inputs are never modified"),
+)
 
 
 def _rubric_json(folder: Path) -> None:
     _export(folder)
-    shutil.copy(MINI, folder / "rubric.json")  # YAML is read whatever the name; a rubric named .json is an input too
+    shutil.copy(
+        MINI, folder / "rubric.json"
+    )  # YAML is read whatever the name; a rubric named .json is an input too
 
 
-case("score: -o names the rubric file", "score rubric.json export.csv -o rubric.json", _rubric_json, 2,
-     says=("it is the input rubric.json", "inputs are never modified"))
+case(
+    "score: -o names the rubric file",
+    "score rubric.json export.csv -o rubric.json",
+    _rubric_json,
+    2,
+    says=("it is the input rubric.json", "inputs are never modified"),
+)
 
 
 def _read_only_target(folder: Path) -> None:
@@ -286,8 +367,13 @@ def _read_only_target(folder: Path) -> None:
     (folder / "scored.json").chmod(0o444)
 
 
-case("score: -o is a read-only file", "score mini.yaml export.csv -o scored.json", _read_only_target, 2,
-     says=("Refusing to replace -o scored.json", "read-only", "Choose another name"))
+case(
+    "score: -o is a read-only file",
+    "score mini.yaml export.csv -o scored.json",
+    _read_only_target,
+    2,
+    says=("Refusing to replace -o scored.json", "read-only", "Choose another name"),
+)
 
 
 def _folder_target(folder: Path) -> None:
@@ -295,8 +381,13 @@ def _folder_target(folder: Path) -> None:
     (folder / "scored.json").mkdir()
 
 
-case("score: -o names a folder", "score mini.yaml export.csv -o scored.json", _folder_target, 2,
-     says=("Cannot write -o scored.json", "it is a folder", "Give a file name"))
+case(
+    "score: -o names a folder",
+    "score mini.yaml export.csv -o scored.json",
+    _folder_target,
+    2,
+    says=("Cannot write -o scored.json", "it is a folder", "Give a file name"),
+)
 
 
 def _read_only_folder(folder: Path) -> None:
@@ -305,12 +396,31 @@ def _read_only_folder(folder: Path) -> None:
     (folder / "locked").chmod(0o555)
 
 
-case("score: -o in a read-only folder", "score mini.yaml export.csv -o locked/scored.json", _read_only_folder, 2,
-     says=("Cannot write -o locked/scored.json", "the folder locked is read-only", "Choose a folder you can write to"))
-case("score: -o in a folder that does not exist", "score mini.yaml export.csv -o nowhere/scored.json", _export, 2,
-     says=("the folder nowhere does not exist", "Create it first"))
-case("score: -o with an unknown suffix", "score mini.yaml export.csv -o scored.txt", _export, 2,
-     says=("scored.txt", "must end in .json, .jsonl, .csv or .xlsx"))
+case(
+    "score: -o in a read-only folder",
+    "score mini.yaml export.csv -o locked/scored.json",
+    _read_only_folder,
+    2,
+    says=(
+        "Cannot write -o locked/scored.json",
+        "the folder locked is read-only",
+        "Choose a folder you can write to",
+    ),
+)
+case(
+    "score: -o in a folder that does not exist",
+    "score mini.yaml export.csv -o nowhere/scored.json",
+    _export,
+    2,
+    says=("the folder nowhere does not exist", "Create it first"),
+)
+case(
+    "score: -o with an unknown suffix",
+    "score mini.yaml export.csv -o scored.txt",
+    _export,
+    2,
+    says=("scored.txt", "must end in .json, .jsonl, .csv or .xlsx"),
+)
 
 
 def _no_config(folder: Path) -> None:
@@ -318,14 +428,24 @@ def _no_config(folder: Path) -> None:
     (folder / "not-a-folder").write_text("a file where the config folder should be", encoding="utf-8")
 
 
-case("score: no QACTL_KEY and a config folder that cannot be made", "score mini.yaml export.csv -o scored.json", _no_config, 2,
-     env={"QACTL_KEY": None, "XDG_CONFIG_HOME": "not-a-folder/config"},
-     says=("No pseudonymisation key", "QACTL_KEY is not set", "cannot be read or created", "Set QACTL_KEY"))
+case(
+    "score: no QACTL_KEY and a config folder that cannot be made",
+    "score mini.yaml export.csv -o scored.json",
+    _no_config,
+    2,
+    env={"QACTL_KEY": None, "XDG_CONFIG_HOME": "not-a-folder/config"},
+    says=("No pseudonymisation key", "QACTL_KEY is not set", "cannot be read or created", "Set QACTL_KEY"),
+)
 
 # ---- score: files that are not what they claim -------------------------------------------------------------------------
 
-case("score: the export does not exist", "score mini.yaml absent.xlsx -o s.json", lambda f: mini(f), 2,
-     says=("absent.xlsx: no such file", "Check the name"))
+case(
+    "score: the export does not exist",
+    "score mini.yaml absent.xlsx -o s.json",
+    lambda f: mini(f),
+    2,
+    says=("absent.xlsx: no such file", "Check the name"),
+)
 
 
 def _xls(folder: Path) -> None:
@@ -333,16 +453,32 @@ def _xls(folder: Path) -> None:
     (folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000)
 
 
-case("score: an Excel 97-2003 .xls", "score mini.yaml old.xls -o s.json", _xls, 2, says=("old.xls", "97-2003", "save it as .xlsx"))
+case(
+    "score: an Excel 97-2003 .xls",
+    "score mini.yaml old.xls -o s.json",
+    _xls,
+    2,
+    says=("old.xls", "97-2003", "save it as .xlsx"),
+)
 
 
 def _encrypted(folder: Path) -> None:
     mini(folder)
-    (folder / "labelled.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 200)
+    (folder / "labelled.xlsx").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 200
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\0" * 200
+    )
 
 
-case("score: an encrypted (sensitivity-labelled) workbook", "score mini.yaml labelled.xlsx -o s.json", _encrypted, 2,
-     says=("labelled.xlsx is encrypted", "sensitivity label", "save a copy without the label"))
+case(
+    "score: an encrypted (sensitivity-labelled) workbook",
+    "score mini.yaml labelled.xlsx -o s.json",
+    _encrypted,
+    2,
+    says=("labelled.xlsx is encrypted", "sensitivity label", "save a copy without the label"),
+)
 
 
 def _renamed_csv(folder: Path) -> None:
@@ -350,7 +486,13 @@ def _renamed_csv(folder: Path) -> None:
     write_csv(folder / "export.xlsx", BASE)
 
 
-case("score: a CSV renamed .xlsx", "score mini.yaml export.xlsx -o s.json", _renamed_csv, 2, says=("export.xlsx is named .xlsx but is not an Excel workbook", "Export it again"))
+case(
+    "score: a CSV renamed .xlsx",
+    "score mini.yaml export.xlsx -o s.json",
+    _renamed_csv,
+    2,
+    says=("export.xlsx is named .xlsx but is not an Excel workbook", "Export it again"),
+)
 
 
 def _renamed_xlsx(folder: Path) -> None:
@@ -358,7 +500,13 @@ def _renamed_xlsx(folder: Path) -> None:
     write_xlsx(folder / "export.csv", BASE)
 
 
-case("score: a workbook renamed .csv", "score mini.yaml export.csv -o s.json", _renamed_xlsx, 2, says=("export.csv is named .csv but is an Excel workbook", "rename it to .xlsx"))
+case(
+    "score: a workbook renamed .csv",
+    "score mini.yaml export.csv -o s.json",
+    _renamed_xlsx,
+    2,
+    says=("export.csv is named .csv but is an Excel workbook", "rename it to .xlsx"),
+)
 
 
 def _utf16(folder: Path) -> None:
@@ -366,7 +514,13 @@ def _utf16(folder: Path) -> None:
     write_csv(folder / "export.csv", BASE, encoding="utf-16")
 
 
-case("score: a UTF-16 CSV", "score mini.yaml export.csv -o s.json", _utf16, 2, says=("export.csv is not a text file", "UTF-16", "CSV UTF-8"))
+case(
+    "score: a UTF-16 CSV",
+    "score mini.yaml export.csv -o s.json",
+    _utf16,
+    2,
+    says=("export.csv is not a text file", "UTF-16", "CSV UTF-8"),
+)
 
 
 def _empty_book(folder: Path) -> None:
@@ -378,7 +532,13 @@ def _empty_book(folder: Path) -> None:
     wb.close()
 
 
-case("score: a workbook with an empty sheet", "score mini.yaml empty.xlsx -o s.json", _empty_book, 2, says=("empty.xlsx", "the sheet 'Form1' is empty", "--sheet"))
+case(
+    "score: a workbook with an empty sheet",
+    "score mini.yaml empty.xlsx -o s.json",
+    _empty_book,
+    2,
+    says=("empty.xlsx", "the sheet 'Form1' is empty", "--sheet"),
+)
 
 
 def _zero_bytes(folder: Path) -> None:
@@ -386,7 +546,13 @@ def _zero_bytes(folder: Path) -> None:
     (folder / "export.csv").write_bytes(b"")
 
 
-case("score: an empty CSV", "score mini.yaml export.csv -o s.json", _zero_bytes, 2, says=("export.csv", "is empty"))
+case(
+    "score: an empty CSV",
+    "score mini.yaml export.csv -o s.json",
+    _zero_bytes,
+    2,
+    says=("export.csv", "is empty"),
+)
 
 # ---- score: rows lost, rows invented ---------------------------------------------------------------------------------
 
@@ -413,13 +579,25 @@ _HEADER_LINE = ",".join(HEAD)
 
 def _unclosed_quote(folder: Path) -> None:
     lines = _csv_lines(_TEN)
-    lines[2] = lines[2].replace(",Clear summary", ',"Clear summary', 1)  # data row 3 (file line 4) opens a quote never closed
+    lines[2] = lines[2].replace(
+        ",Clear summary", ',"Clear summary', 1
+    )  # data row 3 (file line 4) opens a quote never closed
     _csv_text(folder, _HEADER_LINE + "\n" + "\n".join(lines) + "\n")
 
 
-case("score: a CSV quote that runs to the end of the file", "score mini.yaml export.csv -o s.json", _unclosed_quote, 2,
-     says=("the quote that opens in row 4 (line 4), column L", "is never closed", "runs to the end of the file", 'Find the stray "'),
-     pii=pii_of(_TEN))
+case(
+    "score: a CSV quote that runs to the end of the file",
+    "score mini.yaml export.csv -o s.json",
+    _unclosed_quote,
+    2,
+    says=(
+        "the quote that opens in row 4 (line 4), column L",
+        "is never closed",
+        "runs to the end of the file",
+        'Find the stray "',
+    ),
+    pii=pii_of(_TEN),
+)
 
 
 def _swallowing_quote(folder: Path) -> None:
@@ -430,8 +608,18 @@ def _swallowing_quote(folder: Path) -> None:
     _csv_text(folder, _HEADER_LINE + "\n" + "\n".join(lines) + "\n")
 
 
-case("score: a CSV quote that swallows later rows", "score mini.yaml export.csv -o s.json", _swallowing_quote, 2,
-     says=("the quote that opens in row 4 (line 4), column L", "swallows lines 5 to 8", "read as further rows", 'Find the stray "'))
+case(
+    "score: a CSV quote that swallows later rows",
+    "score mini.yaml export.csv -o s.json",
+    _swallowing_quote,
+    2,
+    says=(
+        "the quote that opens in row 4 (line 4), column L",
+        "swallows lines 5 to 8",
+        "read as further rows",
+        'Find the stray "',
+    ),
+)
 
 
 def _swallow_to_value_end(folder: Path) -> None:
@@ -441,15 +629,36 @@ def _swallow_to_value_end(folder: Path) -> None:
     _csv_text(folder, _HEADER_LINE + "\n" + "\n".join(lines) + "\n")
 
 
-case("score: a CSV quote that swallows rows and closes at a line end", "score mini.yaml export.csv -o s.json", _swallow_to_value_end, 2, rows=10,
-     says=("the quote that opens in row 4 (line 4), column L", "swallows lines that read as further rows", "line 5 has 12 values, as the header has 12"))
+case(
+    "score: a CSV quote that swallows rows and closes at a line end",
+    "score mini.yaml export.csv -o s.json",
+    _swallow_to_value_end,
+    2,
+    rows=10,
+    says=(
+        "the quote that opens in row 4 (line 4), column L",
+        "swallows lines that read as further rows",
+        "line 5 has 12 values, as the header has 12",
+    ),
+)
 
 _MULTI = rows(5)
 _MULTI[1][COMMENT_COL] = "Strengths:\n- the child's voice, clear throughout\n- outcomes SMART"
 _MULTI[3][COMMENT_COL] = 'Said "brilliant" twice;\r\nparents agree'
-case("score: multi-line comments in a Forms CSV still read", "score mini.yaml export.csv -o s.json",
-     lambda f: (mini(f), write_csv(f / "export.csv", _MULTI)), 0, writes=("s.json",), rows=5, pii=pii_of(_MULTI),
-     check=lambda f, err: [] if _json(f, "s.json")["audits"][1]["comments"]["strengths"].count("\n") == 2 else ["the multi-line comment lost its lines"])
+case(
+    "score: multi-line comments in a Forms CSV still read",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _MULTI)),
+    0,
+    writes=("s.json",),
+    rows=5,
+    pii=pii_of(_MULTI),
+    check=lambda f, err: (
+        []
+        if _json(f, "s.json")["audits"][1]["comments"]["strengths"].count("\n") == 2
+        else ["the multi-line comment lost its lines"]
+    ),
+)
 
 
 def _untidy(folder: Path) -> None:
@@ -458,14 +667,30 @@ def _untidy(folder: Path) -> None:
     _csv_text(folder, _HEADER_LINE + "\n" + "\n".join(lines) + "\n")
 
 
-case("score: an untidy quote inside one line is read as Excel reads it", "score mini.yaml export.csv -o s.json", _untidy, 0,
-     writes=("s.json",), rows=4)
+case(
+    "score: an untidy quote inside one line is read as Excel reads it",
+    "score mini.yaml export.csv -o s.json",
+    _untidy,
+    0,
+    writes=("s.json",),
+    rows=4,
+)
 
 _BIG = rows(3)
 _BIG[1][COMMENT_COL] = "A long comment. " * 12_000  # 192,000 characters: over csv's default 131,072
-case("score: a CSV cell over 131,072 characters", "score mini.yaml export.csv -o s.json", lambda f: (mini(f), write_csv(f / "export.csv", _BIG)), 0,
-     writes=("s.json",), rows=3,
-     check=lambda f, err: [] if len(_json(f, "s.json")["audits"][1]["comments"]["strengths"]) == len(_BIG[1][COMMENT_COL].strip()) else ["the long cell was cut"])
+case(
+    "score: a CSV cell over 131,072 characters",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _BIG)),
+    0,
+    writes=("s.json",),
+    rows=3,
+    check=lambda f, err: (
+        []
+        if len(_json(f, "s.json")["audits"][1]["comments"]["strengths"]) == len(_BIG[1][COMMENT_COL].strip())
+        else ["the long cell was cut"]
+    ),
+)
 
 
 def _long_xlsx_check(folder: Path, err: str) -> list[str]:
@@ -473,25 +698,47 @@ def _long_xlsx_check(folder: Path, err: str) -> list[str]:
 
     sheet = CalamineWorkbook.from_path(str(folder / "s.xlsx")).get_sheet_by_name("Audits").to_python()
     cell = max((v for v in sheet[2] if isinstance(v, str)), key=len)
-    out = [] if len(cell) == 32_767 and "cut" in cell[-60:] else [f"the .xlsx cell holds {len(cell)} characters, without saying it was cut"]
-    return out + ([] if "more than 32,767 characters" in err else ["the summary does not say the cell was cut"])
+    out = (
+        []
+        if len(cell) == 32_767 and "cut" in cell[-60:]
+        else [f"the .xlsx cell holds {len(cell)} characters, without saying it was cut"]
+    )
+    return out + (
+        [] if "more than 32,767 characters" in err else ["the summary does not say the cell was cut"]
+    )
 
 
-case("score: a comment longer than an Excel cell, to .xlsx", "score mini.yaml export.csv -o s.xlsx", lambda f: (mini(f), write_csv(f / "export.csv", _BIG)), 0,
-     writes=("s.xlsx",), rows=3, check=_long_xlsx_check)
+case(
+    "score: a comment longer than an Excel cell, to .xlsx",
+    "score mini.yaml export.csv -o s.xlsx",
+    lambda f: (mini(f), write_csv(f / "export.csv", _BIG)),
+    0,
+    writes=("s.xlsx",),
+    rows=3,
+    check=_long_xlsx_check,
+)
 
 
 def _summary(key: str, want: int, file: str = "s.json") -> Callable[[Path, str], list[str]]:
     def check(folder: Path, err: str) -> list[str]:
         got = _json(folder, file)["summary"].get(key)
         return [] if got == want else [f"summary {key} is {got}, expected {want}"]
+
     return check
 
 
 _TWICE = rows(6)
 _TWICE.insert(3, list(HEAD))
-case("score: the header row pasted twice is not an audit", "score mini.yaml export.csv -o s.json", lambda f: (mini(f), write_csv(f / "export.csv", _TWICE)), 0,
-     writes=("s.json",), rows=7, says=("1 row(s) repeat the header row",), check=_summary("header_rows", 1))
+case(
+    "score: the header row pasted twice is not an audit",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _TWICE)),
+    0,
+    writes=("s.json",),
+    rows=7,
+    says=("1 row(s) repeat the header row",),
+    check=_summary("header_rows", 1),
+)
 
 
 def _pair(same_auditor: bool, *, forms_only: bool = True) -> list[list]:
@@ -505,22 +752,52 @@ def _pair(same_auditor: bool, *, forms_only: bool = True) -> list[list]:
 
 
 _TWO = _pair(False)
-case("score: two auditors giving identical answers are two audits", "score mini.yaml export.csv -o s.json",
-     lambda f: (mini(f), write_csv(f / "export.csv", _TWO)), 0, writes=("s.json",), rows=5, check=_summary("duplicates", 0))
+case(
+    "score: two auditors giving identical answers are two audits",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _TWO)),
+    0,
+    writes=("s.json",),
+    rows=5,
+    check=_summary("duplicates", 0),
+)
 _RESUB = _pair(True)
-case("score: one auditor resubmitting is one duplicate", "score mini.yaml export.csv -o s.json",
-     lambda f: (mini(f), write_csv(f / "export.csv", _RESUB)), 0, writes=("s.json",), rows=5, says=("1 duplicate",), check=_summary("duplicates", 1))
+case(
+    "score: one auditor resubmitting is one duplicate",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _RESUB)),
+    0,
+    writes=("s.json",),
+    rows=5,
+    says=("1 duplicate",),
+    check=_summary("duplicates", 1),
+)
 _TWO_FIELD = _pair(False, forms_only=False)
 for r in _TWO_FIELD:
     r[3] = r[4] = ""  # no Forms columns: the auditor field alone tells them apart
-case("score: two auditors named in the auditor field are two audits", "score mini.yaml export.csv -o s.json",
-     lambda f: (mini(f), write_csv(f / "export.csv", _TWO_FIELD)), 0, writes=("s.json",), rows=5, check=_summary("duplicates", 0))
+case(
+    "score: two auditors named in the auditor field are two audits",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _TWO_FIELD)),
+    0,
+    writes=("s.json",),
+    rows=5,
+    check=_summary("duplicates", 0),
+)
 
 _BLANKS = rows(4)
 _BLANKS.insert(2, [""] * len(HEAD))
 _BLANKS.append([None] * len(HEAD))
-case("score: blank rows are counted, not lost", "score mini.yaml export.csv -o s.json", lambda f: (mini(f), write_csv(f / "export.csv", _BLANKS)), 0,
-     writes=("s.json",), rows=6, says=("2 blank row(s) skipped",), check=_summary("blank_rows", 2))
+case(
+    "score: blank rows are counted, not lost",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _BLANKS)),
+    0,
+    writes=("s.json",),
+    rows=6,
+    says=("2 blank row(s) skipped",),
+    check=_summary("blank_rows", 2),
+)
 
 # ---- score: bad values accepted ---------------------------------------------------------------------------------------
 
@@ -528,6 +805,7 @@ case("score: blank rows are counted, not lost", "score mini.yaml export.csv -o s
 def _errors_of(file: str = "s.json") -> Callable[[Path], list[dict]]:
     def get(folder: Path) -> list[dict]:
         return [e for a in _json(folder, file)["audits"] for e in a["errors"]]
+
     return get
 
 
@@ -535,46 +813,99 @@ def _has_error(code: str, cell: str) -> Callable[[Path, str], list[str]]:
     def check(folder: Path, err: str) -> list[str]:
         found = [(e["code"], e["cell"]) for e in _errors_of()(folder)]
         return [] if (code, cell) in found else [f"no {code} error at {cell} (found {found})"]
+
     return check
 
 
 _FUTURE_DOB = rows(4)
 _FUTURE_DOB[1][DOB_COL] = "14/05/2031"
-case("score: a date of birth in the future", "score mini.yaml export.csv -o s.json", lambda f: (mini(f), write_csv(f / "export.csv", _FUTURE_DOB)), 1,
-     writes=("s.json",), rows=4, says=("G3",), pii=pii_of(_FUTURE_DOB), check=_has_error("dob_in_future", "export.csv!G3"), pending="privacy")
+case(
+    "score: a date of birth in the future",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _FUTURE_DOB)),
+    1,
+    writes=("s.json",),
+    rows=4,
+    says=("G3",),
+    pii=pii_of(_FUTURE_DOB),
+    check=_has_error("dob_in_future", "export.csv!G3"),
+    pending="privacy",
+)
 _AFTER_AUDIT = rows(4)
 _AFTER_AUDIT[2][DOB_COL] = "20/10/2026"  # after the audit (early October 2026), before today
-case("score: a date of birth after the audit date", "score mini.yaml export.csv -o s.json", lambda f: (mini(f), write_csv(f / "export.csv", _AFTER_AUDIT)), 1,
-     writes=("s.json",), rows=4, pii=pii_of(_AFTER_AUDIT), check=_has_error("dob_after_audit", "export.csv!G4"), pending="privacy")
+case(
+    "score: a date of birth after the audit date",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _AFTER_AUDIT)),
+    1,
+    writes=("s.json",),
+    rows=4,
+    pii=pii_of(_AFTER_AUDIT),
+    check=_has_error("dob_after_audit", "export.csv!G4"),
+    pending="privacy",
+)
 
 
 def _numeric_dob(folder: Path) -> None:
     mini(folder)
     data = rows(4)
-    data[0][DOB_COL] = 12  # a number in Excel: as a serial, 11 January 1900 (age 126 makes the 14+ item apply)
+    data[0][DOB_COL] = (
+        12  # a number in Excel: as a serial, 11 January 1900 (age 126 makes the 14+ item apply)
+    )
     write_xlsx(folder / "export.xlsx", data)
 
 
 def _numeric_dob_check(folder: Path, err: str) -> list[str]:
     first = _json(folder, "s.json")["audits"][0]
     out = _has_error("number_not_date", "Sheet1!G2")(folder, err)
-    return out + ([] if first["status"] == "error" and first["score"] is None else [f"scored {first['score']} with an age of 126"])
+    return out + (
+        []
+        if first["status"] == "error" and first["score"] is None
+        else [f"scored {first['score']} with an age of 126"]
+    )
 
 
-case("score: a date of birth typed as the number 12", "score mini.yaml export.xlsx -o s.json", _numeric_dob, 1, writes=("s.json",), rows=4,
-     pii=pii_of(rows(4)[1:]), check=_numeric_dob_check)
+case(
+    "score: a date of birth typed as the number 12",
+    "score mini.yaml export.xlsx -o s.json",
+    _numeric_dob,
+    1,
+    writes=("s.json",),
+    rows=4,
+    pii=pii_of(rows(4)[1:]),
+    check=_numeric_dob_check,
+)
 _FUTURE_AUDIT = rows(4)
 _FUTURE_AUDIT[3][2] = datetime(2031, 3, 2, 10, 0)
-case("score: an audit completed in 2031", "score mini.yaml export.csv -o s.json", lambda f: (mini(f), write_csv(f / "export.csv", _FUTURE_AUDIT)), 1,
-     writes=("s.json",), rows=4, check=_has_error("future_audit_date", "export.csv!C5"))
-case("score: --audit-date in the future", "score mini.yaml export.csv -o s.json --audit-date 02/03/2031", _export, 2,
-     says=("--audit-date 02/03/2031", "in the future", "give the date the audits were done"))
+case(
+    "score: an audit completed in 2031",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _FUTURE_AUDIT)),
+    1,
+    writes=("s.json",),
+    rows=4,
+    check=_has_error("future_audit_date", "export.csv!C5"),
+)
+case(
+    "score: --audit-date in the future",
+    "score mini.yaml export.csv -o s.json --audit-date 02/03/2031",
+    _export,
+    2,
+    says=("--audit-date 02/03/2031", "in the future", "give the date the audits were done"),
+)
 
 
 def _excel_errors(folder: Path) -> None:
     mini(folder)
-    write_xlsx(folder / "export.xlsx", rows(4), cells={(2, FORMULATION_COL): ("=NA()", "#N/A"), (3, COMMENT_COL): ("=A1/0", "#DIV/0!"),
-                                                       (4, AUDITOR_COL): ("=#REF!", "#REF!")})
+    write_xlsx(
+        folder / "export.xlsx",
+        rows(4),
+        cells={
+            (2, FORMULATION_COL): ("=NA()", "#N/A"),
+            (3, COMMENT_COL): ("=A1/0", "#DIV/0!"),
+            (4, AUDITOR_COL): ("=#REF!", "#REF!"),
+        },
+    )
 
 
 def _excel_errors_check(folder: Path, err: str) -> list[str]:
@@ -583,8 +914,15 @@ def _excel_errors_check(folder: Path, err: str) -> list[str]:
     return [] if want <= found else [f"Excel errors not all named: {sorted(want - found)}"]
 
 
-case("score: Excel error values are errors, not blanks", "score mini.yaml export.xlsx -o s.json", _excel_errors, 1, writes=("s.json",), rows=4,
-     check=_excel_errors_check)
+case(
+    "score: Excel error values are errors, not blanks",
+    "score mini.yaml export.xlsx -o s.json",
+    _excel_errors,
+    1,
+    writes=("s.json",),
+    rows=4,
+    check=_excel_errors_check,
+)
 
 
 def _uncalculated(folder: Path) -> None:
@@ -597,12 +935,21 @@ def _uncalculated(folder: Path) -> None:
     ws.append(HEAD)
     for r in rows(3):
         ws.append(r)
-    ws.cell(row=3, column=FORMULATION_COL + 1, value='=IF(TRUE,"Fully","Not included")')  # openpyxl stores no calculated value
+    ws.cell(
+        row=3, column=FORMULATION_COL + 1, value='=IF(TRUE,"Fully","Not included")'
+    )  # openpyxl stores no calculated value
     wb.save(folder / "export.xlsx")
 
 
-case("score: a formula never calculated is an error", "score mini.yaml export.xlsx -o s.json", _uncalculated, 1, writes=("s.json",), rows=3,
-     check=_has_error("uncalculated_formula", "Sheet1!I3"))
+case(
+    "score: a formula never calculated is an error",
+    "score mini.yaml export.xlsx -o s.json",
+    _uncalculated,
+    1,
+    writes=("s.json",),
+    rows=3,
+    check=_has_error("uncalculated_formula", "Sheet1!I3"),
+)
 _INVISIBLE = rows(5)
 _INVISIBLE[0][FORMULATION_COL] = "Fu\u200bll\u200dy"  # zero-width space and joiner
 _INVISIBLE[1][FORMULATION_COL] = "\u200fFully\u200e"  # right-to-left and left-to-right marks
@@ -616,8 +963,15 @@ def _invisible_check(folder: Path, err: str) -> list[str]:
     return [] if got == ["Fully", "Fully", "Fully", "Partially", "Fully"] else [f"answers read as {got}"]
 
 
-case("score: a cell that shows Fully is Fully (zero-width, bidi, full-width)", "score mini.yaml export.csv -o s.json",
-     lambda f: (mini(f), write_csv(f / "export.csv", _INVISIBLE)), 0, writes=("s.json",), rows=5, check=_invisible_check)
+case(
+    "score: a cell that shows Fully is Fully (zero-width, bidi, full-width)",
+    "score mini.yaml export.csv -o s.json",
+    lambda f: (mini(f), write_csv(f / "export.csv", _INVISIBLE)),
+    0,
+    writes=("s.json",),
+    rows=5,
+    check=_invisible_check,
+)
 
 
 def add_stray_cell(path: Path, ref: str, text: str = "x") -> None:
@@ -646,29 +1000,95 @@ def _stray(ref: str) -> Callable[[Path], None]:
     def build(folder: Path) -> None:
         mini(folder)
         add_stray_cell(write_xlsx(folder / "export.xlsx", rows(6)), ref)
+
     return build
 
 
-case("score: a stray cell at row 1,048,576", "score mini.yaml export.xlsx -o s.json", _stray("A1048576"), 1, writes=("s.json",), rows=7,
-     says=("Sheet1!F1048576",), check=_summary("with_errors", 1))
-case("score: a stray cell in column XFD", "score mini.yaml export.xlsx -o s.json", _stray("XFD4"), 0, writes=("s.json",), rows=6)
+case(
+    "score: a stray cell at row 1,048,576",
+    "score mini.yaml export.xlsx -o s.json",
+    _stray("A1048576"),
+    1,
+    writes=("s.json",),
+    rows=7,
+    says=("Sheet1!F1048576",),
+    check=_summary("with_errors", 1),
+)
+case(
+    "score: a stray cell in column XFD",
+    "score mini.yaml export.xlsx -o s.json",
+    _stray("XFD4"),
+    0,
+    writes=("s.json",),
+    rows=6,
+)
 
 # ---- score: the sheet read ------------------------------------------------------------------------------------------
 
 _NOTES = [["Notes on this export", "kept by the QA officer"], ["Round", "2026 Autumn"]]
-case("score: a hidden first sheet is passed over", "score mini.yaml export.xlsx -o s.json",
-     lambda f: (mini(f), write_xlsx(f / "export.xlsx", rows(4), sheet="Form1", before=[("Lists", _NOTES, True)])), 0, writes=("s.json",), rows=4)
-case("score: a notes sheet first names the sheet read and suggests --sheet", "score mini.yaml export.xlsx -o s.json",
-     lambda f: (mini(f), write_xlsx(f / "export.xlsx", rows(4), sheet="Form1", before=[("Notes", _NOTES, False)])), 2,
-     says=("matches none of the 3 questions", "read the sheet 'Notes'", "--sheet 'Form1'"))
-case("score: a title row above the headers is skipped", "score mini.yaml export.xlsx -o s.json",
-     lambda f: (mini(f), write_xlsx(f / "export.xlsx", rows(4), top=[["EPS audit, autumn round"]])), 0, writes=("s.json",), rows=4)
-_WIDE_BANNER = [["Section A", "", "Part 1", "", "Part 2", "About the plan", "", "Part 3", "Section B", "Section C", "", "Section D"]]
-case("score: a wide banner row names the header row read", "score mini.yaml export.xlsx -o s.json",
-     lambda f: (mini(f), write_xlsx(f / "export.xlsx", rows(4), top=_WIDE_BANNER)), 2,
-     says=("took its row 1", "'Section A'", "a title or banner row above them was taken for the headers: delete it"))
-case("score: --sheet names a sheet the workbook does not have", "score mini.yaml export.xlsx -o s.json --sheet Responses",
-     lambda f: (mini(f), write_xlsx(f / "export.xlsx", rows(4), sheet="Form1")), 2, says=("has no sheet called 'Responses'", "'Form1'"))
+case(
+    "score: a hidden first sheet is passed over",
+    "score mini.yaml export.xlsx -o s.json",
+    lambda f: (
+        mini(f),
+        write_xlsx(f / "export.xlsx", rows(4), sheet="Form1", before=[("Lists", _NOTES, True)]),
+    ),
+    0,
+    writes=("s.json",),
+    rows=4,
+)
+case(
+    "score: a notes sheet first names the sheet read and suggests --sheet",
+    "score mini.yaml export.xlsx -o s.json",
+    lambda f: (
+        mini(f),
+        write_xlsx(f / "export.xlsx", rows(4), sheet="Form1", before=[("Notes", _NOTES, False)]),
+    ),
+    2,
+    says=("matches none of the 3 questions", "read the sheet 'Notes'", "--sheet 'Form1'"),
+)
+case(
+    "score: a title row above the headers is skipped",
+    "score mini.yaml export.xlsx -o s.json",
+    lambda f: (mini(f), write_xlsx(f / "export.xlsx", rows(4), top=[["EPS audit, autumn round"]])),
+    0,
+    writes=("s.json",),
+    rows=4,
+)
+_WIDE_BANNER = [
+    [
+        "Section A",
+        "",
+        "Part 1",
+        "",
+        "Part 2",
+        "About the plan",
+        "",
+        "Part 3",
+        "Section B",
+        "Section C",
+        "",
+        "Section D",
+    ]
+]
+case(
+    "score: a wide banner row names the header row read",
+    "score mini.yaml export.xlsx -o s.json",
+    lambda f: (mini(f), write_xlsx(f / "export.xlsx", rows(4), top=_WIDE_BANNER)),
+    2,
+    says=(
+        "took its row 1",
+        "'Section A'",
+        "a title or banner row above them was taken for the headers: delete it",
+    ),
+)
+case(
+    "score: --sheet names a sheet the workbook does not have",
+    "score mini.yaml export.xlsx -o s.json --sheet Responses",
+    lambda f: (mini(f), write_xlsx(f / "export.xlsx", rows(4), sheet="Form1")),
+    2,
+    says=("has no sheet called 'Responses'", "'Form1'"),
+)
 
 # ---- score: hostile rubric and map files ----------------------------------------------------------------------------
 
@@ -678,21 +1098,52 @@ def _file(name: str, text: str, also: Callable[[Path], None] | None = None) -> C
         if also:
             also(folder)
         (folder / name).write_text(text, encoding="utf-8")
+
     return build
 
 
-case("score: a 'billion laughs' --map", "score mini.yaml export.csv --map map.yaml -o s.json", _file("map.yaml", laughs(), _export), 2,
-     says=("map.yaml:9:", "*h", "billion laughs", "write the values out"))
-case("score: a --map nested 3,000 deep", "score mini.yaml export.csv --map map.yaml -o s.json", _file("map.yaml", DEEP, _export), 2,
-     says=("map.yaml:1:", "nested more than 64 levels deep"))
-case("score: a --map naming an id the rubric does not have", "score mini.yaml export.csv --map map.yaml -o s.json",
-     _file("map.yaml", "Strengths identified: strenghts\n", _export), 2, says=("map.yaml:1", "'strenghts'", "did you mean 'strengths'?"))
-case("score: a 'billion laughs' rubric", "score laughs.yaml export.csv -o s.json", _file("laughs.yaml", laughs("id: laughs\n"), _export), 2,
-     says=("laughs.yaml:10:", "billion laughs"))
-case("score: a rubric whose weights are all 0", "score zero.yaml export.csv -o s.json",
-     _file("zero.yaml", MINI.read_text(encoding="utf-8").replace("scale: inclusion}", "scale: inclusion, weight: 0}").replace("weight: 2}", "weight: 0}")
-           .replace("    scale: inclusion\n", "    scale: inclusion\n    weight: 0\n"), _export), 2,
-     says=("zero.yaml:", "every item has weight 0", "give the items that count a weight above 0"))
+case(
+    "score: a 'billion laughs' --map",
+    "score mini.yaml export.csv --map map.yaml -o s.json",
+    _file("map.yaml", laughs(), _export),
+    2,
+    says=("map.yaml:9:", "*h", "billion laughs", "write the values out"),
+)
+case(
+    "score: a --map nested 3,000 deep",
+    "score mini.yaml export.csv --map map.yaml -o s.json",
+    _file("map.yaml", DEEP, _export),
+    2,
+    says=("map.yaml:1:", "nested more than 64 levels deep"),
+)
+case(
+    "score: a --map naming an id the rubric does not have",
+    "score mini.yaml export.csv --map map.yaml -o s.json",
+    _file("map.yaml", "Strengths identified: strenghts\n", _export),
+    2,
+    says=("map.yaml:1", "'strenghts'", "did you mean 'strengths'?"),
+)
+case(
+    "score: a 'billion laughs' rubric",
+    "score laughs.yaml export.csv -o s.json",
+    _file("laughs.yaml", laughs("id: laughs\n"), _export),
+    2,
+    says=("laughs.yaml:10:", "billion laughs"),
+)
+case(
+    "score: a rubric whose weights are all 0",
+    "score zero.yaml export.csv -o s.json",
+    _file(
+        "zero.yaml",
+        MINI.read_text(encoding="utf-8")
+        .replace("scale: inclusion}", "scale: inclusion, weight: 0}")
+        .replace("weight: 2}", "weight: 0}")
+        .replace("    scale: inclusion\n", "    scale: inclusion\n    weight: 0\n"),
+        _export,
+    ),
+    2,
+    says=("zero.yaml:", "every item has weight 0", "give the items that count a weight above 0"),
+)
 
 
 def _broken_local(folder: Path) -> None:
@@ -702,26 +1153,66 @@ def _broken_local(folder: Path) -> None:
     shutil.copy(MINI, folder / "rubrics" / "mini.yaml")
 
 
-case("score: a broken unrelated file in ./rubrics/ does not stop another rubric", "score mini export.csv -o s.json", _broken_local, 0,
-     writes=("s.json",), rows=6, says=("Skipped the local rubric", "draft.yaml", "qactl rubrics validate"))
-case("score: the broken local rubric asked for is an error", "score draft export.csv -o s.json", _broken_local, 2,
-     says=("draft.yaml:", "not valid YAML"))
+case(
+    "score: a broken unrelated file in ./rubrics/ does not stop another rubric",
+    "score mini export.csv -o s.json",
+    _broken_local,
+    0,
+    writes=("s.json",),
+    rows=6,
+    says=("Skipped the local rubric", "draft.yaml", "qactl rubrics validate"),
+)
+case(
+    "score: the broken local rubric asked for is an error",
+    "score draft export.csv -o s.json",
+    _broken_local,
+    2,
+    says=("draft.yaml:", "not valid YAML"),
+)
 
 # ---- score: injection ------------------------------------------------------------------------------------------------
 
-HOSTILE = [f'=HYPERLINK("http://{MARK}.example","x")', f"<script>alert('{MARK}')</script>", f"@SUM(1+1)*{MARK}", f"\t=1+1 {MARK}",
-           f'-2+3 "{MARK}"', f"+cmd|' /C calc'!A0 {MARK}", f'<img src=x onerror="{MARK}">']
+HOSTILE = [
+    f'=HYPERLINK("http://{MARK}.example","x")',
+    f"<script>alert('{MARK}')</script>",
+    f"@SUM(1+1)*{MARK}",
+    f"\t=1+1 {MARK}",
+    f'-2+3 "{MARK}"',
+    f"+cmd|' /C calc'!A0 {MARK}",
+    f'<img src=x onerror="{MARK}">',
+]
 _INJ = rows(len(HOSTILE))
 for _k, _h in enumerate(HOSTILE):
     _INJ[_k][COMMENT_COL] = _h
     _INJ[_k][4] = _h  # Forms' Name column: the respondent
-case("score: hostile comments to .csv", "score mini.yaml export.csv -o s.csv", lambda f: (mini(f), write_csv(f / "export.csv", _INJ)), 0,
-     writes=("s.csv",), rows=len(HOSTILE), pii=pii_of(_INJ))
-case("score: hostile comments to .xlsx", "score mini.yaml export.csv -o s.xlsx", lambda f: (mini(f), write_csv(f / "export.csv", _INJ)), 0,
-     writes=("s.xlsx",), rows=len(HOSTILE), pii=pii_of(_INJ))
-_INJ_HEAD = [*HEAD, f"=HYPERLINK(\"http://{MARK}\")", f"\tTAB {MARK}"]
-case("score: hostile unknown headers with --include-pii", "score mini.yaml export.csv -o s.csv --include-pii",
-     lambda f: (mini(f), write_csv(f / "export.csv", [[*r, "a", "b"] for r in rows(3)], _INJ_HEAD)), 0, writes=("s.csv",), rows=3, pending="privacy")
+case(
+    "score: hostile comments to .csv",
+    "score mini.yaml export.csv -o s.csv",
+    lambda f: (mini(f), write_csv(f / "export.csv", _INJ)),
+    0,
+    writes=("s.csv",),
+    rows=len(HOSTILE),
+    pii=pii_of(_INJ),
+)
+case(
+    "score: hostile comments to .xlsx",
+    "score mini.yaml export.csv -o s.xlsx",
+    lambda f: (mini(f), write_csv(f / "export.csv", _INJ)),
+    0,
+    writes=("s.xlsx",),
+    rows=len(HOSTILE),
+    pii=pii_of(_INJ),
+)
+_INJ_HEAD = [*HEAD, f'=HYPERLINK("http://{MARK}")', f"\tTAB {MARK}"]
+case(
+    "score: hostile unknown headers with --include-pii",
+    "score mini.yaml export.csv -o s.csv --include-pii",
+    lambda f: (mini(f), write_csv(f / "export.csv", [[*r, "a", "b"] for r in rows(3)], _INJ_HEAD)),
+    0,
+    writes=("s.csv",),
+    rows=3,
+    pending="privacy",
+)
 
 # ---- report ----------------------------------------------------------------------------------------------------------
 
@@ -730,8 +1221,13 @@ def _scored_only(folder: Path) -> None:
     scored(folder)
 
 
-case("report: -o names a scored input", "report round.md -o round.md", lambda f: scored(f, name="round.md"), 2,
-     says=("it is the input round.md", "inputs are never modified"))
+case(
+    "report: -o names a scored input",
+    "report round.md -o round.md",
+    lambda f: scored(f, name="round.md"),
+    2,
+    says=("it is the input round.md", "inputs are never modified"),
+)
 
 
 def _with_file(name: str, text: str) -> Callable[[Path], None]:
@@ -739,12 +1235,27 @@ def _with_file(name: str, text: str) -> Callable[[Path], None]:
 
 
 _THEMES = (ROOT / "templates" / "themes.yaml").read_text(encoding="utf-8")
-case("report: -o names the --themes file", "report scored.json --themes themes.md -o themes.md", _with_file("themes.md", _THEMES), 2,
-     says=("it is the input themes.md", "inputs are never modified"))
-case("report: -o names the --evidence file", "report scored.json --evidence ev.md -o ev.md",
-     _with_file("ev.md", (EXAMPLES / "evidence.yaml").read_text(encoding="utf-8")), 2, says=("it is the input ev.md",))
-case("report: -o names the --template file", "report scored.json --template mine.html -o mine.html",
-     _with_file("mine.html", "<p>{{ report.title }}</p>"), 2, says=("it is the input mine.html", "inputs are never modified"))
+case(
+    "report: -o names the --themes file",
+    "report scored.json --themes themes.md -o themes.md",
+    _with_file("themes.md", _THEMES),
+    2,
+    says=("it is the input themes.md", "inputs are never modified"),
+)
+case(
+    "report: -o names the --evidence file",
+    "report scored.json --evidence ev.md -o ev.md",
+    _with_file("ev.md", (EXAMPLES / "evidence.yaml").read_text(encoding="utf-8")),
+    2,
+    says=("it is the input ev.md",),
+)
+case(
+    "report: -o names the --template file",
+    "report scored.json --template mine.html -o mine.html",
+    _with_file("mine.html", "<p>{{ report.title }}</p>"),
+    2,
+    says=("it is the input mine.html", "inputs are never modified"),
+)
 
 
 def _actions(folder: Path) -> None:
@@ -752,8 +1263,13 @@ def _actions(folder: Path) -> None:
     shutil.copy(EXAMPLES / "actions-previous.xlsx", folder / "plan.xlsx")
 
 
-case("report: --write-actions names the --actions input", "report scored.json --actions plan.xlsx --write-actions plan.xlsx -o r.html", _actions, 2,
-     says=("plan.xlsx", "inputs are never modified"))
+case(
+    "report: --write-actions names the --actions input",
+    "report scored.json --actions plan.xlsx --write-actions plan.xlsx -o r.html",
+    _actions,
+    2,
+    says=("plan.xlsx", "inputs are never modified"),
+)
 
 
 def _plan_read_only(folder: Path) -> None:
@@ -762,10 +1278,20 @@ def _plan_read_only(folder: Path) -> None:
     (folder / "plan.xlsx").chmod(0o444)
 
 
-case("report: a read-only --write-actions writes neither file", "report scored.json --write-actions plan.xlsx -o r.html", _plan_read_only, 2,
-     says=("plan.xlsx", "read-only"))
-case("report: --write-actions and -o the same file", "report scored.json --write-actions r.xlsx -o r.xlsx", _scored_only, 2,
-     says=("r.xlsx",))
+case(
+    "report: a read-only --write-actions writes neither file",
+    "report scored.json --write-actions plan.xlsx -o r.html",
+    _plan_read_only,
+    2,
+    says=("plan.xlsx", "read-only"),
+)
+case(
+    "report: --write-actions and -o the same file",
+    "report scored.json --write-actions r.xlsx -o r.xlsx",
+    _scored_only,
+    2,
+    says=("r.xlsx",),
+)
 
 
 def _cut(lines_kept: int | None = None, *, jsonl: bool = False, tail: str = "") -> Callable[[Path], None]:
@@ -775,15 +1301,31 @@ def _cut(lines_kept: int | None = None, *, jsonl: bool = False, tail: str = "") 
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         keep = lines_kept if lines_kept is not None else len(lines) - 5
         path.write_text("".join(lines[:keep]) + tail, encoding="utf-8")
+
     return build
 
 
-case("report: a scored .json cut short at a line end", "report scored.json -o r.html", _cut(), 2,
-     says=("scored.json is damaged", "cut short", "Score the export again"))
-case("report: a scored .jsonl cut short at a line end", "report scored.jsonl -o r.html", _cut(6, jsonl=True), 2,
-     says=("scored.jsonl is damaged", "ends after 5 audits, with no summary", "cut short"))
-case("report: a scored .json cut mid-line", "report scored.json -o r.html", _cut(tail='  {"row": 9, "ref": "ab'), 2,
-     says=("scored.json is damaged",))
+case(
+    "report: a scored .json cut short at a line end",
+    "report scored.json -o r.html",
+    _cut(),
+    2,
+    says=("scored.json is damaged", "cut short", "Score the export again"),
+)
+case(
+    "report: a scored .jsonl cut short at a line end",
+    "report scored.jsonl -o r.html",
+    _cut(6, jsonl=True),
+    2,
+    says=("scored.jsonl is damaged", "ends after 5 audits, with no summary", "cut short"),
+)
+case(
+    "report: a scored .json cut mid-line",
+    "report scored.json -o r.html",
+    _cut(tail='  {"row": 9, "ref": "ab'),
+    2,
+    says=("scored.json is damaged",),
+)
 
 
 def _count_mismatch(folder: Path) -> None:
@@ -791,12 +1333,27 @@ def _count_mismatch(folder: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace('"rows": 5,', '"rows": 9,'), encoding="utf-8")
 
 
-case("report: a scored file whose summary counts other audits", "report scored.json -o r.html", _count_mismatch, 2,
-     says=("scored.json is damaged", "holds 5 audits where its summary counts 9"))
-case("report: a .jsonl whose first line is a list", "report scored.jsonl -o r.html", _file("scored.jsonl", "[1, 2, 3]\n"), 2,
-     says=("scored.jsonl", "its first line is not a header", "Give the .json written by `qactl score`"))
-case("report: JSON nested 100,000 deep", "report scored.json -o r.html",
-     _file("scored.json", '{"kind": "qactl.scored", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"), 2, says=("scored.json is damaged", "nested"))
+case(
+    "report: a scored file whose summary counts other audits",
+    "report scored.json -o r.html",
+    _count_mismatch,
+    2,
+    says=("scored.json is damaged", "holds 5 audits where its summary counts 9"),
+)
+case(
+    "report: a .jsonl whose first line is a list",
+    "report scored.jsonl -o r.html",
+    _file("scored.jsonl", "[1, 2, 3]\n"),
+    2,
+    says=("scored.jsonl", "its first line is not a header", "Give the .json written by `qactl score`"),
+)
+case(
+    "report: JSON nested 100,000 deep",
+    "report scored.json -o r.html",
+    _file("scored.json", '{"kind": "qactl.scored", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    2,
+    says=("scored.json is damaged", "nested"),
+)
 
 
 def _grade_object(jsonl: bool) -> Callable[[Path], None]:
@@ -806,17 +1363,45 @@ def _grade_object(jsonl: bool) -> Callable[[Path], None]:
         text = path.read_text(encoding="utf-8")
         grade = re.search(r'"grade":"([^"]+)"', text).group(0)
         path.write_text(text.replace(grade, '"grade":{"<script>": "' + MARK + '"}', 1), encoding="utf-8")
+
     return build
 
 
-case("report: a grade that is an object (.json)", "report scored.json -o r.html", _grade_object(False), 2, says=("damaged", "grade is not text"))
-case("report: a grade that is an object (.jsonl)", "report scored.jsonl -o r.html", _grade_object(True), 2, says=("damaged at line", "grade is not text"))
-case("report: a file that is not JSON", "report scored.json -o r.html", _file("scored.json", "Name,Score\nQxzel,12\n"), 2,
-     says=("scored.json is not a qactl output file", "Give the .json written by `qactl score`"))
-case("report: a 'billion laughs' theme dictionary", "report scored.json --themes themes.yaml -o r.html", _with_file("themes.yaml", laughs()), 2,
-     says=("themes.yaml:9:", "billion laughs"))
-case("report: a 'billion laughs' evidence file", "report scored.json --evidence ev.yaml -o r.html", _with_file("ev.yaml", laughs()), 2,
-     says=("ev.yaml:9:", "billion laughs"))
+case(
+    "report: a grade that is an object (.json)",
+    "report scored.json -o r.html",
+    _grade_object(False),
+    2,
+    says=("damaged", "grade is not text"),
+)
+case(
+    "report: a grade that is an object (.jsonl)",
+    "report scored.jsonl -o r.html",
+    _grade_object(True),
+    2,
+    says=("damaged at line", "grade is not text"),
+)
+case(
+    "report: a file that is not JSON",
+    "report scored.json -o r.html",
+    _file("scored.json", "Name,Score\nQxzel,12\n"),
+    2,
+    says=("scored.json is not a qactl output file", "Give the .json written by `qactl score`"),
+)
+case(
+    "report: a 'billion laughs' theme dictionary",
+    "report scored.json --themes themes.yaml -o r.html",
+    _with_file("themes.yaml", laughs()),
+    2,
+    says=("themes.yaml:9:", "billion laughs"),
+)
+case(
+    "report: a 'billion laughs' evidence file",
+    "report scored.json --evidence ev.yaml -o r.html",
+    _with_file("ev.yaml", laughs()),
+    2,
+    says=("ev.yaml:9:", "billion laughs"),
+)
 _BAD_EVIDENCE = """\
 services:
   - SEND casework
@@ -827,8 +1412,21 @@ complaints:
 kpis:
   - {id: ehcna_20_weeks, label: EHC plans in 20 weeks, value: 48}
 """
-case("report: an evidence file reports every problem at once", "report scored.json --evidence ev.yaml -o r.html", _with_file("ev.yaml", _BAD_EVIDENCE), 2,
-     says=("3 problems", "ev.yaml:5:", "'twelve'", "ev.yaml:6:", "unknown service 'Helth'", "ev.yaml:8:", "`target`"))
+case(
+    "report: an evidence file reports every problem at once",
+    "report scored.json --evidence ev.yaml -o r.html",
+    _with_file("ev.yaml", _BAD_EVIDENCE),
+    2,
+    says=(
+        "3 problems",
+        "ev.yaml:5:",
+        "'twelve'",
+        "ev.yaml:6:",
+        "unknown service 'Helth'",
+        "ev.yaml:8:",
+        "`target`",
+    ),
+)
 _HOSTILE_ROUND = rows(6)
 for _r in _HOSTILE_ROUND:
     _r[COMMENT_COL] = f"{_r[NAME_COL].split()[0]} <script>alert('{MARK}')</script> is described warmly"
@@ -838,25 +1436,66 @@ def _hostile_report(folder: Path) -> None:
     scored(folder, _HOSTILE_ROUND)
 
 
-case("report: hostile comments do not reach the report as markup", "report scored.json -o r.html", _hostile_report, 0, writes=("r.html",),
-     pii=pii_of(_HOSTILE_ROUND))
-case("report: hostile comments, Markdown", "report scored.json -o r.md", _hostile_report, 0, writes=("r.md",), pii=pii_of(_HOSTILE_ROUND))
+case(
+    "report: hostile comments do not reach the report as markup",
+    "report scored.json -o r.html",
+    _hostile_report,
+    0,
+    writes=("r.html",),
+    pii=pii_of(_HOSTILE_ROUND),
+)
+case(
+    "report: hostile comments, Markdown",
+    "report scored.json -o r.md",
+    _hostile_report,
+    0,
+    writes=("r.md",),
+    pii=pii_of(_HOSTILE_ROUND),
+)
 
 # ---- moderate -------------------------------------------------------------------------------------------------------
 
-case("moderate: -o names its input", "moderate scored.json -o scored.json", _scored_only, 2, says=("it is the input scored.json", "inputs are never modified"))
-case("moderate: a scored file cut short", "moderate scored.jsonl -o m.json", _cut(6, jsonl=True), 2, says=("scored.jsonl is damaged", "cut short"))
-case("moderate: a grade that is an object", "moderate scored.json -o m.json", _grade_object(False), 2, says=("damaged", "grade is not text"))
+case(
+    "moderate: -o names its input",
+    "moderate scored.json -o scored.json",
+    _scored_only,
+    2,
+    says=("it is the input scored.json", "inputs are never modified"),
+)
+case(
+    "moderate: a scored file cut short",
+    "moderate scored.jsonl -o m.json",
+    _cut(6, jsonl=True),
+    2,
+    says=("scored.jsonl is damaged", "cut short"),
+)
+case(
+    "moderate: a grade that is an object",
+    "moderate scored.json -o m.json",
+    _grade_object(False),
+    2,
+    says=("damaged", "grade is not text"),
+)
 
 
 def _allocation_as_scored(folder: Path) -> None:
     shutil.copy(EXAMPLES / "previous-allocation.json", folder / "allocation.json")
 
 
-case("moderate: an allocation given as scored audits", "moderate allocation.json -o m.json", _allocation_as_scored, 2,
-     says=("allocation.json is a qactl.allocation file, not scored audits",))
-case("moderate: JSON nested 100,000 deep", "moderate scored.json -o m.json",
-     _file("scored.json", '{"kind": "qactl.scored", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"), 2, says=("damaged", "nested"))
+case(
+    "moderate: an allocation given as scored audits",
+    "moderate allocation.json -o m.json",
+    _allocation_as_scored,
+    2,
+    says=("allocation.json is a qactl.allocation file, not scored audits",),
+)
+case(
+    "moderate: JSON nested 100,000 deep",
+    "moderate scored.json -o m.json",
+    _file("scored.json", '{"kind": "qactl.scored", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    2,
+    says=("damaged", "nested"),
+)
 
 
 def _two_auditors_moderated(folder: Path) -> None:
@@ -865,16 +1504,31 @@ def _two_auditors_moderated(folder: Path) -> None:
 
 def _one_pair(folder: Path, err: str) -> list[str]:
     doc = _json(folder, "m.json")
-    return [] if doc["pairs"] == 1 else [f"{doc['pairs']} pairs: the second auditor's identical audit was lost"]
+    return (
+        [] if doc["pairs"] == 1 else [f"{doc['pairs']} pairs: the second auditor's identical audit was lost"]
+    )
 
 
-case("moderate: two auditors with identical answers make a pair", "moderate scored.json -o m.json", _two_auditors_moderated, 0, writes=("m.json",),
-     check=_one_pair, pii=pii_of(_pair(False)))
+case(
+    "moderate: two auditors with identical answers make a pair",
+    "moderate scored.json -o m.json",
+    _two_auditors_moderated,
+    0,
+    writes=("m.json",),
+    check=_one_pair,
+    pii=pii_of(_pair(False)),
+)
 
 # ---- allocate -------------------------------------------------------------------------------------------------------
 
 _ALLOCATE = "allocate --plans plans.csv --cohort cohort.yaml --from 01/01/2026 --to 31/08/2026 --due 30/11/2026 --seed 7"
-case("allocate: -o names the plans register", f"{_ALLOCATE} -o plans.csv", area, 2, says=("it is the input plans.csv", "inputs are never modified"))
+case(
+    "allocate: -o names the plans register",
+    f"{_ALLOCATE} -o plans.csv",
+    area,
+    2,
+    says=("it is the input plans.csv", "inputs are never modified"),
+)
 case("allocate: -o names the cohort", f"{_ALLOCATE} -o cohort.yaml", area, 2, says=("cohort.yaml",))
 
 
@@ -883,16 +1537,52 @@ def _history(folder: Path) -> None:
     shutil.copy(EXAMPLES / "previous-allocation.json", folder / "spring.json")
 
 
-case("allocate: -o names a --history file", f"{_ALLOCATE} --history spring.json -o spring.json", _history, 2, says=("it is the input spring.json",))
-case("allocate: -o names the --keep file", f"{_ALLOCATE} --keep spring.json -o spring.json", _history, 2, says=("it is the input spring.json",))
-case("allocate: --mail-merge into a missing folder writes nothing", f"{_ALLOCATE} -o a.xlsx --mail-merge missing/m.csv", area, 2,
-     says=("--mail-merge missing/m.csv", "does not exist"))
-case("allocate: -o and --mail-merge the same file", f"{_ALLOCATE} -o a.csv --mail-merge a.csv", area, 2, says=("name the same file",))
-case("allocate: a 'billion laughs' cohort", f"{_ALLOCATE} -o a.json", lambda f: (area(f), (f / "cohort.yaml").write_text(laughs(), encoding="utf-8")), 2,
-     says=("cohort.yaml:9:", "billion laughs"))
-case("allocate: a cohort nested 3,000 deep", f"{_ALLOCATE} -o a.json", lambda f: (area(f), (f / "cohort.yaml").write_text(DEEP, encoding="utf-8")), 2,
-     says=("cohort.yaml:1:", "nested more than 64 levels"))
-_EMOJI = COHORT.replace("name: Ann Senstart", "name: \"Ann 👩\u200d💼👩\u200d💼👩\u200d💼👩\u200d💼👩\u200d💼👩\u200d💼👩\u200d💼 Senstart\"")
+case(
+    "allocate: -o names a --history file",
+    f"{_ALLOCATE} --history spring.json -o spring.json",
+    _history,
+    2,
+    says=("it is the input spring.json",),
+)
+case(
+    "allocate: -o names the --keep file",
+    f"{_ALLOCATE} --keep spring.json -o spring.json",
+    _history,
+    2,
+    says=("it is the input spring.json",),
+)
+case(
+    "allocate: --mail-merge into a missing folder writes nothing",
+    f"{_ALLOCATE} -o a.xlsx --mail-merge missing/m.csv",
+    area,
+    2,
+    says=("--mail-merge missing/m.csv", "does not exist"),
+)
+case(
+    "allocate: -o and --mail-merge the same file",
+    f"{_ALLOCATE} -o a.csv --mail-merge a.csv",
+    area,
+    2,
+    says=("name the same file",),
+)
+case(
+    "allocate: a 'billion laughs' cohort",
+    f"{_ALLOCATE} -o a.json",
+    lambda f: (area(f), (f / "cohort.yaml").write_text(laughs(), encoding="utf-8")),
+    2,
+    says=("cohort.yaml:9:", "billion laughs"),
+)
+case(
+    "allocate: a cohort nested 3,000 deep",
+    f"{_ALLOCATE} -o a.json",
+    lambda f: (area(f), (f / "cohort.yaml").write_text(DEEP, encoding="utf-8")),
+    2,
+    says=("cohort.yaml:1:", "nested more than 64 levels"),
+)
+_EMOJI = COHORT.replace(
+    "name: Ann Senstart",
+    'name: "Ann 👩\u200d💼👩\u200d💼👩\u200d💼👩\u200d💼👩\u200d💼👩\u200d💼👩\u200d💼 Senstart"',
+)
 
 
 def _sheet_names_fit(folder: Path, err: str) -> list[str]:
@@ -903,10 +1593,26 @@ def _sheet_names_fit(folder: Path, err: str) -> list[str]:
     return [f"sheet names over 31 UTF-16 units: {long}"] if long else []
 
 
-case("allocate: an auditor's name with emoji", f"{_ALLOCATE} -o a.xlsx", lambda f: area(f, _EMOJI), 0, writes=("a.xlsx",), check=_sheet_names_fit)
-case("allocate: a --history file cut short", f"{_ALLOCATE} --history spring.json -o a.json",
-     lambda f: (area(f), (f / "spring.json").write_text((EXAMPLES / "previous-allocation.json").read_text(encoding="utf-8")[:900], encoding="utf-8")), 2,
-     says=("spring.json is damaged", "not valid JSON"))
+case(
+    "allocate: an auditor's name with emoji",
+    f"{_ALLOCATE} -o a.xlsx",
+    lambda f: area(f, _EMOJI),
+    0,
+    writes=("a.xlsx",),
+    check=_sheet_names_fit,
+)
+case(
+    "allocate: a --history file cut short",
+    f"{_ALLOCATE} --history spring.json -o a.json",
+    lambda f: (
+        area(f),
+        (f / "spring.json").write_text(
+            (EXAMPLES / "previous-allocation.json").read_text(encoding="utf-8")[:900], encoding="utf-8"
+        ),
+    ),
+    2,
+    says=("spring.json is damaged", "not valid JSON"),
+)
 
 
 def _plans_quote(folder: Path) -> None:
@@ -916,11 +1622,24 @@ def _plans_quote(folder: Path) -> None:
     (folder / "plans.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
 
 
-case("allocate: a plans register whose quote swallows rows", f"{_ALLOCATE} -o a.json", _plans_quote, 2,
-     says=("plans.csv: the quote that opens in row 4 (line 4)", 'Find the stray "'))
-_HOSTILE_COHORT = COHORT.replace("name: Cat Psych", f"name: \"\\t=HYPERLINK('{MARK}')\"").replace("email: e1@example.org", f"email: \"=1+1@{MARK}\"")
-case("allocate: hostile auditor names in the mail merge", f"{_ALLOCATE} -o a.xlsx --mail-merge m.csv", lambda f: area(f, _HOSTILE_COHORT), 0,
-     writes=("a.xlsx", "m.csv"), pending="privacy")
+case(
+    "allocate: a plans register whose quote swallows rows",
+    f"{_ALLOCATE} -o a.json",
+    _plans_quote,
+    2,
+    says=("plans.csv: the quote that opens in row 4 (line 4)", 'Find the stray "'),
+)
+_HOSTILE_COHORT = COHORT.replace("name: Cat Psych", f"name: \"\\t=HYPERLINK('{MARK}')\"").replace(
+    "email: e1@example.org", f'email: "=1+1@{MARK}"'
+)
+case(
+    "allocate: hostile auditor names in the mail merge",
+    f"{_ALLOCATE} -o a.xlsx --mail-merge m.csv",
+    lambda f: area(f, _HOSTILE_COHORT),
+    0,
+    writes=("a.xlsx", "m.csv"),
+    pending="privacy",
+)
 
 # ---- chase ----------------------------------------------------------------------------------------------------------
 
@@ -930,34 +1649,91 @@ def _returns(folder: Path) -> None:
     from qactl.scoring.run import score_file
 
     shutil.copy(EXAMPLES / "autumn-allocation.json", folder / "allocation.json")
-    score_file("ehcp-quality", EXAMPLES / "exports" / "ehcp-quality.xlsx", folder / "returns.json", round_label="2025 Autumn")
+    score_file(
+        "ehcp-quality",
+        EXAMPLES / "exports" / "ehcp-quality.xlsx",
+        folder / "returns.json",
+        round_label="2025 Autumn",
+    )
 
 
 def _cohort_csv(folder: Path) -> None:
     _returns(folder)
-    (folder / "cohort.csv").write_text("id,name,service,email\nA01,Priya Hallam,SENSTART,priya.hallam@wexcombe.example\n", encoding="utf-8")
+    (folder / "cohort.csv").write_text(
+        "id,name,service,email\nA01,Priya Hallam,SENSTART,priya.hallam@wexcombe.example\n", encoding="utf-8"
+    )
 
 
-case("chase: --mail-merge names the --cohort", "chase returns.json --allocation allocation.json --cohort cohort.csv -o c.xlsx --mail-merge cohort.csv",
-     _cohort_csv, 2, says=("it is the input cohort.csv", "inputs are never modified"))
-case("chase: returns cut short", "chase returns.json --allocation allocation.json -o c.xlsx",
-     lambda f: (_returns(f), (f / "returns.json").write_text("".join((f / "returns.json").read_text(encoding="utf-8").splitlines(True)[:-6]), encoding="utf-8")),
-     2, says=("returns.json is damaged", "Score the export again"))
-case("chase: an allocation nested 100,000 deep", "chase returns.json --allocation allocation.json -o c.xlsx",
-     lambda f: (_returns(f), (f / "allocation.json").write_text('{"kind": "qactl.allocation", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
-                                                                 encoding="utf-8")), 2, says=("allocation.json is damaged", "nested"))
-case("chase: -o in a read-only folder", "chase returns.json --allocation allocation.json -o locked/c.xlsx",
-     lambda f: (_returns(f), (f / "locked").mkdir(), (f / "locked").chmod(0o555)), 2, says=("the folder locked is read-only",))
-case("chase: a 'billion laughs' cohort", "chase returns.json --allocation allocation.json --cohort cohort.yaml -o c.xlsx",
-     lambda f: (_returns(f), (f / "cohort.yaml").write_text(laughs(), encoding="utf-8")), 2, says=("cohort.yaml:9:", "billion laughs"))
+case(
+    "chase: --mail-merge names the --cohort",
+    "chase returns.json --allocation allocation.json --cohort cohort.csv -o c.xlsx --mail-merge cohort.csv",
+    _cohort_csv,
+    2,
+    says=("it is the input cohort.csv", "inputs are never modified"),
+)
+case(
+    "chase: returns cut short",
+    "chase returns.json --allocation allocation.json -o c.xlsx",
+    lambda f: (
+        _returns(f),
+        (f / "returns.json").write_text(
+            "".join((f / "returns.json").read_text(encoding="utf-8").splitlines(True)[:-6]), encoding="utf-8"
+        ),
+    ),
+    2,
+    says=("returns.json is damaged", "Score the export again"),
+)
+case(
+    "chase: an allocation nested 100,000 deep",
+    "chase returns.json --allocation allocation.json -o c.xlsx",
+    lambda f: (
+        _returns(f),
+        (f / "allocation.json").write_text(
+            '{"kind": "qactl.allocation", "x": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8"
+        ),
+    ),
+    2,
+    says=("allocation.json is damaged", "nested"),
+)
+case(
+    "chase: -o in a read-only folder",
+    "chase returns.json --allocation allocation.json -o locked/c.xlsx",
+    lambda f: (_returns(f), (f / "locked").mkdir(), (f / "locked").chmod(0o555)),
+    2,
+    says=("the folder locked is read-only",),
+)
+case(
+    "chase: a 'billion laughs' cohort",
+    "chase returns.json --allocation allocation.json --cohort cohort.yaml -o c.xlsx",
+    lambda f: (_returns(f), (f / "cohort.yaml").write_text(laughs(), encoding="utf-8")),
+    2,
+    says=("cohort.yaml:9:", "billion laughs"),
+)
 
 # ---- schedule -------------------------------------------------------------------------------------------------------
 
 _SCHEDULE = (ROOT / "schedules" / "wolverhampton.yaml").read_text(encoding="utf-8")
-case("schedule: --ics names the schedule file", "schedule --from 01/09/2026 --file plan.ics --ics plan.ics", _file("plan.ics", _SCHEDULE), 2,
-     says=("it is the input plan.ics", "inputs are never modified"))
-case("schedule: a 'billion laughs' schedule", "schedule --from 01/09/2026 --file s.yaml", _file("s.yaml", laughs()), 2, says=("s.yaml:9:", "billion laughs"))
-case("schedule: a schedule nested 3,000 deep", "schedule --from 01/09/2026 --file s.yaml", _file("s.yaml", DEEP), 2, says=("s.yaml:1:", "nested"))
+case(
+    "schedule: --ics names the schedule file",
+    "schedule --from 01/09/2026 --file plan.ics --ics plan.ics",
+    _file("plan.ics", _SCHEDULE),
+    2,
+    says=("it is the input plan.ics", "inputs are never modified"),
+)
+case(
+    "schedule: a 'billion laughs' schedule",
+    "schedule --from 01/09/2026 --file s.yaml",
+    _file("s.yaml", laughs()),
+    2,
+    says=("s.yaml:9:", "billion laughs"),
+)
+case(
+    "schedule: a schedule nested 3,000 deep",
+    "schedule --from 01/09/2026 --file s.yaml",
+    _file("s.yaml", DEEP),
+    2,
+    says=("s.yaml:1:", "nested"),
+)
 
 
 def _ics_read_only(folder: Path) -> None:
@@ -965,18 +1741,48 @@ def _ics_read_only(folder: Path) -> None:
     (folder / "qa.ics").chmod(0o444)
 
 
-case("schedule: a read-only --ics", "schedule --from 01/09/2026 --ics qa.ics", _ics_read_only, 2, says=("qa.ics", "read-only"))
-case("schedule: --ics names a folder", "schedule --from 01/09/2026 --ics qa.ics", lambda f: (f / "qa.ics").mkdir(), 2, says=("it is a folder",))
-_HOSTILE_SCHEDULE = _SCHEDULE.replace("title: Wolverhampton SEND and Inclusion QA schedule",
-                                      f"title: \"QA\\r\\nBEGIN:VEVENT\\r\\nSUMMARY:{MARK}\\r\\nEND:VEVENT\"")
-case("schedule: a title with line breaks cannot add calendar events", "schedule --from 01/09/2026 --file s.yaml --ics qa.ics",
-     _file("s.yaml", _HOSTILE_SCHEDULE), 0, writes=("qa.ics",))
+case(
+    "schedule: a read-only --ics",
+    "schedule --from 01/09/2026 --ics qa.ics",
+    _ics_read_only,
+    2,
+    says=("qa.ics", "read-only"),
+)
+case(
+    "schedule: --ics names a folder",
+    "schedule --from 01/09/2026 --ics qa.ics",
+    lambda f: (f / "qa.ics").mkdir(),
+    2,
+    says=("it is a folder",),
+)
+_HOSTILE_SCHEDULE = _SCHEDULE.replace(
+    "title: Wolverhampton SEND and Inclusion QA schedule",
+    f'title: "QA\\r\\nBEGIN:VEVENT\\r\\nSUMMARY:{MARK}\\r\\nEND:VEVENT"',
+)
+case(
+    "schedule: a title with line breaks cannot add calendar events",
+    "schedule --from 01/09/2026 --file s.yaml --ics qa.ics",
+    _file("s.yaml", _HOSTILE_SCHEDULE),
+    0,
+    writes=("qa.ics",),
+)
 
 # ---- timeline -------------------------------------------------------------------------------------------------------
 
-case("timeline: a 'billion laughs' rubric", "timeline ehcna --received 03/03/2026 --rubric laughs.yaml", _file("laughs.yaml", laughs("id: laughs\n")), 2,
-     says=("laughs.yaml:10:", "billion laughs"))
-case("timeline: a month-first date", "timeline ehcna --received 03/23/2026", lambda f: None, 2, says=("US-style", "day first"))
+case(
+    "timeline: a 'billion laughs' rubric",
+    "timeline ehcna --received 03/03/2026 --rubric laughs.yaml",
+    _file("laughs.yaml", laughs("id: laughs\n")),
+    2,
+    says=("laughs.yaml:10:", "billion laughs"),
+)
+case(
+    "timeline: a month-first date",
+    "timeline ehcna --received 03/23/2026",
+    lambda f: None,
+    2,
+    says=("US-style", "day first"),
+)
 
 
 def _broken_local_only(folder: Path) -> None:
@@ -984,37 +1790,113 @@ def _broken_local_only(folder: Path) -> None:
     (folder / "rubrics" / "draft.yaml").write_text("id: draft\ntitle: [unfinished\n", encoding="utf-8")
 
 
-case("timeline: a broken file in ./rubrics/ leaves built-in ids working", "timeline ehcna --received 03/03/2026", _broken_local_only, 0,
-     says=("Skipped the local rubric", "draft.yaml"))
+case(
+    "timeline: a broken file in ./rubrics/ leaves built-in ids working",
+    "timeline ehcna --received 03/03/2026",
+    _broken_local_only,
+    0,
+    says=("Skipped the local rubric", "draft.yaml"),
+)
 
 # ---- form -----------------------------------------------------------------------------------------------------------
 
-case("form: -o names the rubric file", "form mine.xlsx -o mine.xlsx", lambda f: shutil.copy(MINI, f / "mine.xlsx"), 2,
-     says=("it is the input mine.xlsx", "inputs are never modified"))
-case("form: -o in a read-only folder", "form mini.yaml -o locked/blank.xlsx", lambda f: (mini(f), (f / "locked").mkdir(), (f / "locked").chmod(0o555)), 2,
-     says=("the folder locked is read-only",))
-case("form: a rubric whose weights are all 0", "form zero.yaml -o blank.xlsx",
-     _file("zero.yaml", MINI.read_text(encoding="utf-8").replace("scale: inclusion}", "scale: inclusion, weight: 0}").replace("weight: 2}", "weight: 0}")
-           .replace("    scale: inclusion\n", "    scale: inclusion\n    weight: 0\n")), 2, says=("every item has weight 0",))
-case("form: a broken file in ./rubrics/ leaves built-in ids working", "form eps-advice -o blank.xlsx", _broken_local_only, 0, writes=("blank.xlsx",),
-     says=("Skipped the local rubric",))
+case(
+    "form: -o names the rubric file",
+    "form mine.xlsx -o mine.xlsx",
+    lambda f: shutil.copy(MINI, f / "mine.xlsx"),
+    2,
+    says=("it is the input mine.xlsx", "inputs are never modified"),
+)
+case(
+    "form: -o in a read-only folder",
+    "form mini.yaml -o locked/blank.xlsx",
+    lambda f: (mini(f), (f / "locked").mkdir(), (f / "locked").chmod(0o555)),
+    2,
+    says=("the folder locked is read-only",),
+)
+case(
+    "form: a rubric whose weights are all 0",
+    "form zero.yaml -o blank.xlsx",
+    _file(
+        "zero.yaml",
+        MINI.read_text(encoding="utf-8")
+        .replace("scale: inclusion}", "scale: inclusion, weight: 0}")
+        .replace("weight: 2}", "weight: 0}")
+        .replace("    scale: inclusion\n", "    scale: inclusion\n    weight: 0\n"),
+    ),
+    2,
+    says=("every item has weight 0",),
+)
+case(
+    "form: a broken file in ./rubrics/ leaves built-in ids working",
+    "form eps-advice -o blank.xlsx",
+    _broken_local_only,
+    0,
+    writes=("blank.xlsx",),
+    says=("Skipped the local rubric",),
+)
 
 # ---- rubrics --------------------------------------------------------------------------------------------------------
 
-case("rubrics: validate a 'billion laughs'", "rubrics validate laughs.yaml", _file("laughs.yaml", laughs("id: laughs\n")), 2, says=("laughs.yaml:10:", "billion laughs"))
-case("rubrics: validate a rubric nested 3,000 deep", "rubrics validate deep.yaml", _file("deep.yaml", DEEP), 2, says=("deep.yaml:1:", "nested more than 64"))
-case("rubrics: validate a rubric that is not UTF-8", "rubrics validate latin.yaml",
-     lambda f: (f / "latin.yaml").write_bytes("id: caf\xe9\n".encode("latin-1")), 2, says=("latin.yaml", "not UTF-8", "save it as UTF-8"))
-case("rubrics: list with a broken file in ./rubrics/", "rubrics list --ids", _broken_local_only, 0, says=("Skipped the local rubric", "draft.yaml"))
-case("rubrics: show the broken local rubric", "rubrics show draft", _broken_local_only, 2, says=("draft.yaml:", "not valid YAML"))
-case("rubrics: show an id that does not exist", "rubrics show eps-advise", lambda f: None, 2, says=("No rubric called 'eps-advise'", "Did you mean 'eps-advice'?"))
+case(
+    "rubrics: validate a 'billion laughs'",
+    "rubrics validate laughs.yaml",
+    _file("laughs.yaml", laughs("id: laughs\n")),
+    2,
+    says=("laughs.yaml:10:", "billion laughs"),
+)
+case(
+    "rubrics: validate a rubric nested 3,000 deep",
+    "rubrics validate deep.yaml",
+    _file("deep.yaml", DEEP),
+    2,
+    says=("deep.yaml:1:", "nested more than 64"),
+)
+case(
+    "rubrics: validate a rubric that is not UTF-8",
+    "rubrics validate latin.yaml",
+    lambda f: (f / "latin.yaml").write_bytes("id: caf\xe9\n".encode("latin-1")),
+    2,
+    says=("latin.yaml", "not UTF-8", "save it as UTF-8"),
+)
+case(
+    "rubrics: list with a broken file in ./rubrics/",
+    "rubrics list --ids",
+    _broken_local_only,
+    0,
+    says=("Skipped the local rubric", "draft.yaml"),
+)
+case(
+    "rubrics: show the broken local rubric",
+    "rubrics show draft",
+    _broken_local_only,
+    2,
+    says=("draft.yaml:", "not valid YAML"),
+)
+case(
+    "rubrics: show an id that does not exist",
+    "rubrics show eps-advise",
+    lambda f: None,
+    2,
+    says=("No rubric called 'eps-advise'", "Did you mean 'eps-advice'?"),
+)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Running a case, and what is checked
 # ---------------------------------------------------------------------------------------------------------------------
 
-CATEGORIES = ("exit", "traceback", "message", "unwanted_write", "input_modified", "lost_rows", "injection", "leak", "check")
+CATEGORIES = (
+    "exit",
+    "traceback",
+    "message",
+    "unwanted_write",
+    "input_modified",
+    "lost_rows",
+    "injection",
+    "leak",
+    "check",
+)
 
 
 @dataclass
@@ -1046,7 +1928,12 @@ def run(case: Case, folder: Path) -> Outcome:
     folder.mkdir(parents=True, exist_ok=True)
     case.build(folder)
     before = _snapshot(folder)
-    env = {"QACTL_KEY": "corpus-key-not-secret", "SOURCE_DATE_EPOCH": EPOCH, "XDG_CONFIG_HOME": str(folder / ".config"), "COLUMNS": "200"}
+    env = {
+        "QACTL_KEY": "corpus-key-not-secret",
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "XDG_CONFIG_HOME": str(folder / ".config"),
+        "COLUMNS": "200",
+    }
     for k, v in case.env.items():
         env[k] = str(folder / v) if v and k == "XDG_CONFIG_HOME" else v
     cwd = os.getcwd()
@@ -1055,14 +1942,25 @@ def run(case: Case, folder: Path) -> Outcome:
         result = CliRunner().invoke(app, case.args, env=env)
     finally:
         os.chdir(cwd)
-        for p in folder.rglob("*"):  # read-only folders of the case: writable again, so the case can be cleaned up
+        for p in folder.rglob(
+            "*"
+        ):  # read-only folders of the case: writable again, so the case can be cleaned up
             if p.is_dir() and not os.access(p, os.W_OK):
                 p.chmod(0o755)
     err = result.stderr
     out = Outcome(case, result.exit_code, err)
     exc = result.exception
-    if (exc is not None and not isinstance(exc, SystemExit)) or result.exit_code == 3 or "Traceback" in result.output:
-        out.add("traceback", f"{type(exc).__name__ if exc else ''}: {exc}" if exc and not isinstance(exc, SystemExit) else err[-400:])
+    if (
+        (exc is not None and not isinstance(exc, SystemExit))
+        or result.exit_code == 3
+        or "Traceback" in result.output
+    ):
+        out.add(
+            "traceback",
+            f"{type(exc).__name__ if exc else ''}: {exc}"
+            if exc and not isinstance(exc, SystemExit)
+            else err[-400:],
+        )
     if result.exit_code != case.exit:
         out.add("exit", f"exit {result.exit_code}, expected {case.exit}: {err[-600:]}")
     flat = " ".join(err.split())
@@ -1127,7 +2025,9 @@ def _accounting_problems(case: Case, err: str, written: list[Path]) -> list[str]
         if p.suffix == ".json":
             doc = json.loads(p.read_text(encoding="utf-8"))
             s = doc["summary"]
-            if s["data_rows"] != s["rows"] + s["blank_rows"] + s["header_rows"] or s["rows"] != len(doc["audits"]):
+            if s["data_rows"] != s["rows"] + s["blank_rows"] + s["header_rows"] or s["rows"] != len(
+                doc["audits"]
+            ):
                 problems.append(f"{p.name}: summary {s} does not account for its {len(doc['audits'])} audits")
     return problems
 
@@ -1137,7 +2037,11 @@ def _text_of(p: Path) -> str:
     data = p.read_bytes()
     if data.startswith(b"PK"):
         with zipfile.ZipFile(p) as z:
-            return "\n".join(html.unescape(z.read(n).decode("utf-8", "replace")) for n in z.namelist() if n.endswith(".xml"))
+            return "\n".join(
+                html.unescape(z.read(n).decode("utf-8", "replace"))
+                for n in z.namelist()
+                if n.endswith(".xml")
+            )
     return data.decode("utf-8-sig", "replace")
 
 
@@ -1164,7 +2068,9 @@ def _injection_problems(p: Path) -> list[str]:
                     problems.append(f"{n} holds a formula")
     elif suffix == ".ics":
         for line in text.replace("\r\n", "\n").split("\n"):
-            if MARK in line and not line.startswith((" ", "SUMMARY:", "DESCRIPTION:", "LOCATION:", "X-WR-CALNAME:", "NAME:")):
+            if MARK in line and not line.startswith(
+                (" ", "SUMMARY:", "DESCRIPTION:", "LOCATION:", "X-WR-CALNAME:", "NAME:")
+            ):
                 problems.append(f"a calendar line made from input: {line[:60]!r}")
     return problems
 

@@ -35,7 +35,15 @@ def test_the_figures_count_each_kind_of_failure(tmp_path):
     """The figures of the closing note count what the checks find: a case made to fail is counted where it fails."""
     from badinputs import Case, _export
 
-    bad = Case("a case expecting the wrong exit", "score mini.yaml export.csv -o export.csv".split(), _export, 0, writes=("x.json",))
+    bad = Case(
+        "a case expecting the wrong exit",
+        "score mini.yaml export.csv -o export.csv".split(),
+        _export,
+        0,
+        writes=("x.json",),
+    )
     result = run(bad, tmp_path / "bad")
     f = figures([result])
-    assert f["cases"] == 1 and f["wrong exit status"] == 1 and f["unwanted writes"] == 0 and f["tracebacks"] == 0
+    assert (
+        f["cases"] == 1 and f["wrong exit status"] == 1 and f["unwanted writes"] == 0 and f["tracebacks"] == 0
+    )

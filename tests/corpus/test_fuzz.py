@@ -18,7 +18,11 @@ from qactl.errors import QactlError
 from qactl.sheets.reader import open_sheet
 from qactl.yamlio import load_yaml
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 def _read_all(path: Path) -> list[tuple[int, list]] | None:
@@ -32,7 +36,7 @@ def _read_all(path: Path) -> list[tuple[int, list]] | None:
 
 # ---- CSV -------------------------------------------------------------------------------------------------------------
 
-CSV_ALPHABET = st.sampled_from(list('ab ,;"\t\n\r\'=#é€\u200b') + ["Fully", "N/A", '""', '",', ',"'])
+CSV_ALPHABET = st.sampled_from(list("ab ,;\"\t\n\r'=#é€\u200b") + ["Fully", "N/A", '""', '",', ',"'])
 
 
 @FUZZ
@@ -44,14 +48,24 @@ def test_csv_reader_reads_or_refuses_any_text(pieces):
         _read_all(p)  # any other exception fails the test
 
 
-CELL = st.lists(st.sampled_from(list("abc xyz,'\"\n\r;\t#=é") + ["Fully", "\u200b", "€"]), max_size=12).map("".join).filter(
-    lambda s: all(line.count(",") < 2 for line in s.splitlines()))  # a line of a comment with as many commas as a row is read as a swallowed row
+CELL = (
+    st.lists(st.sampled_from(list("abc xyz,'\"\n\r;\t#=é") + ["Fully", "\u200b", "€"]), max_size=12)
+    .map("".join)
+    .filter(lambda s: all(line.count(",") < 2 for line in s.splitlines()))
+)  # a line of a comment with as many commas as a row is read as a swallowed row
 
 
 @FUZZ
-@given(st.integers(min_value=5, max_value=8).flatmap(lambda w: st.tuples(
-    st.lists(st.text(alphabet="abcdefgh", min_size=1, max_size=6), min_size=w, max_size=w, unique=True),
-    st.lists(st.lists(CELL, min_size=w, max_size=w), max_size=12))))
+@given(
+    st.integers(min_value=5, max_value=8).flatmap(
+        lambda w: st.tuples(
+            st.lists(
+                st.text(alphabet="abcdefgh", min_size=1, max_size=6), min_size=w, max_size=w, unique=True
+            ),
+            st.lists(st.lists(CELL, min_size=w, max_size=w), max_size=12),
+        )
+    )
+)
 def test_csv_written_by_a_csv_writer_reads_back_row_for_row(table):
     """Any table a CSV writer (as Excel's "Save as CSV") writes reads back exactly: every row once, every value as written,
     multi-line values and quotes included."""
@@ -71,7 +85,12 @@ def test_csv_written_by_a_csv_writer_reads_back_row_for_row(table):
 
 
 @FUZZ
-@given(st.lists(st.lists(st.text(alphabet="abc ,", max_size=8), min_size=6, max_size=6), min_size=3, max_size=10), st.data())
+@given(
+    st.lists(
+        st.lists(st.text(alphabet="abc ,", max_size=8), min_size=6, max_size=6), min_size=3, max_size=10
+    ),
+    st.data(),
+)
 def test_a_stray_quote_never_loses_rows_silently(body, data):
     """A quote opened and never closed in any cell: the file is refused (naming the row), or read with every row there."""
     buf = io.StringIO()
@@ -95,13 +114,20 @@ def test_a_stray_quote_never_loses_rows_silently(body, data):
 
 # ---- .xlsx -----------------------------------------------------------------------------------------------------------
 
-VALUE = st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20), st.integers(-10**6, 10**6),
-                  st.floats(allow_nan=False, allow_infinity=False, width=32), st.booleans())
+VALUE = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+)
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 40), VALUE), min_size=1, max_size=40),
-       st.sampled_from([None, (1_048_574, 0), (5, 16_383), (200_000, 3)]), st.booleans())
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 40), VALUE), min_size=1, max_size=40),
+    st.sampled_from([None, (1_048_574, 0), (5, 16_383), (200_000, 3)]),
+    st.booleans(),
+)
 def test_xlsx_reader_reads_what_was_written(cells, stray, hide_first):
     """Random cells (some far off: a stray cell at the sheet's last row or column), maybe behind a hidden first sheet:
     every text and number reads back at its row and column, by calamine or by the sparse reader."""
@@ -114,8 +140,15 @@ def test_xlsx_reader_reads_what_was_written(cells, stray, hide_first):
         written[stray] = "stray"
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "f.xlsx"
-        wb = xlsxwriter.Workbook(str(p), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
-                                          "constant_memory": True})
+        wb = xlsxwriter.Workbook(
+            str(p),
+            {
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "constant_memory": True,
+            },
+        )
         if hide_first:
             wb.add_worksheet("Lists").hide()
         ws = wb.add_worksheet("Data")
@@ -144,8 +177,40 @@ def test_xlsx_reader_reads_what_was_written(cells, stray, hide_first):
 
 # ---- YAML ------------------------------------------------------------------------------------------------------------
 
-YAML_PIECES = st.sampled_from(["a", "b: ", "- ", "[", "]", "{", "}", ",", "\n", "  ", "&x ", "*x", "&y ", "*y", ": ", "'", '"', "#", "|", ">",
-                               "<<: ", "!!str ", "%YAML 1.2\n", "---\n", "...\n", "?", "é", "\t", "1e999", "~"])
+YAML_PIECES = st.sampled_from(
+    [
+        "a",
+        "b: ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "\n",
+        "  ",
+        "&x ",
+        "*x",
+        "&y ",
+        "*y",
+        ": ",
+        "'",
+        '"',
+        "#",
+        "|",
+        ">",
+        "<<: ",
+        "!!str ",
+        "%YAML 1.2\n",
+        "---\n",
+        "...\n",
+        "?",
+        "é",
+        "\t",
+        "1e999",
+        "~",
+    ]
+)
 
 
 @FUZZ

@@ -38,12 +38,23 @@ def test_inputs_are_overwritten(tmp_path):
     """Inputs are never overwritten, whichever option names them, through links too; read-only outputs are refused."""
     assert_cases(
         tmp_path,
-        "score: -o names the export itself", "score: -o is a symbolic link to the export", "score: -o is a hard link to the export",
-        "score: -o names the --map file", "score: -o names the rubric file", "score: -o is a read-only file",
-        "allocate: -o names the plans register", "allocate: -o names a --history file", "allocate: -o names the --keep file",
-        "moderate: -o names its input", "report: -o names a scored input", "report: -o names the --template file",
-        "report: -o names the --evidence file", "report: -o names the --themes file", "report: --write-actions names the --actions input",
-        "schedule: --ics names the schedule file", "form: -o names the rubric file",
+        "score: -o names the export itself",
+        "score: -o is a symbolic link to the export",
+        "score: -o is a hard link to the export",
+        "score: -o names the --map file",
+        "score: -o names the rubric file",
+        "score: -o is a read-only file",
+        "allocate: -o names the plans register",
+        "allocate: -o names a --history file",
+        "allocate: -o names the --keep file",
+        "moderate: -o names its input",
+        "report: -o names a scored input",
+        "report: -o names the --template file",
+        "report: -o names the --evidence file",
+        "report: -o names the --themes file",
+        "report: --write-actions names the --actions input",
+        "schedule: --ics names the schedule file",
+        "form: -o names the rubric file",
     )
 
 
@@ -51,12 +62,18 @@ def test_rows_are_lost(tmp_path):
     """Every row ends as an audit, a duplicate, a blank row or a repeated header; a quote that would swallow rows is exit 2."""
     assert_cases(
         tmp_path,
-        "score: a CSV quote that runs to the end of the file", "score: a CSV quote that swallows later rows",
-        "score: a CSV quote that swallows rows and closes at a line end", "score: multi-line comments in a Forms CSV still read",
-        "score: two auditors giving identical answers are two audits", "score: two auditors named in the auditor field are two audits",
-        "score: one auditor resubmitting is one duplicate", "moderate: two auditors with identical answers make a pair",
-        "report: a scored .json cut short at a line end", "report: a scored .jsonl cut short at a line end",
-        "report: a scored file whose summary counts other audits", "score: blank rows are counted, not lost",
+        "score: a CSV quote that runs to the end of the file",
+        "score: a CSV quote that swallows later rows",
+        "score: a CSV quote that swallows rows and closes at a line end",
+        "score: multi-line comments in a Forms CSV still read",
+        "score: two auditors giving identical answers are two audits",
+        "score: two auditors named in the auditor field are two audits",
+        "score: one auditor resubmitting is one duplicate",
+        "moderate: two auditors with identical answers make a pair",
+        "report: a scored .json cut short at a line end",
+        "report: a scored .jsonl cut short at a line end",
+        "report: a scored file whose summary counts other audits",
+        "score: blank rows are counted, not lost",
     )
 
 
@@ -65,8 +82,11 @@ def test_personal_data_leaks_into_the_practice_report(tmp_path):
     the scored files whose errors hold a mistyped date of birth (masked by the privacy branch)."""
     assert_cases(
         tmp_path,
-        "report: hostile comments do not reach the report as markup", "report: hostile comments, Markdown",
-        "score: a date of birth in the future", "score: a date of birth after the audit date", "score: a date of birth typed as the number 12",
+        "report: hostile comments do not reach the report as markup",
+        "report: hostile comments, Markdown",
+        "score: a date of birth in the future",
+        "score: a date of birth after the audit date",
+        "score: a date of birth typed as the number 12",
         pending=("score: a date of birth in the future", "score: a date of birth after the audit date"),
     )
 
@@ -75,10 +95,16 @@ def test_injection(tmp_path):
     """Hostile text never becomes markup in a report, a formula in a workbook, or a cell Excel runs in a CSV."""
     assert_cases(
         tmp_path,
-        "score: hostile comments to .csv", "score: hostile comments to .xlsx", "score: hostile unknown headers with --include-pii",
-        "allocate: hostile auditor names in the mail merge", "report: hostile comments do not reach the report as markup",
+        "score: hostile comments to .csv",
+        "score: hostile comments to .xlsx",
+        "score: hostile unknown headers with --include-pii",
+        "allocate: hostile auditor names in the mail merge",
+        "report: hostile comments do not reach the report as markup",
         "schedule: a title with line breaks cannot add calendar events",
-        pending=("score: hostile unknown headers with --include-pii", "allocate: hostile auditor names in the mail merge"),
+        pending=(
+            "score: hostile unknown headers with --include-pii",
+            "allocate: hostile auditor names in the mail merge",
+        ),
     )
 
 
@@ -87,10 +113,17 @@ def test_resource_exhaustion(tmp_path):
     too. (The stray cell at row 1,048,576 is measured in test_limits.py, in a process of its own.)"""
     assert_cases(
         tmp_path,
-        "score: a 'billion laughs' rubric", "score: a 'billion laughs' --map", "allocate: a 'billion laughs' cohort",
-        "report: a 'billion laughs' theme dictionary", "report: a 'billion laughs' evidence file", "schedule: a 'billion laughs' schedule",
-        "rubrics: validate a 'billion laughs'", "score: a --map nested 3,000 deep", "report: JSON nested 100,000 deep",
-        "score: a stray cell at row 1,048,576", "score: a stray cell in column XFD",
+        "score: a 'billion laughs' rubric",
+        "score: a 'billion laughs' --map",
+        "allocate: a 'billion laughs' cohort",
+        "report: a 'billion laughs' theme dictionary",
+        "report: a 'billion laughs' evidence file",
+        "schedule: a 'billion laughs' schedule",
+        "rubrics: validate a 'billion laughs'",
+        "score: a --map nested 3,000 deep",
+        "report: JSON nested 100,000 deep",
+        "score: a stray cell at row 1,048,576",
+        "score: a stray cell in column XFD",
     )
 
 
@@ -98,16 +131,37 @@ def test_tracebacks_instead_of_the_promised_exit_2_paragraph(tmp_path):
     """Each kind the issue found: exit 2, one paragraph, no traceback."""
     assert_cases(
         tmp_path,
-        "score: -o names a folder", "score: -o in a read-only folder", "score: no QACTL_KEY and a config folder that cannot be made",
-        "allocate: an auditor's name with emoji", "report: a .jsonl whose first line is a list", "report: JSON nested 100,000 deep",
-        "report: a grade that is an object (.json)", "report: a grade that is an object (.jsonl)", "moderate: a grade that is an object",
+        "score: -o names a folder",
+        "score: -o in a read-only folder",
+        "score: no QACTL_KEY and a config folder that cannot be made",
+        "allocate: an auditor's name with emoji",
+        "report: a .jsonl whose first line is a list",
+        "report: JSON nested 100,000 deep",
+        "report: a grade that is an object (.json)",
+        "report: a grade that is an object (.jsonl)",
+        "moderate: a grade that is an object",
     )
 
 
 def test_debug_still_gives_the_traceback(tmp_path):
     env = {**os.environ, "QACTL_KEY": "k"}
-    r = subprocess.run([sys.executable, "-m", "qactl", "--debug", "score", str(MINI), str(tmp_path / "absent.csv"), "-o", str(tmp_path / "s.json")],
-                       capture_output=True, text=True, env=env, timeout=60)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qactl",
+            "--debug",
+            "score",
+            str(MINI),
+            str(tmp_path / "absent.csv"),
+            "-o",
+            str(tmp_path / "s.json"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert r.returncode == 1 and "Traceback" in r.stderr and "InputError" in r.stderr
 
 
@@ -116,8 +170,10 @@ def test_half_done_runs(tmp_path):
     (Ctrl-C and SIGTERM sent to a real run: test_a_signal_leaves_no_temporary_file in tests/foundation/test_outputs.py.)"""
     assert_cases(
         tmp_path,
-        "allocate: --mail-merge into a missing folder writes nothing", "allocate: -o and --mail-merge the same file",
-        "report: a read-only --write-actions writes neither file", "report: --write-actions and -o the same file",
+        "allocate: --mail-merge into a missing folder writes nothing",
+        "allocate: -o and --mail-merge the same file",
+        "report: a read-only --write-actions writes neither file",
+        "report: --write-actions and -o the same file",
     )
 
 
@@ -125,10 +181,16 @@ def test_bad_values_accepted(tmp_path):
     """Implausible dates, Excel errors, uncalculated formulas, invisible characters, a header pasted twice, long cells."""
     assert_cases(
         tmp_path,
-        "score: a date of birth in the future", "score: a date of birth after the audit date", "score: a date of birth typed as the number 12",
-        "score: an audit completed in 2031", "score: --audit-date in the future", "score: Excel error values are errors, not blanks",
-        "score: a formula never calculated is an error", "score: a cell that shows Fully is Fully (zero-width, bidi, full-width)",
-        "score: the header row pasted twice is not an audit", "score: a CSV cell over 131,072 characters",
+        "score: a date of birth in the future",
+        "score: a date of birth after the audit date",
+        "score: a date of birth typed as the number 12",
+        "score: an audit completed in 2031",
+        "score: --audit-date in the future",
+        "score: Excel error values are errors, not blanks",
+        "score: a formula never calculated is an error",
+        "score: a cell that shows Fully is Fully (zero-width, bidi, full-width)",
+        "score: the header row pasted twice is not an audit",
+        "score: a CSV cell over 131,072 characters",
         "score: a comment longer than an Excel cell, to .xlsx",
         pending=("score: a date of birth in the future", "score: a date of birth after the audit date"),
     )
@@ -139,9 +201,14 @@ def test_messages_that_mislead(tmp_path):
     a rubric whose weights are all 0 fails validation."""
     assert_cases(
         tmp_path,
-        "score: a hidden first sheet is passed over", "score: a notes sheet first names the sheet read and suggests --sheet",
-        "score: a wide banner row names the header row read", "report: an evidence file reports every problem at once",
-        "score: a broken unrelated file in ./rubrics/ does not stop another rubric", "score: the broken local rubric asked for is an error",
-        "timeline: a broken file in ./rubrics/ leaves built-in ids working", "rubrics: list with a broken file in ./rubrics/",
-        "score: a rubric whose weights are all 0", "form: a rubric whose weights are all 0",
+        "score: a hidden first sheet is passed over",
+        "score: a notes sheet first names the sheet read and suggests --sheet",
+        "score: a wide banner row names the header row read",
+        "report: an evidence file reports every problem at once",
+        "score: a broken unrelated file in ./rubrics/ does not stop another rubric",
+        "score: the broken local rubric asked for is an error",
+        "timeline: a broken file in ./rubrics/ leaves built-in ids working",
+        "rubrics: list with a broken file in ./rubrics/",
+        "score: a rubric whose weights are all 0",
+        "form: a rubric whose weights are all 0",
     )

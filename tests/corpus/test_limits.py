@@ -20,7 +20,12 @@ from qactl.yamlio import MAX_DEPTH, load_yaml
 def peak_rss_mb(*args: object) -> tuple[float, int]:
     """Run ``qactl ARGS`` as its own process: (peak resident memory in MB, exit status)."""
     env = {**os.environ, "QACTL_KEY": "limits-key"}
-    proc = subprocess.Popen([sys.executable, "-m", "qactl", *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qactl", *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
     return usage.ru_maxrss / 1024, proc.returncode
@@ -81,7 +86,9 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
 
 
 def test_excel_error_values_and_uncalculated_formulas_reach_the_scorer(tmp_path):
-    path = write_xlsx(tmp_path / "e.xlsx", rows(2), cells={(1, 8): ("=NA()", "#N/A"), (2, 9): ("=1/0", "#DIV/0!")})
+    path = write_xlsx(
+        tmp_path / "e.xlsx", rows(2), cells={(1, 8): ("=NA()", "#N/A"), (2, 9): ("=1/0", "#DIV/0!")}
+    )
     sheet = open_sheet(path)
     got = {n: v for n, v in sheet.rows}
     assert isinstance(got[2][8], ExcelError) and got[2][8] == "#N/A"
@@ -111,24 +118,43 @@ def test_a_billion_laughs_fails_on_its_alias_without_expanding(tmp_path):
     with pytest.raises(ConfigError) as e:
         load_yaml(p)
     (problem,) = e.value.problems
-    assert (problem.line, problem.column) == (9, 32) and "*h" in problem.message and "billion laughs" in problem.message
+    assert (
+        (problem.line, problem.column) == (9, 32)
+        and "*h" in problem.message
+        and "billion laughs" in problem.message
+    )
 
 
 def test_nesting_is_bounded_before_parsing(tmp_path):
     p = tmp_path / "deep.yaml"
-    p.write_text("a:\n" + "".join("  " * k + f"k{k}:\n" for k in range(1, MAX_DEPTH + 5)) + "  " * (MAX_DEPTH + 5) + "end: 1\n", encoding="utf-8")
+    p.write_text(
+        "a:\n"
+        + "".join("  " * k + f"k{k}:\n" for k in range(1, MAX_DEPTH + 5))
+        + "  " * (MAX_DEPTH + 5)
+        + "end: 1\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError) as e:
         load_yaml(p)
-    assert f"nested more than {MAX_DEPTH} levels" in str(e.value) and e.value.problems[0].line == MAX_DEPTH + 1
+    assert (
+        f"nested more than {MAX_DEPTH} levels" in str(e.value) and e.value.problems[0].line == MAX_DEPTH + 1
+    )
 
 
 def test_ordinary_anchors_and_merge_keys_still_read(tmp_path):
     """Aliases a person writes (a shared scale, a merge key) are well within the bounds."""
     p = tmp_path / "ok.yaml"
-    p.write_text("base: &base {label: Fully, points: 2}\nscales:\n  a: {choices: [*base]}\n  b:\n    <<: *base\n    points: 1\n"
-                 + "".join(f"item{k}: *base\n" for k in range(500)), encoding="utf-8")
+    p.write_text(
+        "base: &base {label: Fully, points: 2}\nscales:\n  a: {choices: [*base]}\n  b:\n    <<: *base\n    points: 1\n"
+        + "".join(f"item{k}: *base\n" for k in range(500)),
+        encoding="utf-8",
+    )
     doc = load_yaml(p)
-    assert doc["scales"]["b"]["label"] == "Fully" and doc["scales"]["b"]["points"] == 1 and doc["item499"]["points"] == 2
+    assert (
+        doc["scales"]["b"]["label"] == "Fully"
+        and doc["scales"]["b"]["points"] == 1
+        and doc["item499"]["points"] == 2
+    )
 
 
 def test_the_bound_grows_with_the_file():
@@ -141,7 +167,9 @@ def test_the_bound_grows_with_the_file():
     doc = {"auditors": [f"A{k}" for k in range(150_000)]}
     assert node_budget(text) > 150_000 and _expansion(doc, node_budget(text), text) is None
     shared = ["x"] * 1_000
-    aliased = {f"k{k}": shared for k in range(200)}  # the same list 200 times: 200,000 values from a short text
+    aliased = {
+        f"k{k}": shared for k in range(200)
+    }  # the same list 200 times: 200,000 values from a short text
     line, col, message = _expansion(aliased, node_budget(text[:5_000]), text[:5_000])
     assert "past 100,000 values" in message
 

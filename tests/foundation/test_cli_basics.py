@@ -11,7 +11,17 @@ runner = CliRunner()
 def test_help_lists_every_command_with_a_line_each():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("allocate", "score", "chase", "report", "moderate", "schedule", "timeline", "form", "rubrics"):
+    for command in (
+        "allocate",
+        "score",
+        "chase",
+        "report",
+        "moderate",
+        "schedule",
+        "timeline",
+        "form",
+        "rubrics",
+    ):
         assert f"  {command} " in result.output
 
 

@@ -27,7 +27,14 @@ EXAMPLES = ROOT / "examples"
 
 def qactl(*args: object, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     environ = {**os.environ, "QACTL_KEY": "test-key-not-secret", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "qactl", *map(str, args)], capture_output=True, text=True, timeout=120, cwd=cwd, env=environ)
+    return subprocess.run(
+        [sys.executable, "-m", "qactl", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=environ,
+    )
 
 
 def digest(p: Path) -> str:
@@ -94,16 +101,38 @@ def test_an_output_that_is_a_folder_is_exit_2_with_a_sentence(export: Path, tmp_
 
 
 def test_allocate_writes_nothing_when_the_mail_merge_cannot_be_written(tmp_path: Path):
-    r = qactl("allocate", "--plans", EXAMPLES / "plans.xlsx", "--cohort", EXAMPLES / "cohort.yaml", "--round", "2025 Autumn",
-              "-o", tmp_path / "a.xlsx", "--mail-merge", tmp_path / "missing" / "m.csv")
+    r = qactl(
+        "allocate",
+        "--plans",
+        EXAMPLES / "plans.xlsx",
+        "--cohort",
+        EXAMPLES / "cohort.yaml",
+        "--round",
+        "2025 Autumn",
+        "-o",
+        tmp_path / "a.xlsx",
+        "--mail-merge",
+        tmp_path / "missing" / "m.csv",
+    )
     assert r.returncode == 2, r.stderr
     assert "does not exist" in r.stderr
     assert listing(tmp_path) == []
 
 
 def test_allocate_refuses_one_file_for_two_outputs(tmp_path: Path):
-    r = qactl("allocate", "--plans", EXAMPLES / "plans.xlsx", "--cohort", EXAMPLES / "cohort.yaml", "--round", "2025 Autumn",
-              "-o", tmp_path / "a.csv", "--mail-merge", tmp_path / "a.csv")
+    r = qactl(
+        "allocate",
+        "--plans",
+        EXAMPLES / "plans.xlsx",
+        "--cohort",
+        EXAMPLES / "cohort.yaml",
+        "--round",
+        "2025 Autumn",
+        "-o",
+        tmp_path / "a.csv",
+        "--mail-merge",
+        tmp_path / "a.csv",
+    )
     assert r.returncode == 2
     assert "name the same file" in r.stderr
     assert listing(tmp_path) == []
@@ -111,7 +140,9 @@ def test_allocate_refuses_one_file_for_two_outputs(tmp_path: Path):
 
 def test_report_writes_neither_file_when_the_plan_cannot_be_written(tmp_path: Path):
     scored = tmp_path / "eps.json"
-    assert qactl("score", "eps-advice", EXAMPLES / "exports" / "eps-advice.xlsx", "-o", scored).returncode in (0, 1)
+    assert qactl(
+        "score", "eps-advice", EXAMPLES / "exports" / "eps-advice.xlsx", "-o", scored
+    ).returncode in (0, 1)
     plan = tmp_path / "plan.xlsx"
     plan.write_bytes(b"an earlier plan")
     plan.chmod(0o444)
@@ -122,8 +153,13 @@ def test_report_writes_neither_file_when_the_plan_cannot_be_written(tmp_path: Pa
     assert plan.read_bytes() == b"an earlier plan"
 
 
-@pytest.mark.parametrize(("sig", "status", "said"), [(signal.SIGINT, 130, "Interrupted: nothing was written."),
-                                                      (signal.SIGTERM, 143, "Stopped (SIGTERM): nothing was written.")])
+@pytest.mark.parametrize(
+    ("sig", "status", "said"),
+    [
+        (signal.SIGINT, 130, "Interrupted: nothing was written."),
+        (signal.SIGTERM, 143, "Stopped (SIGTERM): nothing was written."),
+    ],
+)
 def test_a_signal_leaves_no_temporary_file(tmp_path: Path, sig: int, status: int, said: str):
     """Ctrl-C (SIGINT) or SIGTERM sent to a real run mid-write: the run removes its staged file and says so, with its exit
     status; the target is never created."""
@@ -136,8 +172,22 @@ def test_a_signal_leaves_no_temporary_file(tmp_path: Path, sig: int, status: int
             f.write(f"Child {i},01/02/2015,Auditor {i % 11},Fully,Partially,Fully\n")
     target = tmp_path / "out.jsonl"
     env = {**os.environ, "QACTL_KEY": "k"}
-    proc = subprocess.Popen([sys.executable, "-m", "qactl", "score", str(ROOT / "tests" / "data" / "mini.yaml"), str(big), "-o", str(target)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "qactl",
+            "score",
+            str(ROOT / "tests" / "data" / "mini.yaml"),
+            str(big),
+            "-o",
+            str(target),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(n.startswith(".out.jsonl.") for n in listing(tmp_path)):
         if proc.poll() is not None:
@@ -195,7 +245,9 @@ def test_workbooks_are_the_same_bytes_under_source_date_epoch(tmp_path: Path):
     books = []
     for n in (1, 2):
         book = tmp_path / f"eps-{n}.xlsx"
-        assert qactl("score", "eps-advice", EXAMPLES / "exports" / "eps-advice.xlsx", "-o", book, env=env).returncode in (0, 1)
+        assert qactl(
+            "score", "eps-advice", EXAMPLES / "exports" / "eps-advice.xlsx", "-o", book, env=env
+        ).returncode in (0, 1)
         books.append(book)
         form = tmp_path / f"form-{n}.xlsx"
         assert qactl("form", "eps-advice", "-o", form, env=env).returncode == 0

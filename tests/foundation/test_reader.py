@@ -10,7 +10,15 @@ from qactl.sheets import atomic_output, cell_ref, column_letter, open_sheet
 
 
 def test_column_letters():
-    assert [column_letter(i) for i in (0, 7, 25, 26, 27, 701, 702)] == ["A", "H", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert [column_letter(i) for i in (0, 7, 25, 26, 27, 701, 702)] == [
+        "A",
+        "H",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
     assert cell_ref("Sheet1", 7, 7) == "Sheet1!H7"
     assert cell_ref("Form responses 1", 2, 0) == "'Form responses 1'!A2"
 
@@ -55,7 +63,12 @@ def test_title_row_above_the_table_is_skipped(tmp_path):
 )
 def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter):
     p = tmp_path / "export.csv"
-    text = delimiter.join(["NHS Number", "Team", "Comment"]) + "\r\n" + delimiter.join(["943 476 5919", "Community Paediatrics", "Parent’s views – clear £"]) + "\r\n"
+    text = (
+        delimiter.join(["NHS Number", "Team", "Comment"])
+        + "\r\n"
+        + delimiter.join(["943 476 5919", "Community Paediatrics", "Parent’s views – clear £"])
+        + "\r\n"
+    )
     p.write_bytes(text.encode(encoding))
     sheet = open_sheet(p)
     assert sheet.headers == ["NHS Number", "Team", "Comment"]
@@ -72,7 +85,12 @@ def test_unusable_files_are_refused_with_a_sentence(tmp_path):
     with pytest.raises(InputError, match=r"save it as \.xlsx"):
         open_sheet(xls)
     enc = tmp_path / "labelled.xlsx"
-    enc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100)
+    enc.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 100
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\0" * 100
+    )
     with pytest.raises(InputError, match="encrypted"):
         open_sheet(enc)
     empty = tmp_path / "empty.xlsx"

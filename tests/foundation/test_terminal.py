@@ -23,8 +23,15 @@ pty = pytest.importorskip("pty")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "COLUMNS": "80", "LINES": "24", "TERM": "xterm-256color", "QACTL_KEY": "test-key-not-secret",
-            "XDG_CONFIG_HOME": str(tmp_path / "config"), "NO_COLOR": "1"}
+    return {
+        **os.environ,
+        "COLUMNS": "80",
+        "LINES": "24",
+        "TERM": "xterm-256color",
+        "QACTL_KEY": "test-key-not-secret",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "NO_COLOR": "1",
+    }
 
 
 def in_terminal(args: list, tmp_path: Path) -> tuple[int, str]:
@@ -35,8 +42,15 @@ def in_terminal(args: list, tmp_path: Path) -> tuple[int, str]:
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    p = subprocess.Popen([sys.executable, "-m", "qactl", *map(str, args)], stdin=slave, stdout=slave, stderr=slave,
-                         env=_env(tmp_path), cwd=tmp_path, close_fds=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "qactl", *map(str, args)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        close_fds=True,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -53,7 +67,13 @@ def in_terminal(args: list, tmp_path: Path) -> tuple[int, str]:
 
 
 def piped(args: list, tmp_path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qactl", *map(str, args)], capture_output=True, text=True, env=_env(tmp_path), cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, "-m", "qactl", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+    )
 
 
 def _lines(text: str) -> list[str]:
@@ -62,28 +82,52 @@ def _lines(text: str) -> list[str]:
 
 def test_wrap_breaks_between_words_keeps_indents_and_never_breaks_a_path():
     path = "/home/officer/QA/2025-26/autumn/" + "x" * 70 + ".xlsx"
-    text = ("No allocation meets the rules: only 40 of the 46 audits can be placed, because the moderation sample needs "
-            f"second auditors from other services. See {path} for the register.\n  row 3: a problem with a long explanation "
-            "that will certainly need to wrap onto a second line of the terminal")
+    text = (
+        "No allocation meets the rules: only 40 of the 46 audits can be placed, because the moderation sample needs "
+        f"second auditors from other services. See {path} for the register.\n  row 3: a problem with a long explanation "
+        "that will certainly need to wrap onto a second line of the terminal"
+    )
     out = wrap(text, 80, first=len("Error: "))
     lines = out.split("\n")
     assert out.split() == text.split()  # every word whole, in order
     assert all(len(ln) + (7 if k == 0 else 0) <= 80 for k, ln in enumerate(lines) if path not in ln)
     assert any(ln.strip() == path or ln.endswith(path) for ln in lines)  # too long for a line: left whole
     row = next(k for k, ln in enumerate(lines) if ln.startswith("  row 3:"))
-    assert lines[row + 1].startswith("    ") and not lines[row + 1].startswith("     ")  # the list item's lines hang under it
+    assert lines[row + 1].startswith("    ") and not lines[row + 1].startswith(
+        "     "
+    )  # the list item's lines hang under it
 
 
 def test_an_error_in_an_80_column_terminal_is_wrapped_between_words(tmp_path):
-    code, seen = in_terminal(["allocate", "--plans", EXAMPLES / "plans.xlsx", "--cohort", EXAMPLES / "cohort.yaml", "-o", tmp_path / "a.xlsx"],
-                             tmp_path)
+    code, seen = in_terminal(
+        [
+            "allocate",
+            "--plans",
+            EXAMPLES / "plans.xlsx",
+            "--cohort",
+            EXAMPLES / "cohort.yaml",
+            "-o",
+            tmp_path / "a.xlsx",
+        ],
+        tmp_path,
+    )
     assert code == 2
     lines = [ln for ln in _lines(seen) if ln]
     assert lines[0].startswith("Error: No round and no dates:") and len(lines) >= 3
     assert all(len(ln) <= 80 for ln in lines)
     flat = " ".join(lines)
-    expected = piped(["allocate", "--plans", EXAMPLES / "plans.xlsx", "--cohort", EXAMPLES / "cohort.yaml", "-o", tmp_path / "a.xlsx"],
-                     tmp_path).stderr
+    expected = piped(
+        [
+            "allocate",
+            "--plans",
+            EXAMPLES / "plans.xlsx",
+            "--cohort",
+            EXAMPLES / "cohort.yaml",
+            "-o",
+            tmp_path / "a.xlsx",
+        ],
+        tmp_path,
+    ).stderr
     assert flat.split() == expected.split()  # the same words, none broken
     assert len(expected.strip().split("\n")) == 1  # piped: one line, as written, for logs and scripts
 
@@ -102,8 +146,19 @@ def test_rubrics_list_at_80_columns_breaks_no_title_inside_a_word(tmp_path):
 
 
 def test_allocate_shows_progress_on_a_terminal_and_nothing_extra_when_piped(tmp_path):
-    args = ["allocate", "--plans", EXAMPLES / "plans.xlsx", "--cohort", EXAMPLES / "cohort.yaml", "--round", "2025 Autumn", "--moderation", "6",
-            "-o", tmp_path / "a.json"]
+    args = [
+        "allocate",
+        "--plans",
+        EXAMPLES / "plans.xlsx",
+        "--cohort",
+        EXAMPLES / "cohort.yaml",
+        "--round",
+        "2025 Autumn",
+        "--moderation",
+        "6",
+        "-o",
+        tmp_path / "a.json",
+    ]
     code, seen = in_terminal(args, tmp_path)
     assert code == 0 and "Allocating 52 audits among 29 auditors" in ANSI.sub("", seen)
     run = piped(args, tmp_path)

@@ -16,7 +16,15 @@ MINI = Path(__file__).parent.parent / "data" / "mini.yaml"
 POINTS = {"Fully": 2, "Partially": 1, "Not included": 0}
 
 
-def audit(row: int, ref: str | None, auditor: str | None, answers: dict[str, str | None], grade: str | None = "Good", *, auditor_key: str = "auditor") -> dict:
+def audit(
+    row: int,
+    ref: str | None,
+    auditor: str | None,
+    answers: dict[str, str | None],
+    grade: str | None = "Good",
+    *,
+    auditor_key: str = "auditor",
+) -> dict:
     """One scored audit; an answer of None is a blank; "N/A" is not applicable; "-" means the item does not apply."""
     out = {}
     for iid, ans in answers.items():
@@ -27,15 +35,32 @@ def audit(row: int, ref: str | None, auditor: str | None, answers: dict[str, str
         else:
             out[iid] = {"answer": ans, "points": POINTS.get(ans), "max": 2, "applies": True}
     return {
-        "row": row, "ref": ref, "status": "scored", "score": 80.0, "grade": grade, "sections": {},
-        "answers": out, "milestones": {}, "fields": {auditor_key: auditor} if auditor else {}, "comments": {}, "errors": [],
+        "row": row,
+        "ref": ref,
+        "status": "scored",
+        "score": 80.0,
+        "grade": grade,
+        "sections": {},
+        "answers": out,
+        "milestones": {},
+        "fields": {auditor_key: auditor} if auditor else {},
+        "comments": {},
+        "errors": [],
     }
 
 
-def write(path: Path, audits: list[dict], *, rubric_id: str = "mini", round_label: str = "2025 Autumn", schema: dict | None = None) -> Path:
+def write(
+    path: Path,
+    audits: list[dict],
+    *,
+    rubric_id: str = "mini",
+    round_label: str = "2025 Autumn",
+    schema: dict | None = None,
+) -> Path:
     rubric = load_rubric(MINI)
     header = {
-        "kind": SCORED_KIND, "qactl": "0.1.0",
+        "kind": SCORED_KIND,
+        "qactl": "0.1.0",
         "rubric": {"id": rubric_id, "version": rubric.version, "title": rubric.title},
         "round": round_label,
         "source": {"file": path.stem + ".xlsx", "sheet": "Sheet1", "sha256": "0" * 64},
@@ -73,7 +98,6 @@ def independent_kappa(a: list[str], b: list[str], labels: list[str], linear: boo
     return 1 - observed / expected
 
 
-
 LABELS = ["Fully", "Partially", "Not included"]
 ITEMS = ["formulation", "smart", "pfa"]
 AUDITORS = ["Ada Brook", "Cal Dunn", "Eve Fox", "Gil Hart"]
@@ -105,8 +129,12 @@ def twelve_children_twice(seed: int = 3) -> tuple[list[dict], dict[str, list[tup
     return audits, expected
 
 
-
-
 @pytest.fixture
 def kit():
-    return SimpleNamespace(audit=audit, independent_kappa=independent_kappa, twelve=twelve_children_twice, LABELS=LABELS, ITEMS=ITEMS)
+    return SimpleNamespace(
+        audit=audit,
+        independent_kappa=independent_kappa,
+        twelve=twelve_children_twice,
+        LABELS=LABELS,
+        ITEMS=ITEMS,
+    )

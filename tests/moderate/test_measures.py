@@ -68,18 +68,42 @@ def test_against_sklearn_when_installed():
     metrics = pytest.importorskip("sklearn.metrics")
     labels = ["Fully", "Partially", "Not included"]
     a = ["Fully"] * 6 + ["Partially"] * 5 + ["Not included"] * 4
-    b = ["Fully", "Fully", "Partially", "Fully", "Not included", "Fully", "Partially", "Partially", "Fully", "Not included", "Partially",
-         "Not included", "Partially", "Not included", "Not included"]
+    b = [
+        "Fully",
+        "Fully",
+        "Partially",
+        "Fully",
+        "Not included",
+        "Fully",
+        "Partially",
+        "Partially",
+        "Fully",
+        "Not included",
+        "Partially",
+        "Not included",
+        "Partially",
+        "Not included",
+        "Not included",
+    ]
     table = confusion(list(zip(a, b, strict=True)), labels)
     assert kappa(table) == pytest.approx(metrics.cohen_kappa_score(a, b, labels=labels))
-    assert kappa(table, "linear") == pytest.approx(metrics.cohen_kappa_score(a, b, labels=labels, weights="linear"))
+    assert kappa(table, "linear") == pytest.approx(
+        metrics.cohen_kappa_score(a, b, labels=labels, weights="linear")
+    )
 
 
 def test_landis_koch_words():
     from qactl.moderation import strength
 
-    assert [strength(k) for k in (None, -0.1, 0.1, 0.4, 0.41, 0.7, 0.81)] == ["", "poor", "slight", "fair", "moderate", "substantial", "almost perfect"]
-
+    assert [strength(k) for k in (None, -0.1, 0.1, 0.4, 0.41, 0.7, 0.81)] == [
+        "",
+        "poor",
+        "slight",
+        "fair",
+        "moderate",
+        "substantial",
+        "almost perfect",
+    ]
 
 
 @given(st.lists(st.lists(st.integers(0, 30), min_size=3, max_size=3), min_size=3, max_size=3))
@@ -129,7 +153,12 @@ def test_the_high_agreement_low_kappa_paradox_by_hand():
     assert pabak([[7, 1], [0, 0]]) == pytest.approx(0.75)
     assert chance_agreement(table) == pytest.approx(87.5)
     # one answer is 15 of the 16 answers given (93.75%): the paradox, flagged
-    assert misleading(93.8, kappa(table)) and not misleading(62.5, 0.1) and not misleading(93.8, 0.6) and misleading(100.0, None)
+    assert (
+        misleading(93.8, kappa(table))
+        and not misleading(62.5, 0.1)
+        and not misleading(93.8, 0.6)
+        and misleading(100.0, None)
+    )
 
 
 def test_ac1_when_kappa_is_undefined():

@@ -27,9 +27,13 @@ def test_twelve_children_audited_twice_match_an_independent_computation(scored, 
         b = [y for _, y in expected[iid]]
         pooled += expected[iid]
         assert items[iid]["pairs"] == len(a)
-        assert items[iid]["percent_agreement"] == round(100 * sum(x == y for x, y in expected[iid]) / len(a), 1)
+        assert items[iid]["percent_agreement"] == round(
+            100 * sum(x == y for x, y in expected[iid]) / len(a), 1
+        )
         assert items[iid]["kappa"] == pytest.approx(kit.independent_kappa(a, b, kit.LABELS), abs=5e-4)
-        assert items[iid]["weighted_kappa"] == pytest.approx(kit.independent_kappa(a, b, kit.LABELS, linear=True), abs=5e-4)
+        assert items[iid]["weighted_kappa"] == pytest.approx(
+            kit.independent_kappa(a, b, kit.LABELS, linear=True), abs=5e-4
+        )
     assert items["pfa"]["pairs"] == 11 and items["formulation"]["pairs"] == 11
     o = doc["overall"]
     a = [x for x, _ in pooled]
@@ -37,7 +41,9 @@ def test_twelve_children_audited_twice_match_an_independent_computation(scored, 
     assert o["pairs_of_answers"] == 34
     assert o["percent_agreement"] == round(100 * sum(x == y for x, y in pooled) / 34, 1)
     assert o["kappa"] == pytest.approx(kit.independent_kappa(a, b, kit.LABELS), abs=5e-4)
-    assert o["weighted_kappa"] == pytest.approx(kit.independent_kappa(a, b, kit.LABELS, linear=True), abs=5e-4)
+    assert o["weighted_kappa"] == pytest.approx(
+        kit.independent_kappa(a, b, kit.LABELS, linear=True), abs=5e-4
+    )
     assert o["kappa_kind"] == "linear weighted"
     by_ref = {}
     for x in audits:
@@ -53,7 +59,12 @@ def test_whole_scale_disagreements_listed_for_the_workshop(scored, kit):
     ]
     doc = moderate_files([scored("s.json", audits)])
     assert [(d["ref"], d["item"]) for d in doc["disagreements"]] == [("p1", "formulation")]
-    assert doc["disagreements"][0]["answers"][0] == {"auditor": "Ada Brook", "answer": "Fully", "file": doc["sources"][0]["file"], "row": 2}
+    assert doc["disagreements"][0]["answers"][0] == {
+        "auditor": "Ada Brook",
+        "answer": "Fully",
+        "file": doc["sources"][0]["file"],
+        "row": 2,
+    }
     assert doc["disagreements"][0]["answers"][1]["answer"] == "Not included"
 
 
@@ -86,18 +97,29 @@ def test_pairs_across_files_and_forms_respondent(scored, kit):
     audit = kit.audit
     schema = rubric_schema(load_rubric(Path(__file__).parent.parent / "data" / "mini.yaml"))
     no_role = {**schema, "fields": [f for f in schema["fields"] if f["role"] != "auditor"]}
-    first = scored("first.json", [
-        audit(2, "p1", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
-        audit(3, "p2", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
-    ], schema=no_role)
-    second = scored("second.json", [
-        audit(9, "p1", "Cal Dunn", {"formulation": "Partially"}, auditor_key="respondent"),
-        audit(10, "p2", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
-    ], schema=no_role)
+    first = scored(
+        "first.json",
+        [
+            audit(2, "p1", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
+            audit(3, "p2", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
+        ],
+        schema=no_role,
+    )
+    second = scored(
+        "second.json",
+        [
+            audit(9, "p1", "Cal Dunn", {"formulation": "Partially"}, auditor_key="respondent"),
+            audit(10, "p2", "Ada Brook", {"formulation": "Fully"}, auditor_key="respondent"),
+        ],
+        schema=no_role,
+    )
     doc = moderate_files([first, second])
     assert doc["pairs"] == 1
     assert doc["items"][0]["percent_agreement"] == 0.0
-    assert sorted((u["file"].rsplit("/", 1)[-1], u["row"]) for u in doc["unpaired"]) == [("first.json", 3), ("second.json", 10)]
+    assert sorted((u["file"].rsplit("/", 1)[-1], u["row"]) for u in doc["unpaired"]) == [
+        ("first.json", 3),
+        ("second.json", 10),
+    ]
 
 
 def test_mixing_rubrics_is_refused(scored, kit):
@@ -125,7 +147,9 @@ def test_cli_writes_json_xlsx_md(scored, tmp_path, kit):
         assert r.returncode == 0, r.stderr
         assert out.exists()
     doc = read_moderation(tmp_path / "moderation.json")
-    assert doc["kind"] == "qactl.moderation" and doc["rubric"]["id"] == "mini" and doc["round"] == "2025 Autumn"
+    assert (
+        doc["kind"] == "qactl.moderation" and doc["rubric"]["id"] == "mini" and doc["round"] == "2025 Autumn"
+    )
     assert {u["ref"] for u in doc["unpaired"]} == {"lonely"}
     assert set(doc) >= {"pairs", "overall", "items", "disagreements", "unpaired", "qactl", "format"}
     wb = openpyxl.load_workbook(tmp_path / "moderation.xlsx")
@@ -157,10 +181,19 @@ def test_jsonl_input_duplicates_reported_and_round_label(scored, kit):
     audit = kit.audit
     dup = audit(4, "p1", "Ada Brook", {"formulation": "Fully"})
     dup["status"] = "duplicate"
-    src = scored("big.jsonl", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"}), audit(3, "p1", "Cal Dunn", {"formulation": "Fully"}), dup])
+    src = scored(
+        "big.jsonl",
+        [
+            audit(2, "p1", "Ada Brook", {"formulation": "Fully"}),
+            audit(3, "p1", "Cal Dunn", {"formulation": "Fully"}),
+            dup,
+        ],
+    )
     doc = moderate_files([src], round_label="2026 Spring")
     assert doc["round"] == "2026 Spring" and doc["pairs"] == 1
-    assert [(u["row"], u["reason"]) for u in doc["unpaired"]] == [(4, "a duplicate row of the export (left out)")]
+    assert [(u["row"], u["reason"]) for u in doc["unpaired"]] == [
+        (4, "a duplicate row of the export (left out)")
+    ]
     # one answer throughout from both auditors: agreement 100 %, kappa undefined (not 1, not 0)
     item = doc["items"][0]
     assert (item["percent_agreement"], item["kappa"], item["weighted_kappa"]) == (100.0, None, None)
@@ -168,15 +201,34 @@ def test_jsonl_input_duplicates_reported_and_round_label(scored, kit):
 
 def test_no_pairs_is_said_not_hidden(scored, kit):
     audit = kit.audit
-    doc = moderate_files([scored("s.json", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"}), audit(3, "p2", "Cal Dunn", {"formulation": "Fully"})])])
+    doc = moderate_files(
+        [
+            scored(
+                "s.json",
+                [
+                    audit(2, "p1", "Ada Brook", {"formulation": "Fully"}),
+                    audit(3, "p2", "Cal Dunn", {"formulation": "Fully"}),
+                ],
+            )
+        ]
+    )
     assert doc["pairs"] == 0 and doc["overall"]["kappa"] is None and len(doc["unpaired"]) == 2
     assert any("No plan was audited by two different auditors" in n for n in doc["notes"])
 
 
 def test_audits_of_different_rounds_do_not_pair(scored, kit):
     audit = kit.audit
-    summer = scored("summer.json", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"})], round_label="2025 Summer")
-    autumn = scored("autumn.json", [audit(2, "p1", "Cal Dunn", {"formulation": "Fully"}), audit(3, "p1", "Eve Fox", {"formulation": "Partially"})], round_label="2025 Autumn")
+    summer = scored(
+        "summer.json", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"})], round_label="2025 Summer"
+    )
+    autumn = scored(
+        "autumn.json",
+        [
+            audit(2, "p1", "Cal Dunn", {"formulation": "Fully"}),
+            audit(3, "p1", "Eve Fox", {"formulation": "Partially"}),
+        ],
+        round_label="2025 Autumn",
+    )
     doc = moderate_files([summer, autumn])
     assert doc["pairs"] == 1 and doc["round"] == "2025 Summer + 2025 Autumn"
     assert [(u["ref"], u["file"].rsplit("/", 1)[-1]) for u in doc["unpaired"]] == [("p1", "summer.json")]
@@ -184,7 +236,18 @@ def test_audits_of_different_rounds_do_not_pair(scored, kit):
 
 def test_read_moderation_refuses_a_damaged_file(tmp_path):
     p = tmp_path / "m.json"
-    p.write_text(json.dumps({"kind": "qactl.moderation", "format": 1, "qactl": "0.1.0", "rubric": {"id": "x", "version": "1", "title": "t"},
-                             "round": None, "pairs": "many"}), encoding="utf-8")
+    p.write_text(
+        json.dumps(
+            {
+                "kind": "qactl.moderation",
+                "format": 1,
+                "qactl": "0.1.0",
+                "rubric": {"id": "x", "version": "1", "title": "t"},
+                "round": None,
+                "pairs": "many",
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="damaged: at pairs"):
         read_moderation(p)

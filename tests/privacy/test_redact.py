@@ -27,24 +27,30 @@ def child(name="Mary-Jane Zoë O’Neill", nhs=(), dob=date(2015, 4, 3)):
     return Known.of([name], nhs, [dob] if dob else [])
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # the whole name, however its apostrophe, hyphen, accents and case are written
-    ("Mary-Jane Zoë O’Neill was seen.", "[name] was seen."),
-    ("mary jane zoe o'neill was seen.", "[name] was seen."),
-    ("MARY-JANE ZOË O’NEILL", "[name]"),
-    # first, middle and last names alone, as words, and possessives kept
-    ("Mary Jane's views", "[name]'s views"),
-    ("MaryJane's views", "[name]'s views"),
-    ("Zoe enjoys school", "[name] enjoys school"),
-    ("Zoë’s mum", "[name]’s mum"),
-    ("O'Neill family", "[name] family"),
-    ("ONeill family", "[name] family"),
-    ("O Neill family", "[name] family"),
-    ("the Neill side", "the [name] side"),
-    ("Jane O’Neill", "[name]"),
-    # not inside other words
-    ("Annual review at Maryland School; Janet and Zoey", "Annual review at Maryland School; Janet and Zoey"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the whole name, however its apostrophe, hyphen, accents and case are written
+        ("Mary-Jane Zoë O’Neill was seen.", "[name] was seen."),
+        ("mary jane zoe o'neill was seen.", "[name] was seen."),
+        ("MARY-JANE ZOË O’NEILL", "[name]"),
+        # first, middle and last names alone, as words, and possessives kept
+        ("Mary Jane's views", "[name]'s views"),
+        ("MaryJane's views", "[name]'s views"),
+        ("Zoe enjoys school", "[name] enjoys school"),
+        ("Zoë’s mum", "[name]’s mum"),
+        ("O'Neill family", "[name] family"),
+        ("ONeill family", "[name] family"),
+        ("O Neill family", "[name] family"),
+        ("the Neill side", "the [name] side"),
+        ("Jane O’Neill", "[name]"),
+        # not inside other words
+        (
+            "Annual review at Maryland School; Janet and Zoey",
+            "Annual review at Maryland School; Janet and Zoey",
+        ),
+    ],
+)
 def test_name_variants(text, expected):
     assert redact(text, child()) == expected
 
@@ -58,7 +64,9 @@ def test_accents_either_way_round():
 def test_short_parts_only_beside_the_name():
     """Parts under 3 letters and particles are ordinary words alone: taken out only next to the rest of the name."""
     k = Known.of(["Bo Li"])
-    assert redact("Bo Li and Bo-Li came; Bo alone, Li alone", k) == "[name] and [name] came; Bo alone, Li alone"
+    assert (
+        redact("Bo Li and Bo-Li came; Bo alone, Li alone", k) == "[name] and [name] came; Bo alone, Li alone"
+    )
     k = Known.of(["Ludwig van Testhoven"])
     assert redact("A van; Ludwig van Testhoven; van Testhoven", k) == "A van; [name]; [name]"
     assert redact("Al is here", Known.of(["Al"])) == "[name] is here"  # the whole name, however short
@@ -66,7 +74,14 @@ def test_short_parts_only_beside_the_name():
 
 def test_nhs_numbers_however_grouped():
     k = NOTHING  # shapes are taken out even when the audit holds no NHS number (a rubric with no such field)
-    for written in ("999 000 0018", "999-000-0018", "999.000.0018", "9990 000 018", "9990000018", "99 90 00 00 18"):
+    for written in (
+        "999 000 0018",
+        "999-000-0018",
+        "999.000.0018",
+        "9990 000 018",
+        "9990000018",
+        "99 90 00 00 18",
+    ):
         assert redact(f"NHS no {written}.", k) == "NHS no [NHS number].", written
 
 
@@ -85,10 +100,25 @@ def test_the_audits_own_mistyped_nhs_number():
     assert redact("number 9990000019", NOTHING) == "number 9990000019"
 
 
-@pytest.mark.parametrize("written", [
-    "03/04/2015", "3/4/2015", "3.4.15", "03-04-2015", "2015-04-03", "3 April 2015", "3rd April 2015", "3rd of April 2015",
-    "3 Apr 15", "03-Apr-2015", "April 3, 2015", "Apr 3rd 2015", "april 3 2015", "04/03/2015",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "03/04/2015",
+        "3/4/2015",
+        "3.4.15",
+        "03-04-2015",
+        "2015-04-03",
+        "3 April 2015",
+        "3rd April 2015",
+        "3rd of April 2015",
+        "3 Apr 15",
+        "03-Apr-2015",
+        "April 3, 2015",
+        "Apr 3rd 2015",
+        "april 3 2015",
+        "04/03/2015",
+    ],
+)
 def test_the_childs_date_of_birth_in_any_common_form(written):
     # 04/03/2015 is month first (US order): still this child's date of birth, so taken out
     assert redact(f"DOB {written}, seen", child()) == "DOB [date of birth], seen"
@@ -134,31 +164,47 @@ def test_masking_an_error_value():
     assert mask("3 Febuary 2015", letters=True) == "# Febuary ####"
     assert mask("A80120000500X") == "x###########x"
     # the date parser's own messages quote the value, or rebuild it month first: masked either way
-    msg = mask_message("'13/25/2015' looks like a US-style date (month first); write it day first, as 25/13/2015",
-                       "13/25/2015")
+    msg = mask_message(
+        "'13/25/2015' looks like a US-style date (month first); write it day first, as 25/13/2015",
+        "13/25/2015",
+    )
     assert "13" not in msg and "25" not in msg and "2015" not in msg and "US-style" in msg
-    assert mask_message("expected a date, found the number 12", "12") == "expected a date, found the number ##"
+    assert (
+        mask_message("expected a date, found the number 12", "12") == "expected a date, found the number ##"
+    )
     assert mask_message("expected 10 digits", "999 000 001") == "expected 10 digits"
 
 
 def test_no_pattern_is_compiled_per_audit(monkeypatch):
     """National scale: every child a different name, and nothing compiled for any of them."""
-    knowns = [Known.of([f"Testchild{n} Example{n}"], [f"999 000 {n:04d}"], [date(2010, 1, 1 + n % 28)]) for n in range(200)]
+    knowns = [
+        Known.of([f"Testchild{n} Example{n}"], [f"999 000 {n:04d}"], [date(2010, 1, 1 + n % 28)])
+        for n in range(200)
+    ]
     compiled = []
     real = re._compile
     monkeypatch.setattr(re, "_compile", lambda *a, **k: compiled.append(a) or real(*a, **k))
     for n, k in enumerate(knowns):
-        assert redact(f"Testchild{n}'s plan, born {1 + n % 28}/1/2010", k) == "[name]'s plan, born [date of birth]"
+        assert (
+            redact(f"Testchild{n}'s plan, born {1 + n % 28}/1/2010", k)
+            == "[name]'s plan, born [date of birth]"
+        )
     assert compiled == []
 
 
 _PART = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéëöÅ", min_size=1, max_size=9).filter(
-    lambda p: fold(p) not in {"name", "nhs", "number", "upn", "date", "of", "birth"})
+    lambda p: fold(p) not in {"name", "nhs", "number", "upn", "date", "of", "birth"}
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=120), st.lists(_PART, min_size=1, max_size=4), st.sampled_from([" ", "-", " - "]), st.integers(0, 120),
-       st.sampled_from([str.lower, str.upper, str.title, fold]))
+@given(
+    st.text(max_size=120),
+    st.lists(_PART, min_size=1, max_size=4),
+    st.sampled_from([" ", "-", " - "]),
+    st.integers(0, 120),
+    st.sampled_from([str.lower, str.upper, str.title, fold]),
+)
 def test_a_name_written_anywhere_in_any_text_is_taken_out(noise, parts, sep, at, case):
     """Hypothesis: whatever surrounds it and however it is cased or accented, no part of 3 letters or more is left."""
     name = sep.join(parts)
@@ -177,8 +223,15 @@ def test_text_with_no_digits_and_no_known_values_is_left_exactly_as_it_was(text)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 9), min_size=9, max_size=9), st.sets(st.integers(1, 9), max_size=4), st.sampled_from(" .-"),
-       st.text(alphabet=st.characters(blacklist_categories=("Nd", "No", "Nl", "Lu", "Ll", "Lt", "Lm", "Lo")), max_size=40))
+@given(
+    st.lists(st.integers(0, 9), min_size=9, max_size=9),
+    st.sets(st.integers(1, 9), max_size=4),
+    st.sampled_from(" .-"),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Nd", "No", "Nl", "Lu", "Ll", "Lt", "Lm", "Lo")),
+        max_size=40,
+    ),
+)
 def test_an_nhs_number_however_grouped_is_taken_out(nine, cuts, sep, noise):
     """Hypothesis: any valid NHS number, cut into groups anywhere, with one separator, amid any non-alphanumeric text."""
     check = 11 - sum(d * w for d, w in zip(nine, range(10, 1, -1), strict=True)) % 11

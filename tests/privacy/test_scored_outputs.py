@@ -41,7 +41,13 @@ def export(path: Path, rubric_id: str, rows: list[dict[str, object]]) -> Path:
         w = csv.writer(f)
         w.writerow(["ID", "Start time", "Completion time", "Email", "Name", *[c.text for c in cols]])
         for n, values in enumerate(rows, start=1):
-            out: list[object] = [n, WHEN.strftime("%d/%m/%Y %H:%M"), WHEN.strftime("%d/%m/%Y %H:%M"), "auditor@example.org", f"Auditor {n}"]
+            out: list[object] = [
+                n,
+                WHEN.strftime("%d/%m/%Y %H:%M"),
+                WHEN.strftime("%d/%m/%Y %H:%M"),
+                "auditor@example.org",
+                f"Auditor {n}",
+            ]
             for c in cols:
                 v = values.get(c.id)
                 if v is None and isinstance(c, Item):
@@ -52,8 +58,11 @@ def export(path: Path, rubric_id: str, rows: list[dict[str, object]]) -> Path:
 
 
 def score(src: Path, rubric_id: str, out: Path, *extra: str) -> int:
-    r = CliRunner().invoke(app, ["score", rubric_id, str(src), "-o", str(out), "--audit-date", "2025-11-01", *extra],
-                           catch_exceptions=False)
+    r = CliRunner().invoke(
+        app,
+        ["score", rubric_id, str(src), "-o", str(out), "--audit-date", "2025-11-01", *extra],
+        catch_exceptions=False,
+    )
     assert r.exit_code in (0, 1), r.output
     return r.exit_code
 
@@ -67,7 +76,11 @@ def text_of(path: Path) -> str:
 
 
 def plain(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold().replace("’", "'")
+    return (
+        "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        .casefold()
+        .replace("’", "'")
+    )
 
 
 def words_of(name: str) -> list[str]:
@@ -86,7 +99,12 @@ def leaks(text: str, names: list[str], digits: list[str], dobs: list[date]) -> l
     only_digits = re.sub(r"(?<=\d)[ .\-](?=\d)", "", text)
     found += [d for d in digits if d in only_digits]
     for d in dobs:
-        for written in (d.isoformat(), d.strftime("%d/%m/%Y"), f"{d.day}.{d.month}.{d.year % 100:02d}", f"{d.day} {d:%B %Y}"):
+        for written in (
+            d.isoformat(),
+            d.strftime("%d/%m/%Y"),
+            f"{d.day}.{d.month}.{d.year % 100:02d}",
+            f"{d.day} {d:%B %Y}",
+        ):
             if written in text:
                 found.append(written)
     return found
@@ -94,16 +112,32 @@ def leaks(text: str, names: list[str], digits: list[str], dobs: list[date]) -> l
 
 CHILDREN = [
     # name, date of birth, how comments write them
-    ("Mary-Jane Zoë O’Neill", date(2015, 4, 3), "Mary Jane engaged; Zoe O'Neill's mum says MaryJane is happy. Born 3 April 2015."),
-    ("Tobiah Quillworth-Testby", date(2012, 11, 30), "TOBIAH’s voice is clear; quillworth testby family; dob 30.11.12"),
+    (
+        "Mary-Jane Zoë O’Neill",
+        date(2015, 4, 3),
+        "Mary Jane engaged; Zoe O'Neill's mum says MaryJane is happy. Born 3 April 2015.",
+    ),
+    (
+        "Tobiah Quillworth-Testby",
+        date(2012, 11, 30),
+        "TOBIAH’s voice is clear; quillworth testby family; dob 30.11.12",
+    ),
     ("Renée Amberfield", date(2010, 1, 9), "Renee (2010-01-09) and Amberfield’s school; 09/01/2010 on file"),
 ]
 
 
 @pytest.mark.parametrize("suffix", [".json", ".jsonl", ".csv", ".xlsx"])
 def test_comments_in_scored_outputs_name_no_child(tmp_path, suffix):
-    rows = [{"child_name": name, "dob": dob.strftime("%d/%m/%Y"), "strengths_found": said, "development": f"About {name.split()[0]}.",
-             "actions": "Share with the team."} for name, dob, said in CHILDREN]
+    rows = [
+        {
+            "child_name": name,
+            "dob": dob.strftime("%d/%m/%Y"),
+            "strengths_found": said,
+            "development": f"About {name.split()[0]}.",
+            "actions": "Share with the team.",
+        }
+        for name, dob, said in CHILDREN
+    ]
     out = tmp_path / f"scored{suffix}"
     score(export(tmp_path / "eps.csv", "eps-advice", rows), "eps-advice", out)
     text = text_of(out)
@@ -149,11 +183,17 @@ def test_a_mistyped_nhs_number_is_masked_in_the_error_record(tmp_path):
         assert "0019" not in re.sub(r"(?<=\d)[ .\-](?=\d)", "", text_of(o)), suffix
 
 
-@pytest.mark.parametrize(("written", "value"), [
-    ("31/02/2015", "##/##/####"),  # not a real date
-    ("13/25/2015", "##/##/####"),  # the parser suggests the day-first order, rebuilding the date: masked too
-    ("3 Febuary 2015", "# Febuary ####"),  # a month's name is not personal, and its typo is what to fix
-])
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("31/02/2015", "##/##/####"),  # not a real date
+        (
+            "13/25/2015",
+            "##/##/####",
+        ),  # the parser suggests the day-first order, rebuilding the date: masked too
+        ("3 Febuary 2015", "# Febuary ####"),  # a month's name is not personal, and its typo is what to fix
+    ],
+)
 def test_a_mistyped_date_of_birth_is_masked_in_the_error_record(tmp_path, written, value):
     rows = [{"child_name": "Tobiah Testby", "dob": written, "development": f"DOB given as {written}."}]
     out = tmp_path / "eps.json"
@@ -163,7 +203,9 @@ def test_a_mistyped_date_of_birth_is_masked_in_the_error_record(tmp_path, writte
     assert e["cell"] == "eps.csv!G2" and e["column"] == "Date of birth" and e["value"] == value
     digits = re.findall(r"\d+", written)
     assert not any(re.search(rf"(?<!\d){d}(?!\d)", e["message"]) for d in digits), e["message"]
-    assert a["comments"]["development"] == "DOB given as [name]."  # as written, since it did not read as a date
+    assert (
+        a["comments"]["development"] == "DOB given as [name]."
+    )  # as written, since it did not read as a date
     text = out.read_text(encoding="utf-8")
     assert written not in text
 
@@ -177,7 +219,13 @@ def test_a_wrong_answer_naming_the_child_is_redacted_in_the_error_record(tmp_pat
 
 
 def test_the_reason_for_a_late_milestone_is_redacted(tmp_path):
-    rows = [{"child_name": "Tobiah Testby", "dob": "30/11/2012", "reason": "Tobiah was in hospital; NHS 999 000 0018"}]
+    rows = [
+        {
+            "child_name": "Tobiah Testby",
+            "dob": "30/11/2012",
+            "reason": "Tobiah was in hospital; NHS 999 000 0018",
+        }
+    ]
     out = tmp_path / "ar.json"
     score(export(tmp_path / "ar.csv", "annual-review", rows), "annual-review", out)
     a = json.loads(out.read_text(encoding="utf-8"))["audits"][0]
@@ -214,7 +262,9 @@ def test_the_example_round_scores_without_a_child_in_any_output(tmp_path):
     names = [k["name"] for k in kids]
     digits = ["".join(k["nhs"].split()) for k in kids] + [k["upn"] for k in kids]
     dobs = [k["dob"] for k in kids]
-    exports = sorted((ROOT / "examples" / "exports").glob("*.*")) + sorted((ROOT / "examples" / "exports" / "previous").glob("*.*"))
+    exports = sorted((ROOT / "examples" / "exports").glob("*.*")) + sorted(
+        (ROOT / "examples" / "exports" / "previous").glob("*.*")
+    )
     checked = 0
     for src in exports:
         rubric = resolve(src.stem).rubric

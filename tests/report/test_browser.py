@@ -21,10 +21,16 @@ MAX_PAGES = 25
 
 
 def _missing() -> list[str]:
-    need = {"chromium": shutil.which("chromium") or shutil.which("chromium-browser"), "node": shutil.which("node"),
-            "pdfinfo": shutil.which("pdfinfo"), "pdftotext": shutil.which("pdftotext")}
+    need = {
+        "chromium": shutil.which("chromium") or shutil.which("chromium-browser"),
+        "node": shutil.which("node"),
+        "pdfinfo": shutil.which("pdfinfo"),
+        "pdftotext": shutil.which("pdftotext"),
+    }
     out = [k for k, v in need.items() if not v]
-    out += [f"npm {p} (make browser)" for p in ("puppeteer-core", "axe-core") if not (NODE_MODULES / p).is_dir()]
+    out += [
+        f"npm {p} (make browser)" for p in ("puppeteer-core", "axe-core") if not (NODE_MODULES / p).is_dir()
+    ]
     return out
 
 
@@ -43,16 +49,33 @@ def looked(example_round, tmp_path_factory) -> dict:
     require_browser()
     out = tmp_path_factory.mktemp("browser")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    r = subprocess.run(["node", str(ROOT / "tests" / "browser" / "check.js"), str(example_round["html"]), str(out), chromium],
-                       capture_output=True, text=True, timeout=300, env={**os.environ, "NODE_PATH": str(NODE_MODULES)})
+    r = subprocess.run(
+        [
+            "node",
+            str(ROOT / "tests" / "browser" / "check.js"),
+            str(example_round["html"]),
+            str(out),
+            chromium,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     facts = json.loads(r.stdout.strip().splitlines()[-1])
     pdf = out / "print.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     facts["pages"] = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     facts["page_size"] = next(line for line in info.splitlines() if line.startswith("Page size:"))
-    facts["page_texts"] = [subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
-                           for i in range(1, facts["pages"] + 1)]
+    facts["page_texts"] = [
+        subprocess.run(
+            ["pdftotext", "-f", str(i), "-l", str(i), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        for i in range(1, facts["pages"] + 1)
+    ]
     facts["out"] = out
     return facts
 
@@ -61,7 +84,9 @@ def test_no_page_is_wider_than_the_phone(looked):
     # WCAG 1.4.10 Reflow: at 390 and 320 px nothing scrolls sideways but wide tables, inside their own box
     for width in ("at_390", "at_320"):
         f = looked[width]
-        assert f["scroll_width"] <= f["viewport"], f"{width}: the page is {f['scroll_width']} px wide: {f['sticking_out']}"
+        assert f["scroll_width"] <= f["viewport"], (
+            f"{width}: the page is {f['scroll_width']} px wide: {f['sticking_out']}"
+        )
         assert f["sticking_out"] == []
 
 
@@ -76,7 +101,9 @@ def test_axe_finds_no_violation(looked):
 
 def test_the_first_screen_holds_the_key_messages(looked):
     f = looked["first_screen"]
-    assert f["messages_visible"] >= 3 and f["with_change"] >= 3, f  # each with its figure and its change, without scrolling
+    assert f["messages_visible"] >= 3 and f["with_change"] >= 3, (
+        f
+    )  # each with its figure and its change, without scrolling
 
 
 def test_it_prints_on_at_most_25_a4_pages_with_page_numbers(looked):

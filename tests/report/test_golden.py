@@ -21,11 +21,19 @@ def test_the_example_report_is_the_golden_file(example_round, request, name):
     golden = GOLDEN / name
     if request.config.getoption("--update-golden"):
         golden.write_text(made, encoding="utf-8", newline="\n")
-        pytest.skip(f"rewrote {golden.relative_to(Path.cwd()) if golden.is_relative_to(Path.cwd()) else golden}: review the diff")
+        pytest.skip(
+            f"rewrote {golden.relative_to(Path.cwd()) if golden.is_relative_to(Path.cwd()) else golden}: review the diff"
+        )
     assert golden.exists(), f"no golden file yet: run pytest {__file__} --update-golden and review it"
     expected = golden.read_text(encoding="utf-8")
     if made != expected:
         import difflib
 
-        diff = "".join(list(difflib.unified_diff(expected.splitlines(True), made.splitlines(True), "golden", "made", n=1))[:80])
-        pytest.fail(f"the example report differs from {golden.name} (run with --update-golden if the change is meant, and review it):\n{diff}")
+        diff = "".join(
+            list(
+                difflib.unified_diff(expected.splitlines(True), made.splitlines(True), "golden", "made", n=1)
+            )[:80]
+        )
+        pytest.fail(
+            f"the example report differs from {golden.name} (run with --update-golden if the change is meant, and review it):\n{diff}"
+        )

@@ -28,10 +28,14 @@ def invented_children() -> list[dict]:
     """Every child the example generators invent. Only make_exports.py invents children (make_plans.py invents plans,
     settings and staff ids; make_evidence.py counts and surveys): checked, so a new generator of names is not missed."""
     generators = sorted(p.stem for p in (ROOT / "examples").glob("make_*.py"))
-    assert generators == ["make_evidence", "make_exports", "make_plans"], "a new generator: add the children it invents here"
+    assert generators == ["make_evidence", "make_exports", "make_plans"], (
+        "a new generator: add the children it invents here"
+    )
     for other in ("make_evidence", "make_plans"):
         module = _generator(other)
-        assert not hasattr(module, "children") and not hasattr(module, "FIRST"), f"{other} invents children: check them too"
+        assert not hasattr(module, "children") and not hasattr(module, "FIRST"), (
+            f"{other} invents children: check them too"
+        )
     exports = _generator("make_exports")
     kids = exports.children(7)  # "the same invented children every round"
     assert {k["first"] for k in kids} == set(exports.FIRST)
@@ -48,18 +52,30 @@ def forbidden() -> tuple[list[re.Pattern], list[str]]:
         nhs = kid["nhs"].replace(" ", "")
         digits += [nhs, kid["upn"]]
         dob = kid["dob"]
-        words |= {dob.isoformat(), dob.strftime("%d/%m/%Y"), f"{dob.day}/{dob.month}/{dob.year}", dob.strftime("%d %B %Y").lstrip("0")}
+        words |= {
+            dob.isoformat(),
+            dob.strftime("%d/%m/%Y"),
+            f"{dob.day}/{dob.month}/{dob.year}",
+            dob.strftime("%d %B %Y").lstrip("0"),
+        }
     words |= {w for w in exports.LAST if len(w) >= 3}
-    patterns = [re.compile(r"(?<![\w/-])" + re.escape(w) + r"(?![\w/-])", re.IGNORECASE) for w in sorted(words)]
+    patterns = [
+        re.compile(r"(?<![\w/-])" + re.escape(w) + r"(?![\w/-])", re.IGNORECASE) for w in sorted(words)
+    ]
     return patterns, digits
 
 
 def _texts(example_round) -> dict[str, str]:
     from openpyxl import load_workbook
 
-    out = {"HTML report": example_round["html"].read_text(encoding="utf-8"), "Markdown report": example_round["md"].read_text(encoding="utf-8")}
+    out = {
+        "HTML report": example_round["html"].read_text(encoding="utf-8"),
+        "Markdown report": example_round["md"].read_text(encoding="utf-8"),
+    }
     wb = load_workbook(example_round["actions"], read_only=True)
-    out["improvement plan"] = "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    out["improvement plan"] = "\n".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None
+    )
     wb.close()
     for pack in sorted(example_round["html"].parent.glob("packs/*.html")):
         out[pack.name] = pack.read_text(encoding="utf-8")
@@ -78,7 +94,9 @@ def test_no_child_of_the_examples_appears_in_any_report_output(example_round):
     for where, text in texts.items():
         found = sorted({m.group(0) for p in patterns for m in p.finditer(text)})
         assert not found, f"{where} names a child of the examples: {found}"
-        squeezed = re.sub(r"[\s.\-]", "", text)  # an NHS number however spaced: 999 123 4567, 999-123-4567, 999.123.4567
+        squeezed = re.sub(
+            r"[\s.\-]", "", text
+        )  # an NHS number however spaced: 999 123 4567, 999-123-4567, 999.123.4567
         assert not [d for d in digits if d in squeezed], f"{where} holds an NHS number or UPN of the examples"
 
 

@@ -14,7 +14,9 @@ from qactl.report import ReportRequest, write_report
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _round(kit, quality, folder: Path, label: str, date: str, grades: list[str], *, version: str | None = None) -> Path:
+def _round(
+    kit, quality, folder: Path, label: str, date: str, grades: list[str], *, version: str | None = None
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     audits = kit.quality_audits(quality, grades)
     for a in audits:
@@ -42,21 +44,45 @@ def test_a_folder_of_rounds_is_ordered_by_audit_dates_and_capped_at_six(tmp_path
     # written in a muddled order and nested: the dates decide, not names or the order given
     for label, date, grades in reversed(ROUNDS):
         _round(kit, quality, earlier / label[:4], label, date, grades)
-    (earlier / "notes.json").write_text(json.dumps({"kind": "qactl.allocation", "assignments": []}), encoding="utf-8")  # not a round: skipped
+    (earlier / "notes.json").write_text(
+        json.dumps({"kind": "qactl.allocation", "assignments": []}), encoding="utf-8"
+    )  # not a round: skipped
     current = _round(kit, quality, tmp_path / "now", "2026 Spring", "2026-03-10", ["Good"] * 10)
     out = tmp_path / "r.md"
     write_report(ReportRequest(inputs=[current], previous=[earlier], output=out))
     text = out.read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.startswith("| 20") and "| 10 |" in line]
     # 2024 Spring is the seventh round: left out, and said so
-    assert [r.split(" |")[0][2:] for r in rows[:6]] == ["2024 Summer", "2024 Autumn", "2025 Spring", "2025 Summer", "2025 Autumn", "2026 Spring (this round)"]
+    assert [r.split(" |")[0][2:] for r in rows[:6]] == [
+        "2024 Summer",
+        "2024 Autumn",
+        "2025 Spring",
+        "2025 Summer",
+        "2025 Autumn",
+        "2026 Spring (this round)",
+    ]
     assert "2024 Spring left out" in text
     # Inadequate share by round: 50, 40, 30, 20, 10, 0 — a line per grade in the chart, the numbers in the table
-    assert [r.split("|")[-2].strip() for r in rows[:6]] == ["50.0%", "40.0%", "30.0%", "20.0%", "10.0%", "0.0%"]
+    assert [r.split("|")[-2].strip() for r in rows[:6]] == [
+        "50.0%",
+        "40.0%",
+        "30.0%",
+        "20.0%",
+        "10.0%",
+        "0.0%",
+    ]
 
 
 def test_a_new_rubric_version_is_marked_and_not_compared(tmp_path, quality, kit):
-    old = _round(kit, quality, tmp_path / "old", "2025 Autumn", "2025-10-10", ["Inadequate"] * 5 + ["Good"] * 5, version="0.9")
+    old = _round(
+        kit,
+        quality,
+        tmp_path / "old",
+        "2025 Autumn",
+        "2025-10-10",
+        ["Inadequate"] * 5 + ["Good"] * 5,
+        version="0.9",
+    )
     current = _round(kit, quality, tmp_path / "now", "2026 Spring", "2026-03-10", ["Good"] * 10)
     for fmt in ("md", "html"):
         out = tmp_path / f"r.{fmt}"
@@ -69,7 +95,10 @@ def test_a_new_rubric_version_is_marked_and_not_compared(tmp_path, quality, kit)
     assert "Not compared with 2025 Autumn: the rubric changed." in html  # and in the key message
 
 
-@pytest.mark.skipif(not (ROOT / "examples" / "exports" / "previous" / "eps-advice.xlsx").exists(), reason="the example exports")
+@pytest.mark.skipif(
+    not (ROOT / "examples" / "exports" / "previous" / "eps-advice.xlsx").exists(),
+    reason="the example exports",
+)
 def test_an_earlier_export_is_rescored_with_the_current_rubric(tmp_path, monkeypatch):
     from qactl.scoring.run import score_file
 
@@ -84,15 +113,25 @@ def test_an_earlier_export_is_rescored_with_the_current_rubric(tmp_path, monkeyp
     copy = tmp_path / "summer-export.xlsx"
     shutil.copy(export, copy)
     out = tmp_path / "r.md"
-    write_report(ReportRequest(inputs=[tmp_path / "now.json"], previous=[tmp_path / "old.json"], rescore=[copy], output=out))
+    write_report(
+        ReportRequest(
+            inputs=[tmp_path / "now.json"], previous=[tmp_path / "old.json"], rescore=[copy], output=out
+        )
+    )
     text = out.read_text(encoding="utf-8")
     assert "2025 Summer was rescored with version 2025.1 of the rubric" in text
-    assert "was scored with version 2024.1" not in text and "since 2025 Summer" in text  # compared again, like with like
+    assert (
+        "was scored with version 2024.1" not in text and "since 2025 Summer" in text
+    )  # compared again, like with like
     assert "summer-export.xlsx (rescored)" in text
     # an export that no earlier scored file was made from is refused, and nothing is written
     other = tmp_path / "other.r.md"
     with pytest.raises(Exception, match="no earlier round's scored file was made from this export"):
-        write_report(ReportRequest(inputs=[tmp_path / "now.json"], previous=[tmp_path / "old.json"], rescore=[now], output=other))
+        write_report(
+            ReportRequest(
+                inputs=[tmp_path / "now.json"], previous=[tmp_path / "old.json"], rescore=[now], output=other
+            )
+        )
     assert not other.exists()
     assert os.listdir(tmp_path)  # the rescoring's temporary files are gone: only what the test wrote
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or "qactl-rescore" in p.name]

@@ -18,8 +18,11 @@ BUILTIN_IDS = [
     "sen-information-report",
 ]
 
+
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: builds a wheel or installs the package (a few seconds); deselect with -m 'not slow'")
+    config.addinivalue_line(
+        "markers", "slow: builds a wheel or installs the package (a few seconds); deselect with -m 'not slow'"
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,17 @@ import pytest
 from qactl.rubric.loader import builtin_dir, discover, load_rubric
 from qactl.rubric.models import FieldType, Rubric, norm_header
 
-BUILTIN_IDS = ["annual-review", "ap-quality", "ehcna-file", "ehcp-quality", "eps-advice", "family-feedback", "health-advice", "practice-conversation", "sen-information-report"]
+BUILTIN_IDS = [
+    "annual-review",
+    "ap-quality",
+    "ehcna-file",
+    "ehcp-quality",
+    "eps-advice",
+    "family-feedback",
+    "health-advice",
+    "practice-conversation",
+    "sen-information-report",
+]
 THEMES = {
     "voice_of_child", "smart_outcomes", "jargon", "provision_specificity", "preparing_for_adulthood",
     "health_needs", "social_care", "timeliness", "multi_agency", "family_engagement",
@@ -47,13 +57,31 @@ HEALTH_ITEMS = [
     ("Explained diagnosis", "If medical diagnosis is written, is it then explained in lay terms."),
     ("Explained Impact", "is there a short description of the impact of this diagnosis."),
     ("Strengths and Abilities clear", "Is there clear strengths and abilities explained."),
-    ("Health priorities", "Are the health priorities clear to any lay person picking up the advice and reading for the first time."),
-    ("Health needs to access education", "Are they clearly detailed so a lay person would know what this CYP needs to access education."),
-    ("Non-SEN health needs", "Are general health needs not related to SEN detailed. For example, asthma, eczema, allergies."),
-    ("Advice within expertise", "Is the advice giver only commenting on advice within their field of expertise."),
-    ("Each need has separate outcome", "for every need detailed a separate outcome and provision is detailed."),
+    (
+        "Health priorities",
+        "Are the health priorities clear to any lay person picking up the advice and reading for the first time.",
+    ),
+    (
+        "Health needs to access education",
+        "Are they clearly detailed so a lay person would know what this CYP needs to access education.",
+    ),
+    (
+        "Non-SEN health needs",
+        "Are general health needs not related to SEN detailed. For example, asthma, eczema, allergies.",
+    ),
+    (
+        "Advice within expertise",
+        "Is the advice giver only commenting on advice within their field of expertise.",
+    ),
+    (
+        "Each need has separate outcome",
+        "for every need detailed a separate outcome and provision is detailed.",
+    ),
     ("SMART", "do these outcomes feel specific, measurable, achievable, realistic and timebound."),
-    ("Provision is clear", "Is it obvious for the provision who will deliver, what will be delivered, where will this be delivered and by when, are these elements all described."),
+    (
+        "Provision is clear",
+        "Is it obvious for the provision who will deliver, what will be delivered, where will this be delivered and by when, are these elements all described.",
+    ),
     ("Is the health advice clear", "as a staff member from a different team does this make sense to you?"),
 ]
 
@@ -73,8 +101,17 @@ def test_every_builtin_is_named_by_its_id(rubrics):
 def test_eps_advice_questions_are_the_forms_words(rubrics):
     r = rubrics["eps-advice"]
     assert [i.text for i in r.items] == EPS_QUESTIONS
-    assert [f.text for f in r.fields] == ["Name of child", "Date of birth", "EP completing the advice", "Person completing audit"]
-    assert [c.text for c in r.comments] == ["Strengths identified", "Areas for development identified", "Actions required"]
+    assert [f.text for f in r.fields] == [
+        "Name of child",
+        "Date of birth",
+        "EP completing the advice",
+        "Person completing audit",
+    ]
+    assert [c.text for c in r.comments] == [
+        "Strengths identified",
+        "Areas for development identified",
+        "Actions required",
+    ]
     assert [c.label for c in r.scales["inclusion"].choices] == ["Fully", "Partially", "Not included"]
     pfa = next(i for i in r.items if i.text.startswith("For children 14yrs+"))
     assert pfa.applies_if is not None and pfa.applies_if.field == "dob" and pfa.applies_if.age_at_least == 14
@@ -94,12 +131,25 @@ def test_health_advice_short_names_are_headers_and_questions_guidance(rubrics):
     # item 3, the 6-week KPI, is a dated statutory milestone: 6 weeks from the service's receipt of the LA's request
     # (reg 8(1)), excused only by reg 8(2)(a)-(c); the Yes/No answer is read when the dates are not given
     (m,) = r.milestones
-    assert (m.kind, m.citation, m.rules[0].from_, m.rules[0].weeks) == ("statutory", "SEND Regulations 2014 reg 8(1)", "request_received", 6)
-    assert m.excused_by == {"personal_circumstances": "reg 8(2)(a)", "absent_from_area": "reg 8(2)(b)", "missed_appointment": "reg 8(2)(c)"}
+    assert (m.kind, m.citation, m.rules[0].from_, m.rules[0].weeks) == (
+        "statutory",
+        "SEND Regulations 2014 reg 8(1)",
+        "request_received",
+        6,
+    )
+    assert m.excused_by == {
+        "personal_circumstances": "reg 8(2)(a)",
+        "absent_from_area": "reg 8(2)(b)",
+        "missed_appointment": "reg 8(2)(c)",
+    }
     assert m.on_time_field == "kpi_6_weeks" and m.reason == "advice_returned_reason"
     assert [c.label for c in r.scales[r.items[0].scale].choices] == ["Yes", "Partly", "No"]
     # N/A only on the conditional items 7, 8 and 12
-    assert [i.text for i in r.items if i.allow_na] == ["Explained diagnosis", "Explained Impact", "Non-SEN health needs"]
+    assert [i.text for i in r.items if i.allow_na] == [
+        "Explained diagnosis",
+        "Explained Impact",
+        "Non-SEN health needs",
+    ]
     assert r.comments[0].text == "Please share comments to improve or good practice to share."
     assert r.identify == ["nhs_number"]
 
@@ -116,14 +166,30 @@ def test_ehcna_file_milestones_count_from_the_request(rubrics):
         ("final_plan", "statutory", "request_received", 20),
     ]
     cited = {m.id: m.citation for m in r.milestones if m.kind == "statutory"}
-    assert cited == {"decision_to_assess": "SEND Regulations 2014 reg 5(1)", "no_plan_notice": "SEND Regulations 2014 reg 10(1)",
-                     "final_plan": "SEND Regulations 2014 reg 13(2)"}
+    assert cited == {
+        "decision_to_assess": "SEND Regulations 2014 reg 5(1)",
+        "no_plan_notice": "SEND Regulations 2014 reg 10(1)",
+        "final_plan": "SEND Regulations 2014 reg 13(2)",
+    }
     # each limit admits only the exceptions its own regulation allows; nothing excuses a local target
     excused = {m.id: m.excused_by for m in r.milestones}
-    assert excused["decision_to_assess"] == {"school_closed": "reg 5(4)(a)", "personal_circumstances": "reg 5(4)(b)", "absent_from_area": "reg 5(4)(c)"}
-    assert excused["no_plan_notice"] == {"school_closed": "reg 10(4)(a)", "early_years_closed": "reg 10(4)(b)",
-                                         "personal_circumstances": "reg 10(4)(c)", "absent_from_area": "reg 10(4)(d)"}
-    assert list(excused["final_plan"]) == ["school_closed", "early_years_closed", "personal_circumstances", "absent_from_area"]
+    assert excused["decision_to_assess"] == {
+        "school_closed": "reg 5(4)(a)",
+        "personal_circumstances": "reg 5(4)(b)",
+        "absent_from_area": "reg 5(4)(c)",
+    }
+    assert excused["no_plan_notice"] == {
+        "school_closed": "reg 10(4)(a)",
+        "early_years_closed": "reg 10(4)(b)",
+        "personal_circumstances": "reg 10(4)(c)",
+        "absent_from_area": "reg 10(4)(d)",
+    }
+    assert list(excused["final_plan"]) == [
+        "school_closed",
+        "early_years_closed",
+        "personal_circumstances",
+        "absent_from_area",
+    ]
     assert all(excused[m] == {} for m in ("advice_received", "decision_to_issue", "draft_consultation"))
     # a reason per step, as the appendix has it ("Date due / Actual Date / Reason for any variance")
     assert all(m.reason and r.field(m.reason).role == "reason" for m in r.milestones)
@@ -132,30 +198,57 @@ def test_ehcna_file_milestones_count_from_the_request(rubrics):
     assert (legacy.text, legacy.role, legacy.legacy) == ("Reason for any variance", "reason", True)
     assert r.audit_date == "audit_date"
     ends = {e.answer: (e.at, e.not_applicable) for e in r.outcomes.ends}
-    assert ends["Decision not to assess"] == ("decision_to_assess", ["advice_received", "decision_to_issue", "no_plan_notice", "draft_consultation", "final_plan"])
-    assert ends["Decision not to issue a plan after assessment"] == ("no_plan_notice", ["decision_to_issue", "draft_consultation", "final_plan"])
-    assert [(lim.if_.breach, lim.max_grade) for lim in r.grading.limits] == [("statutory", "Requires Improvement")]
+    assert ends["Decision not to assess"] == (
+        "decision_to_assess",
+        ["advice_received", "decision_to_issue", "no_plan_notice", "draft_consultation", "final_plan"],
+    )
+    assert ends["Decision not to issue a plan after assessment"] == (
+        "no_plan_notice",
+        ["decision_to_issue", "draft_consultation", "final_plan"],
+    )
+    assert [(lim.if_.breach, lim.max_grade) for lim in r.grading.limits] == [
+        ("statutory", "Requires Improvement")
+    ]
 
 
 def test_annual_review_stages(rubrics):
     r = rubrics["annual-review"]
-    due = {m.id: (m.rules[0].from_, m.rules[0].weeks, m.rules[0].months, m.rules[0].starting_with) for m in r.milestones}
-    assert due["review_meeting"] == ("last_review", 0, 12, True)  # the 12 months *starting with* the last review
+    due = {
+        m.id: (m.rules[0].from_, m.rules[0].weeks, m.rules[0].months, m.rules[0].starting_with)
+        for m in r.milestones
+    }
+    assert due["review_meeting"] == (
+        "last_review",
+        0,
+        12,
+        True,
+    )  # the 12 months *starting with* the last review
     assert due["invitations_sent"] == ("review_meeting", -2, 0, False)
     assert due["advice_circulated"] == ("review_meeting", -2, 0, False)
     assert due["report_sent"] == ("review_meeting", 2, 0, False)
     assert due["decision_notified"] == ("review_meeting", 4, 0, False)
     assert due["no_amend_notice"] == ("decision_notified", 8, 0, False)
     cap = r.milestone("amended_plan").rules[0].at_latest
-    assert (cap.from_, cap.weeks) == ("review_meeting", 12)  # the earlier of decision + 8 weeks and meeting + 12 weeks
+    assert (cap.from_, cap.weeks) == (
+        "review_meeting",
+        12,
+    )  # the earlier of decision + 8 weeks and meeting + 12 weeks
     assert all(m.kind == "statutory" and m.citation for m in r.milestones)
     assert r.grading.method == "compliance"
-    assert [(lim.if_.breach, lim.max_grade) for lim in r.grading.limits] == [("statutory", "Requires Improvement")]
+    assert [(lim.if_.breach, lim.max_grade) for lim in r.grading.limits] == [
+        ("statutory", "Requires Improvement")
+    ]
     pfa = r.item("pfa")
-    assert [c.at_least for c in pfa.applies_if.any if c.field == "year_group"] == [9]  # Year 9 and every review after
+    assert [c.at_least for c in pfa.applies_if.any if c.field == "year_group"] == [
+        9
+    ]  # Year 9 and every review after
     assert pfa.applies_if.any[1].all[0].answered is False  # the age only where no year group is given
     transfer = r.milestone("phase_transfer_amended")
-    assert [(x.date, x.before, x.months) for x in transfer.rules] == [("31 March", True, 0), (None, False, -5), ("15 February", True, 0)]
+    assert [(x.date, x.before, x.months) for x in transfer.rules] == [
+        ("31 March", True, 0),
+        (None, False, -5),
+        ("15 February", True, 0),
+    ]
     assert r.item("phase_transfer_by_deadline") is None
     assert {i.theme for i in r.items} >= {"voice_of_child", "family_engagement", "preparing_for_adulthood"}
 
@@ -170,8 +263,14 @@ def test_ehcp_quality_sections_weights_guidance_and_limits(rubrics):
     smart_limit = [lim for lim in r.grading.limits if lim.if_.item == "e_smart"]
     assert smart_limit and smart_limit[0].max_grade == "Requires Improvement"
     # Worcestershire standard 5: services working together and transition planning, added since 2026.1
-    assert {i.id: i.since for i in r.items if i.since} == {"whole_working_together": "2026.1", "whole_transition": "2026.1"}
-    assert "work together" in r.item("whole_working_together").text and "transition" in r.item("whole_transition").text
+    assert {i.id: i.since for i in r.items if i.since} == {
+        "whole_working_together": "2026.1",
+        "whole_transition": "2026.1",
+    }
+    assert (
+        "work together" in r.item("whole_working_together").text
+        and "transition" in r.item("whole_transition").text
+    )
     # the services that contributed to the plan, for the report to notify (framework section 6.1)
     assert r.field_with_role("contributors").id == "contributors" and not r.field("contributors").pii
 
@@ -184,13 +283,17 @@ def test_the_law_is_cited_and_no_builtin_grades_a_breach_in_its_top_two_bands(ru
             caps = [lim.max_grade for lim in r.grading.limits if lim.if_.breach == "statutory"]
             assert caps and r.grading.rank(caps[0]) >= 2, rid
         text = (builtin_dir() / f"{rid}.yaml").read_text(encoding="utf-8")
-        assert "DOMAIN" not in text and "SPEC" not in text, f"{rid} cites a document that is not in the repository"
+        assert "DOMAIN" not in text and "SPEC" not in text, (
+            f"{rid} cites a document that is not in the repository"
+        )
         assert "Requires improvement" not in text, f"{rid}: the framework writes Requires Improvement"
 
 
 def test_sen_information_report_covers_schedule_1(rubrics):
     r = rubrics["sen-information-report"]
-    paras = {i.guidance.split(".")[0] for i in r.items if i.guidance and i.guidance.startswith("Schedule 1 para")}
+    paras = {
+        i.guidance.split(".")[0] for i in r.items if i.guidance and i.guidance.startswith("Schedule 1 para")
+    }
     assert {f"Schedule 1 para {n}" for n in (1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)} <= paras
     assert {f"Schedule 1 para 3({x})" for x in "abcdefg"} <= paras
     assert [c.label for c in r.scales["yes_partly_no"].choices] == ["Yes", "Partly", "No"]
@@ -199,7 +302,13 @@ def test_sen_information_report_covers_schedule_1(rubrics):
 def test_ap_quality_fifteen_standards_in_five_themes_rag(rubrics):
     r = rubrics["ap-quality"]
     assert len(r.items) == 15
-    assert r.sections == ["Assessment and Understanding", "Engagement and Relationship Building", "Attainment and Progress", "The Learning Environment", "Longer Term Opportunities"]
+    assert r.sections == [
+        "Assessment and Understanding",
+        "Engagement and Relationship Building",
+        "Attainment and Progress",
+        "The Learning Environment",
+        "Longer Term Opportunities",
+    ]
     assert all(sum(1 for i in r.items if i.section == s) == 3 for s in r.sections)
     assert [c.label for c in r.scales["rag"].choices] == ["Green", "Amber", "Red"]
     # "outcomes are based around a rag rating of the quality standards" (section 6.4): the grade is a RAG rating
@@ -222,7 +331,9 @@ def test_columns_map_back_unambiguously(rubrics, rid):
         for word in (col.text, col.id, *col.aliases):
             key = norm_header(word)
             assert key not in forms, f"{rid}: {word!r} would be read as Microsoft Forms' own column"
-            assert owner.setdefault(key, col.id) == col.id, f"{rid}: {word!r} names both {owner[key]} and {col.id}"
+            assert owner.setdefault(key, col.id) == col.id, (
+                f"{rid}: {word!r} names both {owner[key]} and {col.id}"
+            )
 
 
 @pytest.mark.parametrize("rid", BUILTIN_IDS)
@@ -252,7 +363,10 @@ def test_a_local_rubric_replaces_the_builtin_with_a_notice(runner, app, tmp_path
     builtin = builtin_dir() / "eps-advice.yaml"
     local = tmp_path / "rubrics" / "eps-advice.yaml"
     local.parent.mkdir()
-    local.write_text(builtin.read_text(encoding="utf-8").replace('version: "2025.1"', 'version: "2025.1-local"'), encoding="utf-8")
+    local.write_text(
+        builtin.read_text(encoding="utf-8").replace('version: "2025.1"', 'version: "2025.1-local"'),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "250")
     found = discover()
@@ -282,9 +396,16 @@ def test_resolve_finds_a_local_rubric_whatever_its_file_is_called(tmp_path):
     builtin = builtin_dir() / "ap-quality.yaml"
     local = tmp_path / "rubrics" / "our-ap-toolkit.yaml"
     local.parent.mkdir()
-    local.write_text(builtin.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "ours"'), encoding="utf-8")
+    local.write_text(
+        builtin.read_text(encoding="utf-8").replace('version: "2026.1"', 'version: "ours"'), encoding="utf-8"
+    )
     found = resolve("ap-quality", cwd=tmp_path)
-    assert (found.origin, found.path, found.replaces, found.rubric.version) == ("local", local, builtin, "ours")
+    assert (found.origin, found.path, found.replaces, found.rubric.version) == (
+        "local",
+        local,
+        builtin,
+        "ours",
+    )
     other = resolve("eps-advice", cwd=tmp_path)
     assert (other.origin, other.path, other.replaces) == ("built-in", builtin_dir() / "eps-advice.yaml", None)
 
@@ -295,7 +416,9 @@ def test_resolve_a_local_only_rubric_and_a_near_miss(tmp_path):
 
     local = tmp_path / "rubrics" / "x.yaml"
     local.parent.mkdir()
-    local.write_text((Path(__file__).parents[1] / "data" / "mini.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    local.write_text(
+        (Path(__file__).parents[1] / "data" / "mini.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     assert resolve("mini", cwd=tmp_path).path == local
     with pytest.raises(UsageError, match="Did you mean 'mini'"):
         resolve("minii", cwd=tmp_path)

@@ -22,14 +22,22 @@ def test_the_documented_example_loads(tmp_path):
     path.write_text(_example(), encoding="utf-8")
     r = load_rubric(path)
     assert r.id == "my-audit"
-    assert [(m.id, m.kind) for m in r.milestones] == [("decision", "statutory"), ("review", "statutory"), ("invitations", "statutory"), ("report", "target")]
+    assert [(m.id, m.kind) for m in r.milestones] == [
+        ("decision", "statutory"),
+        ("review", "statutory"),
+        ("invitations", "statutory"),
+        ("report", "target"),
+    ]
     assert r.item("pfa").applies_if.age_at_least == 14
     assert r.field("reason").legacy and r.field_with_role("contributors").id == "services"
 
 
 def _transcripts() -> list[list[str]]:
     text = DOC.read_text(encoding="utf-8")
-    return [b.strip().splitlines()[1:] for b in re.findall(r"```\n(\$ qactl rubrics validate .*?)```", text, flags=re.S)]
+    return [
+        b.strip().splitlines()[1:]
+        for b in re.findall(r"```\n(\$ qactl rubrics validate .*?)```", text, flags=re.S)
+    ]
 
 
 def test_the_documented_validate_messages_are_real(runner, app, tmp_path, monkeypatch):

@@ -15,7 +15,15 @@ from qactl.rubric.loader import builtin_dir, load_rubric
 from qactl.rubric.models import Item, Milestone, norm_header
 from qactl.sheets.reader import column_letter, open_sheet
 
-BUILTIN_IDS = ["annual-review", "ap-quality", "ehcna-file", "ehcp-quality", "eps-advice", "health-advice", "sen-information-report"]
+BUILTIN_IDS = [
+    "annual-review",
+    "ap-quality",
+    "ehcna-file",
+    "ehcp-quality",
+    "eps-advice",
+    "health-advice",
+    "sen-information-report",
+]
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
 
 
@@ -29,8 +37,6 @@ def _validations(ws) -> dict[str, object]:
         assert letter not in out, f"two validations on column {letter}"
         out[letter] = dv
     return out
-
-
 
 
 def _number_format(ws, letter: str) -> str:
@@ -63,7 +69,9 @@ def test_form_headers_and_validations(tmp_path, rid):
     assert wb.sheetnames[:2] == ["Audits", "Instructions"]  # score reads the first sheet
     ws = wb["Audits"]
     # the rubric's text (no --map needed), a required column marked * (score's header matching ignores the mark)
-    assert [c.value for c in ws[1]] == [c.text + (" *" if getattr(c, "required", False) else "") for c in columns]
+    assert [c.value for c in ws[1]] == [
+        c.text + (" *" if getattr(c, "required", False) else "") for c in columns
+    ]
     assert ws.max_row == 1  # blank: the header only
     assert ws.freeze_panes == "A2"
     assert ws["A1"].alignment.wrap_text
@@ -83,7 +91,9 @@ def test_form_headers_and_validations(tmp_path, rid):
             assert dv.type == "list" and _list_values(wb, dv) == col.choices
             assert not dv.showErrorMessage, f"{col.id}: field choices are offered, not enforced"
         assert dv.prompt and len(dv.prompt) <= 255
-        assert dv.promptTitle == (col.text if len(col.text) <= 32 else col.text[:31].rstrip() + "…"), col.id  # words, not the id
+        assert dv.promptTitle == (col.text if len(col.text) <= 32 else col.text[:31].rstrip() + "…"), (
+            col.id
+        )  # words, not the id
 
     # the sheet reader `score` uses sees the same headers, and each maps to one column only
     sheet = open_sheet(out)
@@ -143,7 +153,9 @@ def test_the_new_ehcna_form_has_a_reason_beside_each_date_and_no_audit_wide_reas
     write_form(rubric, out)
     wb = load_workbook(out)
     headers = [c.value.removesuffix(" *") for c in wb["Audits"][1]]
-    assert "Reason for any variance" not in headers  # the legacy one-reason column: read from old exports only
+    assert (
+        "Reason for any variance" not in headers
+    )  # the legacy one-reason column: read from old exports only
     at = headers.index("Decision to assess letter date / notification to parent")
     assert headers[at + 1] == "Decision to assess: reason for any variance"
     dv = _validations(wb["Audits"])[column_letter(at + 1)]
@@ -160,7 +172,12 @@ def test_instructions_sheet_explains_columns_scales_and_grades(tmp_path):
     rubric = load_rubric(builtin_dir() / "health-advice.yaml")
     out = tmp_path / "health.xlsx"
     write_form(rubric, out)
-    cells = [c for row in load_workbook(out)["Instructions"].iter_rows(values_only=True) for c in row if c is not None]
+    cells = [
+        c
+        for row in load_workbook(out)["Instructions"].iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    ]
     text = "\n".join(str(c) for c in cells)
     assert rubric.source in text and rubric.version in text
     for item in rubric.items:
@@ -173,10 +190,18 @@ def test_instructions_sheet_explains_columns_scales_and_grades(tmp_path):
 def test_instructions_describe_conditions_and_due_dates(tmp_path):
     out = tmp_path / "ar.xlsx"
     write_form(load_rubric(builtin_dir() / "annual-review.yaml"), out)
-    text = "\n".join(str(c) for row in load_workbook(out)["Instructions"].iter_rows(values_only=True) for c in row if c is not None)
+    text = "\n".join(
+        str(c)
+        for row in load_workbook(out)["Instructions"].iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    )
     assert 'due 2 weeks before "Date of the annual review meeting"' in text
     assert 'due within the 12 months starting with "Date the plan was issued or last reviewed"' in text
-    assert 'Counts only when "National curriculum year group" is 9 or more or "National curriculum year group" is blank and "Date of birth" aged 14 or over' in text
+    assert (
+        'Counts only when "National curriculum year group" is 9 or more or "National curriculum year group" is blank and "Date of birth" aged 14 or over'
+        in text
+    )
     assert "reg 18(1)(a): before 31 March of the year of transfer when" in text
 
 
@@ -208,7 +233,10 @@ def test_form_command_writes_and_says_what_next(runner, app, tmp_path, monkeypat
     result = runner.invoke(app, ["form", "eps-advice", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.is_file()
-    assert f"Wrote {out}: a blank eps-advice 2025.1 form, 26 columns (4 fields, 19 questions, 3 comments)." in result.output
+    assert (
+        f"Wrote {out}: a blank eps-advice 2025.1 form, 26 columns (4 fields, 19 questions, 3 comments)."
+        in result.output
+    )
     assert f"qactl score eps-advice {out}" in result.output
 
 
@@ -216,7 +244,9 @@ def test_form_default_output_name_and_local_rubric_notice(runner, app, tmp_path,
     local = tmp_path / "rubrics" / "eps-advice.yaml"
     local.parent.mkdir()
     text = (builtin_dir() / "eps-advice.yaml").read_text(encoding="utf-8")
-    local.write_text(text.replace("text: Outcomes are SMART", "text: Outcomes are SMART (local wording)"), encoding="utf-8")
+    local.write_text(
+        text.replace("text: Outcomes are SMART", "text: Outcomes are SMART (local wording)"), encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "250")
     result = runner.invoke(app, ["form", "eps-advice"])
@@ -230,7 +260,11 @@ def test_form_of_a_rubric_file_path(runner, app, tmp_path):
     out = tmp_path / "mini.xlsx"
     result = runner.invoke(app, ["form", str(MINI), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert [c.value for c in load_workbook(out)["Audits"][1]][:3] == ["Name of child *", "Date of birth *", "Person completing audit"]
+    assert [c.value for c in load_workbook(out)["Audits"][1]][:3] == [
+        "Name of child *",
+        "Date of birth *",
+        "Person completing audit",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -241,7 +275,9 @@ def test_form_of_a_rubric_file_path(runner, app, tmp_path):
     ],
 )
 def test_form_errors_exit_2_without_traceback(tmp_path, args, message):
-    result = subprocess.run([sys.executable, "-m", "qactl", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "qactl", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert message in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr
@@ -257,7 +293,11 @@ def test_a_filled_form_reads_back_row_by_row(tmp_path):
     write_form(rubric, out)
     wb = load_workbook(out)
     ws = wb["Audits"]
-    row = ["Ada Example", datetime(2011, 4, 3), "Dr Invented", "A. Auditor"] + ["Fully"] * 19 + ["Clear formulation", "", "None"]
+    row = (
+        ["Ada Example", datetime(2011, 4, 3), "Dr Invented", "A. Auditor"]
+        + ["Fully"] * 19
+        + ["Clear formulation", "", "None"]
+    )
     ws.append(row)
     wb.save(out)
     sheet = open_sheet(out)

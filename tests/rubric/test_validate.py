@@ -80,7 +80,10 @@ CASES = [
     ("missing key", ("title: A small rubric\n", ""), "id: mini", "missing the required key `title`"),
     (
         "unknown scale",
-        ("    text: Outcomes are SMART\n    scale: inclusion", "    text: Outcomes are SMART\n    scale: inclusio"),
+        (
+            "    text: Outcomes are SMART\n    scale: inclusion",
+            "    text: Outcomes are SMART\n    scale: inclusio",
+        ),
         ("scale: inclusio", 2),  # the first hit is line 20's "scale: inclusion"
         "item 'smart' uses the scale 'inclusio', which is not defined (did you mean 'inclusion'?)",
     ),
@@ -110,7 +113,10 @@ CASES = [
     ),
     (
         "two columns that read the same",
-        ("    text: Outcomes are SMART\n", "    text: \"Outcomes are SMART.\"\n    aliases: [A brief formulation is included]\n"),
+        (
+            "    text: Outcomes are SMART\n",
+            '    text: "Outcomes are SMART."\n    aliases: [A brief formulation is included]\n',
+        ),
         "aliases: [A brief formulation is included]",
         "item 'smart': the header 'A brief formulation is included' reads the same as a header of 'formulation', so a column would match both",
     ),
@@ -194,7 +200,9 @@ def test_each_rule_names_file_line_and_problem(runner, app, write, case):
 
 
 def test_every_problem_is_listed_not_only_the_first(runner, app, write):
-    text = GOOD.replace("{item: smart,", "{item: smrt,").replace("identify: [child_name, dob]", "identify: [child_nme, dob]")
+    text = GOOD.replace("{item: smart,", "{item: smrt,").replace(
+        "identify: [child_name, dob]", "identify: [child_nme, dob]"
+    )
     path = write(text)
     result, out = _validate(runner, app, path)
     assert result.exit_code == 2
@@ -292,59 +300,165 @@ grading:
 """
 
 TIMED_CASES = [
-    ("a milestone with no kind", ("    kind: target\n", ""), "id: advice",
-     "milestone 'advice': say which kind of time limit it is: `kind: statutory` (set by law; cite the regulation in `citation:`) or `kind: target` (a local target)"),
-    ("a statutory milestone that cites no regulation", ("    citation: SEND Regulations 2014 reg 13(2)\n", ""), "id: final",
-     "milestone 'final' is statutory: cite the regulation in `citation:`"),
-    ("a local target with exceptions", ("    due: {from: received, weeks: 12}\n", "    due: {from: received, weeks: 12}\n    excused_by: [closed]\n"), "id: advice",
-     "milestone 'advice' is a local target: no exception excuses it, so it takes no `excused_by`"),
-    ("an exception that is not a reason", ("excused_by: [closed, away]", "excused_by: [closed, awy]"), "excused_by: [closed, awy]",
-     "milestone 'final' is excused by 'awy', but it is not one of the reasons (did you mean 'away'?)"),
-    ("a reason field that is not a field", ("    reason: decision_reason\n", "    reason: decision_reasn\n"), "reason: decision_reasn",
-     "milestone 'decision': its `reason` field 'decision_reasn' is not a field (did you mean 'decision_reason'?)"),
-    ("a reason field that is not text", ("    reason: decision_reason\n", "    reason: received\n"), "reason: received",
-     "milestone 'decision': its `reason` field 'received' is of type date; it holds text"),
-    ("the audit's one reason field as a milestone's own", ("    reason: decision_reason\n", "    reason: reason\n"), "    reason: reason",
-     "milestone 'decision': its `reason` field 'reason' is the audit's one reason field (exceptions.field), not one milestone's"),
-    ("an on-time answer that is not a field", ("    on_time_field: kpi\n", "    on_time_field: kpii\n"), "on_time_field: kpii",
-     "milestone 'decision': its `on_time_field` field 'kpii' is not a field (did you mean 'kpi'?)"),
-    ("a due date with both a start and a fixed date", ("due: {from: received, weeks: 6}", "due: {from: received, weeks: 6, date: 15 February}"),
-     "due: {from: received, weeks: 6, date", "a due date counts either `from` a date"),
-    ("a fixed date that is not a day and a month", ("date: 31 March", "date: 31 Marhc"), "date: 31 Marhc",
-     "a fixed date is a day and a month, as `15 February`; found '31 Marhc'"),
-    ("a fixed date without its year", (", year: transfer_date, before: true}", ", before: true}"), "date: 31 March",
-     "the fixed date '31 March' needs `year`"),
-    ("a year from a text field", ("year: transfer_date", "year: transfer"), "year: transfer,",
-     "milestone 'transfer_amended': the year of '31 March' comes from 'transfer', which is neither a date field nor a number field"),
-    ("a due date with no period", ("due: {from: received, weeks: 12}", "due: {from: received}"), "due: {from: received}",
-     "a due date needs weeks, days, months or working_days"),
-    ("starting_with counted backwards", ("{from: transfer_date, months: -5}", "{from: transfer_date, months: -5, starting_with: true}"),
-     "months: -5, starting_with", "starting_with counts a period forwards"),
-    ("an alternative without when that is not the last",
-     ("      - {when: {field: transfer, equals: Post-16}, date: 31 March,", "      - {date: 31 March,"), "      - {date: 31 March,",
-     "among several due rules, only the last may go without `when`"),
-    ("a due date counting from nothing", ("due: {from: decision, weeks: 14,", "due: {from: decisoin, weeks: 14,"), "from: decisoin",
-     "milestone 'final' is due from 'decisoin', which is neither a date field nor another milestone (did you mean 'decision'?)"),
-    ("an outcome that is not a choice", ("{answer: Not assessed,", "{answer: Not assesed,"), "answer: Not assesed",
-     "the field outcome has no choice for the outcome 'Not assesed'"),
-    ("an outcome naming an unknown milestone", ("not_applicable: [advice, final]}", "not_applicable: [advice, fnal]}"), "not_applicable: [advice, fnal]",
-     "the outcome 'Not assessed' names the milestone 'fnal', which is not defined (did you mean 'final'?)"),
-    ("an outcome whose own step does not apply", ("not_applicable: [advice, final]}", "not_applicable: [decision, final]}"), "not_applicable: [decision",
-     "an outcome ends at a step that applies, so it cannot also list it as not applicable (decision): 'Not assessed'"),
-    ("two reasons that read the same", ("aliases: [Away from the area]", "aliases: [School closed for 4 weeks or more (reg 10(4)(a))]"),
-     "aliases: [School closed", "two reasons read the same (closed and away): 'School closed for 4 weeks or more (reg 10(4)(a))'"),
-    ("a breach tested outside the grading limits", ("    text: Advice date\n", "    text: Advice date\n    applies_if: {breach: statutory}\n"),
-     "applies_if: {breach", "milestone 'advice': its `applies_if` tests the dates (breach: statutory): only grading limits can"),
-    ("a milestone status that does not exist", ("{milestone: final, in: [late, missing]}", "{milestone: final, in: [late, overdue]}"),
-     "milestone: final, in: [late, overdue]", "a milestone's status is one of on_time, late, missing, exception, not_due, not_applicable, unknown; found 'overdue'"),
-    ("a number test on a field that is not a number", ("{when: {field: transfer, equals: Post-16}", "{when: {field: transfer, at_least: 9}"),
-     "field: transfer, at_least", "at_least/below need a number field (type: integer), but 'transfer' is of type text"),
-    ("breach takes no test", ("{if: {breach: statutory}", "{if: {breach: statutory, equals: late}"), "breach: statutory, equals",
-     "`breach` takes no test (equals)"),
-    ("rag bands with a percent", ("  method: compliance\n", "  method: rag\n"), "{grade: Outstanding, min: 90}",
-     "rag grading counts red and amber answers: give bands `max_red` and `max_amber`, not `min`"),
-    ("percent bands with a red count", ("    - {grade: Good, min: 70}", "    - {grade: Good, min: 70, max_red: 1}"), "{grade: Outstanding, min: 90}",
-     "max_red and max_amber are for `method: rag`"),
+    (
+        "a milestone with no kind",
+        ("    kind: target\n", ""),
+        "id: advice",
+        "milestone 'advice': say which kind of time limit it is: `kind: statutory` (set by law; cite the regulation in `citation:`) or `kind: target` (a local target)",
+    ),
+    (
+        "a statutory milestone that cites no regulation",
+        ("    citation: SEND Regulations 2014 reg 13(2)\n", ""),
+        "id: final",
+        "milestone 'final' is statutory: cite the regulation in `citation:`",
+    ),
+    (
+        "a local target with exceptions",
+        (
+            "    due: {from: received, weeks: 12}\n",
+            "    due: {from: received, weeks: 12}\n    excused_by: [closed]\n",
+        ),
+        "id: advice",
+        "milestone 'advice' is a local target: no exception excuses it, so it takes no `excused_by`",
+    ),
+    (
+        "an exception that is not a reason",
+        ("excused_by: [closed, away]", "excused_by: [closed, awy]"),
+        "excused_by: [closed, awy]",
+        "milestone 'final' is excused by 'awy', but it is not one of the reasons (did you mean 'away'?)",
+    ),
+    (
+        "a reason field that is not a field",
+        ("    reason: decision_reason\n", "    reason: decision_reasn\n"),
+        "reason: decision_reasn",
+        "milestone 'decision': its `reason` field 'decision_reasn' is not a field (did you mean 'decision_reason'?)",
+    ),
+    (
+        "a reason field that is not text",
+        ("    reason: decision_reason\n", "    reason: received\n"),
+        "reason: received",
+        "milestone 'decision': its `reason` field 'received' is of type date; it holds text",
+    ),
+    (
+        "the audit's one reason field as a milestone's own",
+        ("    reason: decision_reason\n", "    reason: reason\n"),
+        "    reason: reason",
+        "milestone 'decision': its `reason` field 'reason' is the audit's one reason field (exceptions.field), not one milestone's",
+    ),
+    (
+        "an on-time answer that is not a field",
+        ("    on_time_field: kpi\n", "    on_time_field: kpii\n"),
+        "on_time_field: kpii",
+        "milestone 'decision': its `on_time_field` field 'kpii' is not a field (did you mean 'kpi'?)",
+    ),
+    (
+        "a due date with both a start and a fixed date",
+        ("due: {from: received, weeks: 6}", "due: {from: received, weeks: 6, date: 15 February}"),
+        "due: {from: received, weeks: 6, date",
+        "a due date counts either `from` a date",
+    ),
+    (
+        "a fixed date that is not a day and a month",
+        ("date: 31 March", "date: 31 Marhc"),
+        "date: 31 Marhc",
+        "a fixed date is a day and a month, as `15 February`; found '31 Marhc'",
+    ),
+    (
+        "a fixed date without its year",
+        (", year: transfer_date, before: true}", ", before: true}"),
+        "date: 31 March",
+        "the fixed date '31 March' needs `year`",
+    ),
+    (
+        "a year from a text field",
+        ("year: transfer_date", "year: transfer"),
+        "year: transfer,",
+        "milestone 'transfer_amended': the year of '31 March' comes from 'transfer', which is neither a date field nor a number field",
+    ),
+    (
+        "a due date with no period",
+        ("due: {from: received, weeks: 12}", "due: {from: received}"),
+        "due: {from: received}",
+        "a due date needs weeks, days, months or working_days",
+    ),
+    (
+        "starting_with counted backwards",
+        ("{from: transfer_date, months: -5}", "{from: transfer_date, months: -5, starting_with: true}"),
+        "months: -5, starting_with",
+        "starting_with counts a period forwards",
+    ),
+    (
+        "an alternative without when that is not the last",
+        ("      - {when: {field: transfer, equals: Post-16}, date: 31 March,", "      - {date: 31 March,"),
+        "      - {date: 31 March,",
+        "among several due rules, only the last may go without `when`",
+    ),
+    (
+        "a due date counting from nothing",
+        ("due: {from: decision, weeks: 14,", "due: {from: decisoin, weeks: 14,"),
+        "from: decisoin",
+        "milestone 'final' is due from 'decisoin', which is neither a date field nor another milestone (did you mean 'decision'?)",
+    ),
+    (
+        "an outcome that is not a choice",
+        ("{answer: Not assessed,", "{answer: Not assesed,"),
+        "answer: Not assesed",
+        "the field outcome has no choice for the outcome 'Not assesed'",
+    ),
+    (
+        "an outcome naming an unknown milestone",
+        ("not_applicable: [advice, final]}", "not_applicable: [advice, fnal]}"),
+        "not_applicable: [advice, fnal]",
+        "the outcome 'Not assessed' names the milestone 'fnal', which is not defined (did you mean 'final'?)",
+    ),
+    (
+        "an outcome whose own step does not apply",
+        ("not_applicable: [advice, final]}", "not_applicable: [decision, final]}"),
+        "not_applicable: [decision",
+        "an outcome ends at a step that applies, so it cannot also list it as not applicable (decision): 'Not assessed'",
+    ),
+    (
+        "two reasons that read the same",
+        ("aliases: [Away from the area]", "aliases: [School closed for 4 weeks or more (reg 10(4)(a))]"),
+        "aliases: [School closed",
+        "two reasons read the same (closed and away): 'School closed for 4 weeks or more (reg 10(4)(a))'",
+    ),
+    (
+        "a breach tested outside the grading limits",
+        ("    text: Advice date\n", "    text: Advice date\n    applies_if: {breach: statutory}\n"),
+        "applies_if: {breach",
+        "milestone 'advice': its `applies_if` tests the dates (breach: statutory): only grading limits can",
+    ),
+    (
+        "a milestone status that does not exist",
+        ("{milestone: final, in: [late, missing]}", "{milestone: final, in: [late, overdue]}"),
+        "milestone: final, in: [late, overdue]",
+        "a milestone's status is one of on_time, late, missing, exception, not_due, not_applicable, unknown; found 'overdue'",
+    ),
+    (
+        "a number test on a field that is not a number",
+        ("{when: {field: transfer, equals: Post-16}", "{when: {field: transfer, at_least: 9}"),
+        "field: transfer, at_least",
+        "at_least/below need a number field (type: integer), but 'transfer' is of type text",
+    ),
+    (
+        "breach takes no test",
+        ("{if: {breach: statutory}", "{if: {breach: statutory, equals: late}"),
+        "breach: statutory, equals",
+        "`breach` takes no test (equals)",
+    ),
+    (
+        "rag bands with a percent",
+        ("  method: compliance\n", "  method: rag\n"),
+        "{grade: Outstanding, min: 90}",
+        "rag grading counts red and amber answers: give bands `max_red` and `max_amber`, not `min`",
+    ),
+    (
+        "percent bands with a red count",
+        ("    - {grade: Good, min: 70}", "    - {grade: Good, min: 70, max_red: 1}"),
+        "{grade: Outstanding, min: 90}",
+        "max_red and max_amber are for `method: rag`",
+    ),
 ]
 
 
@@ -370,10 +484,14 @@ def test_the_timed_rubric_is_ok(runner, app, write):
 
 
 def test_rag_bands_need_a_catch_all_and_counts(runner, app, write):
-    rag = GOOD.replace("grading:\n  bands:\n", "grading:\n  method: rag\n  bands:\n").replace(
-        "    - {grade: Outstanding, min: 90}\n    - {grade: Good, min: 70}\n    - {grade: Requires improvement, min: 50}\n    - {grade: Inadequate, min: 0}\n",
-        "    - {grade: Green, max_red: 0}\n    - {grade: Amber}\n    - {grade: Red, max_red: 1}\n",
-    ).replace("max_grade: Requires improvement}", "max_grade: Red}")
+    rag = (
+        GOOD.replace("grading:\n  bands:\n", "grading:\n  method: rag\n  bands:\n")
+        .replace(
+            "    - {grade: Outstanding, min: 90}\n    - {grade: Good, min: 70}\n    - {grade: Requires improvement, min: 50}\n    - {grade: Inadequate, min: 0}\n",
+            "    - {grade: Green, max_red: 0}\n    - {grade: Amber}\n    - {grade: Red, max_red: 1}\n",
+        )
+        .replace("max_grade: Requires improvement}", "max_grade: Red}")
+    )
     result, out = _validate(runner, app, write(rag))
     assert result.exit_code == 2
     assert "the last rag band must have no max_red or max_amber, so every audit gets a grade" in out
@@ -386,10 +504,15 @@ def test_rag_bands_need_a_catch_all_and_counts(runner, app, write):
 
 
 def test_items_conditions_name_items_or_sections(runner, app, write):
-    bad = GOOD.replace("{if: {item: smart, answer: Not included}", "{if: {items: [Outcmes], answer: Not included}")
+    bad = GOOD.replace(
+        "{if: {item: smart, answer: Not included}", "{if: {items: [Outcmes], answer: Not included}"
+    )
     result, out = _validate(runner, app, write(bad))
     assert result.exit_code == 2
-    assert "the condition names 'Outcmes' in items, which is neither an item nor a section (did you mean 'Outcomes'?)" in out
+    assert (
+        "the condition names 'Outcmes' in items, which is neither an item nor a section (did you mean 'Outcomes'?)"
+        in out
+    )
     wrong = GOOD.replace("{if: {item: smart, answer: Not included}", "{if: {items: all, answer: Nope}")
     result, out = _validate(runner, app, write(wrong))
     assert "the condition on items tests the answer 'Nope', which none of their scales has" in out

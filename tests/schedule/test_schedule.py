@@ -21,7 +21,9 @@ WOLVES = ROOT / "schedules" / "wolverhampton.yaml"
 
 def _qactl(*args, cwd=None):
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "qactl", *args], capture_output=True, text=True, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "qactl", *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
 
 
 def test_wolverhampton_school_year_2025_26():
@@ -33,7 +35,9 @@ def test_wolverhampton_school_year_2025_26():
     assert [d.month for d in by["ehcp_quality_audit"]] == [10, 3, 6]
     # monthly health advice audits: one in each of the 12 months
     assert len(by["health_advice_audit"]) == 12
-    assert sorted({(d.year, d.month) for d in by["health_advice_audit"]}) == [(2025, m) for m in range(9, 13)] + [(2026, m) for m in range(1, 9)]
+    assert sorted({(d.year, d.month) for d in by["health_advice_audit"]}) == [
+        (2025, m) for m in range(9, 13)
+    ] + [(2026, m) for m in range(1, 9)]
     # 1 January 2026 is a bank holiday: the audit moves to Friday 2 January
     assert date(2026, 1, 2) in by["health_advice_audit"]
     # termly EPS audits: once in each of the three terms of 2025/26, two weeks before each term ends
@@ -64,28 +68,56 @@ bank_holidays: [2026-05-25]
 
 
 def test_half_termly_after_from_until_and_every_two_months(tmp_path):
-    p = write(tmp_path, "title: t\n" + TERMS + """\
+    p = write(
+        tmp_path,
+        "title: t\n"
+        + TERMS
+        + """\
 activities:
   - {id: ht, what: Half-termly check, when: {every: half_term, at: start}}
   - {id: hte, what: Half-term end, when: {every: half_term, at: end, working_days: false}}
   - {id: follow, what: Follow-up, when: {after: ht, days: 2}}
   - {id: bimonthly, what: QA meeting, when: {every: month, interval: 2, day: last, from: 2025-11-01, until: 2026-05-31}}
   - {id: annual, what: Survey, when: {every: year, months: [Sept], day: 31}}
-""")
+""",
+    )
     cal = calendar_for([p], date(2025, 9, 1), date(2026, 8, 31))
     by = {}
     for o in cal.occurrences:
         by.setdefault(o.activity, []).append(o.date)
-    assert by["ht"] == [date(2025, 9, 3), date(2025, 11, 3), date(2026, 1, 5), date(2026, 2, 23), date(2026, 4, 13), date(2026, 6, 1)]
-    assert by["hte"] == [date(2025, 10, 26), date(2025, 12, 19), date(2026, 2, 15), date(2026, 3, 27), date(2026, 5, 24), date(2026, 7, 22)]
-    assert by["follow"] == [date(2025, 9, 5), date(2025, 11, 5), date(2026, 1, 7), date(2026, 2, 25), date(2026, 4, 15), date(2026, 6, 3)]
+    assert by["ht"] == [
+        date(2025, 9, 3),
+        date(2025, 11, 3),
+        date(2026, 1, 5),
+        date(2026, 2, 23),
+        date(2026, 4, 13),
+        date(2026, 6, 1),
+    ]
+    assert by["hte"] == [
+        date(2025, 10, 26),
+        date(2025, 12, 19),
+        date(2026, 2, 15),
+        date(2026, 3, 27),
+        date(2026, 5, 24),
+        date(2026, 7, 22),
+    ]
+    assert by["follow"] == [
+        date(2025, 9, 5),
+        date(2025, 11, 5),
+        date(2026, 1, 7),
+        date(2026, 2, 25),
+        date(2026, 4, 15),
+        date(2026, 6, 3),
+    ]
     # every two months from January: the last working days of Nov, Jan, Mar, May (within from/until)
     assert by["bimonthly"] == [date(2025, 11, 28), date(2026, 1, 30), date(2026, 3, 31), date(2026, 5, 29)]
     assert by["annual"] == [date(2025, 9, 30)]  # day 31 in a 30-day month: the month's last day
 
 
 def test_outside_the_term_dates_is_said(tmp_path):
-    p = write(tmp_path, "title: t\n" + TERMS + "activities:\n  - {id: t1, what: Termly, when: {every: term}}\n")
+    p = write(
+        tmp_path, "title: t\n" + TERMS + "activities:\n  - {id: t1, what: Termly, when: {every: term}}\n"
+    )
     cal = calendar_for([p], date(2026, 9, 1), date(2026, 12, 31))
     assert cal.occurrences == []
     assert any("term dates from 03/09/2025 to 22/07/2026 only" in n for n in cal.notes)
@@ -94,9 +126,21 @@ def test_outside_the_term_dates_is_said(tmp_path):
 @pytest.mark.parametrize(
     ("text", "where", "message"),
     [
-        ("activities:\n  - {id: a, what: A, when: {evry: month}}\n", "s.yaml:4:", "unknown key `evry` (did you mean `every`?)"),
-        ("activities:\n  - id: a\n    what: A\n    when: {every: year, months: [octobr]}\n", "s.yaml:6:33", "'octobr' is not a month (did you mean 'october'?)"),
-        ("activities:\n  - {id: a, what: A, when: {after: moderaton}}\n  - {id: moderation, what: M, when: {every: month}}\n", "s.yaml:4:", "follows 'moderaton', which is not an activity (did you mean `moderation`?)"),
+        (
+            "activities:\n  - {id: a, what: A, when: {evry: month}}\n",
+            "s.yaml:4:",
+            "unknown key `evry` (did you mean `every`?)",
+        ),
+        (
+            "activities:\n  - id: a\n    what: A\n    when: {every: year, months: [octobr]}\n",
+            "s.yaml:6:33",
+            "'octobr' is not a month (did you mean 'october'?)",
+        ),
+        (
+            "activities:\n  - {id: a, what: A, when: {after: moderaton}}\n  - {id: moderation, what: M, when: {every: month}}\n",
+            "s.yaml:4:",
+            "follows 'moderaton', which is not an activity (did you mean `moderation`?)",
+        ),
         ("activities:\n  - {id: a, what: A, when: {every: year}}\n", "s.yaml:4:", "needs `months`"),
         ("activities:\n  - {id: a, what: A, when: {every: term}}\n", "s.yaml:", "has no `terms:`"),
     ],
@@ -154,9 +198,13 @@ def unescape(v: str) -> str:
 
 def test_ics_is_rfc5545_and_uids_are_stable(tmp_path):
     out1, out2 = tmp_path / "a.ics", tmp_path / "b.ics"
-    r = _qactl("schedule", "--from", "2025-09-01", "--to", "2026-08-31", "--file", str(WOLVES), "--ics", str(out1))
+    r = _qactl(
+        "schedule", "--from", "2025-09-01", "--to", "2026-08-31", "--file", str(WOLVES), "--ics", str(out1)
+    )
     assert r.returncode == 0, r.stderr
-    r = _qactl("schedule", "--from", "01/10/2025", "--to", "31/08/2026", "--file", str(WOLVES), "--ics", str(out2))
+    r = _qactl(
+        "schedule", "--from", "01/10/2025", "--to", "31/08/2026", "--file", str(WOLVES), "--ics", str(out2)
+    )
     assert r.returncode == 0, r.stderr
     comps1, comps2 = parse_ics(out1.read_bytes()), parse_ics(out2.read_bytes())
     cal = next(c for c in comps1 if c["_type"] == "VCALENDAR")
@@ -174,12 +222,25 @@ def test_ics_is_rfc5545_and_uids_are_stable(tmp_path):
     assert uids2 == {e["UID"] for e in events if e["DTSTART;VALUE=DATE"] >= "20251001"}
     march = [e for e in events if e["UID"] == "ehcp_quality_audit-20260302@qactl"]
     assert march and unescape(march[0]["SUMMARY"]) == "Quality of EHCP audits (round opens)"
-    assert "Outcome: Findings are reported to the CYP Performance Meeting" in unescape(march[0]["DESCRIPTION"])
+    assert "Outcome: Findings are reported to the CYP Performance Meeting" in unescape(
+        march[0]["DESCRIPTION"]
+    )
 
 
 def test_ics_escapes_and_folds_long_unicode_text():
-    o = Occurrence(date(2026, 3, 2), "x", "Audit, review; check \\ plan", "Ann", "Line one\nLine two — " + "é" * 80, "monthly", "f")
-    text = to_ics(Calendar(date(2026, 1, 1), date(2026, 12, 31), [o], [], [], []), stamp=datetime(2026, 1, 1, 9, tzinfo=UTC))
+    o = Occurrence(
+        date(2026, 3, 2),
+        "x",
+        "Audit, review; check \\ plan",
+        "Ann",
+        "Line one\nLine two — " + "é" * 80,
+        "monthly",
+        "f",
+    )
+    text = to_ics(
+        Calendar(date(2026, 1, 1), date(2026, 12, 31), [o], [], [], []),
+        stamp=datetime(2026, 1, 1, 9, tzinfo=UTC),
+    )
     ev = next(c for c in parse_ics(text.encode("utf-8")) if c["_type"] == "VEVENT")
     assert ev["SUMMARY"] == "Audit\\, review\\; check \\\\ plan"
     assert unescape(ev["SUMMARY"]) == "Audit, review; check \\ plan"
@@ -193,8 +254,15 @@ def test_cli_bad_input(tmp_path):
     bad = write(tmp_path, "title: t\nactivities:\n  - {id: a, what: A, when: {evry: month}}\n")
     out = tmp_path / "cal.ics"
     r = _qactl("schedule", "--file", str(bad), "--ics", str(out))
-    assert r.returncode == 2 and "s.yaml:3:" in r.stderr and "did you mean `every`" in r.stderr and not out.exists()
-    r = _qactl("schedule", cwd=tmp_path)  # no ./schedules here: the built-in schedule; default window today + 90 days
+    assert (
+        r.returncode == 2
+        and "s.yaml:3:" in r.stderr
+        and "did you mean `every`" in r.stderr
+        and not out.exists()
+    )
+    r = _qactl(
+        "schedule", cwd=tmp_path
+    )  # no ./schedules here: the built-in schedule; default window today + 90 days
     assert r.returncode == 0, r.stderr
     counts = Counter(line.count("Audit of health advice") for line in r.stdout.splitlines())
     assert counts[1] >= 3  # monthly: three or four in 90 days

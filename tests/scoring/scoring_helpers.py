@@ -13,8 +13,6 @@ EHCNA = HERE / "ehcna.yaml"
 FORMS = ["ID", "Start time", "Completion time", "Email", "Name"]
 
 
-
-
 def write_xlsx(path: Path, headers: list[str], rows: list[list], sheet: str = "Sheet1") -> Path:
     from openpyxl import Workbook
 

@@ -13,10 +13,20 @@ def _stdlib(a) -> bytes:
 
 def test_an_audit_is_the_json_modules_bytes():
     answer = Shared.of({"answer": "Partially", "points": 1, "max": 2, "applies": True}, ("Partially", 1))
-    audit = {"row": 7, "ref": "0a1b2c3d4e5f", "status": "scored", "score": 86.3, "grade": "Good", "audit_date": "2025-12-01",
-             "sections": {"Voice": {"score": 66.7, "grade": "Requires Improvement"}}, "answers": {"q1": answer, "q2": answer},
-             "milestones": {}, "fields": {"team": "Équipe Nord", "size": 3, "ok": True, "none": None},
-             "comments": {"notes": "Zoë’s plan — “good”\nline two \\ \"quoted\" \u2028"}, "errors": []}
+    audit = {
+        "row": 7,
+        "ref": "0a1b2c3d4e5f",
+        "status": "scored",
+        "score": 86.3,
+        "grade": "Good",
+        "audit_date": "2025-12-01",
+        "sections": {"Voice": {"score": 66.7, "grade": "Requires Improvement"}},
+        "answers": {"q1": answer, "q2": answer},
+        "milestones": {},
+        "fields": {"team": "Équipe Nord", "size": 3, "ok": True, "none": None},
+        "comments": {"notes": 'Zoë’s plan — “good”\nline two \\ "quoted" \u2028'},
+        "errors": [],
+    }
     assert encode_audit(audit) == _stdlib(audit)
 
 

@@ -31,20 +31,48 @@ def expected(answers: list[str], pfa_applies: bool) -> float:
 
 ROWS = [
     # name, dob, answers (19 items, mixed case and spaces)
-    ("Testchild Alpha", datetime(2009, 5, 1), ["Fully"] * 13 + ["partially"] + ["FULLY "] * 5),  # 16: PfA applies
-    ("Testchild Beta", datetime(2011, 11, 20), ["Fully", "partly", "Not included"] + ["fully"] * 10 + ["Not included"] + ["Partially"] * 5),  # 13: no PfA
-    ("Testchild Gamma", "03/04/2012", ["Partially"] * 10 + ["Not included"] + ["Fully"] * 8),  # text date, 3 April 2012
+    (
+        "Testchild Alpha",
+        datetime(2009, 5, 1),
+        ["Fully"] * 13 + ["partially"] + ["FULLY "] * 5,
+    ),  # 16: PfA applies
+    (
+        "Testchild Beta",
+        datetime(2011, 11, 20),
+        ["Fully", "partly", "Not included"] + ["fully"] * 10 + ["Not included"] + ["Partially"] * 5,
+    ),  # 13: no PfA
+    (
+        "Testchild Gamma",
+        "03/04/2012",
+        ["Partially"] * 10 + ["Not included"] + ["Fully"] * 8,
+    ),  # text date, 3 April 2012
     ("Testchild Delta", datetime(2011, 10, 14), ["Fully"] * 19),  # 14 exactly on the completion date
-    ("Testchild Epsilon", datetime(2011, 10, 15), ["Fully"] * 13 + ["Not included"] + ["Fully"] * 5),  # 14 tomorrow
+    (
+        "Testchild Epsilon",
+        datetime(2011, 10, 15),
+        ["Fully"] * 13 + ["Not included"] + ["Fully"] * 5,
+    ),  # 14 tomorrow
 ]
 
 
 def _row(n, name, dob, answers, comment="Clear advice."):
-    return [*forms_prefix(n, WHEN), name, dob, "EP Testname", "Auditor Testperson", *answers, comment, "More on outcomes", "None"]
+    return [
+        *forms_prefix(n, WHEN),
+        name,
+        dob,
+        "EP Testname",
+        "Auditor Testperson",
+        *answers,
+        comment,
+        "More on outcomes",
+        "None",
+    ]
 
 
 def make(tmp_path, rows=ROWS):
-    return write_xlsx(tmp_path / "eps.xlsx", eps_headers(RUBRIC), [_row(n, *r) for n, r in enumerate(rows, start=1)])
+    return write_xlsx(
+        tmp_path / "eps.xlsx", eps_headers(RUBRIC), [_row(n, *r) for n, r in enumerate(rows, start=1)]
+    )
 
 
 def run(args):
@@ -63,7 +91,12 @@ def test_every_row_scored_to_the_decimal(tmp_path):
     assert [a["score"] for a in audits] == [expected(row[2], p) for row, p in zip(ROWS, pfa, strict=True)]
     assert audits[0]["score"] == 97.4  # 37/38
     # a child of 13 is not marked down on PfA whatever the auditor answered: the answer is kept, applies false
-    assert audits[1]["answers"]["pfa_outcomes"] == {"answer": "Not included", "points": None, "max": 2, "applies": False}
+    assert audits[1]["answers"]["pfa_outcomes"] == {
+        "answer": "Not included",
+        "points": None,
+        "max": 2,
+        "applies": False,
+    }
     # Epsilon turns 14 the day after the completion date
     assert audits[4]["answers"]["pfa_outcomes"]["applies"] is False and audits[4]["score"] == 100.0
     assert audits[3]["answers"]["pfa_outcomes"]["applies"] is True
@@ -95,10 +128,26 @@ def test_bad_cells_exit_1_keep_every_row_and_name_each_cell(tmp_path):
     assert len(doc["audits"]) == 5
     errs = {a["row"]: a["errors"] for a in doc["audits"]}
     # Forms columns A–E, fields F–I, items from J
-    assert errs[2] == [{"cell": "Sheet1!J2", "column": RUBRIC.items[0].text, "item": "formulation", "value": "Fuly",
-                        "code": "unknown_answer", "message": "expected Fully, Partially or Not included; did you mean 'Fully'?"}]
-    assert errs[3][0]["cell"] == "Sheet1!N3" and errs[3][0]["code"] == "blank" and errs[3][0]["item"] == "strengths_identified"
-    assert errs[4][0]["cell"] == "Sheet1!G4" and errs[4][0]["item"] == "dob" and "not a real date" in errs[4][0]["message"]
+    assert errs[2] == [
+        {
+            "cell": "Sheet1!J2",
+            "column": RUBRIC.items[0].text,
+            "item": "formulation",
+            "value": "Fuly",
+            "code": "unknown_answer",
+            "message": "expected Fully, Partially or Not included; did you mean 'Fully'?",
+        }
+    ]
+    assert (
+        errs[3][0]["cell"] == "Sheet1!N3"
+        and errs[3][0]["code"] == "blank"
+        and errs[3][0]["item"] == "strengths_identified"
+    )
+    assert (
+        errs[4][0]["cell"] == "Sheet1!G4"
+        and errs[4][0]["item"] == "dob"
+        and "not a real date" in errs[4][0]["message"]
+    )
     assert [a["status"] for a in doc["audits"]] == ["error", "error", "error", "scored", "scored"]
     assert doc["audits"][0]["score"] is None and doc["audits"][0]["grade"] is None
 
@@ -131,7 +180,11 @@ def test_duplicate_submission_and_blank_rows(tmp_path):
     doc = read_scored(out)
     assert [(a["row"], a["status"]) for a in doc["audits"]] == [(2, "scored"), (4, "duplicate")]
     assert doc["audits"][1]["duplicate_of"] == 2 and doc["audits"][1]["score"] is None
-    assert doc["summary"]["scored"] == 1 and doc["summary"]["duplicates"] == 1 and doc["summary"]["blank_rows"] == 1
+    assert (
+        doc["summary"]["scored"] == 1
+        and doc["summary"]["duplicates"] == 1
+        and doc["summary"]["blank_rows"] == 1
+    )
 
 
 def test_pfa_from_date_field_age():

@@ -43,7 +43,9 @@ def test_filled_in_blank_form_scores_without_a_map(tmp_path):
     wb.save(form)
 
     out = tmp_path / "scored.json"
-    result = runner.invoke(app, ["score", "eps-advice", str(form), "-o", str(out), "--audit-date", "01/10/2025", "--quiet"])
+    result = runner.invoke(
+        app, ["score", "eps-advice", str(form), "-o", str(out), "--audit-date", "01/10/2025", "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text())
     (audit,) = doc["audits"]

@@ -14,24 +14,96 @@ from qactl.results import read_scored
 from qactl.rubric.loader import load_rubric
 
 RUBRIC = load_rubric(HEALTH)
-HEADERS = ["ID", "Start time", "Completion time", "Email", "Name",
-           "1) Identifier- NHS Number", "2) Team- who is the advice from", "3) 6-week KPI- was the advice returned within 6 weeks.",
-           *[f"{n}) {i.text}" for n, i in enumerate(RUBRIC.items, start=4)],
-           "18) Please share comments to improve or good practice to share."]
+HEADERS = [
+    "ID",
+    "Start time",
+    "Completion time",
+    "Email",
+    "Name",
+    "1) Identifier- NHS Number",
+    "2) Team- who is the advice from",
+    "3) 6-week KPI- was the advice returned within 6 weeks.",
+    *[f"{n}) {i.text}" for n, i in enumerate(RUBRIC.items, start=4)],
+    "18) Please share comments to improve or good practice to share.",
+]
 HYPER = '=HYPERLINK("http://example.invalid","click")'
 
 
 def rows():
     t = "14/10/2025 10:00"
     return [
-        [1, t, t, "a@example.org", "Auditor Testperson", "999 000 0018", "Community paediatrics", "Yes",
-         "Yes", "yes", "N/A", "n/a", "Partly", "No", "Yes", "Café visit noted for 999 000 0018; résumé of needs clear"],
-        [2, t, t, "a@example.org", "Auditor Testperson", "9990000026", "CAMHS", "No",
-         "Yes", "Partly", "Yes", "Yes", "Yes", None, "Partially", HYPER],
-        [3, t, t, "a@example.org", "Auditor Testperson", "999 000 0019", "Therapies", "Yes",
-         "Yes", "Yes", "Yes", "Yes", "Yes", "Yes", "Yes", "Wrong check digit above"],
-        [4, t, t, "a@example.org", "Auditor Testperson", "9990000034", "Therapies", "Yes",
-         "N/A", "Yes", "Yes", "Yes", "Yes", "Yes", "Yes", None],
+        [
+            1,
+            t,
+            t,
+            "a@example.org",
+            "Auditor Testperson",
+            "999 000 0018",
+            "Community paediatrics",
+            "Yes",
+            "Yes",
+            "yes",
+            "N/A",
+            "n/a",
+            "Partly",
+            "No",
+            "Yes",
+            "Café visit noted for 999 000 0018; résumé of needs clear",
+        ],
+        [
+            2,
+            t,
+            t,
+            "a@example.org",
+            "Auditor Testperson",
+            "9990000026",
+            "CAMHS",
+            "No",
+            "Yes",
+            "Partly",
+            "Yes",
+            "Yes",
+            "Yes",
+            None,
+            "Partially",
+            HYPER,
+        ],
+        [
+            3,
+            t,
+            t,
+            "a@example.org",
+            "Auditor Testperson",
+            "999 000 0019",
+            "Therapies",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Wrong check digit above",
+        ],
+        [
+            4,
+            t,
+            t,
+            "a@example.org",
+            "Auditor Testperson",
+            "9990000034",
+            "Therapies",
+            "Yes",
+            "N/A",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Yes",
+            "Yes",
+            None,
+        ],
     ]
 
 
@@ -58,9 +130,16 @@ def test_windows_1252_csv_scores_with_na_out_of_the_denominator(tmp_path):
     assert audits[1]["comments"]["comments"] == HYPER
     # a wrong NHS check digit is an error naming the cell
     bad = audits[2]["errors"]
-    assert audits[2]["status"] == "error" and bad[0]["cell"] == "health.csv!F4" and bad[0]["code"] == "nhs_check_digit"
+    assert (
+        audits[2]["status"] == "error"
+        and bad[0]["cell"] == "health.csv!F4"
+        and bad[0]["code"] == "nhs_check_digit"
+    )
     # N/A where the item does not allow it
-    assert audits[3]["errors"][0]["code"] == "na_not_allowed" and audits[3]["errors"][0]["cell"] == "health.csv!I5"
+    assert (
+        audits[3]["errors"][0]["code"] == "na_not_allowed"
+        and audits[3]["errors"][0]["cell"] == "health.csv!I5"
+    )
 
 
 def test_accents_and_redaction_of_the_nhs_number_in_comments(tmp_path):
@@ -76,7 +155,9 @@ def test_hyperlink_comment_stays_text_in_xlsx(tmp_path):
     run(["score", str(HEALTH), str(make(tmp_path)), "-o", str(out)])
     ws = load_workbook(out)["Audits"]
     header = [c.value for c in ws[1]]
-    cell = ws.cell(row=3, column=header.index("Please share comments to improve or good practice to share.") + 1)
+    cell = ws.cell(
+        row=3, column=header.index("Please share comments to improve or good practice to share.") + 1
+    )
     assert cell.value == HYPER and cell.data_type == "s" and not cell.hyperlink
     assert load_workbook(out).sheetnames == ["Summary", "Audits", "Errors", "Items", "About"]
 

@@ -16,12 +16,18 @@ def test_memoised_age_condition_follows_the_audit_date():
 
 
 def test_memoised_compound_condition_matches_holds():
-    raw = {"any": [{"item": "smart_outcomes", "answer": "Not included"},
-                   {"not": {"field": "ep", "answered": True}}]}
+    raw = {
+        "any": [
+            {"item": "smart_outcomes", "answer": "Not included"},
+            {"not": {"field": "ep", "answered": True}},
+        ]
+    }
     cond = MemoCondition(Condition.model_validate(raw))
     plain = Condition.model_validate(raw)
     for label in ("Not included", "not  INCLUDED", "Fully", None):
         for ep in ("A. Patel", None, " "):
             fields, labels = {"ep": ep}, {"smart_outcomes": label}
             for _ in range(2):  # the second call comes from the memo
-                assert cond(fields, labels, date(2025, 1, 1)) == holds(plain, fields, labels, date(2025, 1, 1))
+                assert cond(fields, labels, date(2025, 1, 1)) == holds(
+                    plain, fields, labels, date(2025, 1, 1)
+                )

@@ -17,7 +17,9 @@ from qactl.cli import app
 def _score(tmp_path, suffix):
     src = write_xlsx(tmp_path / "ehcna.xlsx", HEADERS, ROWS)
     out = tmp_path / f"scored{suffix}"
-    r = CliRunner().invoke(app, ["score", str(EHCNA), str(src), "-o", str(out), "--round", "2025 Autumn"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        app, ["score", str(EHCNA), str(src), "-o", str(out), "--round", "2025 Autumn"], catch_exceptions=False
+    )
     assert r.exit_code == 1
     return src, out
 
@@ -32,10 +34,21 @@ def test_xlsx_sheets(tmp_path):
     head = [c.value for c in audits[1]]
     assert head[:4] == ["Row in the export", "Reference", "Status", "Errors to fix"]
     row3 = dict(zip(head, [c.value for c in audits[3]], strict=True))
-    assert row3["Score"] == 80 and row3["Grade"] == "Partly compliant" and row3["(20 weeks) Final date: days late"] == 11
-    assert row3["(20 weeks) Final date: on time?"] == "Late" and row3["(20 weeks) Final date: due"] == datetime(2026, 1, 19)
-    assert audits.cell(row=1, column=head.index("(20 weeks) Final date: days late") + 1).comment.text == "Column: final_plan days late"
-    assert any("Partly compliant" in str(r.formula) for rng in audits.conditional_formatting for r in rng.rules)
+    assert (
+        row3["Score"] == 80
+        and row3["Grade"] == "Partly compliant"
+        and row3["(20 weeks) Final date: days late"] == 11
+    )
+    assert row3["(20 weeks) Final date: on time?"] == "Late" and row3[
+        "(20 weeks) Final date: due"
+    ] == datetime(2026, 1, 19)
+    assert (
+        audits.cell(row=1, column=head.index("(20 weeks) Final date: days late") + 1).comment.text
+        == "Column: final_plan days late"
+    )
+    assert any(
+        "Partly compliant" in str(r.formula) for rng in audits.conditional_formatting for r in rng.rules
+    )
     row7 = dict(zip(head, [c.value for c in audits[7]], strict=True))
     assert row7["Status"] == "Errors to fix" and row7["Errors to fix"].startswith("Sheet1!H7: ")
     errors = list(wb["Errors"].iter_rows(values_only=True))
@@ -54,8 +67,12 @@ def test_xlsx_sheets(tmp_path):
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, values_only=True)}
     from qactl.sheets.reader import file_sha256
 
-    assert about["Fingerprint of the export (SHA-256)"] == file_sha256(src) and about["Round"] == "2025 Autumn"
-    assert about["Rubric"] == "EHCNA file audit (test copy), version test" and about["Written by"].startswith("qactl ")
+    assert (
+        about["Fingerprint of the export (SHA-256)"] == file_sha256(src) and about["Round"] == "2025 Autumn"
+    )
+    assert about["Rubric"] == "EHCNA file audit (test copy), version test" and about["Written by"].startswith(
+        "qactl "
+    )
 
 
 def test_csv_has_every_row_and_the_milestones(tmp_path):
@@ -64,7 +81,9 @@ def test_csv_has_every_row_and_the_milestones(tmp_path):
         rows = list(csv.DictReader(f))
     assert [r["row"] for r in rows] == ["2", "3", "4", "5", "6", "7"]
     assert rows[1]["final_plan status"] == "late" and rows[1]["final_plan days late"] == "11"
-    assert rows[5]["status"] == "error" and rows[5]["errors"].startswith("Sheet1!H7 'x############': the UPN's check letter")  # masked: no pii in errors
+    assert rows[5]["status"] == "error" and rows[5]["errors"].startswith(
+        "Sheet1!H7 'x############': the UPN's check letter"
+    )  # masked: no pii in errors
     assert "child_name" not in rows[0] and "dob" not in rows[0]
 
 
@@ -88,5 +107,10 @@ def test_big_xlsx_is_written_in_constant_memory_with_a_filter(tmp_path, monkeypa
     assert not ws.tables and ws.auto_filter.ref and ws.freeze_panes == "C2"
     head = [c.value for c in ws[1]]
     assert dict(zip(head, [c.value for c in ws[3]], strict=True))["(20 weeks) Final date: days late"] == 11
-    assert ws.max_row == 7 and "filtered range" in str({r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)})
-    assert wb.sheetnames[0] == "Summary" and wb["Summary"]["A1"].value == "EHCNA file audit (test copy): 2025 Autumn"
+    assert ws.max_row == 7 and "filtered range" in str(
+        {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)}
+    )
+    assert (
+        wb.sheetnames[0] == "Summary"
+        and wb["Summary"]["A1"].value == "EHCNA file audit (test copy): 2025 Autumn"
+    )

@@ -23,10 +23,28 @@ NAMES = ["Zephyrina Quillfeather", "Barnaby Testwood"]
 
 def make(tmp_path):
     rows = [
-        [*forms_prefix(1, WHEN), NAMES[0], "07/03/2011", "EP Testname", "Auditor Testperson", *["Fully"] * 19,
-         "Zephyrina engaged well; zephyrina QUILLFEATHER's views heard", "Ask Zephyrina", "None"],
-        [*forms_prefix(2, WHEN, auditor="Respondent Person"), NAMES[1], datetime(2012, 8, 9), "EP Testname", "Auditor Testperson",
-         *["Partially"] * 19, "Barnaby Testwood: good", "", ""],
+        [
+            *forms_prefix(1, WHEN),
+            NAMES[0],
+            "07/03/2011",
+            "EP Testname",
+            "Auditor Testperson",
+            *["Fully"] * 19,
+            "Zephyrina engaged well; zephyrina QUILLFEATHER's views heard",
+            "Ask Zephyrina",
+            "None",
+        ],
+        [
+            *forms_prefix(2, WHEN, auditor="Respondent Person"),
+            NAMES[1],
+            datetime(2012, 8, 9),
+            "EP Testname",
+            "Auditor Testperson",
+            *["Partially"] * 19,
+            "Barnaby Testwood: good",
+            "",
+            "",
+        ],
     ]
     heads = [*eps_headers(RUBRIC), "Child's home address"]
     rows[0].append("1 Invented Street")
@@ -44,10 +62,21 @@ def _all_text(path):
 @pytest.mark.parametrize("suffix", [".json", ".jsonl", ".csv", ".xlsx"])
 def test_no_pii_in_any_output(tmp_path, suffix):
     out = tmp_path / f"o{suffix}"
-    r = CliRunner().invoke(app, ["score", str(EPS), str(make(tmp_path)), "-o", str(out)], catch_exceptions=False)
+    r = CliRunner().invoke(
+        app, ["score", str(EPS), str(make(tmp_path)), "-o", str(out)], catch_exceptions=False
+    )
     assert r.exit_code == 0, r.output
     text = _all_text(out).casefold()
-    for secret in ("zephyrina", "quillfeather", "barnaby", "testwood", "2011-03-07", "07/03/2011", "2012-08-09", "invented street"):
+    for secret in (
+        "zephyrina",
+        "quillfeather",
+        "barnaby",
+        "testwood",
+        "2011-03-07",
+        "07/03/2011",
+        "2012-08-09",
+        "invented street",
+    ):
         assert secret not in text, secret
     assert "[name] engaged well; [name]'s views heard" in _all_text(out)
     assert "respondent person" in text  # the Forms respondent (the auditor) is kept, as the respondent
@@ -55,7 +84,9 @@ def test_no_pii_in_any_output(tmp_path, suffix):
 
 def test_include_pii_keeps_them(tmp_path):
     out = tmp_path / "o.json"
-    CliRunner().invoke(app, ["score", str(EPS), str(make(tmp_path)), "-o", str(out), "--include-pii"], catch_exceptions=False)
+    CliRunner().invoke(
+        app, ["score", str(EPS), str(make(tmp_path)), "-o", str(out), "--include-pii"], catch_exceptions=False
+    )
     a = json.loads(out.read_text())["audits"][0]
     assert a["fields"]["child_name"] == NAMES[0] and a["fields"]["dob"] == "2011-03-07"
     assert a["fields"]["Child's home address"] == "1 Invented Street"
@@ -78,7 +109,9 @@ def test_ref_stable_across_runs_and_changes_with_the_key(tmp_path, monkeypatch):
 def test_ref_normalises_case_spacing_and_dates():
     from datetime import date
 
-    assert make_ref(b"k", ["  zephyrina   QUILLFEATHER", date(2011, 3, 7)]) == make_ref(b"k", ["Zephyrina Quillfeather", date(2011, 3, 7)])
+    assert make_ref(b"k", ["  zephyrina   QUILLFEATHER", date(2011, 3, 7)]) == make_ref(
+        b"k", ["Zephyrina Quillfeather", date(2011, 3, 7)]
+    )
     assert make_ref(b"k", [None, None]) is None
 
 

@@ -28,8 +28,12 @@ CASES = {
     "xls": (lambda p: _ole(p / "old.xls", False), "save it as .xlsx"),
     "encrypted": (lambda p: _ole(p / "labelled.xlsx", True), "encrypted"),
     "empty": (lambda p: write_xlsx(p / "empty.xlsx", [], []), "is empty"),
-    "another audit": (lambda p: write_csv(p / "other.csv", ["ID", "Identifier- NHS Number", "Language clear"], [[1, "9990000018", "Yes"]]),
-                      "looks like the export of another form"),
+    "another audit": (
+        lambda p: write_csv(
+            p / "other.csv", ["ID", "Identifier- NHS Number", "Language clear"], [[1, "9990000018", "Yes"]]
+        ),
+        "looks like the export of another form",
+    ),
     "missing": (lambda p: p / "nowhere.xlsx", "no such file"),
 }
 
@@ -60,13 +64,17 @@ def test_missing_columns_listed_with_the_nearest_headers(tmp_path, monkeypatch, 
 
     mapping = tmp_path / "map.yaml"
     mapping.write_text("'Outcomes are S.M.A.R.T. and measurable': smart\n", encoding="utf-8")
-    r = CliRunner().invoke(__import__("qactl.cli", fromlist=["app"]).app,
-                           ["score", str(EPS), str(src), "-o", str(tmp_path / "o.json"), "--map", str(mapping)])
+    r = CliRunner().invoke(
+        __import__("qactl.cli", fromlist=["app"]).app,
+        ["score", str(EPS), str(src), "-o", str(tmp_path / "o.json"), "--map", str(mapping)],
+    )
     assert r.exit_code == 0, r.output
     csv_map = tmp_path / "map.csv"
     csv_map.write_text("column,id\nOutcomes are S.M.A.R.T. and measurable,smart\n", encoding="utf-8")
-    r = CliRunner().invoke(__import__("qactl.cli", fromlist=["app"]).app,
-                           ["score", str(EPS), str(src), "-o", str(tmp_path / "o2.json"), "--map", str(csv_map)])
+    r = CliRunner().invoke(
+        __import__("qactl.cli", fromlist=["app"]).app,
+        ["score", str(EPS), str(src), "-o", str(tmp_path / "o2.json"), "--map", str(csv_map)],
+    )
     assert r.exit_code == 0, r.output
 
 
@@ -74,7 +82,11 @@ def test_map_to_an_unknown_id_is_located(tmp_path, monkeypatch, capsys):
     src = write_xlsx(tmp_path / "eps.xlsx", ["a"], [["b"]])
     mapping = tmp_path / "map.yaml"
     mapping.write_text("Outcomes: smrt\n", encoding="utf-8")
-    code, err = run(monkeypatch, capsys, ["score", str(EPS), str(src), "-o", str(tmp_path / "o.json"), "--map", str(mapping)])
+    code, err = run(
+        monkeypatch,
+        capsys,
+        ["score", str(EPS), str(src), "-o", str(tmp_path / "o.json"), "--map", str(mapping)],
+    )
     assert code == 2 and "map.yaml:1" in err and "did you mean 'smart'?" in err
 
 
@@ -94,9 +106,15 @@ def test_wrong_output_suffix(tmp_path, monkeypatch, capsys):
 
 def test_missing_output_folder_and_unknown_sheet(tmp_path, monkeypatch, capsys):
     src = write_csv(tmp_path / "h.csv", ["a"], [["b"]])
-    code, err = run(monkeypatch, capsys, ["score", str(HEALTH), str(src), "-o", str(tmp_path / "no" / "o.json")])
+    code, err = run(
+        monkeypatch, capsys, ["score", str(HEALTH), str(src), "-o", str(tmp_path / "no" / "o.json")]
+    )
     assert code == 2 and "does not exist" in err
     book = write_xlsx(tmp_path / "b.xlsx", ["a"], [["b"]], sheet="Form1")
-    code, err = run(monkeypatch, capsys, ["score", str(HEALTH), str(book), "--sheet", "Responses", "-o", str(tmp_path / "o.json")])
+    code, err = run(
+        monkeypatch,
+        capsys,
+        ["score", str(HEALTH), str(book), "--sheet", "Responses", "-o", str(tmp_path / "o.json")],
+    )
     assert code == 2 and "no sheet called 'Responses'" in err and "'Form1'" in err
     assert not (tmp_path / "o.json").exists()

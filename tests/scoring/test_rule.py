@@ -17,7 +17,9 @@ MINI = Path(__file__).resolve().parents[1] / "data" / "mini.yaml"
 def _audit(rubric: Rubric, answers: dict[str, str], dob="01/01/2010"):
     heads = ["Name of child", "Date of birth", *[i.text for i in rubric.items]]
     row = ["Testchild Rule", dob, *[answers.get(i.id) for i in rubric.items]]
-    return Scorer(rubric, map_columns(rubric, heads), sheet="S", key=b"k", audit_date=date(2025, 10, 1)).audit(2, row)
+    return Scorer(
+        rubric, map_columns(rubric, heads), sheet="S", key=b"k", audit_date=date(2025, 10, 1)
+    ).audit(2, row)
 
 
 def test_round_half_up_not_half_even():
@@ -30,7 +32,10 @@ def test_weights_and_limit():
     # formulation Fully 2×1, smart Partially 1×2, pfa Not included 0×1 (child 15): 4 of 8 = 50.0
     a = _audit(rubric, {"formulation": "Fully", "smart": "Partially", "pfa": "Not included"})
     assert a["score"] == 50.0 and a["grade"] == "Requires improvement"
-    assert a["sections"] == {"Formulation": {"score": 100.0, "grade": "Outstanding"}, "Outcomes": {"score": 33.3, "grade": "Inadequate"}}
+    assert a["sections"] == {
+        "Formulation": {"score": 100.0, "grade": "Outstanding"},
+        "Outcomes": {"score": 33.3, "grade": "Inadequate"},
+    }
     # smart Not included caps at Requires improvement: 2+0+2 of 8 = 50 anyway; with pfa N/A (allowed? no: an error)
     b = _audit(rubric, {"formulation": "Fully", "smart": "Not included", "pfa": "Fully"}, dob="01/01/2015")
     assert b["answers"]["pfa"]["applies"] is False and b["score"] == 33.3 and b["grade"] == "Inadequate"

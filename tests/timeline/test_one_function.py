@@ -24,7 +24,9 @@ def scored_dues(rubric, values: dict[str, object]) -> dict[str, str | None]:
     """The due date of every milestone in the audit `score` makes of one row holding ``values`` (by header)."""
     heads = [c.text for c in rubric.columns()]  # a blank form's columns, the given ones filled in
     cmap = map_columns(rubric, heads)
-    scorer = Scorer(rubric, cmap, sheet="Sheet1", key=b"k", audit_date=date(2040, 1, 1), today=date(2040, 1, 1))
+    scorer = Scorer(
+        rubric, cmap, sheet="Sheet1", key=b"k", audit_date=date(2040, 1, 1), today=date(2040, 1, 1)
+    )
     row = [values.get(h) for h in heads]
     audit = scorer.audit(2, [v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in row])
     return {mid: m["due"] for mid, m in audit["milestones"].items()}
@@ -47,7 +49,14 @@ def test_ehcna_score_and_timeline_agree_and_follow_the_regulations(received):
     for m in EHCNA.milestones:
         assert scored[m.id] == shown[m.id].isoformat(), m.id
     # weeks from receipt: the day of receipt not counted, N weeks end on the same weekday (reg 5(1), 10(1), 13(2))
-    weeks = {"decision_to_assess": 6, "advice_received": 12, "decision_to_issue": 14, "no_plan_notice": 16, "draft_consultation": 16, "final_plan": 20}
+    weeks = {
+        "decision_to_assess": 6,
+        "advice_received": 12,
+        "decision_to_issue": 14,
+        "no_plan_notice": 16,
+        "draft_consultation": 16,
+        "final_plan": 20,
+    }
     for mid, n in weeks.items():
         assert shown[mid] == received + timedelta(days=7 * n) and shown[mid].weekday() == received.weekday()
     # 15 days beginning with the day the draft is served (14 weeks by default): served + 14 (reg 13(1))
@@ -55,25 +64,45 @@ def test_ehcna_score_and_timeline_agree_and_follow_the_regulations(received):
 
 
 @settings(max_examples=200, deadline=None)
-@given(last=days, meeting_gap=st.integers(200, 500), decision_gap=st.integers(0, 90), kind=st.sampled_from(["school", "post16", "post16-move"]),
-       transfer_gap=st.integers(100, 500))
+@given(
+    last=days,
+    meeting_gap=st.integers(200, 500),
+    decision_gap=st.integers(0, 90),
+    kind=st.sampled_from(["school", "post16", "post16-move"]),
+    transfer_gap=st.integers(100, 500),
+)
 def test_annual_review_score_and_timeline_agree(last, meeting_gap, decision_gap, kind, transfer_gap):
     meeting = last + timedelta(days=meeting_gap)
     decision = meeting + timedelta(days=decision_gap)
     transfer = meeting + timedelta(days=transfer_gap)
-    choice = {"school": "Primary to secondary school", "post16": "Secondary school to post-16 institution",
-              "post16-move": "Post-16 institution to another, at another time of year"}[kind]
-    t = timeline.annual_review(REVIEW, meeting, decision=decision, known={"last_review": last}, transfer=kind, transfer_date=transfer)
+    choice = {
+        "school": "Primary to secondary school",
+        "post16": "Secondary school to post-16 institution",
+        "post16-move": "Post-16 institution to another, at another time of year",
+    }[kind]
+    t = timeline.annual_review(
+        REVIEW, meeting, decision=decision, known={"last_review": last}, transfer=kind, transfer_date=transfer
+    )
     shown = {d.id: d.date for d in t.dates}
-    scored = scored_dues(REVIEW, {
-        "Date the plan was issued or last reviewed": last, "Date of the annual review meeting": meeting,
-        "Date the local authority's decision was notified": decision, "Local authority decision after the review": "Amend",
-        "Transfer between phases within the next 12 months": choice, "Date of the transfer (first day at the next school or setting)": transfer,
-    })
+    scored = scored_dues(
+        REVIEW,
+        {
+            "Date the plan was issued or last reviewed": last,
+            "Date of the annual review meeting": meeting,
+            "Date the local authority's decision was notified": decision,
+            "Local authority decision after the review": "Amend",
+            "Transfer between phases within the next 12 months": choice,
+            "Date of the transfer (first day at the next school or setting)": transfer,
+        },
+    )
     for m in REVIEW.milestones:
         if m.id != "review_meeting":  # the meeting's own due date counts from the last review; checked below
             assert scored[m.id] == shown[m.id].isoformat(), m.id
-    assert shown["review_meeting"] == twelve_months_starting_with(last) == date.fromisoformat(scored["review_meeting"])
+    assert (
+        shown["review_meeting"]
+        == twelve_months_starting_with(last)
+        == date.fromisoformat(scored["review_meeting"])
+    )
     # the earlier of decision + 8 weeks (reg 22(3)) and meeting + 12 weeks (Devon)
     assert shown["amended_plan"] == min(decision + timedelta(weeks=8), meeting + timedelta(weeks=12))
     # reg 18: before 15 February / 31 March of the year of transfer, or 5 months before a post-16 move
@@ -99,7 +128,10 @@ def test_processes_without_a_rubric_follow_their_regulations(start):
         return {d.id: d.date for d in timeline.process(name, given).dates}
 
     assert dates("reassessment", notified=start)["plan_finalised"] == start + timedelta(weeks=14)
-    assert dates("tribunal-plan", order=start) == {"draft_issued": start + timedelta(weeks=5), "plan_issued": start + timedelta(weeks=11)}
+    assert dates("tribunal-plan", order=start) == {
+        "draft_issued": start + timedelta(weeks=5),
+        "plan_issued": start + timedelta(weeks=11),
+    }
     assert dates("tribunal-school", order=start)["amended_plan"] == start + timedelta(weeks=2)
     assert dates("conceded-content", notified=start)["amended_plan"] == start + timedelta(weeks=5)
     moved = dates("transfer", moved=start + timedelta(days=30), aware=start)

@@ -33,13 +33,19 @@ def test_ehcna_dates_are_the_regulations_weeks_after_receipt():
     assert got["draft_plan"] == date(2025, 6, 23)
     assert got["final_plan"] == date(2025, 7, 21)
     # reg 13(1): 15 days beginning with the day served: last day = served + 14
-    assert got["draft_representations_end"] == date(2025, 6, 23)  # draft assumed at 14 weeks (IPSEA): 9 June + 14
+    assert got["draft_representations_end"] == date(
+        2025, 6, 23
+    )  # draft assumed at 14 weeks (IPSEA): 9 June + 14
 
 
 def test_domain_worked_example_1_september_2025():
     # DOMAIN §1.4: request 1 Sep 2025 -> 6 wks 13 Oct 2025, 16 wks 22 Dec 2025, 20 wks 19 Jan 2026
     got = {d.id: d.date for d in timeline.ehcna(load_rubric(EHCNA), date(2025, 9, 1)).dates}
-    assert (got["decision_to_assess"], got["draft_plan"], got["final_plan"]) == (date(2025, 10, 13), date(2025, 12, 22), date(2026, 1, 19))
+    assert (got["decision_to_assess"], got["draft_plan"], got["final_plan"]) == (
+        date(2025, 10, 13),
+        date(2025, 12, 22),
+        date(2026, 1, 19),
+    )
 
 
 def test_timeline_agrees_with_the_milestones_score_uses():
@@ -74,7 +80,12 @@ def test_annual_review_dates():
 
 def test_annual_review_actual_amendment_notice_moves_the_final_plan_up_to_the_devon_cap():
     # notice on 1 July (a week early): 1 July + 8 weeks = 26 August, before meeting + 12 weeks (2 September)
-    t = timeline.annual_review(load_rubric(REVIEW), date(2025, 6, 10), amendment_notice=date(2025, 7, 1), known={"plan_issued": date(2024, 9, 1)})
+    t = timeline.annual_review(
+        load_rubric(REVIEW),
+        date(2025, 6, 10),
+        amendment_notice=date(2025, 7, 1),
+        known={"plan_issued": date(2024, 9, 1)},
+    )
     got = {d.id: d.date for d in t.dates}
     assert got["amended_plan"] == date(2025, 8, 26)
     assert got["amendment_representations_end"] == date(2025, 7, 15)  # 15 days beginning with 1 July
@@ -94,7 +105,9 @@ def test_cli_ehcna_table_and_json():
     r = runner.invoke(app, ["timeline", "ehcna", "--received", "03/03/2025", "--rubric", str(EHCNA)])
     assert r.exit_code == 0, r.output
     assert "21/07/2025" in r.output
-    r = runner.invoke(app, ["timeline", "ehcna", "--received", "2025-03-03", "--rubric", str(EHCNA), "--json"])
+    r = runner.invoke(
+        app, ["timeline", "ehcna", "--received", "2025-03-03", "--rubric", str(EHCNA), "--json"]
+    )
     doc = json.loads(r.output)
     assert doc["kind"] == "qactl.statutory.timeline"
     assert {d["id"]: d["date"] for d in doc["dates"]}["final_plan"] == "2025-07-21"
@@ -107,7 +120,9 @@ def _qactl(*args):
 def test_cli_bad_date_and_no_milestones_exit_2():
     r = _qactl("timeline", "ehcna", "--received", "04/23/2025", "--rubric", str(EHCNA))
     assert r.returncode == 2 and "US-style" in r.stderr and "Traceback" not in r.stderr
-    r = _qactl("timeline", "ehcna", "--received", "2025-03-03", "--rubric", str(HERE.parent / "data" / "mini.yaml"))
+    r = _qactl(
+        "timeline", "ehcna", "--received", "2025-03-03", "--rubric", str(HERE.parent / "data" / "mini.yaml")
+    )
     assert r.returncode == 2 and "no milestones" in r.stderr
 
 
@@ -149,12 +164,16 @@ def test_meeting_as_a_milestone():
 
 # ---------------------------------------------------------------- the built-in rubrics and the new processes
 
+
 def test_a_draft_whose_15_days_run_past_20_weeks_is_warned_about():
     rubric = load_rubric(HERE.parents[1] / "rubrics" / "ehcna-file.yaml")
     # received 01/09/2025: 20 weeks end 19/01/2026; a draft served 08/01/2026 has its 15 days end 22/01/2026
     t = timeline.ehcna(rubric, date(2025, 9, 1), draft=date(2026, 1, 8))
     assert t.date_of("draft_representations_end") == date(2026, 1, 22)
-    assert len(t.warnings) == 1 and "end on 22/01/2026, after the SEND Regulations 2014 reg 13(2) limit (19/01/2026)" in t.warnings[0]
+    assert (
+        len(t.warnings) == 1
+        and "end on 22/01/2026, after the SEND Regulations 2014 reg 13(2) limit (19/01/2026)" in t.warnings[0]
+    )
     assert "Issue the draft by 05/01/2026 at the latest" in t.warnings[0]  # 05/01 + 14 = 19/01
     assert timeline.ehcna(rubric, date(2025, 9, 1), draft=date(2026, 1, 5)).warnings == []
 
@@ -167,13 +186,17 @@ def test_advice_asked_of_a_school_inside_the_reg_10_4_a_window_is_warned_about()
     summer = next(c for c in terms if c.closed == date(2025, 7, 23))
     # summer term ends 22/07/2025, closed from 23/07, reopening 03/09/2025: the window runs from 16/07 to 27/08/2025
     assert (summer.reopens, summer.typical) == (date(2025, 9, 3), True)
-    assert all((c.reopens - c.closed).days >= 28 for c in terms)  # half terms and 2-week holidays are not closures
+    assert all(
+        (c.reopens - c.closed).days >= 28 for c in terms
+    )  # half terms and 2-week holidays are not closures
     inside = timeline.ehcna(rubric, date(2025, 6, 2), advice_requested=[date(2025, 7, 16)], terms=terms)
     assert len(inside.warnings) == 1
     w = inside.warnings[0]
     assert "from 16/07/2025 to 27/08/2025" in w and "reg 10(4)(a)" in w and "typical term dates" in w
     for outside in (date(2025, 7, 15), date(2025, 8, 28)):
-        assert timeline.ehcna(rubric, date(2025, 6, 2), advice_requested=[outside], terms=terms).warnings == []
+        assert (
+            timeline.ehcna(rubric, date(2025, 6, 2), advice_requested=[outside], terms=terms).warnings == []
+        )
 
 
 def test_annual_review_asks_which_phase_transfer():
@@ -185,10 +208,14 @@ def test_annual_review_asks_which_phase_transfer():
     assert school.date_of("phase_transfer_amended") == date(2026, 2, 14)  # before 15 February (reg 18(1)(b))
     assert post16.date_of("phase_transfer_amended") == date(2026, 3, 30)  # before 31 March (reg 18(1)(a))
     # only the date that applies is printed: never both 15 February and 31 March
-    assert [d.id for d in school.dates].count("phase_transfer_amended") == 1 and not any("post16" in d.id for d in school.dates)
+    assert [d.id for d in school.dates].count("phase_transfer_amended") == 1 and not any(
+        "post16" in d.id for d in school.dates
+    )
     with pytest.raises(UsageError, match="give --transfer-date DATE"):
         timeline.annual_review(rubric, date(2025, 10, 15), transfer="post16-move", transfer_year=2026)
-    move = timeline.annual_review(rubric, date(2025, 10, 15), transfer="post16-move", transfer_date=date(2027, 1, 15))
+    move = timeline.annual_review(
+        rubric, date(2025, 10, 15), transfer="post16-move", transfer_date=date(2027, 1, 15)
+    )
     assert move.date_of("phase_transfer_amended") == date(2026, 8, 15)  # at least 5 months before (reg 18(2))
     with pytest.raises(UsageError, match="say school, post16 or post16-move"):
         timeline.annual_review(rubric, date(2025, 10, 15), transfer="university", transfer_year=2026)
@@ -196,8 +223,12 @@ def test_annual_review_asks_which_phase_transfer():
 
 def test_annual_review_decision_not_to_amend_and_a_late_meeting():
     rubric = load_rubric(HERE.parents[1] / "rubrics" / "annual-review.yaml")
-    t = timeline.annual_review(rubric, date(2025, 3, 10), decision=date(2025, 4, 1), known={"last_review": date(2024, 3, 10)})
-    assert t.date_of("no_amend_notice") == date(2025, 5, 27)  # 8 weeks after the notice of 01/04/2025 (reg 22(4))
+    t = timeline.annual_review(
+        rubric, date(2025, 3, 10), decision=date(2025, 4, 1), known={"last_review": date(2024, 3, 10)}
+    )
+    assert t.date_of("no_amend_notice") == date(
+        2025, 5, 27
+    )  # 8 weeks after the notice of 01/04/2025 (reg 22(4))
     assert t.date_of("review_meeting") == date(2025, 3, 9)
     assert any("on 10/03/2025 is 1 day(s) after its due date, 09/03/2025" in w for w in t.warnings)
 
@@ -205,14 +236,29 @@ def test_annual_review_decision_not_to_amend_and_a_late_meeting():
 def test_processes_on_the_command_line():
     cases = [
         (["reassessment", "--notified", "03/03/2025"], {"plan_finalised": "2025-06-09"}),
-        (["tribunal-order", "--order", "assess", "--date", "03/03/2025"],
-         {"notify_will_assess": "2025-03-17", "no_plan_decision": "2025-05-12", "plan_issued": "2025-06-09"}),
+        (
+            ["tribunal-order", "--order", "assess", "--date", "03/03/2025"],
+            {
+                "notify_will_assess": "2025-03-17",
+                "no_plan_decision": "2025-05-12",
+                "plan_issued": "2025-06-09",
+            },
+        ),
         (["tribunal-order", "--order", "amend", "--date", "03/03/2025"], {"amended_plan": "2025-04-07"}),
         (["tribunal-order", "--order", "maintain", "--date", "03/03/2025"], {"maintained": "2025-03-03"}),
-        (["conceded-appeal", "--appeal", "assess", "--notified", "03/03/2025"],
-         {"notify_will_assess": "2025-03-17", "no_plan_decision": "2025-05-12", "plan_issued": "2025-06-09"}),
+        (
+            ["conceded-appeal", "--appeal", "assess", "--notified", "03/03/2025"],
+            {
+                "notify_will_assess": "2025-03-17",
+                "no_plan_decision": "2025-05-12",
+                "plan_issued": "2025-06-09",
+            },
+        ),
         # learned of the move on Thursday 28/08/2025, 2 working days before it: 15 working days on = Thursday 18/09/2025
-        (["transfer", "--moved", "01/09/2025", "--aware", "28/08/2025"], {"plan_transferred": "2025-09-18", "family_told": "2025-10-30"}),
+        (
+            ["transfer", "--moved", "01/09/2025", "--aware", "28/08/2025"],
+            {"plan_transferred": "2025-09-18", "family_told": "2025-10-30"},
+        ),
     ]
     for args, want in cases:
         r = runner.invoke(app, ["timeline", *args, "--json"])
@@ -222,7 +268,11 @@ def test_processes_on_the_command_line():
         assert {k: got[k] for k in want} == want, args
         assert all(d["citation"] for d in doc["dates"])
     r = _qactl("timeline", "tribunal-order", "--order", "appeal", "--date", "03/03/2025")
-    assert r.returncode == 2 and "one of assess, plan, amend, school, maintain" in r.stderr and "Traceback" not in r.stderr
+    assert (
+        r.returncode == 2
+        and "one of assess, plan, amend, school, maintain" in r.stderr
+        and "Traceback" not in r.stderr
+    )
     r = runner.invoke(app, ["timeline", "transfer", "--moved", "01/09/2025", "--json"])
     doc = json.loads(r.output)
     review = next(d for d in doc["dates"] if d["id"] == "transferred_plan_reviewed")
@@ -235,7 +285,14 @@ def test_a_school_consulted_should_answer_within_15_days():
     # consulted 02/01/2026: should answer by 17/01/2026 (CoP 9.83, guidance); 20 weeks end 19/01/2026
     t = timeline.ehcna(rubric, date(2025, 9, 1), draft=date(2025, 12, 1), consulted=date(2026, 1, 2))
     line = next(d for d in t.dates if d.id == "school_response")
-    assert (line.date, line.kind, line.citation) == (date(2026, 1, 17), "guidance", "SEND Code of Practice 2015 para 9.83")
+    assert (line.date, line.kind, line.citation) == (
+        date(2026, 1, 17),
+        "guidance",
+        "SEND Code of Practice 2015 para 9.83",
+    )
     assert t.warnings == []
     late = timeline.ehcna(rubric, date(2025, 9, 1), draft=date(2025, 12, 1), consulted=date(2026, 1, 10))
-    assert any("should answer by 25/01/2026, after the SEND Regulations 2014 reg 13(2) limit (19/01/2026)" in w for w in late.warnings)
+    assert any(
+        "should answer by 25/01/2026, after the SEND Regulations 2014 reg 13(2) limit (19/01/2026)" in w
+        for w in late.warnings
+    )

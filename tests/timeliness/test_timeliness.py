@@ -7,9 +7,27 @@ from qactl.statutory.timeliness import Tally, rate, timeliness
 
 SCHEMA = {
     "milestones": [
-        {"id": "decision", "text": "Decision to assess", "kind": "statutory", "citation": "SEND Regulations 2014 reg 5(1)", "limit": "6 weeks"},
-        {"id": "advice", "text": "Advice received", "kind": "target", "citation": None, "limit": "Local target: 12 weeks"},
-        {"id": "final", "text": "Final plan", "kind": "statutory", "citation": "SEND Regulations 2014 reg 13(2)", "limit": "20 weeks"},
+        {
+            "id": "decision",
+            "text": "Decision to assess",
+            "kind": "statutory",
+            "citation": "SEND Regulations 2014 reg 5(1)",
+            "limit": "6 weeks",
+        },
+        {
+            "id": "advice",
+            "text": "Advice received",
+            "kind": "target",
+            "citation": None,
+            "limit": "Local target: 12 weeks",
+        },
+        {
+            "id": "final",
+            "text": "Final plan",
+            "kind": "statutory",
+            "citation": "SEND Regulations 2014 reg 13(2)",
+            "limit": "20 weeks",
+        },
     ]
 }
 
@@ -19,7 +37,11 @@ def ms(status, days_late=None, **extra):
 
 
 def audit(decision, advice, final, status="scored"):
-    return {"row": 2, "status": status, "milestones": {"decision": decision, "advice": advice, "final": final}}
+    return {
+        "row": 2,
+        "status": status,
+        "milestones": {"decision": decision, "advice": advice, "final": final},
+    }
 
 
 AUDITS = [
@@ -34,7 +56,11 @@ AUDITS = [
     # 5: a decision not to assess, made in time: the later steps do not apply
     audit(ms("on_time", 0), ms("not_applicable"), ms("not_applicable")),
     # 6: late with a reason the limit does not allow: a breach, and the refused reason counted
-    audit(ms("late", 36, reason="early_years_closed", reason_check="not_allowed"), ms("on_time", 0), ms("on_time", 0)),
+    audit(
+        ms("late", 36, reason="early_years_closed", reason_check="not_allowed"),
+        ms("on_time", 0),
+        ms("on_time", 0),
+    ),
     # not counted: an audit in error and a duplicate submission
     audit(ms("late", 5), ms("late", 5), ms("late", 5), status="error"),
     audit(ms("on_time", 0), ms("on_time", 0), ms("on_time", 0), status="duplicate"),
@@ -47,18 +73,36 @@ def test_statutory_rate_excludes_exceptions_and_targets_are_apart():
     s = t["statutory"]
     # statutory dates: decision on time in 1,2,3,5 (4) + late in 6 + missing in 4; final on time in 1,6, late in 2,
     # excused in 3, not due in 4, not applicable in 5.
-    assert (s["on_time"], s["late"], s["missing"], s["exception"], s["not_due"], s["not_applicable"]) == (6, 2, 1, 1, 1, 1)
+    assert (s["on_time"], s["late"], s["missing"], s["exception"], s["not_due"], s["not_applicable"]) == (
+        6,
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
     assert s["due"] == 9
-    assert s["rate"] == 66.7  # 6 of 9: the excused final plan is out of the denominator (SEN2 "excluding exceptions")
+    assert (
+        s["rate"] == 66.7
+    )  # 6 of 9: the excused final plan is out of the denominator (SEN2 "excluding exceptions")
     assert s["rate_with_exceptions"] == 60.0  # 6 of 10
     assert s["milestones"] == ["decision", "final"]
     # audits: 4 breached (missing decision), 2 (late final), 6 (late decision); all on time: 1, 3, 5
     assert (s["audits"], s["audits_breached"], s["audits_all_on_time"]) == (6, 3, 3)
     assert s["reasons_applied"] == {"personal_circumstances": 1} and s["reasons_refused"] == 1
-    assert s["days_late_median"] == 18.5 and s["days_late_max"] == 36  # late by 1 and 36 (a missing date has no days late)
+    assert (
+        s["days_late_median"] == 18.5 and s["days_late_max"] == 36
+    )  # late by 1 and 36 (a missing date has no days late)
     g = t["target"]
     # advice (a local target): on time in 1, 3, 6; late in 2 (a reason never excuses a target); not due in 4; n/a in 5
-    assert (g["on_time"], g["late"], g["due"], g["rate"], g["exception"], g["not_due"]) == (3, 1, 4, 75.0, 0, 1)
+    assert (g["on_time"], g["late"], g["due"], g["rate"], g["exception"], g["not_due"]) == (
+        3,
+        1,
+        4,
+        75.0,
+        0,
+        1,
+    )
     assert g["milestones"] == ["advice"]
 
 
@@ -67,7 +111,13 @@ def test_per_milestone_figures():
     by = {m["id"]: m for m in t["milestones"]}
     final = by["final"]
     assert (final["kind"], final["citation"]) == ("statutory", "SEND Regulations 2014 reg 13(2)")
-    assert (final["due"], final["on_time"], final["late"], final["exception"], final["rate"]) == (3, 2, 1, 1, 66.7)
+    assert (final["due"], final["on_time"], final["late"], final["exception"], final["rate"]) == (
+        3,
+        2,
+        1,
+        1,
+        66.7,
+    )
     assert final["days_late_median"] == 1.0
     decision = by["decision"]
     assert (decision["due"], decision["on_time"], decision["missing"], decision["rate"]) == (6, 4, 1, 66.7)
@@ -88,7 +138,9 @@ def test_files_of_one_rubric_add_up():
 
 
 def test_format_1_files_are_counted_but_not_compared():
-    old_schema = {"milestones": [{"id": m["id"], "text": m["text"], "limit": m["limit"]} for m in SCHEMA["milestones"]]}
+    old_schema = {
+        "milestones": [{"id": m["id"], "text": m["text"], "limit": m["limit"]} for m in SCHEMA["milestones"]]
+    }
     t = timeliness({"schema": old_schema}, AUDITS)  # no "format": version 1
     assert t["format"] == 1 and t["comparable"] is False
     assert "not compared" in t["notes"][0]

@@ -43,11 +43,24 @@ def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
 @pytest.fixture
 def good_sheets() -> dict[str, list[list]]:
     return {
-        "Services": [["Service", "Aliases"], ["SEND casework", "SENSTART"], ["Health", "DCO"], ["Educational Psychology", "EPS; EP"]],
-        "Complaints": [["Service", "Theme", "Count", "Period"], ["SEND casework", "timeliness", 12, "2025 Autumn"], ["DCO", "health_needs", 2, "2025 Autumn"]],
+        "Services": [
+            ["Service", "Aliases"],
+            ["SEND casework", "SENSTART"],
+            ["Health", "DCO"],
+            ["Educational Psychology", "EPS; EP"],
+        ],
+        "Complaints": [
+            ["Service", "Theme", "Count", "Period"],
+            ["SEND casework", "timeliness", 12, "2025 Autumn"],
+            ["DCO", "health_needs", 2, "2025 Autumn"],
+        ],
         "Compliments": [["Service", "Theme", "Count", "Period"], ["EPS", "voice_of_child", 7, "2025 Autumn"]],
-        "Surveys": [["Source", "Title", "Date", "Question", "Theme", "% agree", "Respondents"],
-                    ["PCF", "PCF survey 2025", "14/07/2025", "Plans are finished on time", "timeliness", 31, 198]],
-        "KPIs": [["ID", "Label", "Value", "Target", "Unit", "Period", "Theme", "Higher is better"],
-                 ["ehcna_20_weeks", "EHC plans within 20 weeks", 48.2, 60, "%", "2025 Q3", "timeliness", "Yes"]],
+        "Surveys": [
+            ["Source", "Title", "Date", "Question", "Theme", "% agree", "Respondents"],
+            ["PCF", "PCF survey 2025", "14/07/2025", "Plans are finished on time", "timeliness", 31, 198],
+        ],
+        "KPIs": [
+            ["ID", "Label", "Value", "Target", "Unit", "Period", "Theme", "Higher is better"],
+            ["ehcna_20_weeks", "EHC plans within 20 weeks", 48.2, 60, "%", "2025 Q3", "timeliness", "Yes"],
+        ],
     }

@@ -63,7 +63,9 @@ def test_unknown_service_names_the_line_and_suggests(tmp_path, themes):
         load_evidence(path, themes)
     (msg,) = _problems(e)
     assert msg.startswith(f"{path}:9:")
-    assert "unknown service 'Educational Psychologie'" in msg and "did you mean 'Educational Psychology'?" in msg
+    assert (
+        "unknown service 'Educational Psychologie'" in msg and "did you mean 'Educational Psychology'?" in msg
+    )
 
 
 def test_kpi_without_target_is_an_error_on_its_line(tmp_path, themes):
@@ -83,18 +85,24 @@ def test_text_where_a_count_should_be_names_the_line(tmp_path, themes):
 
 
 def test_unknown_theme_and_every_problem_at_once(tmp_path, themes):
-    text = GOOD_YAML.replace("theme: voice_of_child", "theme: voice_of_chlid").replace("service: Health", "service: Helth")
+    text = GOOD_YAML.replace("theme: voice_of_child", "theme: voice_of_chlid").replace(
+        "service: Health", "service: Helth"
+    )
     text = text.replace("  - Health\n", "  - Health\n").replace("{service: senstart,", "{service: Helth,")
     with pytest.raises(ConfigError) as e:
         load_evidence(_yaml(tmp_path, text), themes)
     msgs = _problems(e)
     assert len(msgs) == 2
     assert any("unknown service 'Helth'" in m and "did you mean 'Health'" in m and ":7:" in m for m in msgs)
-    assert any("unknown theme 'voice_of_chlid' (did you mean 'voice_of_child'?)" in m and ":9:" in m for m in msgs)
+    assert any(
+        "unknown theme 'voice_of_chlid' (did you mean 'voice_of_child'?)" in m and ":9:" in m for m in msgs
+    )
 
 
 def test_no_theme_check_without_themes(tmp_path):
-    ev = load_evidence(_yaml(tmp_path, GOOD_YAML.replace("theme: voice_of_child", "theme: local_theme")), None)
+    ev = load_evidence(
+        _yaml(tmp_path, GOOD_YAML.replace("theme: voice_of_child", "theme: local_theme")), None
+    )
     assert ev.compliments[0].theme == "local_theme"
 
 
@@ -122,11 +130,16 @@ def test_unknown_service_in_a_sheet_names_the_cell(tmp_path, themes, workbook, g
     with pytest.raises(ConfigError) as e:
         load_evidence(workbook(tmp_path / "ev.xlsx", good_sheets), themes)
     (msg,) = _problems(e)
-    assert "Compliments!A3: unknown service 'Educational Psycology' (did you mean 'Educational Psychology'?)" in msg
+    assert (
+        "Compliments!A3: unknown service 'Educational Psycology' (did you mean 'Educational Psychology'?)"
+        in msg
+    )
 
 
 def test_kpi_with_a_blank_target_names_the_cell(tmp_path, themes, workbook, good_sheets):
-    good_sheets["KPIs"].append(["health_6_weeks", "Health advice within 6 weeks", 71, None, "%", "2025 Q3", "health_needs", "Yes"])
+    good_sheets["KPIs"].append(
+        ["health_6_weeks", "Health advice within 6 weeks", 71, None, "%", "2025 Q3", "health_needs", "Yes"]
+    )
     with pytest.raises(ConfigError) as e:
         load_evidence(workbook(tmp_path / "ev.xlsx", good_sheets), themes)
     (msg,) = _problems(e)
@@ -147,7 +160,9 @@ def test_bad_survey_source_and_percent(tmp_path, themes, workbook, good_sheets):
         load_evidence(workbook(tmp_path / "ev.xlsx", good_sheets), themes)
     msgs = _problems(e)
     assert any("Surveys!A3: the source must be PCF, CYP, SENCO or other, found 'Staff'" in m for m in msgs)
-    assert any(m.endswith("Surveys!F3: agree_percent should be less than or equal to 100, found 140") for m in msgs)
+    assert any(
+        m.endswith("Surveys!F3: agree_percent should be less than or equal to 100, found 140") for m in msgs
+    )
 
 
 def test_csv_with_a_kind_column(tmp_path, themes):
@@ -163,7 +178,9 @@ def test_csv_with_a_kind_column(tmp_path, themes):
     )
     with pytest.raises(ConfigError) as e:
         load_evidence(p, themes)
-    assert [m.split(": ", 1)[1] for m in _problems(e)] == ["evidence.csv!D6: count must be a whole number, found 'nine'"]
+    assert [m.split(": ", 1)[1] for m in _problems(e)] == [
+        "evidence.csv!D6: count must be a whole number, found 'nine'"
+    ]
     p.write_text(p.read_text().rsplit("complaint,", 1)[0], encoding="utf-8")
     ev = load_evidence(p, themes)
     assert (ev.complaints[0].count, ev.compliments[0].count, ev.kpis[0].target) == (9, 4, 60)
@@ -171,7 +188,9 @@ def test_csv_with_a_kind_column(tmp_path, themes):
 
 def test_a_workbook_with_no_evidence_sheets(tmp_path, themes, workbook):
     with pytest.raises(ConfigError) as e:
-        load_evidence(workbook(tmp_path / "ev.xlsx", {"Notes": [["a", "b"], [1, 2]], "About": [["x", "y"]]}), themes)
+        load_evidence(
+            workbook(tmp_path / "ev.xlsx", {"Notes": [["a", "b"], [1, 2]], "About": [["x", "y"]]}), themes
+        )
     assert "name the sheets Services, Complaints" in str(e.value)
 
 

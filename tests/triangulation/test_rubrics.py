@@ -33,7 +33,9 @@ def test_every_theme_is_in_the_dictionary(practice, family):
         themes = {i.theme for i in rubric.items if i.theme}
         assert themes <= set(THEME_LABELS), themes - set(THEME_LABELS)
     # the family survey speaks to every standard of Worcestershire §2
-    assert {"voice_of_child", "smart_outcomes", "jargon", "provision_specificity", "multi_agency"} <= {i.theme for i in family.items}
+    assert {"voice_of_child", "smart_outcomes", "jargon", "provision_specificity", "multi_agency"} <= {
+        i.theme for i in family.items
+    }
 
 
 def test_practice_conversation_has_three_or_four_generic_questions_asked_everywhere(practice):
@@ -75,7 +77,12 @@ def test_family_feedback_is_identified_by_plan_reference_only(family):
 def test_family_likert_scale_is_forms_labels_4_to_0_with_dont_know(family):
     scale = family.scales["agreement"]
     assert [(c.label, c.points) for c in scale.choices] == [
-        ("Strongly agree", 4), ("Agree", 3), ("Neither agree nor disagree", 2), ("Disagree", 1), ("Strongly disagree", 0)]
+        ("Strongly agree", 4),
+        ("Agree", 3),
+        ("Neither agree nor disagree", 2),
+        ("Disagree", 1),
+        ("Strongly disagree", 0),
+    ]
     assert scale.na.label == "Don't know"
     assert all(i.allow_na for i in family.items)
 
@@ -88,10 +95,20 @@ def test_example_exports_have_a_column_for_every_question(root, practice, family
         headers = {norm_header(h) for h in sheet.headers}
         assert {"id", "start time", "completion time", "email", "name"} <= headers
         # a question added to the rubric since the example was made (``since``) has no column: it scores without it
-        missing = [c.id for c in rubric.columns() if norm_header(c.text) not in headers and not getattr(c, "since", None)]
+        missing = [
+            c.id
+            for c in rubric.columns()
+            if norm_header(c.text) not in headers and not getattr(c, "since", None)
+        ]
         assert missing == []
         labels = {norm_answer(ch.label) for s in rubric.scales.values() for ch in s.choices}
         labels |= {norm_answer(s.na.label) for s in rubric.scales.values() if s.na}
-        cols = [i for i, h in enumerate(sheet.headers) if any(norm_header(h) == norm_header(it.text) for it in rubric.items)]
-        answers = {norm_answer(v[c]) for _, v in sheet.rows for c in cols if c < len(v) and v[c] not in (None, "")}
+        cols = [
+            i
+            for i, h in enumerate(sheet.headers)
+            if any(norm_header(h) == norm_header(it.text) for it in rubric.items)
+        ]
+        answers = {
+            norm_answer(v[c]) for _, v in sheet.rows for c in cols if c < len(v) and v[c] not in (None, "")
+        }
         assert answers and answers <= labels

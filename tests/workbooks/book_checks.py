@@ -18,7 +18,9 @@ def cells(wb, *, hidden: bool = True):
             for c in row:
                 if c.value is None:
                     continue
-                if not hidden and (ws.row_dimensions[c.row].hidden or ws.column_dimensions[c.column_letter].hidden):
+                if not hidden and (
+                    ws.row_dimensions[c.row].hidden or ws.column_dimensions[c.column_letter].hidden
+                ):
                     continue
                 yield ws.title, c.coordinate, c.value
 
@@ -36,15 +38,20 @@ def junk(wb, ids: set[str] = frozenset(), *, allow: set[str] = frozenset(), hidd
             continue
         if REPR.search(text) or ABSENT_DOCS.search(text):
             bad.append(f"{sheet}!{where}: {text[:80]!r}")
-        elif isinstance(v, str) and (text in ids or any(m not in allow for m in SNAKE.findall(text) if "@" not in text)):
+        elif isinstance(v, str) and (
+            text in ids or any(m not in allow for m in SNAKE.findall(text) if "@" not in text)
+        ):
             bad.append(f"{sheet}!{where}: {text[:80]!r}")
     return bad
 
 
 def fits_to_width(ws) -> bool:
     """Fit to one page wide (1 is Excel's default, so the file may leave it out), as many pages tall as needed."""
-    return bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage) \
-        and ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight in (0, "0")
+    return (
+        bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+        and ws.page_setup.fitToWidth in (None, 1)
+        and ws.page_setup.fitToHeight in (0, "0")
+    )
 
 
 def repeated_rows(ws) -> str | None:

@@ -17,7 +17,15 @@ from qactl.rubric.loader import discover
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-AUDITS = ["eps-advice", "health-advice", "ehcna-file", "annual-review", "ehcp-quality", "sen-information-report", "ap-quality"]
+AUDITS = [
+    "eps-advice",
+    "health-advice",
+    "ehcna-file",
+    "annual-review",
+    "ehcp-quality",
+    "sen-information-report",
+    "ap-quality",
+]
 SURVEYS = ["family-feedback", "practice-conversation"]
 
 
@@ -35,30 +43,142 @@ def round_(tmp_path_factory):
     env = {**os.environ, "QACTL_KEY": "demo-key-not-for-real-data", "XDG_CONFIG_HOME": str(out / "config")}
 
     def qactl(*args, ok=(0,), **extra):
-        r = subprocess.run([sys.executable, "-m", "qactl", *map(str, args)], capture_output=True, text=True, env={**env, **extra})
+        r = subprocess.run(
+            [sys.executable, "-m", "qactl", *map(str, args)],
+            capture_output=True,
+            text=True,
+            env={**env, **extra},
+        )
         assert r.returncode in ok, r.stderr
         return r
 
-    qactl("allocate", "--plans", EXAMPLES / "plans.xlsx", "--cohort", EXAMPLES / "cohort.yaml", "--round", "2025 Autumn", "--moderation", "6",
-          "--history", EXAMPLES / "previous-allocation.json", "--seed", "20251001", "-o", out / "allocation.xlsx", "--mail-merge", out / "mail-merge.csv")
-    qactl("allocate", "--plans", EXAMPLES / "plans.xlsx", "--cohort", EXAMPLES / "cohort.yaml", "--round", "2025 Autumn", "--moderation", "6",
-          "--history", EXAMPLES / "previous-allocation.json", "--seed", "20251001", "-o", out / "allocation.json")
+    qactl(
+        "allocate",
+        "--plans",
+        EXAMPLES / "plans.xlsx",
+        "--cohort",
+        EXAMPLES / "cohort.yaml",
+        "--round",
+        "2025 Autumn",
+        "--moderation",
+        "6",
+        "--history",
+        EXAMPLES / "previous-allocation.json",
+        "--seed",
+        "20251001",
+        "-o",
+        out / "allocation.xlsx",
+        "--mail-merge",
+        out / "mail-merge.csv",
+    )
+    qactl(
+        "allocate",
+        "--plans",
+        EXAMPLES / "plans.xlsx",
+        "--cohort",
+        EXAMPLES / "cohort.yaml",
+        "--round",
+        "2025 Autumn",
+        "--moderation",
+        "6",
+        "--history",
+        EXAMPLES / "previous-allocation.json",
+        "--seed",
+        "20251001",
+        "-o",
+        out / "allocation.json",
+    )
     for rid in AUDITS:
-        qactl("score", rid, _export(rid, EXAMPLES / "exports" / "previous"), "--round", "2025 Summer", "-o", out / f"{rid}-summer.json", "-q", ok=(0, 1))
-        qactl("score", rid, _export(rid, EXAMPLES / "exports"), "--round", "2025 Autumn", "-o", out / f"{rid}.json", "-q", ok=(0, 1))
-        qactl("score", rid, _export(rid, EXAMPLES / "exports"), "--round", "2025 Autumn", "-o", out / f"{rid}.xlsx",
-              "--previous", out / f"{rid}-summer.json", "-q", ok=(0, 1))
+        qactl(
+            "score",
+            rid,
+            _export(rid, EXAMPLES / "exports" / "previous"),
+            "--round",
+            "2025 Summer",
+            "-o",
+            out / f"{rid}-summer.json",
+            "-q",
+            ok=(0, 1),
+        )
+        qactl(
+            "score",
+            rid,
+            _export(rid, EXAMPLES / "exports"),
+            "--round",
+            "2025 Autumn",
+            "-o",
+            out / f"{rid}.json",
+            "-q",
+            ok=(0, 1),
+        )
+        qactl(
+            "score",
+            rid,
+            _export(rid, EXAMPLES / "exports"),
+            "--round",
+            "2025 Autumn",
+            "-o",
+            out / f"{rid}.xlsx",
+            "--previous",
+            out / f"{rid}-summer.json",
+            "-q",
+            ok=(0, 1),
+        )
     for rid in SURVEYS:
-        qactl("score", rid, EXAMPLES / f"{rid}.xlsx", "--round", "2025 Autumn", "-o", out / f"{rid}.xlsx", "-q", ok=(0, 1))
-        qactl("score", rid, EXAMPLES / f"{rid}.xlsx", "--round", "2025 Autumn", "-o", out / f"{rid}.json", "-q", ok=(0, 1))
+        qactl(
+            "score",
+            rid,
+            EXAMPLES / f"{rid}.xlsx",
+            "--round",
+            "2025 Autumn",
+            "-o",
+            out / f"{rid}.xlsx",
+            "-q",
+            ok=(0, 1),
+        )
+        qactl(
+            "score",
+            rid,
+            EXAMPLES / f"{rid}.xlsx",
+            "--round",
+            "2025 Autumn",
+            "-o",
+            out / f"{rid}.json",
+            "-q",
+            ok=(0, 1),
+        )
     for rid in discover():
         qactl("form", rid, "-o", out / f"form-{rid}.xlsx")
-    qactl("chase", out / "ehcp-quality.json", "--allocation", out / "allocation.json", "--cohort", EXAMPLES / "cohort.yaml",
-          "-o", out / "chase.xlsx", "--mail-merge", out / "reminders.csv", SOURCE_DATE_EPOCH="1761091200")
+    qactl(
+        "chase",
+        out / "ehcp-quality.json",
+        "--allocation",
+        out / "allocation.json",
+        "--cohort",
+        EXAMPLES / "cohort.yaml",
+        "-o",
+        out / "chase.xlsx",
+        "--mail-merge",
+        out / "reminders.csv",
+        SOURCE_DATE_EPOCH="1761091200",
+    )
     scored = [out / f"{rid}.json" for rid in [*AUDITS, *SURVEYS]]
-    qactl("report", *scored, "--previous", *[out / f"{rid}-summer.json" for rid in AUDITS], "--allocation", out / "allocation.json",
-          "--evidence", EXAMPLES / "evidence.yaml", "--actions", EXAMPLES / "actions-previous.xlsx", "--write-actions", out / "actions.xlsx",
-          "-o", out / "report.html")
+    qactl(
+        "report",
+        *scored,
+        "--previous",
+        *[out / f"{rid}-summer.json" for rid in AUDITS],
+        "--allocation",
+        out / "allocation.json",
+        "--evidence",
+        EXAMPLES / "evidence.yaml",
+        "--actions",
+        EXAMPLES / "actions-previous.xlsx",
+        "--write-actions",
+        out / "actions.xlsx",
+        "-o",
+        out / "report.html",
+    )
     return out
 
 
@@ -97,7 +217,9 @@ def test_each_survey_opens_on_how_people_answered(round_, rid):
 
 def test_the_chase_list_opens_on_who_owes_audits(round_):
     wb, ws = _first(round_ / "chase.xlsx")
-    assert ws.title == "Chase" and ws["A2"].value.startswith("31 of 52 audits returned; 21 outstanding from 21 auditors.")
+    assert ws.title == "Chase" and ws["A2"].value.startswith(
+        "31 of 52 audits returned; 21 outstanding from 21 auditors."
+    )
     assert junk(wb, IDS) == []
 
 
