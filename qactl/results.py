@@ -2,7 +2,7 @@
 
 Written and read in this one module, so ``score``, ``moderate`` and ``report`` can never disagree
 about a file. The shapes are TypedDicts (validated with one ``TypeAdapter`` per file: a pydantic
-model per audit costs seconds at national scale; see PERFORMANCE.md). Two encodings:
+model per audit costs seconds at national scale; see docs/performance.md). Two encodings:
 
 * ``.json``: one document (docs/score.md), for files a person may open;
 * ``.jsonl``: JSON Lines, a header line, one audit per line, then the summary line: streamed
@@ -560,7 +560,7 @@ class ModerationItem(TypedDict):
 
 
 class ModerationFile(TypedDict):
-    """``qactl moderate`` JSON (SPEC §8): agreement between two auditors of the same plan."""
+    """``qactl moderate`` JSON (docs/moderate.md, "Outputs"): agreement between two auditors of the same plan."""
 
     kind: str
     format: int

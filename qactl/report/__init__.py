@@ -184,7 +184,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
             )
     themes = load_themes(req.themes)
     triangulating = _triangulating(req, themes, outputs)
-    gc.disable()  # many small objects: the collector would cost more than the work (PERFORMANCE.md)
+    gc.disable()  # many small objects: the collector would cost more than the work (docs/performance.md)
     try:
         current, previous_current, earlier, allocations, moderations = [], [], [], [], []
         for p in given:

@@ -2,7 +2,7 @@
 
 One pass: rows stream from the reader through the scorer into the writer; nothing holds the whole
 sheet. The garbage collector is paused during the pass (the audits are many small, short-lived
-containers: collecting them costs more than the scoring; see PERFORMANCE.md).
+containers: collecting them costs more than the scoring; see docs/performance.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Wolverhampton QA Framework §7 ("Triangulation and Broader Insights") and Appendix A stage 2; Worcestershire
 §4–5 (audits brought together with service-user feedback). Pure functions, no I/O:
 
-* :func:`theme_results` turns scored files (SPEC §5, any rubric) into per-origin, per-theme results;
+* :func:`theme_results` turns scored files (docs/score.md, "The scored file"; any rubric) into per-origin, per-theme results;
 * :func:`triangulate` puts those results beside an :class:`~qactl.triangulation.evidence.Evidence` and gives each theme a
   verdict: ``agree: strength``, ``agree: concern``, ``mixed`` or ``one source``.
 
@@ -108,7 +108,7 @@ def is_met(points: float, maximum: float, origin: Origin) -> bool:
 
 
 def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dict[str, ThemeResult]]:
-    """Per-origin, per-theme results from scored files (SPEC §5 documents, each with its ``schema``).
+    """Per-origin, per-theme results from scored files (documents in the shape docs/score.md gives, each with its ``schema``).
 
     Only audits with ``status == "scored"`` count; an answer counts when the item applies and it has points
     (N/A and "Don't know" have none). Items without a ``theme`` are left out.

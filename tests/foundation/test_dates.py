@@ -44,7 +44,7 @@ def test_bad_dates_say_why(text, message):
 
 
 def test_statutory_arithmetic():
-    # SPEC §4: due = start + 7 × weeks; DOMAIN §1: a request received 3 March 2025 is due by 21 July 2025
+    # docs/rubrics.md: due = start + 7 × weeks; SEND Regulations 2014 reg 13(2), 20 weeks: a request received 3 March 2025 is due by 21 July 2025
     assert offset(date(2025, 3, 3), weeks=20) == date(2025, 7, 21)
     assert offset(date(2025, 3, 3), weeks=-2) == date(2025, 2, 17)
     assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)

@@ -1,4 +1,4 @@
-"""Scored files in the shape of qactl.results (SPEC §5), written as `qactl score` writes them."""
+"""Scored files in the shape of qactl.results (docs/score.md), written as `qactl score` writes them."""
 
 from __future__ import annotations
 

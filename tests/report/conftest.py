@@ -1,6 +1,6 @@
 """Fixtures for the report: scored files written in the shape of qactl.results, from two test rubrics.
 
-Audits are built here (points, score and grade computed from the rubric as SPEC §4 says), written with
+Audits are built here (points, score and grade computed from the rubric as docs/score.md, "How audits are scored", says), written with
 ``results.write_scored`` and read back with ``results.read_scored``, so they honour the contract that
 ``qactl score`` writes. Names and numbers are invented.
 """
@@ -42,7 +42,7 @@ def health():
 def make_audit(
     rubric, row: int, answers: dict[str, str], *, fields=None, comments=None, milestones=None, status="scored"
 ) -> dict:
-    """One audit as `qactl score` writes it: answers with points, the SPEC §4 score, the band's grade."""
+    """One audit as `qactl score` writes it: answers with points, the score of docs/score.md, the band's grade."""
     out_answers, got, avail = {}, 0.0, 0.0
     for item in rubric.items:
         label = answers.get(item.id)

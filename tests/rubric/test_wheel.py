@@ -1,4 +1,4 @@
-"""The rubrics ship inside the wheel, and an installed qactl finds them from any folder (SPEC §2)."""
+"""The rubrics ship inside the wheel, and an installed qactl finds them from any folder."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The EPS advice form, exported by Microsoft Forms, scored to the decimal (SPEC §4)."""
+"""The EPS advice form, exported by Microsoft Forms, scored to the decimal (docs/score.md)."""
 
 from __future__ import annotations
 

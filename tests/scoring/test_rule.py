@@ -1,4 +1,4 @@
-"""The SPEC §4 rule in detail: half-up rounding, weights, section weights, limits."""
+"""The scoring rule (docs/score.md, "How audits are scored") in detail: half-up rounding, weights, section weights, limits."""
 
 from __future__ import annotations
 
