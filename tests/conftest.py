@@ -10,6 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "demo: runs examples/demo.sh end to end (20-45 s); -m 'not demo' skips it"
+    )
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--update-golden",
