@@ -1,8 +1,8 @@
 """The QA calendar: activities with recurrence rules in YAML, expanded into dated occurrences, and iCalendar.
 
 A schedule file (``schedules/*.yaml``) holds the activities (what, who, when, outcome) and the school
-terms and bank holidays their rules count from: term dates vary by council and school (academies set their own; docs/schedule-timeline.md),
-so they live in the file, never in the code.
+terms and bank holidays their rules count from: term dates vary by council and school (academies set their
+own; docs/schedule-timeline.md), so they live in the file, never in the code.
 
 Rules (``when:``), exactly one of:
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "demo: runs examples/demo.sh end to end (20-45 s); -m 'not demo' skips it"
+        "markers", "slow: end-to-end runs (the demo, CONTRIBUTING's recipes); -m 'not slow' leaves them out"
     )
 
 

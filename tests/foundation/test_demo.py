@@ -4,7 +4,7 @@ The demo is the README's promise that a whole round runs on the invented local a
 output in out/"): every command, with the options the README's tour shows. This runs the real script with the real
 command line, and checks it finished (exit 0, no traceback), that every output it and the README name is there and
 not empty, that nothing else was left (no stray or temporary file), and that examples/ is unchanged. It takes
-20 to 45 s (about 60 runs of qactl); `pytest -m "not demo"` leaves it out while you work.
+20 to 45 s (about 60 runs of qactl); `pytest -m "not slow"` leaves it out while you work.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.demo
+@pytest.mark.slow
 def test_the_demo_runs_the_whole_round_and_writes_every_output_it_promises(tmp_path):
     # The qactl of this environment, whatever installed it: a two-line wrapper the script can call by path.
     qactl = tmp_path / "qactl"
