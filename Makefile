@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml $(LOCK)
 lock:
 	test -x .venv-lock/bin/uv || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet uv==$(UV_VERSION))
 	.venv-lock/bin/uv pip compile --quiet pyproject.toml requirements-build.in --extra test --universal \
-	  --python-version 3.11 --generate-hashes --no-header -o $(LOCK)
+	  --python-version 3.11 --generate-hashes --custom-compile-command "make lock" -o $(LOCK)
 
 venv: $(STAMP)
 
