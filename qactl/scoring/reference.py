@@ -28,6 +28,7 @@ from qactl.rubric.conditions import holds
 from qactl.rubric.milestones import due_dates, judge, match_reasons, yes_no
 from qactl.rubric.models import Item, Role, reason_key
 from qactl.scoring.cells import Answer, cell_text, date_cell, is_blank, normalise_text
+from qactl.scoring.codes import FindingCode
 from qactl.scoring.common import (
     FORMS_TIMES,
     SECTION_OF_KIND,
@@ -120,7 +121,7 @@ def read_fields(ctx: Context, r: Reading) -> None:
             if value is not None:
                 r.doubtful.append(f.id)
         elif value is None and f.required:
-            r.problem(ctx, c, f.id, raw, "blank", f"{f.text!r} is required but blank")
+            r.problem(ctx, c, f.id, raw, FindingCode.BLANK, f"{f.text!r} is required but blank")
         r.fields[f.id] = value
     for c, key in ctx.cmap.forms.items():
         raw = r.values[c]
@@ -140,7 +141,9 @@ def audit_date(ctx: Context, r: Reading) -> date:
         if when <= ctx.latest:
             return when
         c = ctx.col[fid]
-        r.problem(ctx, c, fid, r.values[c], "future_audit_date", future(ctx.today, "audit date", when))
+        r.problem(
+            ctx, c, fid, r.values[c], FindingCode.FUTURE_AUDIT_DATE, future(ctx.today, "audit date", when)
+        )
         r.doubtful.append(fid)
     c = ctx.cmap.forms_column("completion_time")
     if c is not None:
@@ -154,7 +157,7 @@ def audit_date(ctx: Context, r: Reading) -> date:
                 c,
                 "completion_time",
                 raw,
-                "future_audit_date",
+                FindingCode.FUTURE_AUDIT_DATE,
                 future(ctx.today, "completion time", when),
             )
         elif when is not None:
@@ -170,10 +173,14 @@ def plausible_dates(ctx: Context, r: Reading) -> None:
         if c is None or f.role != Role.dob or not isinstance(dob, date) or f.id in r.doubtful:
             continue
         if dob > ctx.today:
-            r.problem(ctx, c, f.id, r.values[c], "dob_in_future", future(ctx.today, "date of birth", dob))
+            r.problem(
+                ctx, c, f.id, r.values[c], FindingCode.DOB_IN_FUTURE, future(ctx.today, "date of birth", dob)
+            )
             r.doubtful.append(f.id)
         elif dob > r.audit_date:
-            r.problem(ctx, c, f.id, r.values[c], "dob_after_audit", dob_after_audit(dob, r.audit_date))
+            r.problem(
+                ctx, c, f.id, r.values[c], FindingCode.DOB_AFTER_AUDIT, dob_after_audit(dob, r.audit_date)
+            )
             r.doubtful.append(f.id)
 
 
@@ -232,7 +239,7 @@ def score_items(ctx: Context, r: Reading) -> list[ItemScore]:
         ):
             blanks.append((item, c))
     for item, c in blanks:
-        r.problem(ctx, c, item.id, r.values[c], "blank", blank_message(ctx.rubric, item))
+        r.problem(ctx, c, item.id, r.values[c], FindingCode.BLANK, blank_message(ctx.rubric, item))
     return scores
 
 

@@ -20,6 +20,7 @@ from qactl.rubric.conditions import holds
 from qactl.rubric.milestones import DueDates, judge, match_reasons, yes_no
 from qactl.rubric.models import FieldType, Role, Rubric, reason_key
 from qactl.scoring.cells import Answer, cell_text, date_cell, is_blank, normalise_text
+from qactl.scoring.codes import FindingCode
 from qactl.scoring.common import (  # noqa: F401  (re-exported: the names other modules and tests import from here)
     FORMS_RESPONDENT,
     FORMS_TIMES,
@@ -395,7 +396,9 @@ class Scorer:
                 if value is not None:
                     doubtful.append(fid)
             elif value is None and fc.required:
-                r.problem(self.ctx, c, fid, raw, "blank", f"{fc.field.text!r} is required but blank")
+                r.problem(
+                    self.ctx, c, fid, raw, FindingCode.BLANK, f"{fc.field.text!r} is required but blank"
+                )
             parsed[fid] = value
         r.audit_date = audit_date(self.ctx, r)
         for fid, c in self.dob_cols:
@@ -404,11 +407,23 @@ class Scorer:
                 continue
             if dob > self.today:
                 r.problem(
-                    self.ctx, c, fid, values[c], "dob_in_future", future(self.today, "date of birth", dob)
+                    self.ctx,
+                    c,
+                    fid,
+                    values[c],
+                    FindingCode.DOB_IN_FUTURE,
+                    future(self.today, "date of birth", dob),
                 )
                 doubtful.append(fid)
             elif dob > r.audit_date:
-                r.problem(self.ctx, c, fid, values[c], "dob_after_audit", dob_after_audit(dob, r.audit_date))
+                r.problem(
+                    self.ctx,
+                    c,
+                    fid,
+                    values[c],
+                    FindingCode.DOB_AFTER_AUDIT,
+                    dob_after_audit(dob, r.audit_date),
+                )
                 doubtful.append(fid)
         ident = [parsed.get(i) for i in self.rubric.identify]
         for fid in doubtful:
@@ -467,7 +482,9 @@ class Scorer:
         if blanks:
             blanks.sort(key=lambda ic: ic.k)
             for ic in blanks:
-                r.problem(self.ctx, ic.col, ic.id, values[ic.col], "blank", self.blank_message[ic.id])
+                r.problem(
+                    self.ctx, ic.col, ic.id, values[ic.col], FindingCode.BLANK, self.blank_message[ic.id]
+                )
         return answers, labels, sums
 
     # ---- milestones
