@@ -271,9 +271,5 @@ def transfer(
     """A plan transferring to another council (reg 15): the transfer, the letter to the family, the review."""
     from qactl.statutory import timeline
 
-    dates = {
-        "moved": moved,
-        "aware": aware,
-        "last_review": last_review,
-    }
-    _show(timeline.process("transfer", dates), as_json)
+    given = {"moved": moved, "aware": aware, "last_review": last_review}
+    _show(timeline.process("transfer", {k: d for k, d in given.items() if d is not None}), as_json)

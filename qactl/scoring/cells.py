@@ -154,9 +154,10 @@ def item_parser(
         total = 0.0
         for p in parts:
             ans, prob = one(p)
-            if prob:
-                return None, (prob[0], f"{p!r} is not an answer: {prob[1]}")
-            if ans.na:
+            if ans is None:  # one() gives an answer or a problem, never neither
+                code, message = prob or (FindingCode.UNKNOWN_ANSWER, expected)
+                return None, (code, f"{p!r} is not an answer: {message}")
+            if ans.na or ans.points is None:
                 if len(parts) > 1:
                     return None, (
                         FindingCode.NA_MIXED,
