@@ -595,8 +595,8 @@ class Scorer:
             if is_blank(raw):
                 continue
             err = excel_error_of(raw)
-            if err is not None:
-                r.problem(self.ctx, c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
+            if err is not None and c is not None:  # no column: blank, never an error value
+                r.problem(self.ctx, c, cm.id, raw, *err.problem())
                 continue
             if cm.pii and private:
                 continue  # a comment the rubric marks pii (a contact's name and number) leaves no output
