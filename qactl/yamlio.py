@@ -17,11 +17,14 @@ import contextlib
 import re
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from qactl.errors import ConfigError, Problem, ProblemsError
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+T = TypeVar("T", bound="BaseModel")
 
 MAX_DEPTH = 64  # levels of nesting: a rubric's deepest condition is a handful
 _MIN_NODES = 100_000  # values any YAML file may expand to, whatever its size
@@ -375,7 +378,7 @@ def validate(model: type[T], root: Any, file: str, error: type[ProblemsError] = 
     from pydantic import ValidationError
 
     try:
-        return model.model_validate(to_plain(root))  # type: ignore[attr-defined]
+        return model.model_validate(to_plain(root))
     except ValidationError as exc:
         problems: list[Problem] = []
         for err in exc.errors(include_url=False):

@@ -75,7 +75,10 @@ def holds(
             applying.get(i, True) and answers.get(i) is not None and _test(cond, answers.get(i))
             for i in chosen
         )
-    value = fields.get(cond.field) if cond.field is not None else answers.get(cond.item)  # type: ignore[arg-type]
+    if cond.field is not None:
+        value = fields.get(cond.field)
+    else:
+        value = answers.get(cond.item) if cond.item is not None else None
     if cond.age_at_least is not None or cond.age_below is not None:
         if not isinstance(value, date) or audit_date is None:
             return None

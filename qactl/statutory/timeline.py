@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from qactl.errors import UsageError
 from qactl.rubric.milestones import describe_due, describe_rule, due_of
-from qactl.rubric.models import Due, FieldType, Milestone, Rubric, reason_key
+from qactl.rubric.models import Condition, Due, FieldType, Milestone, Rubric, reason_key
 
 TIMELINE_KIND = "qactl.statutory.timeline"
 
@@ -287,7 +287,9 @@ def ehcna(
 
 
 def _shift(d: date, days: int) -> date:
-    return due_of(Due(from_="d", days=days), {"d": d})[0]  # type: ignore[return-value]
+    shifted = due_of(Due(from_="d", days=days), {"d": d})[0]
+    assert shifted is not None  # the one date the rule counts from is given
+    return shifted
 
 
 def annual_review(
@@ -409,7 +411,9 @@ def _phase_transfer(
         known[date_field] = when
     elif year is not None:
         wants_date = any(
-            r.from_ == date_field for r in m.rules if r.when is not None and _holds_for(r, kind_field, choice)
+            r.from_ == date_field
+            for r in m.rules
+            if r.when is not None and _holds_for(r.when, kind_field, choice)
         )
         if wants_date:
             raise UsageError(
@@ -423,10 +427,10 @@ def _phase_transfer(
         raise UsageError("Give --transfer-year YEAR (or --transfer-date DATE) with --transfer.")
 
 
-def _holds_for(rule: Due, field_id: str, value: str) -> bool:
+def _holds_for(when: Condition, field_id: str, value: str) -> bool:
     from qactl.rubric.conditions import holds
 
-    return holds(rule.when, {field_id: value}, {}, None) is True  # type: ignore[arg-type]
+    return holds(when, {field_id: value}, {}, None) is True
 
 
 def _choose(word: str, choices: list[str]) -> str:
@@ -746,7 +750,8 @@ def school_closure_warnings(asked: date, terms: Terms | None) -> list[str]:
     for c in terms or []:
         opens = due_of(WINDOW_OPENS, {"closed": c.closed})[0]
         closes = due_of(WINDOW_CLOSES, {"reopens": c.reopens})[0]
-        if opens <= asked <= closes:  # type: ignore[operator]
+        # both are given dates shifted by a number of days, so never unknown
+        if opens is not None and closes is not None and opens <= asked <= closes:
             typical = (
                 " These are the schedule's typical term dates for England, not the school's own: check the school's dates."
                 if c.typical
