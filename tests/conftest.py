@@ -1,13 +1,16 @@
-"""Options and fixtures for the whole suite."""
+"""Options and fixtures for the whole suite; this folder on ``sys.path`` so test modules can import ``inprocess``
+(qactl run in-process)."""
 
 from __future__ import annotations
 
 import difflib
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def pytest_configure(config):
