@@ -12,7 +12,8 @@ model per audit costs seconds at national scale; see PERFORMANCE.md). Two encodi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Literal, NotRequired
 
@@ -141,7 +142,7 @@ class ScoredFile(ScoredHeader):
     summary: Summary
 
 
-class Shared(dict):
+class Shared(dict[str, Any]):
     """A result dict shared by every audit that has it (an item's answer, a section's score), built once by the scorer.
 
     A plain dict everywhere (pydantic, ``json``, ``orjson``, equality); never mutate one. ``cells`` are its columns in
@@ -150,9 +151,11 @@ class Shared(dict):
     """
 
     __slots__ = ("cells", "csv")
+    cells: tuple[Any, ...]
+    csv: tuple[str, ...]
 
     @classmethod
-    def of(cls, value: dict[str, Any], cells: tuple = ()) -> Shared:
+    def of(cls, value: Mapping[str, Any], cells: tuple[Any, ...] = ()) -> Shared:
         d = cls(value)
         d.cells = cells
         # numbers as the csv module would write them (repr), so they are not converted again on every row
@@ -183,7 +186,9 @@ def _adapter(tp):
     return TypeAdapter(tp)
 
 
-def write_scored(path: Path, header: ScoredHeader, audits: Iterable[Audit], summary_of: callable) -> None:
+def write_scored(
+    path: Path, header: ScoredHeader, audits: Iterable[Audit], summary_of: Callable[[], Summary]
+) -> None:
     """Write a scored file (``.json`` or ``.jsonl`` by suffix) to ``path`` (already a temporary path).
 
     ``audits`` is consumed once, as it comes; ``summary_of()`` is called afterwards for the summary.
@@ -383,11 +388,16 @@ def audit_problem(a: Any) -> str | None:
 
 def _read_kind(path: Path, kind: str, shape: Any, what: str, remedy: str) -> Any:
     """Read a qactl file, check it is of ``kind``, and validate it against its TypedDict ``shape``."""
-    from pydantic import ValidationError
-
     doc = read_any(path)
     if doc["kind"] != kind:
         raise InputError(f"{path} is a {doc['kind']} file, not {what} (kind {kind}).")
+    return _validate(path, shape, doc, remedy)
+
+
+def _validate(path: Path, shape: Any, doc: Mapping[str, Any], remedy: str) -> Any:
+    """``doc`` validated against the TypedDict ``shape``; an InputError naming the first key that is wrong."""
+    from pydantic import ValidationError
+
     try:
         return _adapter(shape).validate_python(doc)
     except ValidationError as e:
@@ -403,27 +413,138 @@ def read_scored(path: Path) -> ScoredFile:
     return _read_kind(path, SCORED_KIND, ScoredFile, "scored audits", "Score the export again.")
 
 
-def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
-    """Stream the audits of a ``.jsonl`` scored file without holding them all; a file cut short is an error at its end."""
-    count, summary = 0, None
-    with path.open(encoding="utf-8") as f:
-        f.readline()
-        for number, line in enumerate(f, start=2):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
-                raise damaged(path, "not valid JSON (cut short?)", line=number) from None
-            if isinstance(obj, dict) and "summary" in obj and "row" not in obj:
-                summary = obj["summary"]
-                break
-            why = audit_problem(obj)
-            if why:
-                raise damaged(path, why, line=number)
-            count += 1
-            yield obj
-    check_whole(path, count, summary)
+_AUDITS_LINE = ' "audits": ['
+_HEADER_LINES = 100_000  # a schema of a few hundred items is a few thousand lines
+
+
+class AuditStream:
+    """The audits of a scored file read as a stream: iterable once; ``len()`` once iterated; the first 50 kept in
+    ``head`` for the checks a reader makes before the work (its shape, its round's dates).
+
+    Made by :func:`open_document` for a file in qactl's own layout: 100,000 audits in a few megabytes instead of
+    gigabytes of dicts. Every audit passes :func:`audit_problem`; at the end the summary must be there and count as
+    many (a file cut short at a line end is otherwise silently shorter: it is damaged, never a partial count).
+    """
+
+    def __init__(self, lines: Iterator[tuple[int, str]], path: Path, close: Callable[[], None]) -> None:
+        self._path = path
+        self._close = close
+        self._it = self._parse(lines)
+        self.head: list[Audit] = list(islice(self._it, 50))
+        self.count = 0
+        self._used = False
+
+    def _parse(self, lines: Iterator[tuple[int, str]]) -> Iterator[Audit]:
+        """The audits, one a line (``  {…},`` in a ``.json``, ``{…}`` in a ``.jsonl``), then the summary."""
+        decode = json.JSONDecoder().raw_decode  # parses from an index and ignores the trailing ",\n"
+        count = 0
+        try:
+            for number, line in lines:
+                start = 2 if line.startswith("  {") else 0 if line.startswith("{") else -1
+                if start < 0:
+                    s = line.strip()
+                    if s.startswith("]"):
+                        check_whole(self._path, count, self._summary(lines))
+                        return
+                    if not s:
+                        continue
+                    if not s.startswith("{"):
+                        raise damaged(self._path, "expected an audit", line=number)
+                    start = line.index("{")
+                try:
+                    obj = decode(line, start)[0]
+                except json.JSONDecodeError as e:
+                    raise damaged(self._path, f"{e.msg} (cut short?)", line=number) from None
+                except RecursionError:
+                    raise damaged(self._path, "nested far deeper than an audit", line=number) from None
+                if isinstance(obj, dict) and "row" not in obj and "summary" in obj:  # the .jsonl summary line
+                    check_whole(self._path, count, obj["summary"])
+                    return
+                why = audit_problem(obj)
+                if why:
+                    raise damaged(self._path, why, line=number)
+                count += 1
+                yield obj
+            raise damaged(self._path, f"it ends after {count:,} audits, with no summary: it was cut short")
+        finally:
+            self._close()
+
+    def _summary(self, lines: Iterator[tuple[int, str]]) -> Any:
+        """The summary after a ``.json`` file's audits: ``"summary": {…}`` then the closing brace."""
+        rest = "".join(line for _, line in lines).strip()
+        try:
+            doc = json.loads("{" + rest.lstrip(",").strip().rstrip("}").rstrip() + "}")
+        except (json.JSONDecodeError, RecursionError):
+            return None
+        return doc.get("summary") if isinstance(doc, dict) else None
+
+    def __iter__(self) -> Iterator[Audit]:
+        if self._used:
+            raise RuntimeError("the audits of a streamed file can be read once")
+        self._used = True
+        for a in chain(self.head, self._it):
+            self.count += 1
+            yield a
+        self.head = []
+
+    def __len__(self) -> int:
+        return self.count if self._used else len(self.head)
+
+
+def open_document(path: Path) -> dict[str, Any]:
+    """A qactl file of any kind as a document, checked as :func:`read_any` checks it; a scored file in qactl's own
+    layout (the header first, then one audit a line, then the summary: what :func:`write_scored` writes, ``.json``
+    or ``.jsonl``) comes with its ``audits`` as an :class:`AuditStream`, never the whole file in memory. A file in
+    any other layout (pretty-printed by another tool, say) is read whole with :func:`read_any`.
+    """
+    if not path.is_file():
+        return read_any(path)  # its message for a missing file
+    f = path.open(encoding="utf-8")
+    try:
+        numbered = enumerate(f, start=1)
+        header: Any
+        if path.suffix.lower() == ".jsonl":
+            first = next(numbered, (1, ""))[1]
+            header = json.loads(first) if first.strip() else None
+        else:
+            lines: list[str] | None = []
+            for _, line in islice(numbered, _HEADER_LINES):
+                if line.rstrip("\r\n") == _AUDITS_LINE:
+                    break
+                lines.append(line)
+            else:
+                lines = None
+            header = json.loads("".join(lines).rstrip().rstrip(",") + "\n}") if lines else None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        header = None
+    if not isinstance(header, dict) or header.get("kind") != SCORED_KIND:
+        f.close()
+        return read_any(path)
+    check_format(path, header)
+    return {**header, "audits": AuditStream(numbered, path, f.close)}
+
+
+def check_scored_head(path: Path, doc: Mapping[str, Any]) -> None:
+    """A scored document's shape (:class:`ScoredFile`), checked on its header and first 50 audits only.
+
+    For a reader that reads every audit defensively as it goes (the report), so a full validation of 100,000 audits
+    is not worth its seconds; a file damaged past its first audits still cannot crash it.
+    """
+    audits = doc.get("audits")
+    if not isinstance(audits, list | AuditStream):
+        raise InputError(f"{path} is damaged: it has no list of audits. Score the export again.")
+    sample = {
+        **doc,
+        "audits": audits.head if isinstance(audits, AuditStream) else audits[:50],
+        "summary": doc.get("summary") or {"rows": 0, "scored": 0, "with_errors": 0, "grades": {}},
+    }
+    _validate(path, ScoredFile, sample, "Score the export again.")
+
+
+def first_audits(doc: Mapping[str, Any]) -> list[Any]:
+    """The first (up to 50) audits of a document as :func:`open_document` gives it, without using up a stream."""
+    audits = doc.get("audits")
+    return audits.head if isinstance(audits, AuditStream) else (audits or [])[:50]
 
 
 def rubric_schema(rubric) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """From loaded files to the :class:`ReportContext` a template renders: tallies, rounds, sections, messages.
 
-Pure: takes plain documents (as ``results.read_any`` returns them), returns the model. No file I/O.
+Pure: takes plain documents (as ``results.open_document`` gives them), returns the model. No file I/O.
 Audits (``purpose: audit``) get grades, criteria and services to review; surveys and conversations get
 the distribution of their answers, question by question, and nothing else.
 """
