@@ -240,7 +240,8 @@ def read_any(path: Path) -> dict[str, Any]:
                     raise InputError(
                         f"{path} is not a qactl output file: its first line is not a header (a JSON object with 'kind: qactl.…'). {_NOT_QACTL}"
                     )
-                audits, summary = [], None
+                audits: list[Any] = []
+                summary: Any = None
                 for number, line in enumerate(f, start=2):
                     if not line.strip():
                         continue
@@ -277,14 +278,14 @@ def read_any(path: Path) -> dict[str, Any]:
         raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). {_NOT_QACTL}")
     check_format(path, doc)
     if doc.get("kind") == SCORED_KIND:
-        audits = doc.get("audits")
-        if not isinstance(audits, list):
+        listed = doc.get("audits")
+        if not isinstance(listed, list):
             raise damaged(path, "it has no list of audits")
-        for k, a in enumerate(audits):
+        for k, a in enumerate(listed):
             why = audit_problem(a)
             if why:
                 raise damaged(path, f"audit {k + 1}: {why}")
-        check_whole(path, len(audits), doc.get("summary"))
+        check_whole(path, len(listed), doc.get("summary"))
     return doc
 
 
@@ -507,13 +508,13 @@ def open_document(path: Path) -> dict[str, Any]:
             first = next(numbered, (1, ""))[1]
             header = json.loads(first) if first.strip() else None
         else:
-            lines: list[str] | None = []
+            lines: list[str] = []
             for _, line in islice(numbered, _HEADER_LINES):
                 if line.rstrip("\r\n") == _AUDITS_LINE:
                     break
                 lines.append(line)
             else:
-                lines = None
+                lines = []  # no audits line in the first lines: not qactl's layout
             header = json.loads("".join(lines).rstrip().rstrip(",") + "\n}") if lines else None
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         header = None

@@ -130,7 +130,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         raise UsageError("Give at least one scored file (the .json written by `qactl score`).")
     if req.min_cell < 1:
         raise UsageError(f"--min-cell must be 1 or more (found {req.min_cell}); 5 is the usual rule.")
-    once: set = set()
+    once: set[tuple[int, int] | str] = set()
     given = _once(list(req.inputs), once)
     previous = [(p, f) for p, f in _previous_files(req.previous) if _once([p], once)]
     inputs = [
@@ -211,7 +211,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         else []
     )
     outcome = ReportOutcome(
-        req.output, fmt, [r.id for r in [*ctx.rubrics, *ctx.surveys]], ctx.audits, ctx.notes
+        req.output, fmt, [*(r.id for r in ctx.rubrics), *(s.id for s in ctx.surveys)], ctx.audits, ctx.notes
     )
     with (
         outputs
@@ -233,10 +233,11 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     return outcome
 
 
-def _once(paths: list[Path], seen: set) -> list[Path]:
+def _once(paths: list[Path], seen: set[tuple[int, int] | str]) -> list[Path]:
     """The paths not seen yet (a file named twice, or through a link, is read once: its audits are not counted twice)."""
     out = []
     for p in paths:
+        key: tuple[int, int] | str
         try:
             st = p.stat()
             key = (st.st_dev, st.st_ino)

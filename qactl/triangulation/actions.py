@@ -21,12 +21,15 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from qactl import clock
 from qactl.errors import ConfigError, InputError, Problem, QactlError
+
+if TYPE_CHECKING:
+    from qactl.triangulation.verdicts import Origin, ThemeResults
 
 Status = Literal["Not started", "In progress", "Complete", "Overdue"]
 STATUSES: list[str] = ["Not started", "In progress", "Complete", "Overdue"]
@@ -519,10 +522,10 @@ def _summary(a: Action, status: str, current: float | None, change: float | None
     return f"{head}; no source finding recorded."
 
 
-_ORIGIN_PRECEDENCE = ("audit", "family", "practice")
+_ORIGIN_PRECEDENCE: tuple[Origin, ...] = ("audit", "family", "practice")
 
 
-def findings_from(theme_results: Mapping[str, Mapping[str, Mapping]]) -> dict[str, float]:
+def findings_from(theme_results: ThemeResults) -> dict[str, float]:
     """Current findings from :func:`qactl.triangulation.verdicts.theme_results`: ``RUBRIC:ITEM`` for every themed
     criterion, and ``theme:ID`` for every theme: the audit result, or where no audit measured the theme,
     the family result, else the practice-conversation result."""
