@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Literal, NotRequired
+from typing import TYPE_CHECKING, Any, Literal, NotRequired
 
 import orjson
 
@@ -23,6 +23,9 @@ import orjson
 from typing_extensions import TypedDict
 
 from qactl.errors import InputError
+
+if TYPE_CHECKING:
+    from qactl.rubric.models import Rubric
 from qactl.sheets.csvcell import csv_cell
 
 SCORED_KIND = "qactl.scored"
@@ -124,6 +127,74 @@ class Summary(TypedDict):
     notes: NotRequired[list[str]]
 
 
+# The rubric's shape in a scored file's header (``schema``), as :func:`rubric_schema` writes it. Every key but an
+# entry's ``id`` may be missing: files of qactl 0.1 (format 1) and files written by hand carry less.
+
+
+class SchemaField(TypedDict):
+    id: str
+    text: NotRequired[str]
+    role: NotRequired[str | None]  # the rubric's role of the field (auditor, plan_id, service, …)
+    pii: NotRequired[bool]  # listed so readers leave it out; its values are never in the schema
+
+
+class SchemaItem(TypedDict):
+    id: str
+    text: NotRequired[str]
+    section: NotRequired[str]
+    scale: NotRequired[str]
+    labels: NotRequired[list[str]]  # the scale's answers, most points first
+    points: NotRequired[dict[str, int | float]]  # answer label -> points
+    max: NotRequired[int | float | None]
+    ordered: NotRequired[bool]
+    theme: NotRequired[str | None]
+
+
+class SchemaMilestone(TypedDict):
+    id: str
+    text: NotRequired[str]
+    limit: NotRequired[str | None]  # the rule in words
+    kind: NotRequired[Literal["statutory", "target"] | None]
+    citation: NotRequired[str | None]
+    excused_by: NotRequired[list[str]]  # the ids of the reasons that excuse a late date
+    reason_field: NotRequired[str | None]
+
+
+class SchemaReason(TypedDict):
+    id: str
+    label: NotRequired[str]
+
+
+class SchemaEnding(TypedDict):
+    answer: str
+    at: str
+    not_applicable: list[str]
+
+
+class SchemaOutcomes(TypedDict):
+    field: str
+    ends: list[SchemaEnding]
+
+
+class SchemaComment(TypedDict):
+    id: str
+    text: NotRequired[str]
+    actions: NotRequired[bool]
+
+
+class RubricSchema(TypedDict, total=False):
+    purpose: str  # audit, survey or conversation
+    method: str  # percent, compliance or rag
+    grades: list[str]
+    sections: list[str]
+    fields: list[SchemaField]
+    items: list[SchemaItem]
+    milestones: list[SchemaMilestone]
+    reasons: list[SchemaReason]
+    outcomes: SchemaOutcomes | None
+    comments: list[SchemaComment]
+
+
 class ScoredHeader(TypedDict):
     kind: str
     qactl: str
@@ -134,7 +205,7 @@ class ScoredHeader(TypedDict):
     created: NotRequired[str]
     options: NotRequired[dict[str, Any]]
     # The rubric's shape, so a report needs no rubric file: sections, items (id, text, section, scale labels), grades.
-    schema: NotRequired[dict[str, Any]]
+    schema: NotRequired[RubricSchema]
 
 
 class ScoredFile(ScoredHeader):
@@ -548,7 +619,7 @@ def first_audits(doc: Mapping[str, Any]) -> list[Any]:
     return audits.head if isinstance(audits, AuditStream) else (audits or [])[:50]
 
 
-def rubric_schema(rubric) -> dict[str, Any]:
+def rubric_schema(rubric: Rubric) -> RubricSchema:
     """The rubric's shape, stored in every scored file so reports and moderation need no rubric file.
 
     ``{"purpose", "sections", "grades", "method", "fields": [{id, text, role, pii}], "items": [{id, text, section, scale,
@@ -558,7 +629,7 @@ def rubric_schema(rubric) -> dict[str, Any]:
     their values. ``sections`` lists the compliance sections of the milestones after the items' own. ``purpose``
     (audit, survey or conversation) tells the report to grade, or to show answers.
     """
-    items = []
+    items: list[SchemaItem] = []
     for i in rubric.items:
         s = rubric.scales[i.scale]
         items.append(
@@ -620,6 +691,38 @@ class AllocationAssignment(TypedDict):
     role: Literal["primary", "moderation"]
 
 
+class AllocationInput(TypedDict):
+    role: str  # plans, cohort, history or keep
+    file: str  # its name, without the folder
+    sha256: str
+
+
+class AllocationPlan(TypedDict):
+    """One plan of the sample (only ``plan_id`` in a file written by hand or by an early qactl)."""
+
+    plan_id: str
+    stratum: NotRequired[str]
+    team: NotRequired[str | None]
+    key_stage: NotRequired[str | None]
+    primary_need: NotRequired[str | None]
+    type: NotRequired[str | None]
+    issued: NotRequired[str | None]  # ISO date
+    setting: NotRequired[str | None]
+    contributors: NotRequired[list[str]]  # the services that contributed to the plan
+    moderation: NotRequired[bool]  # audited twice, for moderation
+    focus: NotRequired[str]  # the dip sample that picked it, if any
+
+
+class AllocationAuditor(TypedDict):
+    id: str
+    name: NotRequired[str]
+    service: NotRequired[str]
+    email: NotRequired[str]
+    capacity: NotRequired[int]
+    allocated: NotRequired[int]
+    available: NotRequired[bool]
+
+
 class AllocationFile(TypedDict):
     kind: str
     format: int
@@ -627,11 +730,13 @@ class AllocationFile(TypedDict):
     round: str | None
     seed: int
     due: str
+    # the options the allocation was made with (round, from, to, types, per_auditor, sample, moderation, focus,
+    # rubric, form_link, solver, objective): a record for people and for --keep, read by key where used
     options: dict[str, Any]
-    inputs: list[dict[str, Any]]
+    inputs: list[AllocationInput]
     assignments: list[AllocationAssignment]
-    sample: list[dict[str, Any]]
-    auditors: NotRequired[list[dict[str, Any]]]
+    sample: list[AllocationPlan]
+    auditors: NotRequired[list[AllocationAuditor]]
 
 
 def write_allocation(path: Path, doc: AllocationFile) -> None:
@@ -650,6 +755,11 @@ def read_allocation(path: Path) -> AllocationFile:
     return _read_kind(path, ALLOCATION_KIND, AllocationFile, "an allocation", "Run `qactl allocate` again.")
 
 
+class CommonAnswer(TypedDict):
+    answer: str  # the answer both auditors gave most often
+    share: float  # its share of all their answers (%)
+
+
 class ModerationOverall(TypedDict):
     pairs_of_answers: int
     percent_agreement: float | None
@@ -662,28 +772,92 @@ class ModerationOverall(TypedDict):
     ac1: NotRequired[float | None]
     pabak: NotRequired[float | None]
     chance_agreement: NotRequired[float | None]
-    common_answer: NotRequired[dict[str, Any] | None]
+    common_answer: NotRequired[CommonAnswer | None]
     kappa_misleading: NotRequired[bool]
     pairs_differing: NotRequired[int]
 
 
 class ModerationItem(TypedDict):
+    # In the file: id, text, section, pairs, agreed, percent_agreement, kappa, weighted_kappa, kappa_kind, then the
+    # measures beside kappa. Declared in the order pydantic checks them, so a damaged file names the same key first.
     id: str
     text: str
     pairs: int
     percent_agreement: float | None
     kappa: float | None
     weighted_kappa: float | None
+    section: str | None
+    agreed: int
+    kappa_kind: str
     ac1: NotRequired[float | None]
     pabak: NotRequired[float | None]
     chance_agreement: NotRequired[float | None]
-    common_answer: NotRequired[dict[str, Any] | None]
+    common_answer: NotRequired[CommonAnswer | None]
     kappa_misleading: NotRequired[bool]
 
 
-class ModerationFile(TypedDict):
-    """``qactl moderate`` JSON (SPEC §8): agreement between two auditors of the same plan."""
+class ModerationSource(TypedDict):
+    file: str
+    sha256: str | None
+    audits: int
 
+
+class AuditorAnswer(TypedDict):
+    auditor: str | None
+    answer: str
+    file: str
+    row: int
+
+
+class Disagreement(TypedDict):
+    """Two answers to one item at opposite ends of its scale."""
+
+    ref: str | None
+    item: str
+    text: str
+    answers: list[AuditorAnswer]
+
+
+class PairedAudit(TypedDict):
+    auditor: str | None
+    grade: str | None
+    score: float | None
+    file: str
+    row: int
+
+
+class Difference(TypedDict):
+    item: str
+    text: str
+    answers: list[str | None]  # the two auditors' answers, N/A, "(not read)" or None (blank)
+    steps: int | None  # how far apart on the scale (None: not both on it)
+    opposite_ends: bool
+
+
+class ToDiscuss(TypedDict):
+    """A pair whose grades or answers differ."""
+
+    ref: str | None
+    grades_differ: bool
+    grade_steps: int | None
+    audits: list[PairedAudit]
+    differences: list[Difference]
+
+
+class Unpaired(TypedDict):
+    ref: str | None
+    auditor: str | None
+    file: str
+    row: int
+    reason: str
+
+
+class ModerationFile(TypedDict):
+    """``qactl moderate`` JSON (docs/moderate.md): agreement between two auditors of the same plan."""
+
+    # In the file: kind, format, qactl, rubric, round, sources, pairs, plans, overall, items, disagreements,
+    # to_discuss, unpaired, notes. Declared in the order pydantic checks them, so a damaged file names the same key
+    # first as it did before sources, plans and notes were declared.
     kind: str
     format: int
     qactl: str
@@ -692,11 +866,12 @@ class ModerationFile(TypedDict):
     pairs: int
     overall: ModerationOverall
     items: list[ModerationItem]
-    disagreements: list[dict[str, Any]]
-    to_discuss: NotRequired[
-        list[dict[str, Any]]
-    ]  # added after 0.1.0: every pair whose grades or answers differ
-    unpaired: list[dict[str, Any]]
+    disagreements: list[Disagreement]
+    to_discuss: NotRequired[list[ToDiscuss]]  # added after 0.1.0: every pair whose grades or answers differ
+    unpaired: list[Unpaired]
+    sources: list[ModerationSource]
+    plans: int
+    notes: list[str]
 
 
 def write_moderation(path: Path, doc: ModerationFile) -> None:
