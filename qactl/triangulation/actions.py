@@ -151,7 +151,7 @@ def _criteria(rubric_id: str) -> tuple[str, dict[str, str]] | None:
         r = resolve(rubric_id).rubric
     except (QactlError, OSError):
         return None
-    return r.title, {t.id: t.text for t in [*r.items, *r.milestones]}
+    return r.title, {**{i.id: i.text for i in r.items}, **{m.id: m.text for m in r.milestones}}
 
 
 def write_actions(
@@ -215,16 +215,22 @@ def write_actions_workbook(
     for c, (key, _, width) in enumerate(COLUMNS):
         ws.set_column(c, c, width, wrap if key in wrapped else top)
     for r, a in enumerate(actions, start=1):
-        texts = {"finding": finding_words(a.source)}
+        finding = finding_words(a.source)  # the finding in words; the other columns are the action's own
         lines = max(
-            lines_needed(texts.get(k) if k in texts else getattr(a, k) or "", w)
+            lines_needed((finding if k == "finding" else getattr(a, k)) or "", w)
             for k, _, w in COLUMNS
             if k in wrapped
         )
         if lines > 1:
             ws.set_row(r, 15 * lines)
         for c, (key, _, _) in enumerate(COLUMNS):
-            v = texts[key] if key in texts else getattr(a, key)
+            if key == "finding":
+                if finding is None:
+                    ws.write_blank(r, c, None)
+                else:
+                    ws.write_string(r, c, finding)
+                continue
+            v = getattr(a, key)
             if v is None:
                 ws.write_blank(r, c, None)
             elif key == "due":
