@@ -853,7 +853,7 @@ class Unpaired(TypedDict):
 
 
 class ModerationFile(TypedDict):
-    """``qactl moderate`` JSON (docs/moderate.md): agreement between two auditors of the same plan."""
+    """``qactl moderate`` JSON (docs/moderate.md, "Outputs"): agreement between two auditors of the same plan."""
 
     # In the file: kind, format, qactl, rubric, round, sources, pairs, plans, overall, items, disagreements,
     # to_discuss, unpaired, notes. Declared in the order pydantic checks them, so a damaged file names the same key
