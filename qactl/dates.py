@@ -77,10 +77,10 @@ def parse_date(value: object) -> date:
         return _make(y, mo, d, text)
     m = _WORDY.match(text)
     if m:
-        d, mon, y = m.groups()
-        mo = _MONTHS.get(mon.lower())
-        if mo:
-            return _make(int(y), mo, int(d), text)
+        day, month_name, year = m.groups()
+        month = _MONTHS.get(month_name.lower())
+        if month:
+            return _make(int(year), month, int(day), text)
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return from_excel_serial(float(text))
     raise DateParseError(f"expected a date as DD/MM/YYYY, found {text!r}")

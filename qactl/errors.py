@@ -119,5 +119,5 @@ def describe_os_error(err: OSError) -> str:
         errno.ENOENT: "Check the name and the folder.",
         errno.EISDIR: "Give a file, not a folder.",
         errno.ENAMETOOLONG: "Use a shorter name.",
-    }.get(err.errno, "Check the file and run again.")
+    }.get(err.errno or 0, "Check the file and run again.")  # errno 0: none given
     return f"Cannot use {name}: {why}. Nothing was written. {advice}"

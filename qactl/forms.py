@@ -9,13 +9,18 @@ wants. The audit sheet comes first, because `score` reads the first sheet unless
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from qactl.errors import OutputError, UsageError
 from qactl.rubric.models import Comment, Condition, Field, FieldType, Item, Milestone, Rubric
 from qactl.sheets.reader import column_letter
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 AUDIT_SHEET = "Audits"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -124,8 +129,11 @@ def wants(rubric: Rubric, thing: Field | Item | Milestone | Comment) -> str:
     return text + "."
 
 
+_KINDS: dict[type, str] = {Field: "field", Item: "item", Milestone: "milestone", Comment: "comment"}
+
+
 def _kind(thing: object) -> str:
-    return {Field: "field", Item: "item", Milestone: "milestone", Comment: "comment"}[type(thing)]
+    return _KINDS[type(thing)]
 
 
 def _width(thing: Field | Item | Milestone | Comment) -> float:
@@ -146,21 +154,22 @@ def _inline_ok(values: list[str]) -> bool:
 class _Lists:
     """A hidden sheet holding the drop-down lists too long (or too full of commas) to write inline."""
 
-    def __init__(self, wb) -> None:
+    def __init__(self, wb: Workbook) -> None:
         self.wb = wb
-        self.ws = None
+        self.ws: Worksheet | None = None  # added with the first list that needs it
         self.col = 0
 
     def source(self, name: str, values: list[str]) -> list[str] | str:
         if _inline_ok(values):
             return values
-        if self.ws is None:
-            self.ws = self.wb.add_worksheet(LISTS_SHEET)
-            self.ws.hide()
-        self.ws.write_string(0, self.col, name)
+        ws = self.ws
+        if ws is None:
+            ws = self.ws = self.wb.add_worksheet(LISTS_SHEET)
+            ws.hide()
+        ws.write_string(0, self.col, name)
         for r, v in enumerate(values, start=1):
-            self.ws.write_string(r, self.col, v)
-        self.ws.set_column(self.col, self.col, 40)
+            ws.write_string(r, self.col, v)
+        ws.set_column(self.col, self.col, 40)
         letter = column_letter(self.col)
         self.col += 1
         return f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
@@ -232,7 +241,9 @@ def _validation(rubric: Rubric, thing: Field | Item | Milestone | Comment, lists
     return dv
 
 
-def write_form(rubric: Rubric, target: str | Path, *, inputs: list[Path] = ()) -> FormSummary:
+def write_form(
+    rubric: Rubric, target: str | Path, *, inputs: Iterable[str | Path | None] = ()
+) -> FormSummary:
     """Write a blank audit workbook for ``rubric`` to ``target`` (an .xlsx file), atomically."""
     import xlsxwriter
 

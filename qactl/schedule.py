@@ -21,6 +21,7 @@ a weekend or bank holiday moves to the next working day (the previous one for ``
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -190,7 +191,7 @@ class Schedule(_Model):
 
     @model_validator(mode="after")
     def _refs(self) -> Schedule:
-        problems = []
+        problems: list[str] = []
         ids = [a.id for a in self.activities]
         for a in self.activities:
             if ids.count(a.id) > 1 and a.id not in [
@@ -501,7 +502,9 @@ def to_ics(cal: Calendar, *, stamp: datetime | None = None, name: str = "SEND QA
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
 
 
-def write_ics(cal: Calendar, target: Path, *, stamp: datetime | None = None, inputs: list[Path] = ()) -> None:
+def write_ics(
+    cal: Calendar, target: Path, *, stamp: datetime | None = None, inputs: Iterable[Path | None] = ()
+) -> None:
     from qactl.sheets.writer import atomic_output
 
     text = to_ics(cal, stamp=stamp)

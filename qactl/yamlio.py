@@ -17,11 +17,14 @@ import contextlib
 import re
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from qactl.errors import ConfigError, Problem, ProblemsError
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+T = TypeVar("T", bound="BaseModel")
 
 MAX_DEPTH = 64  # levels of nesting: a rubric's deepest condition is a handful
 _MIN_NODES = 100_000  # values any YAML file may expand to, whatever its size
@@ -235,6 +238,11 @@ def to_plain(node: Any) -> Any:
 
 def position(root: Any, loc: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
     """1-based (line, column) of the node at a pydantic ``loc`` path, as near as the YAML allows."""
+    from ruamel.yaml.comments import (
+        CommentedMap,
+        CommentedSeq,
+    )  # what load_yaml gives: nodes that know their place
+
     node = root
     line = col = None
     if hasattr(root, "lc"):
@@ -242,14 +250,14 @@ def position(root: Any, loc: tuple, *, key: bool = False) -> tuple[int | None, i
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
         try:
-            if isinstance(node, dict) and part in node:
+            if isinstance(node, CommentedMap) and part in node:
                 ln, cl = node.lc.key(part) if (last and key) else node.lc.value(part)
                 if not (last and key):
                     # a nested mapping's value position is its first key; fine for pointing at it
                     pass
                 line, col = ln + 1, cl + 1
                 node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
                 ln, cl = node.lc.item(part)
                 line, col = ln + 1, cl + 1
                 node = node[part]
@@ -262,7 +270,9 @@ def position(root: Any, loc: tuple, *, key: bool = False) -> tuple[int | None, i
 
 def _scalar_positions(node: Any, value: str, out: list[tuple[int, int]]) -> None:
     """Every (line, column) where ``value`` stands as a scalar value or a mapping key under ``node``."""
-    if isinstance(node, dict):
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedMap):
         for k, v in node.items():
             if str(k) == value:
                 with contextlib.suppress(AttributeError, KeyError, TypeError):
@@ -273,7 +283,7 @@ def _scalar_positions(node: Any, value: str, out: list[tuple[int, int]]) -> None
             elif str(v) == value:
                 ln, cl = node.lc.value(k)
                 out.append((ln + 1, cl + 1))
-    elif isinstance(node, list):
+    elif isinstance(node, CommentedSeq):
         for i, v in enumerate(node):
             if isinstance(v, dict | list):
                 _scalar_positions(v, value, out)
@@ -321,7 +331,9 @@ def locate_message(root: Any, message: str) -> tuple[int | None, int | None]:
     message = re.sub(r"\s*\(did you mean [^)]*\)", "", message)
     scope, rest = _scope(root, message)
     # a key named in backticks (`reason`, `applies_if`) inside the part the message is about: point at it
-    if scope is not root and isinstance(scope, dict):
+    from ruamel.yaml.comments import CommentedMap
+
+    if scope is not root and isinstance(scope, CommentedMap):
         for key in re.findall(r"`([a-z_]+)`", rest):
             if key in scope:
                 with contextlib.suppress(AttributeError, KeyError, TypeError):
@@ -366,7 +378,7 @@ def validate(model: type[T], root: Any, file: str, error: type[ProblemsError] = 
     from pydantic import ValidationError
 
     try:
-        return model.model_validate(to_plain(root))  # type: ignore[attr-defined]
+        return model.model_validate(to_plain(root))
     except ValidationError as exc:
         problems: list[Problem] = []
         for err in exc.errors(include_url=False):

@@ -14,9 +14,13 @@ teams" are expressed without one arc per place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 
 @dataclass
@@ -24,7 +28,8 @@ class Result:
     flow: np.ndarray  # per arc
     pi: np.ndarray  # per node: integer potentials (valid for every residual arc)
     feasible: bool
-    reached: np.ndarray | None = None  # when infeasible: the nodes reachable from the remaining supply
+    # when infeasible: the nodes reachable from the remaining supply (a mask over the nodes; empty when feasible)
+    reached: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     phases: int = 0
 
 
@@ -46,14 +51,14 @@ def residual(tail, head, cap, cost, convex, flow):
     return u, v, c, k, arc
 
 
-def _csr(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray):
+def _csr(n: int, u: np.ndarray, v: np.ndarray, data: np.ndarray) -> csr_array:
     """A CSR matrix with explicit zeros kept (scipy's graph routines treat a stored zero as an arc)."""
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import csr_array
 
     order = np.argsort(u, kind="stable")
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
-    return csr_matrix((data[order], v[order].astype(np.int32), indptr), shape=(n, n))
+    return csr_array((data[order], v[order].astype(np.int32), indptr), shape=(n, n))
 
 
 def excess(n: int, tail, head, flow, supply) -> np.ndarray:
@@ -144,7 +149,7 @@ def low_potentials(n: int, tail, head, cap, cost, convex, flow, pi) -> np.ndarra
     uu = np.concatenate([v, np.full(n, z)])
     vv = np.concatenate([u, np.arange(n)])
     rr = np.concatenate([r, pi - low]).astype(np.float64)
-    d = dijkstra(_csr(n + 1, uu, vv, rr), directed=True, indices=z)
+    d = dijkstra(_csr(n + 1, uu, vv, rr), directed=True, indices=np.asarray(z))  # one source: a 1-D result
     return pi - low - d[:n].astype(np.int64)
 
 
@@ -164,5 +169,5 @@ def high_potentials(n: int, tail, head, cap, cost, convex, flow, pi) -> np.ndarr
     uu = np.concatenate([u, np.full(n, root)])
     vv = np.concatenate([v, np.arange(n)])
     rr = np.concatenate([r, top - pi]).astype(np.float64)
-    d = dijkstra(_csr(n + 1, uu, vv, rr), directed=True, indices=root)
+    d = dijkstra(_csr(n + 1, uu, vv, rr), directed=True, indices=np.asarray(root))
     return d[:n].astype(np.int64) - top + pi

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from difflib import get_close_matches
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from qactl.allocation.models import PLAN_TYPES, Auditor, Cohort, Plan
 from qactl.errors import ConfigError, InputError, Problem
+
+if TYPE_CHECKING:
+    from qactl.results import AllocationFile
 
 PLAN_COLUMNS = (
     "plan_id",
@@ -200,15 +203,18 @@ def _columns(
     return index, ignored
 
 
-class Read(NamedTuple):
+R = TypeVar("R", Plan, Auditor)
+
+
+class Read(NamedTuple, Generic[R]):
     """A register or cohort as read: its records, the file's sha256, and the headers of the columns left out."""
 
-    records: list
+    records: list[R]
     sha256: str
     ignored: list[str]
 
 
-def read_plans(path: Path, sheet_name: str | None = None) -> Read:
+def read_plans(path: Path, sheet_name: str | None = None) -> Read[Plan]:
     """The plans register as ``Plan`` records, its sha256 and the columns ignored. Duplicate ids, bad dates and bad
     types name the cell."""
     from qactl.dates import DateParseError, parse_date
@@ -280,7 +286,7 @@ def read_plans(path: Path, sheet_name: str | None = None) -> Read:
     return Read(plans, sheet.sha256, ignored)
 
 
-def read_cohort(path: Path) -> Read:
+def read_cohort(path: Path) -> Read[Auditor]:
     """The auditors from ``.yaml`` (``auditors:`` list) or a sheet (one row each), the file's sha256, and the sheet's
     columns ignored. A YAML cohort is written by hand, so an unknown key there is a typo and an error."""
     from qactl.sheets.reader import file_sha256
@@ -290,9 +296,9 @@ def read_cohort(path: Path) -> Read:
         from qactl.yamlio import load_yaml, validate
 
         root = load_yaml(path, ConfigError)
-        auditors = validate(Cohort, root, str(path), ConfigError).auditors
-        lines = {}
-        for i, a in enumerate(auditors):
+        cohort = validate(Cohort, root, str(path), ConfigError).auditors
+        lines: dict[str, int | None] = {}
+        for i, a in enumerate(cohort):
             ln = root["auditors"].lc.item(i)[0] + 1 if hasattr(root["auditors"], "lc") else None
             if a.id in lines:
                 raise ConfigError(
@@ -303,7 +309,7 @@ def read_cohort(path: Path) -> Read:
                     ]
                 )
             lines[a.id] = ln
-        return Read(auditors, file_sha256(path), [])
+        return Read(cohort, file_sha256(path), [])
     from pydantic import ValidationError
 
     from qactl.sheets.reader import open_sheet
@@ -347,7 +353,7 @@ def read_cohort(path: Path) -> Read:
     return Read(auditors, sheet.sha256, ignored)
 
 
-def read_allocations(paths: list[Path]) -> list[dict]:
+def read_allocations(paths: list[Path]) -> list[AllocationFile]:
     """Earlier allocations (``--history``/``--keep``), as written by ``qactl allocate``."""
     from qactl.results import read_allocation
 

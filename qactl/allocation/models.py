@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -70,7 +70,7 @@ class Options:
     )
     form_link: str = ""  # a link to the council's own form (Microsoft Forms), printed beside the form's name
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "round": self.round,
             "from": self.date_from.isoformat() if self.date_from else None,
@@ -109,8 +109,8 @@ class Allocation:
     round: str | None
     seed: int
     due: date
-    options: dict
-    inputs: list[dict]
+    options: dict[str, Any]  # Options.as_dict() as resolved, with the solver and the objective reached
+    inputs: list[dict[str, str]]  # role, file and sha256 of every file read
     sample: list[Picked]
     assignments: list[Assignment]
     auditors: list[Auditor]

@@ -17,11 +17,15 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qactl.allocation.models import Allocation, Auditor
 from qactl.dates import format_date
 from qactl.errors import UsageError
 from qactl.sheets.csvcell import csv_row, write_csv
+
+if TYPE_CHECKING:
+    from qactl.results import AllocationFile
 
 SUFFIXES = (".json", ".csv", ".xlsx")
 ALLOCATION_COLUMNS = ("plan_id", "auditor_id", "auditor", "service", "role", "due")
@@ -40,8 +44,8 @@ MAIL_MERGE_COLUMNS = (
 )
 
 
-def to_doc(alloc: Allocation) -> dict:
-    """The JSON document: no timestamps, so equal inputs and seed give equal bytes."""
+def to_doc(alloc: Allocation) -> AllocationFile:
+    """The JSON document (``qactl.results.AllocationFile``): no timestamps, so equal inputs and seed give equal bytes."""
     from qactl import __version__
 
     load = alloc.load()

@@ -8,6 +8,8 @@ A round of 20,000 plans × 10,000 auditors is a few hundred thousand numbers, no
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,8 +37,8 @@ def rules(
     plans: list[Plan],
     auditors: list[Auditor],
     *,
-    history: set[tuple[str, str]] = frozenset(),
-    previous: dict[tuple[str, str], str] | None = None,
+    history: AbstractSet[tuple[str, str]] = frozenset(),
+    previous: Mapping[tuple[str, str], str] | None = None,
 ) -> Rules:
     """The hard rules and the soft aims' flags, for ``plans`` (the sample) and ``auditors`` (the cohort).
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -47,14 +48,15 @@ def allocate(
     cohort_path: Path,
     options: Options,
     *,
-    history: list[Path] = (),
+    history: Sequence[Path] = (),
     keep: Path | None = None,
     today: date | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> Allocation:
     """Draw the sample and allocate it. Raises ``InfeasibleError`` (naming the bottleneck) when no allocation exists.
 
-    ``on_stage(text)`` is told what is happening (for a progress display); it may be None.
+    ``on_stage(text)`` is told what is happening (for a progress display); it may be None. ``options`` is left as it
+    is: the window, due date, seed, rubric and sizes worked out here are in the result (``options``, ``seed``, ``due``).
     """
     from qactl.allocation import explain
     from qactl.allocation.rules import instance, rules
@@ -62,26 +64,29 @@ def allocate(
 
     stage = on_stage or (lambda text: None)
     check_window(options, keep)
+    # a copy, filled in as the inputs are read: the caller's options are never changed (what is worked out here, the
+    # window, due date, seed, rubric and sizes, is in the result)
+    resolved = replace(options)
     stage("Reading the plans register and the cohort")
     plans, plans_sha, ignored = read_plans(plans_path)
     auditors, cohort_sha, cohort_ignored = read_cohort(cohort_path)
     if not auditors:
         raise InputError(f"{cohort_path}: the cohort has no auditors.")
-    rd = round_dates(options.round)
-    if options.date_from is None and options.date_to is None and rd:
-        options.date_from, options.date_to = rd[1], rd[2]
-    if options.due is None:
-        options.due = (rd[0] if rd else (today or clock.today())) + timedelta(days=28)
+    rd = round_dates(resolved.round)
+    if resolved.date_from is None and resolved.date_to is None and rd:
+        resolved.date_from, resolved.date_to = rd[1], rd[2]
+    if resolved.due is None:
+        resolved.due = (rd[0] if rd else (today or clock.today())) + timedelta(days=28)
     cap = {
-        a.id: (0 if not a.available else (a.capacity if a.capacity is not None else options.per_auditor))
+        a.id: (0 if not a.available else (a.capacity if a.capacity is not None else resolved.per_auditor))
         for a in auditors
     }
     total_cap = sum(cap.values())
     previous = read_allocations([keep])[0] if keep else None
     past = read_allocations(list(history))
-    if options.rubric is None:
-        options.rubric = str((previous or {}).get("options", {}).get("rubric") or DEFAULT_RUBRIC)
-    options.rubric, form = _form(options.rubric)
+    if resolved.rubric is None:
+        resolved.rubric = str((previous["options"].get("rubric") if previous else None) or DEFAULT_RUBRIC)
+    resolved.rubric, form = _form(resolved.rubric)
     notes: list[str] = []
     if ignored:
         notes.append(_ignored_note(ignored, Path(plans_path).name, "plans register"))
@@ -90,8 +95,8 @@ def allocate(
     by_id = {p.plan_id: p for p in plans}
 
     if previous is not None:
-        if options.seed is None:
-            options.seed = int(previous["seed"])
+        if resolved.seed is None:
+            resolved.seed = int(previous["seed"])
         roles: dict[str, set[str]] = {}
         for x in previous["assignments"]:
             roles.setdefault(x["plan_id"], set()).add(x["role"])
@@ -108,25 +113,25 @@ def allocate(
         for s in sample:
             s.focus = prev_reasons.get(s.plan.plan_id, {}).get("focus", "")
             s.stratum = prev_reasons.get(s.plan.plan_id, {}).get("stratum", s.stratum)
-        options.moderation = sum(s.moderation for s in sample)
-        options.sample = len(sample)
+        resolved.moderation = sum(s.moderation for s in sample)
+        resolved.sample = len(sample)
     else:
-        if options.seed is None:
-            options.seed = seed_from_round(options.round) if options.round else secrets.randbelow(2**31)
-        if options.moderation < 0:
+        if resolved.seed is None:
+            resolved.seed = seed_from_round(resolved.round) if resolved.round else secrets.randbelow(2**31)
+        if resolved.moderation < 0:
             raise UsageError("--moderation must be 0 or more.")
-        n = options.sample if options.sample is not None else total_cap - options.moderation
+        n = resolved.sample if resolved.sample is not None else total_cap - resolved.moderation
         if n <= 0:
             raise UsageError(
-                f"The sample would be {n} plans: the available auditors have {total_cap} places and --moderation is {options.moderation}. Lower --moderation or add auditors."
+                f"The sample would be {n} plans: the available auditors have {total_cap} places and --moderation is {resolved.moderation}. Lower --moderation or add auditors."
             )
-        if options.moderation > n:
-            raise UsageError(f"--moderation {options.moderation} is more than the sample of {n} plans.")
-        pool = eligible(plans, options.date_from, options.date_to, options.types, options.focus)
+        if resolved.moderation > n:
+            raise UsageError(f"--moderation {resolved.moderation} is more than the sample of {n} plans.")
+        pool = eligible(plans, resolved.date_from, resolved.date_to, resolved.types, resolved.focus)
         if not pool:
             raise InputError(
-                f"{plans_path}: no plan of type {', '.join(options.types)} issued between {options.date_from or 'the start'} and {options.date_to or 'the end'}"
-                + (f" with {', '.join(f'{k}={v}' for k, v in options.focus)}" if options.focus else "")
+                f"{plans_path}: no plan of type {', '.join(resolved.types)} issued between {resolved.date_from or 'the start'} and {resolved.date_to or 'the end'}"
+                + (f" with {', '.join(f'{k}={v}' for k, v in resolved.focus)}" if resolved.focus else "")
                 + ". Widen --from/--to or --types."
             )
         if n > len(pool):
@@ -134,9 +139,9 @@ def allocate(
                 f"Only {len(pool)} plans are eligible, fewer than the sample of {n}: all of them are allocated."
             )
             n = len(pool)
-        options.sample = n
+        resolved.sample = n
         stage(f"Drawing a sample of {n} plans from {len(pool)}")
-        sample = draw(pool, n, options.moderation, options.seed, options.focus)
+        sample = draw(pool, n, resolved.moderation, resolved.seed, resolved.focus)
 
     # the rules, then the exact solver
     hist_pairs = {(x["plan_id"], x["auditor_id"]) for h in past for x in h["assignments"]}
@@ -161,7 +166,7 @@ def allocate(
                 sol,
                 [s.plan.plan_id for s in sample],
                 [a.id for a in auditors],
-                moderation=bool(options.moderation),
+                moderation=bool(resolved.moderation),
             )
         )
 
@@ -191,7 +196,7 @@ def allocate(
         from qactl.sheets.reader import file_sha256
 
         inputs.append({"role": "keep", "file": Path(keep).name, "sha256": file_sha256(Path(keep))})
-    opts = options.as_dict()
+    opts = resolved.as_dict()
     opts["solver"] = sol.method
     opts["objective"] = dict(
         zip(
@@ -199,9 +204,9 @@ def allocate(
         )
     )
     return Allocation(
-        round=options.round,
-        seed=int(options.seed),
-        due=options.due,
+        round=resolved.round,
+        seed=int(resolved.seed),
+        due=resolved.due,
         options=opts,
         inputs=inputs,
         sample=sample,
@@ -212,7 +217,7 @@ def allocate(
         moved=(len(prev_pairs) - kept) if previous else 0,
         notes=notes,
         form=form,
-        form_link=options.form_link,
+        form_link=resolved.form_link,
         ignored_columns=list(ignored),
     )
 

@@ -12,7 +12,9 @@ from datetime import date, timedelta
 
 from qactl.allocation.models import Picked, Plan
 
-ROUND_TERMS = {  # round → (start of the round, window of plans issued before it), by month and day
+ROUND_TERMS: dict[
+    str, tuple[tuple[int, int], tuple[tuple[int, int], tuple[int, int] | None]]
+] = {  # round → (start of the round, window of plans issued before it), by month and day
     "autumn": ((10, 1), ((6, 1), (9, 30))),
     "spring": ((3, 1), ((10, 1), None)),  # 1 October of the year before to the end of February
     "summer": ((6, 1), ((3, 1), (5, 31))),
@@ -35,7 +37,7 @@ def round_dates(label: str | None) -> tuple[date, date, date] | None:
         return None
     (sm, sd), ((fm, fd), to) = ROUND_TERMS[term]
     start = date(year, sm, sd)
-    if term == "spring":
+    if to is None:  # spring: from October of the year before to the day before the round starts
         return start, date(year - 1, fm, fd), start - timedelta(days=1)
     return start, date(year, fm, fd), date(year, to[0], to[1])
 

@@ -37,6 +37,7 @@ reduced costs of every residual arc (listed, and by one more scan every pair not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -86,6 +87,13 @@ class Rest:
         return out
 
 
+_NOT_GIVEN = np.zeros(0, dtype=np.int64)  # the default of an arc-level cost, replaced by zeros for every arc
+
+
+def _not_given() -> np.ndarray:
+    return _NOT_GIVEN
+
+
 @dataclass
 class Instance:
     """A solver instance, by index. Arc arrays are parallel: plan, auditor and the three arc-level costs."""
@@ -96,15 +104,18 @@ class Instance:
     service: np.ndarray  # per auditor: a service index
     arc_plan: np.ndarray
     arc_aud: np.ndarray
-    arc_keep: np.ndarray = field(default=None)  # 1 when the arc changes a kept assignment
-    arc_own: np.ndarray = field(default=None)  # 1 when the plan is from the auditor's own service
-    arc_hist: np.ndarray = field(default=None)  # 1 when the pair is in the history
+    # the three arc-level costs, 0 for every arc when not given
+    arc_keep: np.ndarray = field(default_factory=_not_given)  # 1 when the arc changes a kept assignment
+    arc_own: np.ndarray = field(
+        default_factory=_not_given
+    )  # 1 when the plan is from the auditor's own service
+    arc_hist: np.ndarray = field(default_factory=_not_given)  # 1 when the pair is in the history
     rest: Rest | None = None  # the allowed pairs not listed (None: the arcs are every allowed pair)
 
     def __post_init__(self) -> None:
         n = len(self.arc_plan)
         for name in ("arc_keep", "arc_own", "arc_hist"):
-            if getattr(self, name) is None:
+            if getattr(self, name) is _NOT_GIVEN:
                 setattr(self, name, np.zeros(n, dtype=np.int64))
 
 
@@ -113,7 +124,9 @@ class Solution:
     pairs: list[tuple[int, int]]  # (plan, auditor), each plan once per unit of demand
     objective: tuple[int, int, int, int, int]  # (changed kept, fill, own service, repeated, team mix)
     method: str
-    stats: dict = field(default_factory=dict)  # arcs listed, pairs added by pricing, phases (for the bench)
+    stats: dict[str, Any] = field(
+        default_factory=dict
+    )  # arcs listed, pairs added by pricing, phases (for the bench)
 
 
 @dataclass
@@ -248,7 +261,12 @@ class _Network:
         ]
         self.pi = np.zeros((5, self.n), dtype=np.int64)  # potentials per aim (0 for aims not solved)
         self.done: list[int] = []
-        self.stats = {"arcs listed": int(len(p)), "pairs added": 0, "pricing rounds": 0, "phases": 0}
+        self.stats: dict[str, Any] = {
+            "arcs listed": int(len(p)),
+            "pairs added": 0,
+            "pricing rounds": 0,
+            "phases": 0,
+        }
 
     # ------------------------------------------------------------------ arcs
     def x_node(self, a: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -279,6 +297,7 @@ class _Network:
     def add_rest(self, p: np.ndarray, a: np.ndarray) -> None:
         """Add pairs of the rest (not listed): their costs by rule."""
         rest = self.inst.rest
+        assert rest is not None, "pairs are priced in only from the rest of an instance that has one"
         k = len(p)
         keep = np.full(k, int(rest.changed), dtype=np.int64)
         own = rest.plan_service[p, self.service[a]].astype(np.int64)
@@ -322,7 +341,7 @@ class _Network:
             else:
                 # any optimal potentials prove the flow optimal; the lowest (heads low) and the highest (tails high)
                 # price different pairs as improving: take the one that finds fewer
-                best = None
+                best: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None
                 for choice in (low_potentials, high_potentials):
                     cand = self._tighten(
                         choice(
@@ -337,6 +356,7 @@ class _Network:
                         best = (cand, found)
                     if len(found[0]) == 0:
                         break
+                assert best is not None  # the loop above runs at least once
                 pi, (p, a) = best
                 self.pi[level] = pi
                 if len(p) == 0:
@@ -413,7 +433,7 @@ class _Network:
         return p, s, tail
 
     def _walk(
-        self, key: np.ndarray, qp, qs, qh, *, per_head: int, per_query: int = 1
+        self, rest: Rest, key: np.ndarray, qp, qs, qh, *, per_head: int, per_query: int = 1
     ) -> tuple[np.ndarray, np.ndarray]:
         """For each query, the first ``per_query`` auditors of its service, in descending lexicographic ``key[a, t]``
         order, that are neither forbidden nor listed for its plan, and whose key is above the query's threshold ``qh``.
@@ -422,7 +442,6 @@ class _Network:
         first: many plans often point at the same few auditors, and a few arcs into a node show the solver what it
         needs (the others are found again in the next round if they still would improve).
         """
-        rest = self.inst.rest
         av = self.avail
         n_av = len(av)
         order = np.empty((self.n_t, n_av), dtype=np.int64)
@@ -493,7 +512,7 @@ class _Network:
             self.rounds, 20
         )  # a slow round (the potentials point at pairs that do not help) widens the next
         return self._walk(
-            self._aud_key(pi), qp, qs, qh, per_head=PER_HEAD << more, per_query=1 << max(0, more - 3)
+            rest, self._aud_key(pi), qp, qs, qh, per_head=PER_HEAD << more, per_query=1 << max(0, more - 3)
         )
 
     def _scan_cut(self, reached: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -514,7 +533,7 @@ class _Network:
         sel = reached[qtail]
         qp, qs = qp[sel], qs[sel]
         key = self._aud_key(helps[None, :].astype(np.int64))
-        return self._walk(key, qp, qs, np.zeros((len(qp), 1), dtype=np.int64), per_head=1)
+        return self._walk(rest, key, qp, qs, np.zeros((len(qp), 1), dtype=np.int64), per_head=1)
 
     # ------------------------------------------------------------------ results
     def verify(self) -> None:

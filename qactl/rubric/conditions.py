@@ -30,15 +30,27 @@ def holds(
     ``applying`` whether each item applies (``items`` conditions count only those); ``sections`` each item's
     section; ``statuses`` and ``kinds`` each milestone's status and kind (``milestone`` and ``breach``).
     """
-    ctx = {"statuses": statuses, "kinds": kinds, "applying": applying, "sections": sections}
+
+    def part(c: Condition) -> bool | None:  # a condition within this one, on the same audit
+        return holds(
+            c,
+            fields,
+            answers,
+            audit_date,
+            statuses=statuses,
+            kinds=kinds,
+            applying=applying,
+            sections=sections,
+        )
+
     if cond.all is not None:
-        results = [holds(c, fields, answers, audit_date, **ctx) for c in cond.all]
+        results = [part(c) for c in cond.all]
         return False if False in results else (None if None in results else True)
     if cond.any is not None:
-        results = [holds(c, fields, answers, audit_date, **ctx) for c in cond.any]
+        results = [part(c) for c in cond.any]
         return True if True in results else (None if None in results else False)
     if cond.not_ is not None:
-        r = holds(cond.not_, fields, answers, audit_date, **ctx)
+        r = part(cond.not_)
         return None if r is None else not r
     if cond.breach is not None:
         if statuses is None:
@@ -63,7 +75,10 @@ def holds(
             applying.get(i, True) and answers.get(i) is not None and _test(cond, answers.get(i))
             for i in chosen
         )
-    value = fields.get(cond.field) if cond.field is not None else answers.get(cond.item)  # type: ignore[arg-type]
+    if cond.field is not None:
+        value = fields.get(cond.field)
+    else:
+        value = answers.get(cond.item) if cond.item is not None else None
     if cond.age_at_least is not None or cond.age_below is not None:
         if not isinstance(value, date) or audit_date is None:
             return None

@@ -14,7 +14,7 @@ reason at all, is kept in the result (``reason_check``), never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from typing import Any, Literal
@@ -205,7 +205,7 @@ def judge(
     actual: date | None,
     audit_date: date | None,
     *,
-    reasons: list[str] = (),
+    reasons: Sequence[str] = (),
     reason_given: bool = False,
     on_time_answer: bool | None = None,
 ) -> dict[str, Any]:
@@ -222,6 +222,8 @@ def judge(
     the Yes/No answer decided.
     """
     basis = "dates"
+    status: Status
+    late: int | None
     if due is None:
         if on_time_answer is None:
             return _result("unknown", None)

@@ -497,7 +497,7 @@ class Grading(_Model):
             raise ValueError(
                 f"every band needs `min` (the percent from which it is reached); missing for {missing}"
             )
-        mins = [b.min for b in bands]
+        mins = [b.min for b in bands if b.min is not None]  # every band's (checked just above)
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
             raise ValueError(
                 f"bands must go from the highest min to the lowest, each different; found {mins}"

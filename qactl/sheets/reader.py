@@ -626,7 +626,8 @@ def _sparse_rows(path: Path, scan: _Scan) -> Iterator[tuple[int, list[Any]]]:
                     if c.tag.rsplit("}", 1)[-1] != "c":
                         continue
                     ref = c.get("r")
-                    col = column_index(re.match(r"[A-Z]+", ref).group(0)) if ref else nxt
+                    letters = re.match(r"[A-Z]+", ref) if ref else None
+                    col = column_index(letters.group(0)) if letters else nxt
                     nxt = col + 1
                     t = c.get("t", "n")
                     v = f_el = is_el = None

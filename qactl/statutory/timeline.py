@@ -15,13 +15,14 @@ dates, which are typical dates unless the council has put in its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from qactl.errors import UsageError
 from qactl.rubric.milestones import describe_due, describe_rule, due_of
-from qactl.rubric.models import Due, FieldType, Milestone, Rubric, reason_key
+from qactl.rubric.models import Condition, Due, FieldType, Milestone, Rubric, reason_key
 
 TIMELINE_KIND = "qactl.statutory.timeline"
 
@@ -193,13 +194,23 @@ def _check_known(rubric: Rubric, known: dict[str, Any]) -> None:
             )
 
 
-def _final_limit(rubric: Rubric, t: Timeline) -> Dated | None:
+class _Limit(NamedTuple):
+    """A statutory line of the timeline that has a date."""
+
+    id: str
+    name: str  # its citation, else its id
+    date: date
+
+
+def _final_limit(rubric: Rubric, t: Timeline) -> _Limit | None:
     """The statutory line the whole process must meet: ``final_plan``, else the latest statutory date."""
     lines = [
-        d for d in t.dates if d.source.startswith("rubric") and d.kind == "statutory" and d.date is not None
+        _Limit(d.id, d.citation or d.id, d.date)
+        for d in t.dates
+        if d.source.startswith("rubric") and d.kind == "statutory" and d.date is not None
     ]
-    return next((d for d in lines if d.id == "final_plan"), None) or max(
-        lines, key=lambda d: d.date, default=None
+    return next((x for x in lines if x.id == "final_plan"), None) or max(
+        lines, key=lambda x: x.date, default=None
     )
 
 
@@ -209,7 +220,7 @@ def ehcna(
     *,
     draft: date | None = None,
     known: dict[str, date] | None = None,
-    advice_requested: list[date] = (),
+    advice_requested: Sequence[date] = (),
     terms: Terms | None = None,
     consulted: date | None = None,
 ) -> Timeline:
@@ -239,13 +250,13 @@ def ehcna(
     final = _final_limit(rubric, t)
     if final is not None and window.date is not None and window.date > final.date:
         t.warnings.append(
-            f"The 15 days for representations on the draft end on {_d(window.date)}, after the {final.citation or final.id} limit "
+            f"The 15 days for representations on the draft end on {_d(window.date)}, after the {final.name} limit "
             f"({_d(final.date)}): the final plan cannot be issued in time unless the family answers sooner. "
             "Issue the draft by " + _d(_shift(final.date, -14)) + " at the latest."
         )
     elif final is not None and window.date == final.date:
         t.notes.append(
-            f"The 15 days for representations end on {_d(window.date)}, the last day of the {final.citation or final.id} limit: no day is left to consider them."
+            f"The 15 days for representations end on {_d(window.date)}, the last day of the {final.name} limit: no day is left to consider them."
         )
     if consulted is not None:
         answer = Dated(
@@ -261,7 +272,7 @@ def ehcna(
         t.dates.append(answer)
         if final is not None and answer.date is not None and answer.date > final.date:
             t.warnings.append(
-                f"A school consulted on {_d(consulted)} should answer by {_d(answer.date)}, after the {final.citation or final.id} "
+                f"A school consulted on {_d(consulted)} should answer by {_d(answer.date)}, after the {final.name} "
                 f"limit ({_d(final.date)}): consult earlier."
             )
     for asked in advice_requested:
@@ -276,7 +287,9 @@ def ehcna(
 
 
 def _shift(d: date, days: int) -> date:
-    return due_of(Due(from_="d", days=days), {"d": d})[0]  # type: ignore[return-value]
+    shifted = due_of(Due(from_="d", days=days), {"d": d})[0]
+    assert shifted is not None  # the one date the rule counts from is given
+    return shifted
 
 
 def annual_review(
@@ -398,7 +411,9 @@ def _phase_transfer(
         known[date_field] = when
     elif year is not None:
         wants_date = any(
-            r.from_ == date_field for r in m.rules if r.when is not None and _holds_for(r, kind_field, choice)
+            r.from_ == date_field
+            for r in m.rules
+            if r.when is not None and _holds_for(r.when, kind_field, choice)
         )
         if wants_date:
             raise UsageError(
@@ -412,10 +427,10 @@ def _phase_transfer(
         raise UsageError("Give --transfer-year YEAR (or --transfer-date DATE) with --transfer.")
 
 
-def _holds_for(rule: Due, field_id: str, value: str) -> bool:
+def _holds_for(when: Condition, field_id: str, value: str) -> bool:
     from qactl.rubric.conditions import holds
 
-    return holds(rule.when, {field_id: value}, {}, None) is True  # type: ignore[arg-type]
+    return holds(when, {field_id: value}, {}, None) is True
 
 
 def _choose(word: str, choices: list[str]) -> str:
@@ -735,7 +750,8 @@ def school_closure_warnings(asked: date, terms: Terms | None) -> list[str]:
     for c in terms or []:
         opens = due_of(WINDOW_OPENS, {"closed": c.closed})[0]
         closes = due_of(WINDOW_CLOSES, {"reopens": c.reopens})[0]
-        if opens <= asked <= closes:  # type: ignore[operator]
+        # both are given dates shifted by a number of days, so never unknown
+        if opens is not None and closes is not None and opens <= asked <= closes:
             typical = (
                 " These are the schedule's typical term dates for England, not the school's own: check the school's dates."
                 if c.typical
