@@ -48,7 +48,7 @@ step "5. Moderation: how far two auditors of the same plan agreed"
 "$QACTL" moderate out/scored/eps-advice.json -o out/moderation.md > /dev/null
 
 step "6. The QA calendar and a statutory timeline"
-"$QACTL" schedule --from 2025-09-01 --to 2026-08-31 --ics out/qa-calendar.ics > /dev/null
+"$QACTL" schedule --from 2025-09-01 --to 2026-08-31 -o out/qa-calendar.ics > /dev/null
 echo "Wrote out/qa-calendar.ics"
 "$QACTL" timeline ehcna --received 2025-03-03
 

@@ -508,5 +508,5 @@ def write_ics(
     from qactl.sheets.writer import atomic_output
 
     text = to_ics(cal, stamp=stamp)
-    with atomic_output(target, inputs=inputs, option="--ics") as tmp:
+    with atomic_output(target, inputs=inputs, option="-o") as tmp:
         tmp.write_bytes(text.encode("utf-8"))

@@ -1,4 +1,10 @@
-"""Options for the whole suite."""
+"""Options for the whole suite; this folder on ``sys.path`` so test modules can import ``inprocess`` (qactl run
+in-process)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def pytest_addoption(parser):

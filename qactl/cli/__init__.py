@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from qactl.cli import allocate, chase, form, moderate, report, rubrics, schedule, score, timeline
+from qactl.cli.options import with_aliases
 
 INTERNAL_ERROR = 3  # a bug in qactl (never an input's fault): a paragraph asking for a --debug report
 
@@ -102,12 +103,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-app.command("allocate", help="Share the round's sample of plans among the auditors.")(allocate.allocate)
+# --out was allocate's long option before 0.2: still accepted, shown nowhere
+app.command(
+    "allocate", cls=with_aliases(out="--output"), help="Share the round's sample of plans among the auditors."
+)(allocate.allocate)
 app.command("score", help="Check, score and grade an exported audit sheet.")(score.score)
 app.command("chase", help="Who has not returned their audits, with reminders to send.")(chase.chase)
 app.command("report", help="Write the Practice Report from scored files.")(report.report)
 app.command("moderate", help="Agreement between two auditors of the same plan.")(moderate.moderate)
-app.command("schedule", help="The QA calendar as dates, or an .ics file.")(schedule.schedule)
+# --ics was schedule's output option before 0.2: still accepted, shown nowhere
+app.command("schedule", cls=with_aliases(ics="--output"), help="The QA calendar as dates, or an .ics file.")(
+    schedule.schedule
+)
 app.add_typer(timeline.app, name="timeline", help="Statutory dates of an assessment or a review.")
 app.command("form", help="A blank audit workbook with drop-down answers.")(form.form)
 app.add_typer(rubrics.app, name="rubrics", help="List, show and validate rubrics.")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
+
+from qactl.cli.options import date_option, mail_merge_option, output_option, round_option, rubric_option
 
 
 def allocate(
@@ -16,18 +19,14 @@ def allocate(
     cohort: Path = typer.Option(
         ..., "--cohort", help="The auditors (.yaml with `auditors:`, or .xlsx/.csv, one row each)."
     ),
-    out: Path = typer.Option(
-        ..., "-o", "--out", help="Output: .xlsx (workbook to send out), .csv or .json (for `qactl report`)."
+    out: Path = output_option("Output: .xlsx (workbook to send out), .csv or .json (for `qactl report`)."),
+    round_label: str | None = round_option(
+        "Round label such as '2025 Autumn': sets the issue window, the due date and the default seed."
     ),
-    round_label: str | None = typer.Option(
-        None,
-        "--round",
-        help="Round label such as '2025 Autumn': sets the issue window, the due date and the default seed.",
+    date_from: date | None = date_option(
+        "--from", "Plans issued on or after this date (day first, 01/06/2025)."
     ),
-    date_from: str | None = typer.Option(
-        None, "--from", help="Plans issued on or after this date (day-first, 01/06/2025)."
-    ),
-    date_to: str | None = typer.Option(None, "--to", help="Plans issued on or before this date."),
+    date_to: date | None = date_option("--to", "Plans issued on or before this date."),
     types: str = typer.Option(
         "new,amended", "--types", help="Plan types to sample, comma-separated: new, amended, annual review."
     ),
@@ -56,20 +55,14 @@ def allocate(
     seed: int | None = typer.Option(
         None, "--seed", help="Random seed (default: derived from --round, else random; always printed)."
     ),
-    due: str | None = typer.Option(
-        None,
-        "--due",
-        help="Date the audits are due (default: 4 weeks after the round starts, or today + 28 days).",
+    due: date | None = date_option(
+        "--due", "Date the audits are due (default: 4 weeks after the round starts, or today + 28 days)."
     ),
-    mail_merge: Path | None = typer.Option(
-        None,
-        "--mail-merge",
-        help="Also write a .csv with one row per auditor (first name, email, plans, form, due) for a mail merge.",
+    mail_merge: Path | None = mail_merge_option(
+        "Also write a .csv with one row per auditor (first name, email, plans, form, due) for a mail merge."
     ),
-    rubric: str | None = typer.Option(
-        None,
-        "--rubric",
-        help="The audit the plans are for: a rubric id or file (default: ehcp-quality). Its title names the form on every sheet.",
+    rubric: str | None = rubric_option(
+        "The audit the plans are for: a rubric id or file (default: ehcp-quality). Its title names the form on every sheet."
     ),
     form_link: str = typer.Option(
         "",
@@ -85,21 +78,13 @@ def allocate(
     from qactl.allocation.output import check_suffix, write, write_mail_merge
     from qactl.allocation.run import allocate as run
     from qactl.cli.common import console, is_interactive, notice, stages
-    from qactl.dates import DateParseError, format_date, parse_date
+    from qactl.cli.options import check_mail_merge
+    from qactl.dates import format_date
     from qactl.errors import UsageError
     from qactl.sheets.writer import Outputs
 
-    def day(value: str | None, option: str):
-        if value is None:
-            return None
-        try:
-            return parse_date(value)
-        except DateParseError as e:
-            raise UsageError(f"{option} {value!r}: {e}.") from None
-
     suffix = check_suffix(out)
-    if mail_merge is not None and mail_merge.suffix.lower() != ".csv":
-        raise UsageError(f"--mail-merge {mail_merge}: give a file ending in .csv.")
+    check_mail_merge(mail_merge)
     wanted = tuple(t.strip().lower().replace("_", " ") for t in types.split(",") if t.strip())
     bad = [t for t in wanted if t not in ("new", "amended", "annual review")]
     if bad:
@@ -112,15 +97,15 @@ def allocate(
         pairs.append((key.strip().lower().replace(" ", "_"), value.strip()))
     opts = Options(
         round=round_label,
-        date_from=day(date_from, "--from"),
-        date_to=day(date_to, "--to"),
+        date_from=date_from,
+        date_to=date_to,
         types=wanted,
         per_auditor=per_auditor,
         sample=sample,
         moderation=moderation,
         focus=tuple(pairs),
         seed=seed,
-        due=day(due, "--due"),
+        due=due,
         rubric=rubric,
         form_link=form_link.strip(),
     )

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from qactl.cli.options import mail_merge_option, output_option, rubric_option
+
 
 def chase(
     scored: list[Path] = typer.Argument(
@@ -16,14 +18,9 @@ def chase(
     allocation: Path = typer.Option(
         ..., "--allocation", metavar="FILE", help="The round's allocation .json, written by `qactl allocate`."
     ),
-    output: Path = typer.Option(
-        ..., "-o", "--output", metavar="FILE.xlsx", help="The chase list to write (.xlsx)."
-    ),
-    mail_merge: Path | None = typer.Option(
-        None,
-        "--mail-merge",
-        metavar="FILE.csv",
-        help="Also write a .csv with one reminder per auditor with audits outstanding, for a mail merge.",
+    output: Path = output_option("The chase list to write (.xlsx).", metavar="FILE.xlsx"),
+    mail_merge: Path | None = mail_merge_option(
+        "Also write a .csv with one reminder per auditor with audits outstanding, for a mail merge."
     ),
     cohort: Path | None = typer.Option(
         None,
@@ -31,11 +28,8 @@ def chase(
         metavar="FILE",
         help="The cohort (.yaml or a sheet), for today's names and emails (default: the allocation's).",
     ),
-    rubric: str | None = typer.Option(
-        None,
-        "--rubric",
-        metavar="ID",
-        help="The audit whose returns count (default: the one the allocation names).",
+    rubric: str | None = rubric_option(
+        "The audit whose returns count (default: the one the allocation names)."
     ),
 ) -> None:
     """Who has not returned their audits: the allocation against the scored returns, with a reminder to send."""
@@ -43,14 +37,14 @@ def chase(
     from qactl.chase import when_due
     from qactl.chase.output import write_mail_merge, write_workbook
     from qactl.cli.common import console, notice, stages
+    from qactl.cli.options import check_mail_merge
     from qactl.dates import format_date
     from qactl.errors import UsageError
     from qactl.sheets.writer import Outputs
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"-o {output}: the chase list is a workbook; give a name ending in .xlsx.")
-    if mail_merge is not None and mail_merge.suffix.lower() != ".csv":
-        raise UsageError(f"--mail-merge {mail_merge}: give a file ending in .csv.")
+    check_mail_merge(mail_merge)
     outputs = Outputs([allocation, cohort, *scored])
     outputs.check(output)
     if mail_merge is not None:

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import typer
 
+from qactl.cli.options import output_option
+
 
 def form(
     rubric: str = typer.Argument(
         ..., help="A rubric id (see `qactl rubrics list`) or the path of a rubric file."
     ),
-    output: Path = typer.Option(
-        None, "-o", "--output", help="The workbook to write (.xlsx). Default: RUBRIC-ID.xlsx here."
+    output: Path | None = output_option(
+        "The workbook to write (.xlsx). Default: RUBRIC-ID.xlsx here.", metavar="FILE.xlsx", required=False
     ),
 ) -> None:
     """Write a blank audit workbook: the rubric's questions as columns, drop-down answers, an Instructions sheet."""

@@ -6,17 +6,15 @@ from pathlib import Path
 
 import typer
 
+from qactl.cli.options import output_option, round_option
+
 
 def moderate(
     scored: list[Path] = typer.Argument(
         ..., help="Scored files (.json or .jsonl written by `qactl score`) of one rubric."
     ),
-    output: Path = typer.Option(
-        ..., "-o", "--output", help="Where to write: .json, .xlsx or .md (the workshop handout)."
-    ),
-    round_label: str | None = typer.Option(
-        None, "--round", help="The round's label (default: the scored files' own)."
-    ),
+    output: Path = output_option("Where to write: .json, .xlsx or .md (the workshop handout)."),
+    round_label: str | None = round_option("The round's label (default: the scored files' own)."),
 ) -> None:
     """Pair the audits of the same plan by different auditors; percent agreement, kappa and Gwet's AC1, the pairs to discuss."""
     from rich.table import Table

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from qactl.cli.options import output_option, round_option
+
 
 def report(
     inputs: list[Path] = typer.Argument(
@@ -14,14 +16,7 @@ def report(
         show_default=False,
         metavar="INPUTS...",
     ),
-    output: Path = typer.Option(
-        ...,
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="The report to write: .html (self-contained, prints on A4) or .md.",
-        show_default=False,
-    ),
+    output: Path = output_option("The report to write: .html (self-contained, prints on A4) or .md."),
     previous: list[Path] = typer.Option(
         [],
         "--previous",
@@ -61,11 +56,8 @@ def report(
     themes: Path = typer.Option(
         None, "--themes", metavar="FILE", help="A theme dictionary (YAML) instead of templates/themes.yaml."
     ),
-    round_: str = typer.Option(
-        None,
-        "--round",
-        metavar="LABEL",
-        help="The round this report covers; inputs of other rounds count as earlier rounds.",
+    round_: str | None = round_option(
+        "The round this report covers; inputs of other rounds count as earlier rounds."
     ),
     evidence: Path = typer.Option(
         None,

@@ -44,11 +44,11 @@ def list_(
         r = f.rubric
         if f.replaces:
             notice(f"The {f.origin} rubric {f.path} replaces {f.replaces} (same id {rid!r}).")
-        n = len(r.items) + len(r.milestones)
+        questions = len(r.items) + len(r.milestones)
         table.add_row(
             r.id,
             r.title,
-            str(n),
+            str(questions),
             *([r.version] if c.width >= 100 else []),
             *([r.source] if wide else []),
             f.origin,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
+
+from qactl.cli.options import date_option, include_pii_option, output_option, round_option
 
 
 def score(
@@ -14,24 +17,17 @@ def score(
     input: Path = typer.Argument(
         ..., help="The export: .xlsx, .xlsm or .csv (UTF-8, UTF-8 with BOM or Windows-1252)."
     ),
-    output: Path = typer.Option(
-        ..., "-o", "--output", help="Where to write: .json, .jsonl, .csv or .xlsx (the suffix chooses)."
-    ),
+    output: Path = output_option("Where to write: .json, .jsonl, .csv or .xlsx (the suffix chooses)."),
     sheet: str | None = typer.Option(None, "--sheet", help="The sheet to read (default: the first)."),
-    round_label: str | None = typer.Option(None, "--round", help='The audit round, as "2025 Autumn".'),
+    round_label: str | None = round_option(),
     map_file: Path | None = typer.Option(
         None, "--map", help="A YAML (column: id) or CSV (column,id) file naming what each column holds."
     ),
-    audit_date: str | None = typer.Option(
-        None,
+    audit_date: date | None = date_option(
         "--audit-date",
-        help="The audit date for every row (DD/MM/YYYY); default: the rubric's date field, else Forms' completion time, else today.",
+        "The audit date for every row (DD/MM/YYYY); default: the rubric's date field, else Forms' completion time, else today.",
     ),
-    include_pii: bool = typer.Option(
-        False,
-        "--include-pii",
-        help="Keep the child's name, date of birth, NHS number and unknown columns in the output.",
-    ),
+    include_pii: bool = include_pii_option(),
     previous: Path | None = typer.Option(
         None,
         "--previous",
@@ -44,19 +40,12 @@ def score(
     from qactl.cli.common import console, is_interactive, notice, progress
     from qactl.errors import UsageError
 
-    when = None
-    if audit_date:
-        from qactl.dates import DateParseError, parse_date
-
-        try:
-            when = parse_date(audit_date)
-        except DateParseError as e:
-            raise UsageError(f"--audit-date: {e}.") from None
+    if audit_date is not None:
         from qactl import clock
 
-        if when > clock.today():
+        if audit_date > clock.today():
             raise UsageError(
-                f"--audit-date {audit_date}: that is in the future (today is {clock.today():%d/%m/%Y}); give the date "
+                f"--audit-date {audit_date:%d/%m/%Y}: that is in the future (today is {clock.today():%d/%m/%Y}); give the date "
                 "the audits were done, day first."
             )
     from qactl.scoring.run import score_file
@@ -69,7 +58,7 @@ def score(
             sheet=sheet,
             round_label=round_label,
             map_file=map_file,
-            audit_date=when,
+            audit_date=audit_date,
             include_pii=include_pii,
             on_key_created=notice,
             advance=advance,

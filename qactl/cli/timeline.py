@@ -3,9 +3,12 @@ tribunal order, conceded appeal, transfer between councils)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
+
+from qactl.cli.options import date_option, dates_option, parse_day, rubric_option
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -16,20 +19,6 @@ _KNOWN_HELP = (
 _JSON_HELP = "Print JSON instead of a table."
 
 
-def _date(value: str, option: str):
-    from qactl.dates import DateParseError, parse_date
-    from qactl.errors import UsageError
-
-    try:
-        return parse_date(value)
-    except DateParseError as e:
-        raise UsageError(f"{option}: {e}.") from None
-
-
-def _maybe(value: str | None, option: str):
-    return _date(value, option) if value else None
-
-
 def _known(values: list[str]) -> dict:
     from qactl.errors import UsageError
 
@@ -38,7 +27,7 @@ def _known(values: list[str]) -> dict:
         name, sep, when = v.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"--known {v!r}: write it as FIELD=DATE, e.g. last_review=01/09/2024.")
-        out[name.strip()] = _date(when, f"--known {name.strip()}")
+        out[name.strip()] = parse_day(when, f"--known {name.strip()}")
     return out
 
 
@@ -116,50 +105,45 @@ def _iso(s: str):
 
 @app.command("ehcna")
 def ehcna(
-    received: str = typer.Option(
-        ..., "--received", help="The date the LA received the request (day first: 03/03/2025)."
+    received: date = date_option(
+        "--received", "The date the LA received the request (day first: 03/03/2025).", required=True
     ),
-    draft: str | None = typer.Option(
-        None, "--draft", help="The date the draft plan was issued, for the 15-day window."
-    ),
-    consulted: str | None = typer.Option(
-        None,
+    draft: date | None = date_option("--draft", "The date the draft plan was issued, for the 15-day window."),
+    consulted: date | None = date_option(
         "--consulted",
-        help="The date a school or college was consulted on being named (it should answer within 15 days, CoP 9.83).",
+        "The date a school or college was consulted on being named (it should answer within 15 days, CoP 9.83).",
     ),
-    advice_requested: list[str] = typer.Option(
-        [],
+    advice_requested: list[date] = dates_option(
         "--advice-requested",
-        help="A date advice was asked of a school (repeatable): checked against the reg 10(4)(a) window of a school closure.",
+        "A date advice was asked of a school (repeatable): checked against the reg 10(4)(a) window of a school closure.",
     ),
     schedule: list[Path] = typer.Option(
         [],
         "--schedule",
         help="Schedule files whose term dates give the school closures (default: the schedules `qactl schedule` uses).",
     ),
-    rubric: str = typer.Option("ehcna-file", "--rubric", help=_RUBRIC_HELP),
+    rubric: str = rubric_option(_RUBRIC_HELP, "ehcna-file"),
     known: list[str] = typer.Option([], "--known", help=_KNOWN_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Statutory dates of an EHC needs assessment: 6, 16 and 20 weeks, local targets, the 15 days on the draft."""
     from qactl.statutory import timeline
 
-    asked = [_date(a, "--advice-requested") for a in advice_requested]
     t = timeline.ehcna(
         _load(rubric),
-        _date(received, "--received"),
-        draft=_maybe(draft, "--draft"),
+        received,
+        draft=draft,
         known=_known(known),
-        advice_requested=asked,
-        terms=_terms(schedule) if asked else None,
-        consulted=_maybe(consulted, "--consulted"),
+        advice_requested=list(advice_requested),
+        terms=_terms(schedule) if advice_requested else None,
+        consulted=consulted,
     )
     _show(t, as_json)
 
 
 @app.command("annual-review")
 def annual_review(
-    meeting: str = typer.Option(..., "--meeting", help="The date of the review meeting (day first)."),
+    meeting: date = date_option("--meeting", "The date of the review meeting (day first).", required=True),
     transfer: str | None = typer.Option(
         None,
         "--transfer",
@@ -168,20 +152,17 @@ def annual_review(
     transfer_year: int | None = typer.Option(
         None, "--transfer-year", help="The calendar year of the phase transfer."
     ),
-    transfer_date: str | None = typer.Option(
-        None, "--transfer-date", help="The date of the transfer (needed for post16-move)."
+    transfer_date: date | None = date_option(
+        "--transfer-date", "The date of the transfer (needed for post16-move)."
     ),
-    decision: str | None = typer.Option(
-        None,
-        "--decision",
-        help="The date the LA's decision (with any proposed amendments) was notified, if known.",
+    decision: date | None = date_option(
+        "--decision", "The date the LA's decision (with any proposed amendments) was notified, if known."
     ),
-    amendment_notice: str | None = typer.Option(
-        None,
+    amendment_notice: date | None = date_option(
         "--amendment-notice",
-        help="The date the notice of proposed amendments was sent (the same as --decision when the decision set them out).",
+        "The date the notice of proposed amendments was sent (the same as --decision when the decision set them out).",
     ),
-    rubric: str = typer.Option("annual-review", "--rubric", help=_RUBRIC_HELP),
+    rubric: str = rubric_option(_RUBRIC_HELP, "annual-review"),
     known: list[str] = typer.Option([], "--known", help=_KNOWN_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
@@ -193,12 +174,12 @@ def annual_review(
         raise UsageError(f"--transfer-year {transfer_year}: give a calendar year such as 2027.")
     t = timeline.annual_review(
         _load(rubric),
-        _date(meeting, "--meeting"),
+        meeting,
         transfer=transfer,
         transfer_year=transfer_year,
-        transfer_date=_maybe(transfer_date, "--transfer-date"),
-        decision=_maybe(decision, "--decision"),
-        amendment_notice=_maybe(amendment_notice, "--amendment-notice"),
+        transfer_date=transfer_date,
+        decision=decision,
+        amendment_notice=amendment_notice,
         known=_known(known),
     )
     _show(t, as_json)
@@ -206,17 +187,17 @@ def annual_review(
 
 @app.command("reassessment")
 def reassessment(
-    notified: str = typer.Option(
-        ...,
+    notified: date = date_option(
         "--notified",
-        help="The date the LA notified its decision to re-assess (reg 25(1)) or decided to (CAFA s.44(3)).",
+        "The date the LA notified its decision to re-assess (reg 25(1)) or decided to (CAFA s.44(3)).",
+        required=True,
     ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Re-assessment of a plan: the amended or replacement plan within 14 weeks (reg 27)."""
     from qactl.statutory import timeline
 
-    _show(timeline.process("reassessment", {"notified": _date(notified, "--notified")}), as_json)
+    _show(timeline.process("reassessment", {"notified": notified}), as_json)
 
 
 @app.command("tribunal-order")
@@ -226,7 +207,7 @@ def tribunal_order(
         "--order",
         help="What the Tribunal ordered: assess, plan (make and maintain one), amend, school (change only the school named) or maintain.",
     ),
-    date_: str = typer.Option(..., "--date", help="The date of the order."),
+    date_: date = date_option("--date", "The date of the order.", required=True),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Carrying out a Tribunal order (reg 44): 2, 5, 10, 11 or 14 weeks by the kind of order."""
@@ -235,7 +216,7 @@ def tribunal_order(
         order,
         ("assess", "plan", "amend", "school", "maintain"),
         "tribunal",
-        {"order": _date(date_, "--date")},
+        {"order": date_},
         as_json,
     )
 
@@ -260,8 +241,8 @@ def conceded_appeal(
         "--appeal",
         help="What the appeal was against: assess (a refusal to assess) or content (the plan's content).",
     ),
-    notified: str = typer.Option(
-        ..., "--notified", help="The date the LA told the Tribunal it would not oppose the appeal."
+    notified: date = date_option(
+        "--notified", "The date the LA told the Tribunal it would not oppose the appeal.", required=True
     ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
@@ -271,30 +252,24 @@ def conceded_appeal(
         appeal,
         ("assess", "content"),
         "conceded",
-        {"notified": _date(notified, "--notified")},
+        {"notified": notified},
         as_json,
     )
 
 
 @app.command("transfer")
 def transfer(
-    moved: str = typer.Option(
-        ..., "--moved", help="The day the child or young person moved to the new council's area."
+    moved: date = date_option(
+        "--moved", "The day the child or young person moved to the new council's area.", required=True
     ),
-    aware: str | None = typer.Option(None, "--aware", help="The day the old council learned of the move."),
-    last_review: str | None = typer.Option(
-        None,
-        "--last-review",
-        help="The day the plan was made or last reviewed, for the new council's review.",
+    aware: date | None = date_option("--aware", "The day the old council learned of the move."),
+    last_review: date | None = date_option(
+        "--last-review", "The day the plan was made or last reviewed, for the new council's review."
     ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """A plan transferring to another council (reg 15): the transfer, the letter to the family, the review."""
     from qactl.statutory import timeline
 
-    dates = {
-        "moved": _date(moved, "--moved"),
-        "aware": _maybe(aware, "--aware"),
-        "last_review": _maybe(last_review, "--last-review"),
-    }
-    _show(timeline.process("transfer", dates), as_json)
+    given = {"moved": moved, "aware": aware, "last_review": last_review}
+    _show(timeline.process("transfer", {k: d for k, d in given.items() if d is not None}), as_json)

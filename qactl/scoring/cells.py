@@ -23,6 +23,7 @@ from typing import Any
 
 from qactl.dates import DateParseError, format_date, parse_date
 from qactl.rubric.models import Field, FieldType, Item, Scale, norm_answer
+from qactl.scoring.codes import FindingCode
 from qactl.sheets.reader import ExcelError, excel_error_of
 
 Problem = tuple[str, str]
@@ -117,11 +118,11 @@ def item_parser(
         if key in na_words:
             if item.allow_na:
                 return Answer(na_words[key], None, na=True), None
-            return None, ("na_not_allowed", f"N/A is not an answer to this question; {expected}")
+            return None, (FindingCode.NA_NOT_ALLOWED, f"N/A is not an answer to this question; {expected}")
         err = excel_error_of(text)
         if err is not None:
             return None, err.problem()
-        return None, ("unknown_answer", f"{expected}{nearest(normalise_text(text))}")
+        return None, (FindingCode.UNKNOWN_ANSWER, f"{expected}{nearest(normalise_text(text))}")
 
     if not item.multi:
 
@@ -153,11 +154,15 @@ def item_parser(
         total = 0.0
         for p in parts:
             ans, prob = one(p)
-            if prob:
-                return None, (prob[0], f"{p!r} is not an answer: {prob[1]}")
-            if ans.na:
+            if ans is None:  # one() gives an answer or a problem, never neither
+                code, message = prob or (FindingCode.UNKNOWN_ANSWER, expected)
+                return None, (code, f"{p!r} is not an answer: {message}")
+            if ans.na or ans.points is None:
                 if len(parts) > 1:
-                    return None, ("na_mixed", f"N/A cannot be chosen with other answers; {expected}")
+                    return None, (
+                        FindingCode.NA_MIXED,
+                        f"N/A cannot be chosen with other answers; {expected}",
+                    )
                 return ans, None
             if ans.label not in labels:
                 labels.append(ans.label)
@@ -224,7 +229,7 @@ def _field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
             text = cell_text(value).replace(",", "")
             if text.lstrip("-").isdigit():
                 return int(text), None
-            return None, ("bad_integer", "expected a whole number")
+            return None, (FindingCode.BAD_INTEGER, "expected a whole number")
 
         return parse_int
     if f.type == FieldType.nhs_number:
@@ -236,12 +241,12 @@ def _field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
             digits = "".join(c for c in text if not c.isspace() and c != "-")
             if len(digits) != 10 or not digits.isdigit():
                 return None, (
-                    "bad_nhs_number",
+                    FindingCode.BAD_NHS_NUMBER,
                     "expected an NHS number: 10 digits, spaces allowed (as 943 476 5919)",
                 )
             if not nhs_number_ok(digits):
                 return None, (
-                    "nhs_check_digit",
+                    FindingCode.NHS_CHECK_DIGIT,
                     "the NHS number's check digit is wrong (Modulus 11): a digit is mistyped; check it against the record",
                 )
             return digits, None
@@ -254,10 +259,13 @@ def _field_parser(f: Field) -> Callable[[Any], tuple[Any, Problem | None]]:
                 return None, None
             upn = "".join(normalise_text(cell_text(value)).split()).upper()
             if len(upn) != 13:
-                return None, ("bad_upn", "expected a UPN: a letter and 12 characters (as B801200005001)")
+                return None, (
+                    FindingCode.BAD_UPN,
+                    "expected a UPN: a letter and 12 characters (as B801200005001)",
+                )
             if not upn_ok(upn):
                 return None, (
-                    "upn_check_letter",
+                    FindingCode.UPN_CHECK_LETTER,
                     "the UPN's check letter does not match its digits: a character is mistyped",
                 )
             return upn, None
@@ -288,7 +296,7 @@ def date_cell(value: Any) -> tuple[date | None, Problem | None]:
             serial = None
         as_date = f" (as an Excel date serial it would be {format_date(serial)})" if serial else ""
         return serial, (
-            "number_not_date",
+            FindingCode.NUMBER_NOT_DATE,
             f"the cell holds the number {cell_text(value)}, not a date{as_date}; type the date "
             "day first, as 03/04/2025, or format the cell as a date",
         )
@@ -303,6 +311,6 @@ def date_cell(value: Any) -> tuple[date | None, Problem | None]:
                 return parse_date(normalise_text(value)), None
             except DateParseError:
                 pass
-        return None, ("bad_date", str(e))
+        return None, (FindingCode.BAD_DATE, str(e))
     except (ValueError, OverflowError) as e:
-        return None, ("bad_date", f"expected a date, found {cell_text(value)[:40]!r} ({e})")
+        return None, (FindingCode.BAD_DATE, f"expected a date, found {cell_text(value)[:40]!r} ({e})")

@@ -18,14 +18,35 @@ from qactl import clock
 from qactl.dates import format_date
 from qactl.errors import Finding
 from qactl.privacy import NOTHING, Known, mask, mask_message, redact
-from qactl.results import Summary
+from qactl.results import ErrorRecord, Summary
 from qactl.rubric.milestones import reason_table
-from qactl.rubric.models import STATUTORY_SECTION, TARGET_SECTION, FieldType, Item, Rubric
+from qactl.rubric.models import STATUTORY_SECTION, TARGET_SECTION, FieldType, Item, Milestone, Rubric
 from qactl.scoring.cells import cell_text, field_parser, is_blank, item_parser
 from qactl.scoring.mapping import ColumnMap
 from qactl.sheets.reader import cell_ref
 
 SECTION_OF_KIND = {"statutory": STATUTORY_SECTION, "target": TARGET_SECTION}
+
+
+def error_record(f: Finding) -> ErrorRecord:
+    """A finding as the scored file keeps it (its ``target`` is the record's ``item``)."""
+    return {
+        "cell": f.cell,
+        "column": f.column,
+        "item": f.target,
+        "value": f.value,
+        "code": f.code,
+        "message": f.message,
+    }
+
+
+def kind_of(m: Milestone) -> str:
+    """A milestone's kind, ``statutory`` or ``target``: the rubric loader refuses a milestone without one."""
+    if m.kind is None:
+        raise AssertionError(f"milestone {m.id!r} has no kind: its rubric was not validated")
+    return m.kind
+
+
 FORMS_TIMES = frozenset(("start_time", "completion_time", "last_modified_time"))
 FORMS_RESPONDENT = (
     "respondent",
@@ -81,7 +102,9 @@ def unit_of(rubric: Rubric) -> int:
             i.max_points or 0,
             sum(c.points for c in s.choices if c.points > 0),
         ]:
-            places = max(places, -(w * Decimal(repr(float(v)))).normalize().as_tuple().exponent)
+            exponent = (w * Decimal(repr(float(v)))).normalize().as_tuple().exponent
+            if isinstance(exponent, int):  # not NaN or Infinity, which a validated rubric cannot hold
+                places = max(places, -exponent)
     return 10 ** min(places, 9)
 
 
@@ -146,7 +169,7 @@ class Tally:
 
     def summary(self, extra_columns: list[str]) -> Summary:
         self.check()
-        out: dict[str, Any] = {
+        out: Summary = {
             "rows": self.rows,
             "scored": self.scored,
             "with_errors": self.with_errors,
@@ -158,7 +181,7 @@ class Tally:
             "ignored_columns": extra_columns,
         }
         out["notes"] = self.notes()
-        return out  # type: ignore[return-value]
+        return out
 
     def notes(self) -> list[str]:
         notes = [self.accounting()]

@@ -13,12 +13,13 @@ unless ``--include-pii`` is given (an unknown column may hold anything, a name i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
 from qactl.errors import ConfigError, InputError, Problem
-from qactl.rubric.models import Rubric, norm_header
+from qactl.rubric.models import Comment, Field, Item, Milestone, Rubric, norm_header
 
 # Microsoft Forms' own columns, by normalised header → the key kept in each audit's fields.
 FORMS_COLUMNS = {
@@ -56,20 +57,25 @@ class ColumnMap:
         return next((c for c, k in self.forms.items() if k == key), None)
 
 
+def _columns(rubric: Rubric) -> Iterator[tuple[str, Field | Item | Milestone | Comment]]:
+    """Every column the rubric names, with its kind (one of ``KINDS``): fields, items, milestones, comments."""
+    yield from (("field", f) for f in rubric.fields)
+    yield from (("item", i) for i in rubric.items)
+    yield from (("milestone", m) for m in rubric.milestones)
+    yield from (("comment", c) for c in rubric.comments)
+
+
 def _keys(rubric: Rubric) -> tuple[dict[str, Target], dict[str, Target], dict[str, Target]]:
     by_id: dict[str, Target] = {}
     by_text: dict[str, Target] = {}
     by_alias: dict[str, Target] = {}
-    for kind, things in zip(
-        KINDS, (rubric.fields, rubric.items, rubric.milestones, rubric.comments), strict=True
-    ):
-        for t in things:
-            target = Target(kind, t.id)
-            by_id[t.id.casefold()] = target
-            by_text.setdefault(norm_header(t.text), target)
-            by_alias.setdefault(norm_header(t.id.replace("_", " ")), target)
-            for a in getattr(t, "aliases", []) or []:
-                by_alias.setdefault(norm_header(a), target)
+    for kind, t in _columns(rubric):
+        target = Target(kind, t.id)
+        by_id[t.id.casefold()] = target
+        by_text.setdefault(norm_header(t.text), target)
+        by_alias.setdefault(norm_header(t.id.replace("_", " ")), target)
+        for a in t.aliases:
+            by_alias.setdefault(norm_header(a), target)
     return by_id, by_text, by_alias
 
 
@@ -121,13 +127,7 @@ def map_columns(
 ) -> ColumnMap:
     """Map each header to a target. Raises :class:`InputError` on duplicates or missing required columns."""
     by_id, by_text, by_alias = _keys(rubric)
-    kinds = {
-        t.id: Target(kind, t.id)
-        for kind, things in zip(
-            KINDS, (rubric.fields, rubric.items, rubric.milestones, rubric.comments), strict=True
-        )
-        for t in things
-    }
+    kinds = {t.id: Target(kind, t.id) for kind, t in _columns(rubric)}
     mapping = mapping or {}
     cm = ColumnMap(headers=list(headers))
     seen: dict[str, int] = {}
@@ -167,15 +167,12 @@ def map_columns(
             + "\nDelete or rename one of them, or say which is which with --map FILE (column: id)."
         )
     # an item added to the rubric since the form was made (``since``) may have no column: it leaves the denominator
-    missing = [
-        t
-        for t in [
-            *rubric.items,
-            *(f for f in rubric.fields if f.required),
-            *(m for m in rubric.milestones if m.required),
-        ]
-        if t.id not in seen and (not hasattr(t, "scale") or (t.required and not t.since))
+    required: list[Item | Field | Milestone] = [
+        *(i for i in rubric.items if i.required and not i.since),
+        *(f for f in rubric.fields if f.required),
+        *(m for m in rubric.milestones if m.required),
     ]
+    missing = [t for t in required if t.id not in seen]
     if missing and rubric.items and not any(t.kind == "item" for t in cm.targets.values()):
         raise InputError(
             f"{file} matches none of the {len(rubric.items)} questions of the rubric {rubric.id} ({rubric.title}): "

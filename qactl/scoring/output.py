@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +63,9 @@ class Layout:
         answers = a["answers"]
         if tuple(answers) != self.item_ids:
             return [csv_cell(v) for v in self.flat(a)]
+        shared: Mapping[str, Any] = answers  # the fast scorer's Shared results carry their CSV cells
         try:
-            cells = [c for d in answers.values() for c in d.csv]
+            cells = [c for d in shared.values() for c in d.csv]
         except AttributeError:  # not the scorer's shared results
             return [csv_cell(v) for v in self.flat(a)]
         secs = a["sections"]
@@ -80,7 +81,7 @@ class Layout:
         head += [secs[s]["score"] if s in secs else None for s in self.sections]
         tail: list[Any] = []
         for m in self.rubric.milestones:
-            ms = a["milestones"].get(m.id) or {}
+            ms: Mapping[str, Any] = a["milestones"].get(m.id) or {}
             tail += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late"), reason_cell(ms)]
         fields, comments = a["fields"], a["comments"]
         tail += [fields.get(k) for k in self.field_keys]
@@ -98,12 +99,13 @@ class Layout:
             a.get("audit_date"),
             a.get("duplicate_of"),
         ]
-        out += [(a["sections"].get(s) or {}).get("score") for s in self.sections]
+        secs: Mapping[str, Mapping[str, Any]] = a["sections"]
+        out += [(secs.get(s) or {}).get("score") for s in self.sections]
         for i in self.rubric.items:
-            ans = a["answers"].get(i.id) or {}
+            ans: Mapping[str, Any] = a["answers"].get(i.id) or {}
             out += [ans.get("answer"), ans.get("points")]
         for m in self.rubric.milestones:
-            ms = a["milestones"].get(m.id) or {}
+            ms: Mapping[str, Any] = a["milestones"].get(m.id) or {}
             out += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late"), reason_cell(ms)]
         out += [a["fields"].get(k) for k in self.field_keys]
         out += [a["comments"].get(c.id) for c in self.rubric.comments]
@@ -111,7 +113,7 @@ class Layout:
         return out
 
 
-def reason_cell(ms: dict[str, Any]) -> str | None:
+def reason_cell(ms: Mapping[str, Any]) -> str | None:
     """What happened to a milestone's reason, in words: "excused: <reason> (<paragraph>)", "not allowed for this
     limit: <reason>", "not a recognised exception", or the process outcome that made it not applicable."""
     check = ms.get("reason_check")

@@ -23,11 +23,12 @@ from typing import Any
 
 from qactl.errors import Finding
 from qactl.privacy import make_ref, redact
-from qactl.results import Audit
+from qactl.results import AnswerResult, Audit
 from qactl.rubric.conditions import holds
 from qactl.rubric.milestones import due_dates, judge, match_reasons, yes_no
-from qactl.rubric.models import Item, Role, reason_key
+from qactl.rubric.models import Ending, Item, Role, reason_key
 from qactl.scoring.cells import Answer, cell_text, date_cell, is_blank, normalise_text
+from qactl.scoring.codes import FindingCode
 from qactl.scoring.common import (
     FORMS_TIMES,
     SECTION_OF_KIND,
@@ -37,8 +38,10 @@ from qactl.scoring.common import (
     as_fraction,
     blank_message,
     dob_after_audit,
+    error_record,
     future,
     item_max,
+    kind_of,
     known_of,
     note_reason,
     private_findings,
@@ -62,7 +65,7 @@ class ItemScore:
     earned: Fraction  # weight × points when it counts, else 0
     possible: Fraction  # weight × maximum points when it counts, else 0
 
-    def result(self) -> dict[str, Any]:
+    def result(self) -> AnswerResult:
         return {
             "answer": self.label,
             "points": self.points if self.applies else None,
@@ -120,7 +123,7 @@ def read_fields(ctx: Context, r: Reading) -> None:
             if value is not None:
                 r.doubtful.append(f.id)
         elif value is None and f.required:
-            r.problem(ctx, c, f.id, raw, "blank", f"{f.text!r} is required but blank")
+            r.problem(ctx, c, f.id, raw, FindingCode.BLANK, f"{f.text!r} is required but blank")
         r.fields[f.id] = value
     for c, key in ctx.cmap.forms.items():
         raw = r.values[c]
@@ -140,21 +143,23 @@ def audit_date(ctx: Context, r: Reading) -> date:
         if when <= ctx.latest:
             return when
         c = ctx.col[fid]
-        r.problem(ctx, c, fid, r.values[c], "future_audit_date", future(ctx.today, "audit date", when))
+        r.problem(
+            ctx, c, fid, r.values[c], FindingCode.FUTURE_AUDIT_DATE, future(ctx.today, "audit date", when)
+        )
         r.doubtful.append(fid)
-    c = ctx.cmap.forms_column("completion_time")
-    if c is not None:
-        raw = r.values[c]
+    done = ctx.cmap.forms_column("completion_time")
+    if done is not None:
+        raw = r.values[done]
         when, prob = date_cell(raw)
         if prob:
-            r.problem(ctx, c, "completion_time", raw, *prob)
+            r.problem(ctx, done, "completion_time", raw, *prob)
         elif when is not None and when > ctx.latest:
             r.problem(
                 ctx,
-                c,
+                done,
                 "completion_time",
                 raw,
-                "future_audit_date",
+                FindingCode.FUTURE_AUDIT_DATE,
                 future(ctx.today, "completion time", when),
             )
         elif when is not None:
@@ -170,10 +175,14 @@ def plausible_dates(ctx: Context, r: Reading) -> None:
         if c is None or f.role != Role.dob or not isinstance(dob, date) or f.id in r.doubtful:
             continue
         if dob > ctx.today:
-            r.problem(ctx, c, f.id, r.values[c], "dob_in_future", future(ctx.today, "date of birth", dob))
+            r.problem(
+                ctx, c, f.id, r.values[c], FindingCode.DOB_IN_FUTURE, future(ctx.today, "date of birth", dob)
+            )
             r.doubtful.append(f.id)
-        elif dob > r.audit_date:
-            r.problem(ctx, c, f.id, r.values[c], "dob_after_audit", dob_after_audit(dob, r.audit_date))
+        elif r.audit_date is not None and dob > r.audit_date:
+            r.problem(
+                ctx, c, f.id, r.values[c], FindingCode.DOB_AFTER_AUDIT, dob_after_audit(dob, r.audit_date)
+            )
             r.doubtful.append(f.id)
 
 
@@ -185,7 +194,7 @@ def answer_of(ctx: Context, item: Item, r: Reading) -> Answer | None:
     c = ctx.col.get(item.id)
     raw = None if c is None else r.values[c]
     answer, prob = ctx.parsers[item.id](raw)
-    if prob:
+    if prob and c is not None:  # no column: a blank, never a problem
         r.problem(ctx, c, item.id, raw, *prob)
     return answer
 
@@ -232,7 +241,7 @@ def score_items(ctx: Context, r: Reading) -> list[ItemScore]:
         ):
             blanks.append((item, c))
     for item, c in blanks:
-        r.problem(ctx, c, item.id, r.values[c], "blank", blank_message(ctx.rubric, item))
+        r.problem(ctx, c, item.id, r.values[c], FindingCode.BLANK, blank_message(ctx.rubric, item))
     return scores
 
 
@@ -269,19 +278,20 @@ def reason_for(ctx: Context, m, r: Reading) -> tuple[str | None, Any]:
 
 def judge_milestones(
     ctx: Context, r: Reading, labels: dict[str, str | None]
-) -> tuple[dict[str, dict], list[tuple], Any]:
+) -> tuple[dict[str, Any], list[Refused], Ending | None]:
     """Each milestone's result (due, actual, status…), the late dates whose reason did not excuse them, and the outcome."""
     if not ctx.rubric.milestones:
         return {}, [], None
     actual = milestone_dates(ctx, r)
     known = {**r.fields, **{k: v for k, v in actual.items() if v is not None}}
     dues = due_dates(ctx.rubric, known, r.audit_date)
-    ending = None
+    ending: Ending | None = None
     if ctx.rubric.outcomes is not None:
         said = r.fields.get(ctx.rubric.outcomes.field)
         ends = {reason_key(w): e for e in ctx.rubric.outcomes.ends for w in (e.answer, *e.aliases)}
         ending = ends.get(reason_key(said)) if said not in (None, "") else None
-    results, refused = {}, []
+    results: dict[str, Any] = {}  # a MilestoneResult each: judge()'s keys after the four set here
+    refused: list[Refused] = []
     for m in ctx.rubric.milestones:
         if ending is not None and m.id in ending.not_applicable:
             res = {
@@ -347,7 +357,7 @@ def sections(ctx: Context, items: list[ItemScore], milestones: dict[str, dict]) 
         for m in ctx.rubric.milestones:
             status = milestones[m.id]["status"]
             if status in ("on_time", "late", "missing"):
-                total = sums.setdefault(SECTION_OF_KIND[m.kind], SectionSum())
+                total = sums.setdefault(SECTION_OF_KIND[kind_of(m)], SectionSum())
                 total.earned += 1 if status == "on_time" else 0
                 total.possible += 1
     order = [*ctx.rubric.sections, *ctx.rubric.milestone_sections]
@@ -358,7 +368,7 @@ def rag_counts(ctx: Context, items: list[ItemScore]) -> dict[str | None, tuple[i
     """Red (the bottom of the scale) and amber (between bottom and top) answers that count, per section and overall."""
     counts: dict[str | None, list[int]] = {None: [0, 0]}
     for s in items:
-        if not s.applies:
+        if not s.applies or s.points is None:  # an answer that counts has points
             continue
         scale = ctx.rubric.scales[next(i.scale for i in ctx.rubric.items if i.id == s.id)]
         k = 0 if s.points <= scale.min_points else (1 if s.points < scale.max_points else None)
@@ -384,13 +394,14 @@ def overall(ctx: Context, sums: dict[str, SectionSum]) -> float | None:
     weights = ctx.rubric.grading.section_weights
     if not weights:
         return round_half_up(
-            100 * sum(s.earned for s in sums.values()) / sum(s.possible for s in sums.values())
+            100 * sum((s.earned for s in sums.values()), Fraction(0)) / sum(s.possible for s in sums.values())
         )
     w = {name: as_fraction(weights.get(name, 1.0)) for name in sums}
     if not sum(w.values()):
         return None
     return round_half_up(
-        sum(w[name] * 100 * s.earned / s.possible for name, s in sums.items()) / sum(w.values())
+        sum((w[name] * 100 * s.earned / s.possible for name, s in sums.items()), Fraction(0))
+        / sum(w.values(), Fraction(0))
     )
 
 
@@ -400,7 +411,7 @@ def limited(
     """The grade capped by every limit whose condition holds."""
     rank = {b.grade: k for k, b in enumerate(ctx.rubric.grading.bands)}
     statuses = {mid: m["status"] for mid, m in milestones.items()}
-    kinds = {m.id: m.kind for m in ctx.rubric.milestones}
+    kinds = {m.id: kind_of(m) for m in ctx.rubric.milestones}
     applying = {s.id: s.applies for s in items}
     item_sections = {i.id: i.section for i in ctx.rubric.items}
     for lim in ctx.rubric.grading.limits:
@@ -454,7 +465,7 @@ def comments(ctx: Context, r: Reading) -> dict[str, str]:
         if is_blank(raw):
             continue
         err = excel_error_of(raw)
-        if err is not None:
+        if err is not None and c is not None:  # no column: blank, never an error value
             r.problem(ctx, c, cm.id, raw, *err.problem())
             continue
         if cm.pii and private:
@@ -538,7 +549,9 @@ class ReferenceScorer:
         milestones, refused, ending = judge_milestones(ctx, r, labels)
         ref = make_ref(ctx.key, identity)
         kept = comments(ctx, r)
-        audit: dict[str, Any] = {
+        if r.findings and not ctx.include_pii:
+            private_findings(ctx, r.findings, known_of(ctx, r.fields, r.values))
+        audit: Audit = {
             "row": row,
             "ref": ref,
             "status": "scored",
@@ -550,16 +563,14 @@ class ReferenceScorer:
             "milestones": milestones,
             "fields": fields_kept(ctx, r),
             "comments": kept,
+            "errors": [error_record(f) for f in r.findings],
         }
-        if r.findings and not ctx.include_pii:
-            private_findings(ctx, r.findings, known_of(ctx, r.fields, r.values))
-        audit["errors"] = [f.as_dict() for f in r.findings]
         if ctx.rubric.outcomes is not None:
             audit["outcome"] = ending.answer if ending is not None else None
         tally.rows += 1
         return self._finish(audit, r, labels, items, milestones, refused)
 
-    def _finish(self, audit: dict, r: Reading, labels, items, milestones, refused) -> Audit:
+    def _finish(self, audit: Audit, r: Reading, labels, items, milestones, refused) -> Audit:
         """A duplicate of an earlier row, an audit with errors, or scored and graded."""
         ctx, tally = self.ctx, self.tally
         cols = sorted(ctx.cmap.targets) + [
@@ -572,18 +583,18 @@ class ReferenceScorer:
         else:
             audit["status"], audit["duplicate_of"] = "duplicate", first
             tally.duplicates += 1
-            return audit  # type: ignore[return-value]
+            return audit
         for late in refused:
             note_reason(ctx, r.row, late)
         if r.findings:
             audit["status"] = "error"
             tally.with_errors += 1
-            return audit  # type: ignore[return-value]
+            return audit
         audit["sections"], audit["score"], audit["grade"] = grade(ctx, r, labels, items, milestones)
         tally.scored += 1
         if audit["grade"] is not None:
             tally.grades[audit["grade"]] = tally.grades.get(audit["grade"], 0) + 1
-        return audit  # type: ignore[return-value]
+        return audit
 
 
 def _iso(d: date | None) -> str | None:

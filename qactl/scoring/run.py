@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from qactl import clock
-from qactl.results import SCORED_KIND, Audit, ScoredHeader, Summary
+from qactl.results import SCORED_KIND, Audit, ErrorRecord, ScoredHeader, Summary
 
 
 @dataclass
@@ -24,7 +23,7 @@ class ScoreResult:
 
     output: Path
     summary: Summary
-    first_errors: list[dict[str, Any]] = field(default_factory=list)
+    first_errors: list[ErrorRecord] = field(default_factory=list)
     mapped: dict[str, str] = field(default_factory=dict)  # header → target id
     ignored_columns: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # for the user: local rubric files skipped, …
@@ -134,7 +133,7 @@ def score_file(
             if x
         ),
     }
-    first_errors: list[dict[str, Any]] = []
+    first_errors: list[ErrorRecord] = []
 
     def audits() -> Iterator[Audit]:
         pending = 0

@@ -11,15 +11,17 @@ cell is one dictionary look-up), conditions are remembered on the values they re
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 from fractions import Fraction
 from typing import Any, NamedTuple
 
 from qactl.privacy import make_ref, redact
-from qactl.results import Audit, Shared
+from qactl.results import Audit, ErrorRecord, Shared
 from qactl.rubric.conditions import holds
 from qactl.rubric.milestones import DueDates, judge, match_reasons, yes_no
-from qactl.rubric.models import FieldType, Role, Rubric, reason_key
+from qactl.rubric.models import Ending, FieldType, Item, Milestone, Role, Rubric, reason_key
 from qactl.scoring.cells import Answer, cell_text, date_cell, is_blank, normalise_text
+from qactl.scoring.codes import FindingCode
 from qactl.scoring.common import (  # noqa: F401  (re-exported: the names other modules and tests import from here)
     FORMS_RESPONDENT,
     FORMS_TIMES,
@@ -32,8 +34,10 @@ from qactl.scoring.common import (  # noqa: F401  (re-exported: the names other 
     as_fraction,
     blank_message,
     dob_after_audit,
+    error_record,
     future,
     item_max,
+    kind_of,
     known_of,
     note_reason,
     percent_half_up,
@@ -55,7 +59,13 @@ _NOT_APPLICABLE = {
 }
 
 
-_MISSING = object()
+class _Missing(Enum):
+    """Not in the memo (``None`` is a memoised value: a condition that cannot be decided)."""
+
+    MISSING = 0
+
+
+_MISSING = _Missing.MISSING
 
 
 class MemoCondition:
@@ -101,7 +111,7 @@ class MemoCondition:
             *[labels.get(i) for i in self.items],
         )
         try:
-            hit = self.memo.get(key, _MISSING)
+            hit: bool | None | _Missing = self.memo.get(key, _MISSING)
         except TypeError:  # a value that cannot be a key
             return holds(self.cond, fields, labels, audit_date)
         if hit is _MISSING:
@@ -123,7 +133,7 @@ class AnswerEntry:
         self.uncounted = Shared.of(
             {"answer": self.label, "points": None, "max": top, "applies": False}, (self.label, None)
         )
-        if answer is None or answer.na:
+        if answer is None or answer.na or answer.weighted is None:  # weighted is None only for N/A
             self.counted, self.weighted = None, 0
         else:
             self.counted = Shared.of(
@@ -271,11 +281,8 @@ class Scorer:
             c for c, k in cmap.forms.items() if k in FORMS_RESPONDENT
         ]
         self._seen: dict[int, int] = {}
-        self._applies = {
-            x.id: MemoCondition(x.applies_if)
-            for x in [*rubric.items, *rubric.milestones]
-            if x.applies_if is not None
-        }
+        conditional: list[Item | Milestone] = [*rubric.items, *rubric.milestones]
+        self._applies = {x.id: MemoCondition(x.applies_if) for x in conditional if x.applies_if is not None}
         self._limits = [(MemoCondition(lim.if_), lim.max_grade) for lim in rubric.grading.limits]
         self._milestones_init(rubric, col)
         self._grading_init(rubric)
@@ -294,7 +301,7 @@ class Scorer:
             for e in (rubric.outcomes.ends if rubric.outcomes else [])
             for w in (e.answer, *e.aliases)
         }
-        self.kinds = {m.id: m.kind for m in rubric.milestones}
+        self.kinds = {m.id: kind_of(m) for m in rubric.milestones}
         self.due_dates = DueDates(rubric)
 
     def _grading_init(self, rubric: Rubric) -> None:
@@ -339,13 +346,13 @@ class Scorer:
         answers, labels, sums = self._items(r)
         milestones, statuses, refused, ending = self._milestones(r, labels, sums)
         comments = self._comments(r)
-        audit: dict[str, Any] = {
+        audit: Audit = {
             "row": row,
             "ref": make_ref(self.key, ident),
             "status": "scored",
             "score": None,
             "grade": None,
-            "audit_date": r.audit_date.isoformat(),
+            "audit_date": r.audit_date.isoformat() if r.audit_date else None,  # set by _read_fields
             "sections": {},
             "answers": answers,
             "milestones": milestones,
@@ -358,25 +365,25 @@ class Scorer:
         tally.rows += 1
         return self._finish(audit, r, refused, sums, labels, statuses)
 
-    def _finish(self, audit: dict, r: Reading, refused: list, sums: Sums, labels, statuses) -> Audit:
+    def _finish(self, audit: Audit, r: Reading, refused: list, sums: Sums, labels, statuses) -> Audit:
         """A duplicate of an earlier row, an audit with errors, or scored and graded."""
         tally = self.tally
         dup_of = self._duplicate(audit["ref"], r.values, r.row)
         if dup_of is not None:
             audit["status"], audit["duplicate_of"] = "duplicate", dup_of
             tally.duplicates += 1
-            return audit  # type: ignore[return-value]
+            return audit
         for late in refused:
             note_reason(self.ctx, r.row, late)
         if r.findings:
             audit["status"] = "error"
             tally.with_errors += 1
-            return audit  # type: ignore[return-value]
+            return audit
         self._grade(audit, sums, r.fields, labels, r.audit_date, statuses)
         tally.scored += 1
         if audit["grade"] is not None:
             tally.grades[audit["grade"]] = tally.grades.get(audit["grade"], 0) + 1
-        return audit  # type: ignore[return-value]
+        return audit
 
     # ---- fields, the audit date, dates that cannot be true
     def _read_fields(self, r: Reading) -> list[Any]:
@@ -395,7 +402,9 @@ class Scorer:
                 if value is not None:
                     doubtful.append(fid)
             elif value is None and fc.required:
-                r.problem(self.ctx, c, fid, raw, "blank", f"{fc.field.text!r} is required but blank")
+                r.problem(
+                    self.ctx, c, fid, raw, FindingCode.BLANK, f"{fc.field.text!r} is required but blank"
+                )
             parsed[fid] = value
         r.audit_date = audit_date(self.ctx, r)
         for fid, c in self.dob_cols:
@@ -404,11 +413,23 @@ class Scorer:
                 continue
             if dob > self.today:
                 r.problem(
-                    self.ctx, c, fid, values[c], "dob_in_future", future(self.today, "date of birth", dob)
+                    self.ctx,
+                    c,
+                    fid,
+                    values[c],
+                    FindingCode.DOB_IN_FUTURE,
+                    future(self.today, "date of birth", dob),
                 )
                 doubtful.append(fid)
             elif dob > r.audit_date:
-                r.problem(self.ctx, c, fid, values[c], "dob_after_audit", dob_after_audit(dob, r.audit_date))
+                r.problem(
+                    self.ctx,
+                    c,
+                    fid,
+                    values[c],
+                    FindingCode.DOB_AFTER_AUDIT,
+                    dob_after_audit(dob, r.audit_date),
+                )
                 doubtful.append(fid)
         ident = [parsed.get(i) for i in self.rubric.identify]
         for fid in doubtful:
@@ -431,7 +452,7 @@ class Scorer:
             e = memo.get(raw) if raw is None or type(raw) is str else None
             if e is None:
                 e = ic.entry(raw)
-            if e.problem:
+            if e.problem and c is not None:  # no column: a blank, never a problem
                 r.problem(self.ctx, c, iid, raw, *e.problem)
             labels[iid] = e.label
             if cond:
@@ -467,13 +488,16 @@ class Scorer:
         if blanks:
             blanks.sort(key=lambda ic: ic.k)
             for ic in blanks:
-                r.problem(self.ctx, ic.col, ic.id, values[ic.col], "blank", self.blank_message[ic.id])
+                if ic.col is not None:  # blanks are cells of a column
+                    r.problem(
+                        self.ctx, ic.col, ic.id, values[ic.col], FindingCode.BLANK, self.blank_message[ic.id]
+                    )
         return answers, labels, sums
 
     # ---- milestones
     def _milestones(
         self, r: Reading, labels, sums: Sums
-    ) -> tuple[dict[str, Any], dict[str, str], list[tuple], Any]:
+    ) -> tuple[dict[str, Any], dict[str, str], list[Refused], Ending | None]:
         """Each milestone judged; with compliance grading each judged date is one more criterion in its kind's section."""
         milestones: dict[str, Any] = {}
         statuses: dict[str, str] = {}
@@ -510,7 +534,7 @@ class Scorer:
                 **res,
             }
             if self.compliance and st in ("on_time", "late", "missing"):
-                sums.add(SECTION_OF_KIND[m.kind], self.ctx.unit if st == "on_time" else 0, self.ctx.unit)
+                sums.add(SECTION_OF_KIND[kind_of(m)], self.ctx.unit if st == "on_time" else 0, self.ctx.unit)
         return milestones, statuses, refused, ending
 
     def _judge(
@@ -571,8 +595,8 @@ class Scorer:
             if is_blank(raw):
                 continue
             err = excel_error_of(raw)
-            if err is not None:
-                r.problem(self.ctx, c, cm.id, raw, *err.problem())  # type: ignore[arg-type]
+            if err is not None and c is not None:  # no column: blank, never an error value
+                r.problem(self.ctx, c, cm.id, raw, *err.problem())
                 continue
             if cm.pii and private:
                 continue  # a comment the rubric marks pii (a contact's name and number) leaves no output
@@ -608,17 +632,19 @@ class Scorer:
                     out[header] = cell_text(values[c])
         return out
 
-    def _errors(self, r: Reading) -> list[dict[str, Any]]:
+    def _errors(self, r: Reading) -> list[ErrorRecord]:
         if r.findings and self.private:
             private_findings(self.ctx, r.findings, self._known(r))
-        return [f.as_dict() for f in r.findings]
+        return [error_record(f) for f in r.findings]
 
     # ---- sections → overall → limits → grade
-    def _grade(self, audit: dict, sums: Sums, parsed, labels, audit_date, statuses) -> None:
+    def _grade(self, audit: Audit, sums: Sums, parsed, labels, audit_date, statuses) -> None:
         grading, num, den = self.grading, sums.num, sums.den
         rag = self._rag_counts(audit["answers"]) if self.rag else None
         used = [s for s in self.section_order if den.get(s)]
-        sections, memo = audit["sections"], self._section_memo
+        # Shared results (built once, SectionResult's keys) go in as they are
+        sections: dict[str, Any] = audit["sections"]
+        memo = self._section_memo
         for s in used:
             score = percent_half_up(num[s], den[s])
             sections[s] = (rag is None and memo.get((s, score))) or self._section(s, score, rag)
@@ -635,9 +661,10 @@ class Scorer:
         if rag is not None:
             grade = grading.grade_for_rag(*rag.get(None, (0, 0)))
         else:
-            grade = self._grade_of.get(score)
-            if grade is None:
-                grade = self._grade_of[score] = grading.grade_for(score)
+            cached = self._grade_of.get(score)
+            if cached is None:
+                cached = self._grade_of[score] = grading.grade_for(score)
+            grade = cached
         if self._limits:
             applying = (
                 {iid: a["applies"] for iid, a in audit["answers"].items()} if self.wide_limits else None

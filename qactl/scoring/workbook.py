@@ -22,10 +22,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qactl.results import Audit, Summary
 from qactl.rubric.models import FieldType, Rubric
+
+if TYPE_CHECKING:
+    from qactl.statutory.timeliness import Figures, Timeliness
 
 TABLE_MAX_ROWS = (
     25_000  # above this, the Audits sheet is a filtered range, not a table, written in constant memory
@@ -74,7 +77,7 @@ class Previous:
     graded: int
     top: dict[str, int] = field(default_factory=dict)  # item → audits where it was fully met
     applies: dict[str, int] = field(default_factory=dict)  # item → audits where it applied
-    timely: dict[str, Any] | None = (
+    timely: Timeliness | None = (
         None  # its timeliness (qactl.statutory.timeliness), when comparable with this round's
     )
     notes: list[str] = field(default_factory=list)
@@ -646,9 +649,10 @@ def _weakest(ws, row: int, rubric: Rubric, counts: Counts, prev: Previous | None
         ws.write_number(row, 2, counts.applies[i.id], st.int)
         ws.write_number(row, 3, counts.top[i.id], st.int)
         ws.write_number(row, 4, share, st.pct)
-        if prev is not None and prev.share(i.id) is not None:
-            ws.write_number(row, 5, prev.share(i.id), st.pct)
-            ws.write_number(row, 6, round(100 * (share - prev.share(i.id)), 1), st.change)
+        then = prev.share(i.id) if prev is not None else None
+        if then is not None:
+            ws.write_number(row, 5, then, st.pct)
+            ws.write_number(row, 6, round(100 * (share - then), 1), st.change)
         _tall(ws, row, [(i.text, 58), (i.section, 18)])
         row += 1
     return row + 1
@@ -657,7 +661,7 @@ def _weakest(ws, row: int, rubric: Rubric, counts: Counts, prev: Previous | None
 KIND_WORDS = {"statutory": "Statutory limits (set by law)", "target": "Local targets"}
 
 
-def _timeliness(ws, row: int, t: dict[str, Any], prev: Previous | None, st) -> int:
+def _timeliness(ws, row: int, t: Timeliness, prev: Previous | None, st) -> int:
     """Timeliness as :mod:`qactl.statutory.timeliness` counts it: statutory limits and local targets apart, each date's figures.
 
     Dates excused by an exception the law allows are out of the share on time (as SEN2 counts); a local target is
@@ -679,17 +683,18 @@ def _timeliness(ws, row: int, t: dict[str, Any], prev: Previous | None, st) -> i
     row += 1
     before = {m["id"]: m for m in then["milestones"]} if then else {}
 
-    def line(label: str, f: dict[str, Any], was: dict[str, Any] | None, fmt) -> None:
+    def line(label: str, f: Figures, was: Figures | None, fmt) -> None:
         nonlocal row
         ws.write_string(row, 0, label, fmt)
-        for k, key in enumerate(("due", "on_time", "late", "missing", "exception"), start=1):
-            ws.write_number(row, k, f[key], st.int)
+        for k, n in enumerate((f["due"], f["on_time"], f["late"], f["missing"], f["exception"]), start=1):
+            ws.write_number(row, k, n, st.int)
         if f["rate"] is not None:
             ws.write_number(row, 6, f["rate"] / 100, st.pct)
         else:
             ws.write_string(row, 6, "none due", st.text)
-        if then and was is not None and was.get("rate") is not None:
-            ws.write_number(row, 7, was["rate"] / 100, st.pct)
+        was_rate = was.get("rate") if was is not None else None
+        if then and was_rate is not None:
+            ws.write_number(row, 7, was_rate / 100, st.pct)
         _tall(ws, row, [(label, 58)])
         row += 1
 
@@ -840,8 +845,8 @@ def _items_sheet(ws, rubric: Rubric, counts: Counts, st) -> None:
             ws.write_string(row, 0, m["text"], st.wrap)
             if m.get("limit"):
                 ws.write_string(row, 1, m["limit"], st.wrap)
-            for k, s in enumerate(statuses, start=2):
-                ws.write_number(row, k, m.get(s, 0), st.int)
+            for k, status in enumerate(statuses, start=2):
+                ws.write_number(row, k, m.get(status, 0), st.int)
             _tall(ws, row, [(m["text"], 58), (m.get("limit") or "", 22)])
     page_setup(ws, landscape=True, repeat=0)
 

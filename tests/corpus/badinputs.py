@@ -1714,8 +1714,8 @@ case(
 
 _SCHEDULE = (ROOT / "schedules" / "wolverhampton.yaml").read_text(encoding="utf-8")
 case(
-    "schedule: --ics names the schedule file",
-    "schedule --from 01/09/2026 --file plan.ics --ics plan.ics",
+    "schedule: -o names the schedule file",
+    "schedule --from 01/09/2026 --file plan.ics -o plan.ics",
     _file("plan.ics", _SCHEDULE),
     2,
     says=("it is the input plan.ics", "inputs are never modified"),
@@ -1742,15 +1742,15 @@ def _ics_read_only(folder: Path) -> None:
 
 
 case(
-    "schedule: a read-only --ics",
-    "schedule --from 01/09/2026 --ics qa.ics",
+    "schedule: a read-only -o",
+    "schedule --from 01/09/2026 -o qa.ics",
     _ics_read_only,
     2,
     says=("qa.ics", "read-only"),
 )
 case(
-    "schedule: --ics names a folder",
-    "schedule --from 01/09/2026 --ics qa.ics",
+    "schedule: -o names a folder",
+    "schedule --from 01/09/2026 -o qa.ics",
     lambda f: (f / "qa.ics").mkdir(),
     2,
     says=("it is a folder",),
@@ -1761,7 +1761,7 @@ _HOSTILE_SCHEDULE = _SCHEDULE.replace(
 )
 case(
     "schedule: a title with line breaks cannot add calendar events",
-    "schedule --from 01/09/2026 --file s.yaml --ics qa.ics",
+    "schedule --from 01/09/2026 --file s.yaml -o qa.ics",
     _file("s.yaml", _HOSTILE_SCHEDULE),
     0,
     writes=("qa.ics",),

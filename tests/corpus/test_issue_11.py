@@ -53,7 +53,7 @@ def test_inputs_are_overwritten(tmp_path):
         "report: -o names the --evidence file",
         "report: -o names the --themes file",
         "report: --write-actions names the --actions input",
-        "schedule: --ics names the schedule file",
+        "schedule: -o names the schedule file",
         "form: -o names the rubric file",
     )
 

@@ -1,7 +1,8 @@
 """One output transaction per run: inputs never modified, read-only files never replaced, all outputs or none.
 
-Each test runs the real command line in a subprocess (the error handler and the signal handlers live in
-``qactl.cli.main``) and checks the files a user would find afterwards, hidden temporary files included.
+Each test runs the command line in-process (the error handler is inside the Typer app, so the message and the exit
+status are the user's) and checks the files a user would find afterwards, hidden temporary files included. The
+signal tests start a real process: the signal handlers are installed by ``qactl.cli.main``.
 """
 
 from __future__ import annotations
@@ -25,16 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 
-def qactl(*args: object, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "QACTL_KEY": "test-key-not-secret", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "qactl", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=environ,
-    )
+def qactl(*args: object, cwd: Path | None = None, env: dict | None = None):
+    from inprocess import qactl as run
+
+    return run(*args, cwd=cwd, env={"QACTL_KEY": "test-key-not-secret", **(env or {})})
 
 
 def digest(p: Path) -> str:
@@ -232,7 +227,7 @@ def test_source_date_epoch_fixes_every_time_written(tmp_path: Path):
     assert r.returncode in (0, 1), r.stderr
     assert json.loads(scored.read_text(encoding="utf-8"))["created"] == "2026-01-01T00:00:00+00:00"
     ics = tmp_path / "qa.ics"
-    r = qactl("schedule", "--from", "01/01/2026", "--to", "31/01/2026", "--ics", ics, env=env)
+    r = qactl("schedule", "--from", "01/01/2026", "--to", "31/01/2026", "-o", ics, env=env)
     assert r.returncode == 0, r.stderr
     assert "DTSTAMP:20260101T000000Z" in ics.read_text(encoding="utf-8")
 

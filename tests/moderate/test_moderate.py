@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -131,7 +129,9 @@ def test_mixing_rubrics_is_refused(scored, kit):
 
 
 def _qactl(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "qactl", *args], capture_output=True, text=True, cwd=cwd)
+    from inprocess import qactl
+
+    return qactl(*args, cwd=cwd)
 
 
 def test_cli_writes_json_xlsx_md(scored, tmp_path, kit):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -83,7 +80,9 @@ def test_nothing_to_discuss_is_said(scored, kit):
 
 def test_the_example_rounds_handout(tmp_path):
     """The example round (make demo): the handout lists the pairs whose grades differ and explains kappa 0 at 87.5%."""
-    env = {**os.environ, "QACTL_KEY": "demo-key-not-for-real-data", "SOURCE_DATE_EPOCH": "1767225600"}
+    from inprocess import qactl
+
+    env = {"QACTL_KEY": "demo-key-not-for-real-data", "SOURCE_DATE_EPOCH": "1767225600"}
     scored_file, handout = tmp_path / "eps-advice.json", tmp_path / "moderation.md"
     for args in (
         [
@@ -97,9 +96,7 @@ def test_the_example_rounds_handout(tmp_path):
         ],
         ["moderate", str(scored_file), "-o", str(handout)],
     ):
-        r = subprocess.run(
-            [sys.executable, "-m", "qactl", *args], capture_output=True, text=True, env=env, cwd=tmp_path
-        )
+        r = qactl(*args, env=env, cwd=tmp_path)
         assert r.returncode in (0, 1), r.stderr
     md = handout.read_text(encoding="utf-8")
     assert "7 of the 8 pairs differ in their grade or in an answer" in md

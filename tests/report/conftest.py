@@ -279,8 +279,6 @@ def build_example_round(folder: Path) -> dict[str, Path]:
     """Score the examples as `make demo` does (this round and the previous one), moderate, and write the report
     (HTML with the improvement plan, and Markdown): every output a reader gets from the example round."""
     import os
-    import subprocess
-    import sys
 
     from qactl.report import ReportRequest, write_report
     from qactl.scoring.run import score_file
@@ -303,20 +301,10 @@ def build_example_round(folder: Path) -> dict[str, Path]:
                 round_label=EXAMPLE_ROUND,
             )
         moderation = folder / "moderation.json"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "qactl",
-                "moderate",
-                str(scored / "eps-advice.json"),
-                "-o",
-                str(moderation),
-            ],
-            check=True,
-            capture_output=True,
-            env=os.environ.copy(),
-        )
+        from inprocess import qactl
+
+        ran = qactl("moderate", scored / "eps-advice.json", "-o", moderation)
+        assert ran.returncode == 0, ran.stderr
         common = dict(
             inputs=sorted(scored.glob("*.json")),
             previous=[previous],

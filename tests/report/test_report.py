@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -35,10 +33,10 @@ def context(paths, previous=(), *, min_cell=5, allocation=(), moderation=()):
     )
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "qactl", "report", *map(str, args)], capture_output=True, text=True, timeout=60
-    )
+def run(*args: str | Path):
+    from inprocess import qactl
+
+    return qactl("report", *args)
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,15 +24,10 @@ kpis:
 """
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1773964800"}  # 20 March 2026
-    return subprocess.run(
-        [sys.executable, "-m", "qactl", "report", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+def run(*args: str | Path):
+    from inprocess import qactl
+
+    return qactl("report", *args, env={"SOURCE_DATE_EPOCH": "1773964800"})  # 20 March 2026
 
 
 @pytest.fixture

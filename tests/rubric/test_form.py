@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -275,9 +273,9 @@ def test_form_of_a_rubric_file_path(runner, app, tmp_path):
     ],
 )
 def test_form_errors_exit_2_without_traceback(tmp_path, args, message):
-    result = subprocess.run(
-        [sys.executable, "-m", "qactl", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
+    from inprocess import qactl
+
+    result = qactl(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr

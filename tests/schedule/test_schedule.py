@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -20,10 +17,9 @@ WOLVES = ROOT / "schedules" / "wolverhampton.yaml"
 
 
 def _qactl(*args, cwd=None):
-    env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "qactl", *args], capture_output=True, text=True, cwd=cwd, env=env
-    )
+    from inprocess import qactl
+
+    return qactl(*args, cwd=cwd, env={"COLUMNS": "200"})
 
 
 def test_wolverhampton_school_year_2025_26():

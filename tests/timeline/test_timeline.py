@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -114,7 +112,9 @@ def test_cli_ehcna_table_and_json():
 
 
 def _qactl(*args):
-    return subprocess.run([sys.executable, "-m", "qactl", *args], capture_output=True, text=True)
+    from inprocess import qactl
+
+    return qactl(*args)
 
 
 def test_cli_bad_date_and_no_milestones_exit_2():

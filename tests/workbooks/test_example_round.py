@@ -35,20 +35,13 @@ def _export(rid: str, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def round_(tmp_path_factory):
-    import os
-    import subprocess
-    import sys
+    from inprocess import qactl as run
 
     out = tmp_path_factory.mktemp("round")
-    env = {**os.environ, "QACTL_KEY": "demo-key-not-for-real-data", "XDG_CONFIG_HOME": str(out / "config")}
+    env = {"QACTL_KEY": "demo-key-not-for-real-data", "XDG_CONFIG_HOME": str(out / "config")}
 
     def qactl(*args, ok=(0,), **extra):
-        r = subprocess.run(
-            [sys.executable, "-m", "qactl", *map(str, args)],
-            capture_output=True,
-            text=True,
-            env={**env, **extra},
-        )
+        r = run(*args, env={**env, **extra})
         assert r.returncode in ok, r.stderr
         return r
 
