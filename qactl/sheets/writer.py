@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -123,20 +125,21 @@ class Outputs:
             raise RuntimeError("this output transaction is already finished")
         target = self.check(target, option=option)
         folder = _folder(target)
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        except OSError as e:
-            raise OutputError(
-                f"Cannot write {option} {target}: {e.strerror or e} in the folder {folder}. Choose a folder you can write to."
-            ) from None
+        with _signals_held():  # a Ctrl-C between making the file and noting it would leave the file behind
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            except OSError as e:
+                raise OutputError(
+                    f"Cannot write {option} {target}: {e.strerror or e} in the folder {folder}. Choose a folder you can write to."
+                ) from None
+            tmp_path = Path(tmp)
+            _LIVE.add(tmp_path)
+            self._staged.append((tmp_path, target, option))
         os.close(fd)
-        tmp_path = Path(tmp)
-        _LIVE.add(tmp_path)
         umask = os.umask(0)  # mkstemp makes the file private (0600); outputs get the usual permissions
         os.umask(umask)
         with contextlib.suppress(OSError):
             os.chmod(tmp_path, 0o666 & ~umask)
-        self._staged.append((tmp_path, target, option))
         return tmp_path
 
     @property
@@ -149,6 +152,10 @@ class Outputs:
         if self._done:
             return
         self._done = True
+        with _signals_held():  # Ctrl-C waits for the renames to finish: all the outputs, or none
+            self._commit()
+
+    def _commit(self) -> None:
         several = len(self._staged) > 1
         done: list[tuple[Path, Path | None]] = []  # (target, backup of what it replaced)
         try:
@@ -220,6 +227,21 @@ def atomic_output(
     """One output in a transaction of its own: yield the temporary path; on success it replaces ``target``."""
     with Outputs(inputs) as out:
         yield out.add(target, option=option)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends (where the platform can hold them): then their handler raises with
+    every file the block made already on the list of files to remove."""
+    hold = getattr(signal, "pthread_sigmask", None)
+    if hold is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = hold(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        hold(signal.SIG_SETMASK, before)
 
 
 def discard_all() -> None:
