@@ -12,9 +12,10 @@ model per audit costs seconds at national scale; see docs/performance.md). Two e
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Literal, NotRequired
+from typing import TYPE_CHECKING, Any, Literal, NotRequired
 
 import orjson
 
@@ -22,6 +23,9 @@ import orjson
 from typing_extensions import TypedDict
 
 from qactl.errors import InputError
+
+if TYPE_CHECKING:
+    from qactl.rubric.models import Rubric
 from qactl.sheets.csvcell import csv_cell
 
 SCORED_KIND = "qactl.scored"
@@ -123,6 +127,74 @@ class Summary(TypedDict):
     notes: NotRequired[list[str]]
 
 
+# The rubric's shape in a scored file's header (``schema``), as :func:`rubric_schema` writes it. Every key but an
+# entry's ``id`` may be missing: files of qactl 0.1 (format 1) and files written by hand carry less.
+
+
+class SchemaField(TypedDict):
+    id: str
+    text: NotRequired[str]
+    role: NotRequired[str | None]  # the rubric's role of the field (auditor, plan_id, service, …)
+    pii: NotRequired[bool]  # listed so readers leave it out; its values are never in the schema
+
+
+class SchemaItem(TypedDict):
+    id: str
+    text: NotRequired[str]
+    section: NotRequired[str]
+    scale: NotRequired[str]
+    labels: NotRequired[list[str]]  # the scale's answers, most points first
+    points: NotRequired[dict[str, int | float]]  # answer label -> points
+    max: NotRequired[int | float | None]
+    ordered: NotRequired[bool]
+    theme: NotRequired[str | None]
+
+
+class SchemaMilestone(TypedDict):
+    id: str
+    text: NotRequired[str]
+    limit: NotRequired[str | None]  # the rule in words
+    kind: NotRequired[Literal["statutory", "target"] | None]
+    citation: NotRequired[str | None]
+    excused_by: NotRequired[list[str]]  # the ids of the reasons that excuse a late date
+    reason_field: NotRequired[str | None]
+
+
+class SchemaReason(TypedDict):
+    id: str
+    label: NotRequired[str]
+
+
+class SchemaEnding(TypedDict):
+    answer: str
+    at: str
+    not_applicable: list[str]
+
+
+class SchemaOutcomes(TypedDict):
+    field: str
+    ends: list[SchemaEnding]
+
+
+class SchemaComment(TypedDict):
+    id: str
+    text: NotRequired[str]
+    actions: NotRequired[bool]
+
+
+class RubricSchema(TypedDict, total=False):
+    purpose: str  # audit, survey or conversation
+    method: str  # percent, compliance or rag
+    grades: list[str]
+    sections: list[str]
+    fields: list[SchemaField]
+    items: list[SchemaItem]
+    milestones: list[SchemaMilestone]
+    reasons: list[SchemaReason]
+    outcomes: SchemaOutcomes | None
+    comments: list[SchemaComment]
+
+
 class ScoredHeader(TypedDict):
     kind: str
     qactl: str
@@ -133,7 +205,7 @@ class ScoredHeader(TypedDict):
     created: NotRequired[str]
     options: NotRequired[dict[str, Any]]
     # The rubric's shape, so a report needs no rubric file: sections, items (id, text, section, scale labels), grades.
-    schema: NotRequired[dict[str, Any]]
+    schema: NotRequired[RubricSchema]
 
 
 class ScoredFile(ScoredHeader):
@@ -141,7 +213,7 @@ class ScoredFile(ScoredHeader):
     summary: Summary
 
 
-class Shared(dict):
+class Shared(dict[str, Any]):
     """A result dict shared by every audit that has it (an item's answer, a section's score), built once by the scorer.
 
     A plain dict everywhere (pydantic, ``json``, ``orjson``, equality); never mutate one. ``cells`` are its columns in
@@ -150,9 +222,11 @@ class Shared(dict):
     """
 
     __slots__ = ("cells", "csv")
+    cells: tuple[Any, ...]
+    csv: tuple[str, ...]
 
     @classmethod
-    def of(cls, value: dict[str, Any], cells: tuple = ()) -> Shared:
+    def of(cls, value: Mapping[str, Any], cells: tuple[Any, ...] = ()) -> Shared:
         d = cls(value)
         d.cells = cells
         # numbers as the csv module would write them (repr), so they are not converted again on every row
@@ -183,7 +257,9 @@ def _adapter(tp):
     return TypeAdapter(tp)
 
 
-def write_scored(path: Path, header: ScoredHeader, audits: Iterable[Audit], summary_of: callable) -> None:
+def write_scored(
+    path: Path, header: ScoredHeader, audits: Iterable[Audit], summary_of: Callable[[], Summary]
+) -> None:
     """Write a scored file (``.json`` or ``.jsonl`` by suffix) to ``path`` (already a temporary path).
 
     ``audits`` is consumed once, as it comes; ``summary_of()`` is called afterwards for the summary.
@@ -235,7 +311,8 @@ def read_any(path: Path) -> dict[str, Any]:
                     raise InputError(
                         f"{path} is not a qactl output file: its first line is not a header (a JSON object with 'kind: qactl.…'). {_NOT_QACTL}"
                     )
-                audits, summary = [], None
+                audits: list[Any] = []
+                summary: Any = None
                 for number, line in enumerate(f, start=2):
                     if not line.strip():
                         continue
@@ -272,14 +349,14 @@ def read_any(path: Path) -> dict[str, Any]:
         raise InputError(f"{path} is not a qactl output file (it has no 'kind: qactl.…'). {_NOT_QACTL}")
     check_format(path, doc)
     if doc.get("kind") == SCORED_KIND:
-        audits = doc.get("audits")
-        if not isinstance(audits, list):
+        listed = doc.get("audits")
+        if not isinstance(listed, list):
             raise damaged(path, "it has no list of audits")
-        for k, a in enumerate(audits):
+        for k, a in enumerate(listed):
             why = audit_problem(a)
             if why:
                 raise damaged(path, f"audit {k + 1}: {why}")
-        check_whole(path, len(audits), doc.get("summary"))
+        check_whole(path, len(listed), doc.get("summary"))
     return doc
 
 
@@ -383,11 +460,16 @@ def audit_problem(a: Any) -> str | None:
 
 def _read_kind(path: Path, kind: str, shape: Any, what: str, remedy: str) -> Any:
     """Read a qactl file, check it is of ``kind``, and validate it against its TypedDict ``shape``."""
-    from pydantic import ValidationError
-
     doc = read_any(path)
     if doc["kind"] != kind:
         raise InputError(f"{path} is a {doc['kind']} file, not {what} (kind {kind}).")
+    return _validate(path, shape, doc, remedy)
+
+
+def _validate(path: Path, shape: Any, doc: Mapping[str, Any], remedy: str) -> Any:
+    """``doc`` validated against the TypedDict ``shape``; an InputError naming the first key that is wrong."""
+    from pydantic import ValidationError
+
     try:
         return _adapter(shape).validate_python(doc)
     except ValidationError as e:
@@ -403,30 +485,141 @@ def read_scored(path: Path) -> ScoredFile:
     return _read_kind(path, SCORED_KIND, ScoredFile, "scored audits", "Score the export again.")
 
 
-def iter_jsonl_audits(path: Path) -> Iterator[Audit]:
-    """Stream the audits of a ``.jsonl`` scored file without holding them all; a file cut short is an error at its end."""
-    count, summary = 0, None
-    with path.open(encoding="utf-8") as f:
-        f.readline()
-        for number, line in enumerate(f, start=2):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
-                raise damaged(path, "not valid JSON (cut short?)", line=number) from None
-            if isinstance(obj, dict) and "summary" in obj and "row" not in obj:
-                summary = obj["summary"]
-                break
-            why = audit_problem(obj)
-            if why:
-                raise damaged(path, why, line=number)
-            count += 1
-            yield obj
-    check_whole(path, count, summary)
+_AUDITS_LINE = ' "audits": ['
+_HEADER_LINES = 100_000  # a schema of a few hundred items is a few thousand lines
 
 
-def rubric_schema(rubric) -> dict[str, Any]:
+class AuditStream:
+    """The audits of a scored file read as a stream: iterable once; ``len()`` once iterated; the first 50 kept in
+    ``head`` for the checks a reader makes before the work (its shape, its round's dates).
+
+    Made by :func:`open_document` for a file in qactl's own layout: 100,000 audits in a few megabytes instead of
+    gigabytes of dicts. Every audit passes :func:`audit_problem`; at the end the summary must be there and count as
+    many (a file cut short at a line end is otherwise silently shorter: it is damaged, never a partial count).
+    """
+
+    def __init__(self, lines: Iterator[tuple[int, str]], path: Path, close: Callable[[], None]) -> None:
+        self._path = path
+        self._close = close
+        self._it = self._parse(lines)
+        self.head: list[Audit] = list(islice(self._it, 50))
+        self.count = 0
+        self._used = False
+
+    def _parse(self, lines: Iterator[tuple[int, str]]) -> Iterator[Audit]:
+        """The audits, one a line (``  {…},`` in a ``.json``, ``{…}`` in a ``.jsonl``), then the summary."""
+        decode = json.JSONDecoder().raw_decode  # parses from an index and ignores the trailing ",\n"
+        count = 0
+        try:
+            for number, line in lines:
+                start = 2 if line.startswith("  {") else 0 if line.startswith("{") else -1
+                if start < 0:
+                    s = line.strip()
+                    if s.startswith("]"):
+                        check_whole(self._path, count, self._summary(lines))
+                        return
+                    if not s:
+                        continue
+                    if not s.startswith("{"):
+                        raise damaged(self._path, "expected an audit", line=number)
+                    start = line.index("{")
+                try:
+                    obj = decode(line, start)[0]
+                except json.JSONDecodeError as e:
+                    raise damaged(self._path, f"{e.msg} (cut short?)", line=number) from None
+                except RecursionError:
+                    raise damaged(self._path, "nested far deeper than an audit", line=number) from None
+                if isinstance(obj, dict) and "row" not in obj and "summary" in obj:  # the .jsonl summary line
+                    check_whole(self._path, count, obj["summary"])
+                    return
+                why = audit_problem(obj)
+                if why:
+                    raise damaged(self._path, why, line=number)
+                count += 1
+                yield obj
+            raise damaged(self._path, f"it ends after {count:,} audits, with no summary: it was cut short")
+        finally:
+            self._close()
+
+    def _summary(self, lines: Iterator[tuple[int, str]]) -> Any:
+        """The summary after a ``.json`` file's audits: ``"summary": {…}`` then the closing brace."""
+        rest = "".join(line for _, line in lines).strip()
+        try:
+            doc = json.loads("{" + rest.lstrip(",").strip().rstrip("}").rstrip() + "}")
+        except (json.JSONDecodeError, RecursionError):
+            return None
+        return doc.get("summary") if isinstance(doc, dict) else None
+
+    def __iter__(self) -> Iterator[Audit]:
+        if self._used:
+            raise RuntimeError("the audits of a streamed file can be read once")
+        self._used = True
+        for a in chain(self.head, self._it):
+            self.count += 1
+            yield a
+        self.head = []
+
+    def __len__(self) -> int:
+        return self.count if self._used else len(self.head)
+
+
+def open_document(path: Path) -> dict[str, Any]:
+    """A qactl file of any kind as a document, checked as :func:`read_any` checks it; a scored file in qactl's own
+    layout (the header first, then one audit a line, then the summary: what :func:`write_scored` writes, ``.json``
+    or ``.jsonl``) comes with its ``audits`` as an :class:`AuditStream`, never the whole file in memory. A file in
+    any other layout (pretty-printed by another tool, say) is read whole with :func:`read_any`.
+    """
+    if not path.is_file():
+        return read_any(path)  # its message for a missing file
+    f = path.open(encoding="utf-8")
+    try:
+        numbered = enumerate(f, start=1)
+        header: Any
+        if path.suffix.lower() == ".jsonl":
+            first = next(numbered, (1, ""))[1]
+            header = json.loads(first) if first.strip() else None
+        else:
+            lines: list[str] = []
+            for _, line in islice(numbered, _HEADER_LINES):
+                if line.rstrip("\r\n") == _AUDITS_LINE:
+                    break
+                lines.append(line)
+            else:
+                lines = []  # no audits line in the first lines: not qactl's layout
+            header = json.loads("".join(lines).rstrip().rstrip(",") + "\n}") if lines else None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        header = None
+    if not isinstance(header, dict) or header.get("kind") != SCORED_KIND:
+        f.close()
+        return read_any(path)
+    check_format(path, header)
+    return {**header, "audits": AuditStream(numbered, path, f.close)}
+
+
+def check_scored_head(path: Path, doc: Mapping[str, Any]) -> None:
+    """A scored document's shape (:class:`ScoredFile`), checked on its header and first 50 audits only.
+
+    For a reader that reads every audit defensively as it goes (the report), so a full validation of 100,000 audits
+    is not worth its seconds; a file damaged past its first audits still cannot crash it.
+    """
+    audits = doc.get("audits")
+    if not isinstance(audits, list | AuditStream):
+        raise InputError(f"{path} is damaged: it has no list of audits. Score the export again.")
+    sample = {
+        **doc,
+        "audits": audits.head if isinstance(audits, AuditStream) else audits[:50],
+        "summary": doc.get("summary") or {"rows": 0, "scored": 0, "with_errors": 0, "grades": {}},
+    }
+    _validate(path, ScoredFile, sample, "Score the export again.")
+
+
+def first_audits(doc: Mapping[str, Any]) -> list[Any]:
+    """The first (up to 50) audits of a document as :func:`open_document` gives it, without using up a stream."""
+    audits = doc.get("audits")
+    return audits.head if isinstance(audits, AuditStream) else (audits or [])[:50]
+
+
+def rubric_schema(rubric: Rubric) -> RubricSchema:
     """The rubric's shape, stored in every scored file so reports and moderation need no rubric file.
 
     ``{"purpose", "sections", "grades", "method", "fields": [{id, text, role, pii}], "items": [{id, text, section, scale,
@@ -436,7 +629,7 @@ def rubric_schema(rubric) -> dict[str, Any]:
     their values. ``sections`` lists the compliance sections of the milestones after the items' own. ``purpose``
     (audit, survey or conversation) tells the report to grade, or to show answers.
     """
-    items = []
+    items: list[SchemaItem] = []
     for i in rubric.items:
         s = rubric.scales[i.scale]
         items.append(
@@ -498,6 +691,38 @@ class AllocationAssignment(TypedDict):
     role: Literal["primary", "moderation"]
 
 
+class AllocationInput(TypedDict):
+    role: str  # plans, cohort, history or keep
+    file: str  # its name, without the folder
+    sha256: str
+
+
+class AllocationPlan(TypedDict):
+    """One plan of the sample (only ``plan_id`` in a file written by hand or by an early qactl)."""
+
+    plan_id: str
+    stratum: NotRequired[str]
+    team: NotRequired[str | None]
+    key_stage: NotRequired[str | None]
+    primary_need: NotRequired[str | None]
+    type: NotRequired[str | None]
+    issued: NotRequired[str | None]  # ISO date
+    setting: NotRequired[str | None]
+    contributors: NotRequired[list[str]]  # the services that contributed to the plan
+    moderation: NotRequired[bool]  # audited twice, for moderation
+    focus: NotRequired[str]  # the dip sample that picked it, if any
+
+
+class AllocationAuditor(TypedDict):
+    id: str
+    name: NotRequired[str]
+    service: NotRequired[str]
+    email: NotRequired[str]
+    capacity: NotRequired[int]
+    allocated: NotRequired[int]
+    available: NotRequired[bool]
+
+
 class AllocationFile(TypedDict):
     kind: str
     format: int
@@ -505,11 +730,13 @@ class AllocationFile(TypedDict):
     round: str | None
     seed: int
     due: str
+    # the options the allocation was made with (round, from, to, types, per_auditor, sample, moderation, focus,
+    # rubric, form_link, solver, objective): a record for people and for --keep, read by key where used
     options: dict[str, Any]
-    inputs: list[dict[str, Any]]
+    inputs: list[AllocationInput]
     assignments: list[AllocationAssignment]
-    sample: list[dict[str, Any]]
-    auditors: NotRequired[list[dict[str, Any]]]
+    sample: list[AllocationPlan]
+    auditors: NotRequired[list[AllocationAuditor]]
 
 
 def write_allocation(path: Path, doc: AllocationFile) -> None:
@@ -528,6 +755,11 @@ def read_allocation(path: Path) -> AllocationFile:
     return _read_kind(path, ALLOCATION_KIND, AllocationFile, "an allocation", "Run `qactl allocate` again.")
 
 
+class CommonAnswer(TypedDict):
+    answer: str  # the answer both auditors gave most often
+    share: float  # its share of all their answers (%)
+
+
 class ModerationOverall(TypedDict):
     pairs_of_answers: int
     percent_agreement: float | None
@@ -540,28 +772,92 @@ class ModerationOverall(TypedDict):
     ac1: NotRequired[float | None]
     pabak: NotRequired[float | None]
     chance_agreement: NotRequired[float | None]
-    common_answer: NotRequired[dict[str, Any] | None]
+    common_answer: NotRequired[CommonAnswer | None]
     kappa_misleading: NotRequired[bool]
     pairs_differing: NotRequired[int]
 
 
 class ModerationItem(TypedDict):
+    # In the file: id, text, section, pairs, agreed, percent_agreement, kappa, weighted_kappa, kappa_kind, then the
+    # measures beside kappa. Declared in the order pydantic checks them, so a damaged file names the same key first.
     id: str
     text: str
     pairs: int
     percent_agreement: float | None
     kappa: float | None
     weighted_kappa: float | None
+    section: str | None
+    agreed: int
+    kappa_kind: str
     ac1: NotRequired[float | None]
     pabak: NotRequired[float | None]
     chance_agreement: NotRequired[float | None]
-    common_answer: NotRequired[dict[str, Any] | None]
+    common_answer: NotRequired[CommonAnswer | None]
     kappa_misleading: NotRequired[bool]
+
+
+class ModerationSource(TypedDict):
+    file: str
+    sha256: str | None
+    audits: int
+
+
+class AuditorAnswer(TypedDict):
+    auditor: str | None
+    answer: str
+    file: str
+    row: int
+
+
+class Disagreement(TypedDict):
+    """Two answers to one item at opposite ends of its scale."""
+
+    ref: str | None
+    item: str
+    text: str
+    answers: list[AuditorAnswer]
+
+
+class PairedAudit(TypedDict):
+    auditor: str | None
+    grade: str | None
+    score: float | None
+    file: str
+    row: int
+
+
+class Difference(TypedDict):
+    item: str
+    text: str
+    answers: list[str | None]  # the two auditors' answers, N/A, "(not read)" or None (blank)
+    steps: int | None  # how far apart on the scale (None: not both on it)
+    opposite_ends: bool
+
+
+class ToDiscuss(TypedDict):
+    """A pair whose grades or answers differ."""
+
+    ref: str | None
+    grades_differ: bool
+    grade_steps: int | None
+    audits: list[PairedAudit]
+    differences: list[Difference]
+
+
+class Unpaired(TypedDict):
+    ref: str | None
+    auditor: str | None
+    file: str
+    row: int
+    reason: str
 
 
 class ModerationFile(TypedDict):
     """``qactl moderate`` JSON (docs/moderate.md, "Outputs"): agreement between two auditors of the same plan."""
 
+    # In the file: kind, format, qactl, rubric, round, sources, pairs, plans, overall, items, disagreements,
+    # to_discuss, unpaired, notes. Declared in the order pydantic checks them, so a damaged file names the same key
+    # first as it did before sources, plans and notes were declared.
     kind: str
     format: int
     qactl: str
@@ -570,11 +866,12 @@ class ModerationFile(TypedDict):
     pairs: int
     overall: ModerationOverall
     items: list[ModerationItem]
-    disagreements: list[dict[str, Any]]
-    to_discuss: NotRequired[
-        list[dict[str, Any]]
-    ]  # added after 0.1.0: every pair whose grades or answers differ
-    unpaired: list[dict[str, Any]]
+    disagreements: list[Disagreement]
+    to_discuss: NotRequired[list[ToDiscuss]]  # added after 0.1.0: every pair whose grades or answers differ
+    unpaired: list[Unpaired]
+    sources: list[ModerationSource]
+    plans: int
+    notes: list[str]
 
 
 def write_moderation(path: Path, doc: ModerationFile) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from qactl.results import AllocationInput
 
 PLAN_TYPES = ("new", "amended", "annual review")
 Role = Literal["primary", "moderation"]
@@ -110,7 +113,7 @@ class Allocation:
     seed: int
     due: date
     options: dict[str, Any]  # Options.as_dict() as resolved, with the solver and the objective reached
-    inputs: list[dict[str, str]]  # role, file and sha256 of every file read
+    inputs: list[AllocationInput]  # role, file and sha256 of every file read
     sample: list[Picked]
     assignments: list[Assignment]
     auditors: list[Auditor]

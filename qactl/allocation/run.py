@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from qactl.allocation.inputs import read_allocations, read_cohort, read_plans
 from qactl.allocation.models import Allocation, Assignment, Options, Picked
 from qactl.allocation.sample import draw, eligible, round_dates, seed_from_round, stratum
 from qactl.errors import InfeasibleError, InputError, UsageError
+
+if TYPE_CHECKING:
+    from qactl.results import AllocationInput
 
 DEFAULT_RUBRIC = "ehcp-quality"  # the multi-agency EHCP audit (Wolverhampton framework s.6.1): the cohort audits EHCP quality
 
@@ -111,8 +115,9 @@ def allocate(
         ]
         prev_reasons = {s["plan_id"]: s for s in previous.get("sample", [])}
         for s in sample:
-            s.focus = prev_reasons.get(s.plan.plan_id, {}).get("focus", "")
-            s.stratum = prev_reasons.get(s.plan.plan_id, {}).get("stratum", s.stratum)
+            before = prev_reasons.get(s.plan.plan_id)  # the kept plan's entry in the previous sample, if any
+            s.focus = before.get("focus", "") if before else ""
+            s.stratum = before.get("stratum", s.stratum) if before else s.stratum
         resolved.moderation = sum(s.moderation for s in sample)
         resolved.sample = len(sample)
     else:
@@ -184,7 +189,7 @@ def allocate(
         assignments.append(Assignment(pid, auditors[ais[0]].id, "primary"))
         assignments.append(Assignment(pid, auditors[ais[1]].id, "moderation"))
     kept = sum(1 for x in assignments if (x.plan_id, x.auditor_id) in prev_pairs)
-    inputs = [
+    inputs: list[AllocationInput] = [
         {"role": "plans", "file": Path(plans_path).name, "sha256": plans_sha},
         {"role": "cohort", "file": Path(cohort_path).name, "sha256": cohort_sha},
     ]

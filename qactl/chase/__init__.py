@@ -25,9 +25,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qactl.errors import InputError, QactlError
+
+if TYPE_CHECKING:
+    from qactl.results import AllocationAuditor, AllocationPlan, Audit, ScoredFile
 
 ROLE_WORDS = {"primary": "Audit", "moderation": "Moderation (second audit)"}
 _TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor"}
@@ -170,7 +173,7 @@ class Cohort:
         return found.pop() if len(found) == 1 else None
 
 
-def _plan_field(doc: dict) -> str | None:
+def _plan_field(doc: ScoredFile) -> str | None:
     return next(
         (
             f["id"]
@@ -181,7 +184,7 @@ def _plan_field(doc: dict) -> str | None:
     )
 
 
-def _which_rubric(docs: list[tuple[Path, dict]], plans: set[str]) -> str:
+def _which_rubric(docs: list[tuple[Path, ScoredFile]], plans: set[str]) -> str:
     """The audit an allocation that does not say (one written before ``--rubric``) is for: the rubric whose returns
     name most of its plans, else the one rubric given; else the user must say, with ``--rubric``."""
     hits: dict[str, int] = {}
@@ -226,8 +229,8 @@ def chase(
         or options.get("rubric")
         or _which_rubric(docs, {_norm(x["plan_id"]) for x in alloc["assignments"]})
     )
-    sample = {s["plan_id"]: s for s in alloc.get("sample") or []}
-    listed = {a["id"]: a for a in alloc.get("auditors") or []}
+    sample: dict[str, AllocationPlan] = {s["plan_id"]: s for s in alloc.get("sample") or []}
+    listed: dict[str, AllocationAuditor] = {a["id"]: a for a in alloc.get("auditors") or []}
     if cohort is not None:
         from qactl.allocation.inputs import read_cohort
 
@@ -237,16 +240,22 @@ def chase(
         }
     people: dict[str, Person] = {}
     for x in alloc["assignments"]:
-        a = listed.get(x["auditor_id"], {})
+        entry = listed.get(x["auditor_id"])
         p = people.setdefault(
             x["auditor_id"],
-            Person(x["auditor_id"], a.get("name") or "", a.get("email") or "", a.get("service") or ""),
+            Person(x["auditor_id"], *_contact(entry)) if entry else Person(x["auditor_id"], "", "", ""),
         )
-        s = sample.get(x["plan_id"], {})
+        planned = sample.get(x["plan_id"])
         p.owed.append(
-            Owed(x["plan_id"], x["auditor_id"], x["role"], s.get("setting") or "", s.get("key_stage") or "")
+            Owed(
+                x["plan_id"],
+                x["auditor_id"],
+                x["role"],
+                (planned.get("setting") or "") if planned else "",
+                (planned.get("key_stage") or "") if planned else "",
+            )
         )
-    everyone = Cohort([Person(i, a.get("name") or "", a.get("email") or "") for i, a in listed.items()])
+    everyone = Cohort([Person(i, *_contact(a)[:2]) for i, a in listed.items()])
     notes: list[str] = []
     if not any(p.email for p in people.values()):
         notes.append(
@@ -281,7 +290,7 @@ def chase(
         ]
         by = "plan ID" if plan_field else "the auditor's name or email"
         n = 0
-        pending: dict[str, list[tuple[dict, str | None, str]]] = {}
+        pending: dict[str, list[tuple[Audit, str | None, str]]] = {}
         for a in doc["audits"]:
             if a["status"] == "duplicate":
                 continue
@@ -354,14 +363,19 @@ def _suggest(unmatched: list[Unmatched], people: dict[str, Person]) -> None:
                 )
 
 
-def _mark(o: Owed, a: dict) -> None:
+def _contact(entry: AllocationAuditor) -> tuple[str, str, str]:
+    """An auditor's name, email and service, as far as the allocation (or the cohort) gives them."""
+    return entry.get("name") or "", entry.get("email") or "", entry.get("service") or ""
+
+
+def _mark(o: Owed, a: Audit) -> None:
     o.returned = True
     o.with_errors = a["status"] == "error"
 
 
 def _by_plan(
     owed: list[Owed],
-    returns: list[tuple[dict, str | None, str]],
+    returns: list[tuple[Audit, str | None, str]],
     people: dict[str, Person],
     file: str,
     unmatched: list[Unmatched],
@@ -405,7 +419,7 @@ def _by_plan(
 
 
 def _by_name(
-    people: dict[str, Person], a: dict, whom: str | None, said: str, file: str, unmatched: list[Unmatched]
+    people: dict[str, Person], a: Audit, whom: str | None, said: str, file: str, unmatched: list[Unmatched]
 ) -> None:
     """With no plan ID: a return counts for the auditor it names, up to the audits they were given."""
     if whom is None or whom not in people:

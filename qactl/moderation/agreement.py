@@ -6,7 +6,9 @@ Pure functions; the package docstring (:mod:`qactl.moderation`) says what each m
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TypedDict
+
+from qactl.results import CommonAnswer
 
 # ---------------------------------------------------------------- agreement measures (pure)
 
@@ -99,7 +101,17 @@ def misleading(common_share: float | None, k: float | None) -> bool:
     return common_share is not None and common_share >= SKEWED_SHARE and (k is None or k < MISLEADING_KAPPA)
 
 
-def _common(table: Sequence[Sequence[float]], labels: Sequence[str]) -> dict[str, Any] | None:
+class Measures(TypedDict):
+    """The figures beside kappa of one table (the keys of ``ModerationItem`` and ``ModerationOverall`` they fill)."""
+
+    ac1: float | None
+    pabak: float | None
+    chance_agreement: float | None
+    common_answer: CommonAnswer | None
+    kappa_misleading: bool
+
+
+def _common(table: Sequence[Sequence[float]], labels: Sequence[str]) -> CommonAnswer | None:
     """The answer both auditors gave most often, and its share of all their answers (%)."""
     n = sum(map(sum, table))
     if not n:
@@ -110,7 +122,7 @@ def _common(table: Sequence[Sequence[float]], labels: Sequence[str]) -> dict[str
     return {"answer": labels[top], "share": round(100.0 * counts[top] / (2 * n), 1)}
 
 
-def measures(table: Sequence[Sequence[float]], labels: Sequence[str]) -> dict[str, Any]:
+def measures(table: Sequence[Sequence[float]], labels: Sequence[str]) -> Measures:
     """What is added beside kappa for one table (JSON keys; kept apart so the existing keys keep their order)."""
     common = _common(table, labels)
     return {

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qactl.results import Difference, ModerationFile, ModerationItem
 
 # ---------------------------------------------------------------- writing
 
@@ -51,7 +54,7 @@ PARADOX_IN_PLAIN_ENGLISH = (
 )
 
 
-def to_markdown(doc: dict[str, Any]) -> str:
+def to_markdown(doc: ModerationFile) -> str:
     """The workshop handout: overall agreement in plain English, items from least to most agreed, every plan whose two
     audits differ (grades or answers), the audits with no partner."""
     r, o = doc["rubric"], doc["overall"]
@@ -117,8 +120,8 @@ def to_markdown(doc: dict[str, Any]) -> str:
         lines += [""] + [
             f"- {i['id']}: agreed {_fmt(i['percent_agreement'], '%')}, by chance {_fmt(i.get('chance_agreement'), '%')}"
             + (
-                f" ({_md_cell(i['common_answer']['answer'])}: {_fmt(i['common_answer']['share'], '%')} of answers)"
-                if i.get("common_answer")
+                f" ({_md_cell(common['answer'])}: {_fmt(common['share'], '%')} of answers)"
+                if (common := i.get("common_answer"))
                 else ""
             )
             + f"; kappa {_fmt(i['kappa'])}, AC1 {_fmt(i.get('ac1'))}."
@@ -183,7 +186,23 @@ def to_markdown(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_xlsx(doc: dict[str, Any], path: Path) -> None:
+# the row of a pair whose answers are the same and whose grades differ
+_SAME_ANSWERS: Difference = {
+    "item": "",
+    "text": "(the same answers: the grades differ)",
+    "answers": ["", ""],
+    "steps": None,
+    "opposite_ends": False,
+}
+
+
+def _common_answer(i: ModerationItem) -> tuple[str | None, float | None]:
+    """The answer given most often to an item, and its share of the answers (%): none when no pair answered it."""
+    common = i.get("common_answer")
+    return (common["answer"], common["share"]) if common else (None, None)
+
+
+def write_xlsx(doc: ModerationFile, path: Path) -> None:
     """Items, To discuss, Disagreements, Unpaired and About sheets; no text ever becomes a formula."""
     import xlsxwriter
 
@@ -244,8 +263,7 @@ def write_xlsx(doc: dict[str, Any], path: Path) -> None:
                 i["kappa_kind"],
                 i.get("ac1"),
                 i.get("pabak"),
-                (i.get("common_answer") or {}).get("answer"),
-                (i.get("common_answer") or {}).get("share"),
+                *_common_answer(i),
                 "yes" if i.get("kappa_misleading") else "",
             ]
             for i in doc["items"]
@@ -265,9 +283,7 @@ def write_xlsx(doc: dict[str, Any], path: Path) -> None:
             b["grade"] or "",
             b["score"],
         ]
-        for x in d["differences"] or [
-            {"item": "", "text": "(the same answers: the grades differ)", "answers": ["", ""], "steps": None}
-        ]:
+        for x in d["differences"] or [_SAME_ANSWERS]:
             rows.append(
                 [
                     *base,
@@ -299,17 +315,17 @@ def write_xlsx(doc: dict[str, Any], path: Path) -> None:
         [6, 14, 22, 14, 8, 22, 14, 8, 16, 50, 14, 14, 10],
     )
     rows = []
-    for d in doc["disagreements"]:
-        a, b = d["answers"][0], d["answers"][1]
+    for dis in doc["disagreements"]:
+        one, other = dis["answers"][0], dis["answers"][1]
         rows.append(
             [
-                d["ref"],
-                d["item"],
-                d.get("text", ""),
-                a["auditor"] or "",
-                a["answer"],
-                b["auditor"] or "",
-                b["answer"],
+                dis["ref"],
+                dis["item"],
+                dis.get("text", ""),
+                one["auditor"] or "",
+                one["answer"],
+                other["auditor"] or "",
+                other["answer"],
             ]
         )
     sheet(
@@ -366,7 +382,7 @@ def write_xlsx(doc: dict[str, Any], path: Path) -> None:
     wb.close()
 
 
-def write(doc: dict[str, Any], target: Path, *, inputs: list[Path]) -> None:
+def write(doc: ModerationFile, target: Path, *, inputs: list[Path]) -> None:
     """Write the moderation to ``target`` (.json, .xlsx or .md by suffix), atomically."""
     from qactl.errors import UsageError
     from qactl.results import write_moderation

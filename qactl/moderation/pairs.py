@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Any
 
 from qactl.errors import InputError
 from qactl.moderation.agreement import confusion, kappa, measures, percent_agreement, round_or_none
+from qactl.results import (
+    Difference,
+    Disagreement,
+    ModerationFile,
+    ModerationItem,
+    ModerationOverall,
+    RubricSchema,
+    ScoredFile,
+    ToDiscuss,
+    Unpaired,
+)
 
 RESPONDENT_KEYS = ("respondent", "respondent_email", "name", "email")
 
@@ -36,7 +47,7 @@ NOT_APPLICABLE = "N/A"
 NOT_READ = "(not read)"  # an answer the scored file holds as an error (a typo): neither blank nor an answer
 
 
-def auditor_key(schema: dict[str, Any]) -> str | None:
+def auditor_key(schema: RubricSchema) -> str | None:
     """The ``fields`` key naming the auditor: the field whose role is ``auditor``, else None (then Forms' respondent)."""
     for f in schema.get("fields", []):
         if f.get("role") == "auditor":
@@ -44,7 +55,7 @@ def auditor_key(schema: dict[str, Any]) -> str | None:
     return None
 
 
-def _auditor_of(fields: dict[str, Any], key: str | None) -> str | None:
+def _auditor_of(fields: Mapping[str, object], key: str | None) -> str | None:
     keys = (key,) if key else ()
     for k in (*keys, *RESPONDENT_KEYS):
         v = fields.get(k) if k else None
@@ -53,10 +64,10 @@ def _auditor_of(fields: dict[str, Any], key: str | None) -> str | None:
     return None
 
 
-def _gather(docs: list[tuple[str, dict[str, Any]]], left_out: list[dict[str, Any]]) -> list[_Audit]:
+def _gather(docs: Sequence[tuple[str, ScoredFile]], left_out: list[Unpaired]) -> list[_Audit]:
     out = []
     for index, (name, doc) in enumerate(docs):
-        schema = doc.get("schema") or {}
+        schema: RubricSchema = doc.get("schema") or {}
         key = auditor_key(schema)
         labels = {i["id"]: set(i.get("labels", [])) for i in schema.get("items", [])}
         for a in doc["audits"]:
@@ -108,7 +119,7 @@ def _same_person(a: _Audit, b: _Audit) -> bool:
 # ---------------------------------------------------------------- the whole computation
 
 
-def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None = None) -> dict[str, Any]:
+def moderate(docs: Sequence[tuple[str, ScoredFile]], *, round_label: str | None = None) -> ModerationFile:
     """The moderation document (kind ``qactl.moderation``) from scored documents ``[(file name, doc)]``.
 
     All documents must be of one rubric. Items, labels and order come from the first file's schema.
@@ -125,7 +136,7 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
             f"These scored files are of different rubrics: {by}. Moderate the audits of one rubric at a time."
         )
     first = docs[0][1]
-    schema = first.get("schema") or {}
+    schema: RubricSchema = first.get("schema") or {}
     if not schema.get("items"):
         raise InputError(
             f"{docs[0][0]} carries no rubric schema (written by an older qactl?). Score the export again."
@@ -135,7 +146,7 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
     if len(versions) > 1:
         notes.append(f"The files use versions {', '.join(versions)} of the rubric; items are matched by id.")
 
-    duplicates: list[dict[str, Any]] = []
+    duplicates: list[Unpaired] = []
     audits = _gather(docs, duplicates)
     no_ref = [a for a in audits if not a.ref]
     # Refs link a child across rounds: when the files are of different rounds, audits pair within a round only.
@@ -150,7 +161,7 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
         if a.ref:
             by_ref[(a.ref, file_round[a.file_index] if several_rounds else None)].append(a)
     pairs: list[tuple[_Audit, _Audit]] = []
-    unpaired: list[dict[str, Any]] = list(duplicates)
+    unpaired: list[Unpaired] = list(duplicates)
     for a in no_ref:
         unpaired.append(
             {
@@ -183,16 +194,19 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
                     {"ref": ref, "auditor": a.auditor, "file": a.file, "row": a.row, "reason": reason}
                 )
 
-    items_out = []
+    items_out: list[ModerationItem] = []
     pooled: list[tuple[str, str]] = []
-    scales = set()
+    scales: set[tuple[str, ...]] = set()
     all_ordered = True
-    disagreements = []
+    disagreements: list[Disagreement] = []
     for item in schema["items"]:
         labels = list(item.get("labels", []))
         iid = item["id"]
-        obs = [(a.answers.get(iid), b.answers.get(iid), a, b) for a, b in pairs]
-        obs = [(x, y, a, b) for x, y, a, b in obs if x is not None and y is not None]
+        obs = [
+            (x, y, a, b)
+            for a, b in pairs
+            if (x := a.answers.get(iid)) is not None and (y := b.answers.get(iid)) is not None
+        ]
         table = confusion([(x, y) for x, y, _, _ in obs], labels)
         ordered = bool(item.get("ordered", True)) and len(labels) > 2
         items_out.append(
@@ -233,7 +247,7 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
     table = confusion(pooled, categories)
     one_ordered_scale = len(scales) == 1 and all_ordered
     graded = [(a.grade, b.grade) for a, b in pairs if a.grade and b.grade]
-    overall = {
+    overall: ModerationOverall = {
         "pairs_of_answers": len(pooled),
         "percent_agreement": round_or_none(percent_agreement(table), 1),
         "kappa": round_or_none(kappa(table), 3),
@@ -257,12 +271,13 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
         notes.append(
             "The items use more than one scale (or an unordered one): the overall kappa is unweighted, pooled by answer label."
         )
-    rounds = list(dict.fromkeys(d.get("round") for _, d in docs if d.get("round")))
-    return {
+    rounds = list(dict.fromkeys(r for _, d in docs if (r := d.get("round"))))
+    rubric = first["rubric"]
+    doc: ModerationFile = {
         "kind": MODERATION_KIND,
         "format": FORMAT_VERSION,
         "qactl": __version__,
-        "rubric": {k: first["rubric"].get(k) for k in ("id", "version", "title")},
+        "rubric": {"id": rubric["id"], "version": rubric["version"], "title": rubric["title"]},
         "round": round_label or (" + ".join(rounds) if rounds else None),
         "sources": [
             {"file": n, "sha256": (d.get("source") or {}).get("sha256"), "audits": len(d["audits"])}
@@ -279,9 +294,10 @@ def moderate(docs: list[tuple[str, dict[str, Any]]], *, round_label: str | None 
         "unpaired": unpaired,
         "notes": notes,
     }
+    return doc
 
 
-def _to_discuss(pairs: list[tuple[_Audit, _Audit]], schema: dict[str, Any]) -> list[dict[str, Any]]:
+def _to_discuss(pairs: list[tuple[_Audit, _Audit]], schema: RubricSchema) -> list[ToDiscuss]:
     """Every pair whose grades or answers differ: the workshop's list, grades apart first, then the most different.
 
     An answer differs when the two auditors' labels differ, N/A (or "does not apply"), blank (None) and an answer
@@ -290,9 +306,9 @@ def _to_discuss(pairs: list[tuple[_Audit, _Audit]], schema: dict[str, Any]) -> l
     how far apart two answers on the scale are (1: neighbours; the scale's length − 1: opposite ends).
     """
     grades = schema.get("grades") or []
-    out = []
+    out: list[ToDiscuss] = []
     for a, b in pairs:
-        diffs = []
+        diffs: list[Difference] = []
         for item in schema["items"]:
             iid = item["id"]
             x, y = a.views.get(iid), b.views.get(iid)
@@ -340,12 +356,12 @@ def _to_discuss(pairs: list[tuple[_Audit, _Audit]], schema: dict[str, Any]) -> l
     return out
 
 
-def moderate_files(paths: list[Path], *, round_label: str | None = None) -> dict[str, Any]:
+def moderate_files(paths: list[Path], *, round_label: str | None = None) -> ModerationFile:
     """Read scored files and moderate them. Each file is named by its path as given."""
     from qactl.results import read_scored
 
     seen: set[Path] = set()
-    docs = []
+    docs: list[tuple[str, ScoredFile]] = []
     for p in paths:
         key = p.resolve()
         if key in seen:

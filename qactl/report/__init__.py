@@ -11,7 +11,6 @@ import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from qactl.errors import InputError, UsageError
 
@@ -57,8 +56,7 @@ class ReportOutcome:
 
 def _read(path: Path, want: str | None, option: str, *, skip_others: bool = False):
     from qactl.report.context import Loaded
-    from qactl.report.reading import open_document
-    from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND
+    from qactl.results import ALLOCATION_KIND, MODERATION_KIND, SCORED_KIND, check_scored_head, open_document
 
     doc = open_document(path)
     kind = doc.get("kind")
@@ -71,35 +69,8 @@ def _read(path: Path, want: str | None, option: str, *, skip_others: bool = Fals
             f"{path} is a {kind} file, but {option} takes {expected} files. Check the order of the arguments."
         )
     if kind == SCORED_KIND:
-        _check_scored(path, doc)
+        check_scored_head(path, doc)
     return Loaded(doc, path.name, None)
-
-
-def _check_scored(path: Path, doc: dict[str, Any]) -> None:
-    """The scored file's shape (results.py's contract), checked on the header and the first 50 audits.
-
-    The aggregation reads every audit defensively, so a full validation of 100,000 audits is not
-    worth its seconds; a file damaged past its first audits still cannot crash the report.
-    """
-    from pydantic import TypeAdapter, ValidationError
-
-    from qactl.report.reading import LazyAudits
-    from qactl.results import ScoredFile
-
-    audits = doc.get("audits")
-    if not isinstance(audits, list | LazyAudits):
-        raise InputError(f"{path} is damaged: it has no list of audits. Score the export again.")
-    sample = {
-        **doc,
-        "audits": audits.head if isinstance(audits, LazyAudits) else audits[:50],
-        "summary": doc.get("summary") or {"rows": 0, "scored": 0, "with_errors": 0, "grades": {}},
-    }
-    try:
-        TypeAdapter(ScoredFile).validate_python(sample)
-    except ValidationError as e:
-        first = e.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"{path} is damaged: at {where}, {first['msg']}. Score the export again.") from None
 
 
 def _current_round(files: list) -> str | None:
@@ -108,15 +79,14 @@ def _current_round(files: list) -> str | None:
     Dates come from the first scored audits of each file (rounds are months apart), else the file's ``created``
     time; with neither, the round most files have.
     """
-    from qactl.report.reading import LazyAudits
+    from qactl.results import first_audits
 
     rounds: dict[str, list] = {}
     for i, f in enumerate(files):
         label = f.doc.get("round")
         if not label:
             continue
-        audits = f.doc.get("audits")
-        head = audits.head if isinstance(audits, LazyAudits) else (audits or [])[:50]
+        head = first_audits(f.doc)
         # scored audits only: a row in error may carry today's date (its completion time could not be read)
         latest = max(
             (
@@ -160,7 +130,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         raise UsageError("Give at least one scored file (the .json written by `qactl score`).")
     if req.min_cell < 1:
         raise UsageError(f"--min-cell must be 1 or more (found {req.min_cell}); 5 is the usual rule.")
-    once: set = set()
+    once: set[tuple[int, int] | str] = set()
     given = _once(list(req.inputs), once)
     previous = [(p, f) for p, f in _previous_files(req.previous) if _once([p], once)]
     inputs = [
@@ -241,7 +211,7 @@ def write_report(req: ReportRequest) -> ReportOutcome:
         else []
     )
     outcome = ReportOutcome(
-        req.output, fmt, [r.id for r in [*ctx.rubrics, *ctx.surveys]], ctx.audits, ctx.notes
+        req.output, fmt, [*(r.id for r in ctx.rubrics), *(s.id for s in ctx.surveys)], ctx.audits, ctx.notes
     )
     with (
         outputs
@@ -263,10 +233,11 @@ def write_report(req: ReportRequest) -> ReportOutcome:
     return outcome
 
 
-def _once(paths: list[Path], seen: set) -> list[Path]:
+def _once(paths: list[Path], seen: set[tuple[int, int] | str]) -> list[Path]:
     """The paths not seen yet (a file named twice, or through a link, is read once: its audits are not counted twice)."""
     out = []
     for p in paths:
+        key: tuple[int, int] | str
         try:
             st = p.stat()
             key = (st.st_dev, st.st_ino)
@@ -307,7 +278,7 @@ def _rescored(exports: list[Path], current: list, previous: list) -> list:
     import tempfile
 
     from qactl.report.context import Loaded
-    from qactl.report.reading import open_document
+    from qactl.results import open_document
     from qactl.rubric.loader import resolve
     from qactl.scoring.run import score_file
     from qactl.sheets.reader import file_sha256

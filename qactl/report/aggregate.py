@@ -13,10 +13,14 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qactl.report.themes import CONCERN, STRENGTH, Reader
-from qactl.triangulation.verdicts import MILESTONE_COUNTED, MILESTONE_THEME, is_met, origin_of
+from qactl.triangulation.verdicts import MILESTONE_COUNTED, MILESTONE_THEME, Origin, is_met, origin_of
+
+if TYPE_CHECKING:
+    from qactl.statutory.timeliness import Timeliness
+    from qactl.triangulation.verdicts import ThemeResult
 
 GROUP_ROLES = ("team", "key_stage", "service")
 NOT_RECORDED = "Not recorded"
@@ -127,7 +131,7 @@ class RubricTally:
         from qactl.statutory.timeliness import Tally
 
         self.timely = Tally(s)
-        self._timely_result: dict | None = None
+        self._timely_result: Timeliness | None = None
         self.formats: set[int] = (
             set()
         )  # the scored files' formats (1: qactl 0.1, graded before a breach capped grades)
@@ -182,7 +186,9 @@ class RubricTally:
         if status == "duplicate":
             self.duplicates += 1
             return
-        fields = a.get("fields") if isinstance(a.get("fields"), dict) else {}
+        fields = a.get("fields")
+        if not isinstance(fields, dict):
+            fields = {}
         plan = None
         if self.plan_field is not None:
             pid = fields.get(self.plan_field)
@@ -196,13 +202,17 @@ class RubricTally:
         when = a.get("audit_date")
         if when and (self.last_date is None or str(when) > self.last_date):
             self.last_date = str(when)
-        grade = a.get("grade")
-        score = a.get("score")
-        graded = isinstance(grade, str) and grade in self.grades
-        if graded:
+        raw_grade, raw_score = a.get("grade"), a.get("score")
+        # a grade of the rubric's, and the score of a graded audit (a number, never a bool)
+        grade: str | None = raw_grade if isinstance(raw_grade, str) and raw_grade in self.grades else None
+        score: float | None = (
+            raw_score
+            if grade is not None and isinstance(raw_score, int | float) and not isinstance(raw_score, bool)
+            else None
+        )
+        if grade is not None:
             self.grade_counts[grade] += 1
-        has_score = graded and isinstance(score, int | float) and not isinstance(score, bool)
-        if has_score:
+        if score is not None:
             self.score_sum += score
             self.score_n += 1
         touched = self._answers(a.get("answers"))
@@ -226,21 +236,23 @@ class RubricTally:
             if g is None:
                 g = self.groups[role][v] = [0, 0.0, 0, Counter()]
             g[0] += 1
-            if has_score:
+            if score is not None:
                 g[1] += score
                 g[2] += 1
-            if graded:
+            if grade is not None:
                 g[3][grade] += 1
         self.timely.add(a)
-        milestones = a.get("milestones") if isinstance(a.get("milestones"), dict) else {}
+        milestones = a.get("milestones")
+        if not isinstance(milestones, dict):
+            milestones = {}
         timed = any(isinstance(x, dict) and x.get("status") in MILESTONE_COUNTED for x in milestones.values())
         if timed and not (touched and MILESTONE_THEME in touched):
             self.theme_audits[MILESTONE_THEME] += 1
         comments = a.get("comments")
         if comments and isinstance(comments, dict):
             self._comments(comments)
-        if graded and grade in self.review_set:
-            self._review(a, grade, score if has_score else None, fields, plan, source)
+        if grade is not None and grade in self.review_set:
+            self._review(a, grade, score, fields, plan, source)
 
     def _answers(self, answers: Any) -> set[str] | None:
         """Count one audit's answers: applicable, fully met, not met, positive; the distribution; the themes touched."""
@@ -332,7 +344,9 @@ class RubricTally:
         key = (rank, -(score if score is not None else 0.0), -self._seq)  # larger: worse, then earlier
         if len(self.review_heap) >= self.options.review_cap and key <= self.review_heap[0][0]:
             return
-        answers = a.get("answers") if isinstance(a.get("answers"), dict) else {}
+        answers = a.get("answers")
+        if not isinstance(answers, dict):
+            answers = {}
         not_met = [
             iid
             for iid, ans in answers.items()
@@ -411,7 +425,7 @@ class RubricTally:
             )
         return out
 
-    def timeliness_result(self) -> dict:
+    def timeliness_result(self) -> Timeliness:
         """:func:`qactl.statutory.timeliness` over this tally's audits: per milestone, and per kind (statutory, target)."""
         if self._timely_result is None:
             self._timely_result = self.timely.result()
@@ -454,7 +468,7 @@ class RubricTally:
         return items, tuple(g.casefold() for g in self.grades), str(self.schema.get("method") or "percent")
 
 
-def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
+def theme_results(tallies: list[RubricTally]) -> dict[Origin, dict[str, ThemeResult]]:
     """:func:`qactl.triangulation.verdicts.theme_results` from tallies: the same figures, without holding the audits.
 
     Per origin (audit, family, practice) and theme: audits with an applying answer on the theme (summed over
@@ -462,7 +476,7 @@ def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
     """
     from qactl.triangulation.verdicts import CriterionResult, ThemeResult
 
-    acc: dict[str, dict[str, list]] = {}  # origin -> theme -> [audits, answers, met, criteria]
+    acc: dict[Origin, dict[str, list[Any]]] = {}  # origin -> theme -> [audits, answers, met, criteria]
     for t in tallies:
         rid = t.id
         per_theme = acc.setdefault(t.origin, {})
@@ -495,7 +509,7 @@ def theme_results(tallies: list[RubricTally]) -> dict[str, dict[str, dict]]:
         for theme, n in t.theme_audits.items():
             if theme in per_theme:
                 per_theme[theme][0] += n
-    out: dict[str, dict[str, dict]] = {}
+    out: dict[Origin, dict[str, ThemeResult]] = {}
     for origin, per_theme in acc.items():
         for theme, (audits, n, met, criteria) in per_theme.items():
             criteria.sort(key=lambda c: (c["percent_met"], c["rubric"], c["item"]))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -196,7 +197,7 @@ def line_chart(
     rounds: list[str],
     series: list[Series],
     *,
-    breaks: list[tuple[int, str]] = (),
+    breaks: Sequence[tuple[int, str]] = (),
     legend: list[str] | None = None,
 ) -> str:
     """Lines of percentages (0–100) over rounds, oldest first, each point marked and the last one labelled.

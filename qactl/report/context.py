@@ -1,6 +1,6 @@
 """From loaded files to the :class:`ReportContext` a template renders: tallies, rounds, sections, messages.
 
-Pure: takes plain documents (as ``results.read_any`` returns them), returns the model. No file I/O.
+Pure: takes plain documents (as ``results.open_document`` gives them), returns the model. No file I/O.
 Audits (``purpose: audit``) get grades, criteria and services to review; surveys and conversations get
 the distribution of their answers, question by question, and nothing else.
 """
@@ -84,7 +84,9 @@ def _tally(
                 "them, so its timeliness is not compared and its grades are not like for like. Score its export again "
                 "with this version to compare it."
             )
-        rubric = f.doc.get("rubric") if isinstance(f.doc.get("rubric"), dict) else {"id": rid}
+        rubric = f.doc.get("rubric")
+        if not isinstance(rubric, dict):
+            rubric = {"id": rid}
         t = tallies.get(rid)
         if t is None:
             t = tallies[rid] = RubricTally(schema, rubric, reader, opts)
@@ -123,7 +125,9 @@ def _count(v: Any) -> int | None:
 def moderation(f: Loaded) -> m.Moderation:
     """The figures of a moderation file, read defensively: a missing key is "no data"."""
     d = f.doc
-    overall = d.get("overall") if isinstance(d.get("overall"), dict) else {}
+    overall = d.get("overall")
+    if not isinstance(overall, dict):
+        overall = {}
     items = []
     for it in d.get("items") or []:
         if not isinstance(it, dict):
@@ -134,7 +138,7 @@ def moderation(f: Loaded) -> m.Moderation:
                 text=str(it.get("text") or it.get("id") or "–"),
                 pairs=_count(it.get("pairs")),
                 percent_agreement=_percent(it.get("percent_agreement")),
-                kappa=None if _num(it.get("kappa")) is None else round(_num(it.get("kappa")), 2),
+                kappa=_round2(it.get("kappa")),
                 ac1=_round2(it.get("ac1")),
                 kappa_misleading=it.get("kappa_misleading") is True,
             )
@@ -229,7 +233,7 @@ def _completions(
             if (
                 pc.returned
                 and pc.returned > (c.returned or 0)
-                and (best is None or pc.returned > best[1].returned)
+                and (best is None or pc.returned > (best[1].returned or 0))
             ):
                 best = (label, pc)
         if best is None:
@@ -350,7 +354,10 @@ def _rubric(
     anchor = f"rubric-{safe_id(rid)}"
     title = str(t.rubric.get("title") or rid)
     prev = earlier[-1] if earlier else None
-    same = prev is not None and comparable(prev, t)
+    like = (
+        prev if prev is not None and comparable(prev, t) else None
+    )  # the previous round, when like for like
+    same = like is not None
     grades = [
         m.GradeRow(
             grade=g,
@@ -359,7 +366,7 @@ def _rubric(
             share=t.share(g),
             previous_count=prev.tally.count(g) if prev else None,
             previous_share=prev.tally.share(g) if prev else None,
-            change=_change(t.share(g), prev.tally.share(g)) if same else None,
+            change=_change(t.share(g), like.tally.share(g)) if like else None,
         )
         for i, g in enumerate(t.grades)
     ]
@@ -400,7 +407,7 @@ def _rubric(
                 [(this_round, [charts.Segment(g.grade, g.rank, len(grades), g.count) for g in grades])],
             ),
         )
-    best, weakest, by_id = _criteria(t, prev.tally if same else None, opts.top)
+    best, weakest, by_id = _criteria(t, like.tally if like else None, opts.top)
     breakdowns, providers = _breakdowns(t)
     timeliness = rubric_timeliness(t, title, anchor, earlier)
     secs = [
@@ -875,10 +882,10 @@ def _trends(
                 or min(c["applicable"], o["applicable"]) < 10
             ):
                 continue
-            by = {x.label: x.tally for x in prev}
+            tally_of = {x.label: x.tally for x in prev}
             values = []
             for label in order:
-                tt = by.get(label)
+                tt = tally_of.get(label)
                 cc = next((k for k in tt.criteria() if k["id"] == c["id"]), None) if tt else None
                 values.append(cc["share"] if cc else None)
             values.append(c["share"])

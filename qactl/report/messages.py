@@ -8,6 +8,8 @@ other sources raise as a concern, a statutory step behind its limit), once each.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qactl.report import model as m
 from qactl.triangulation.actions import action_id
 from qactl.triangulation.verdicts import MIN_BASE, STRENGTH_AT
@@ -187,7 +189,7 @@ def key_messages(
     timeliness: m.TimelinessSection | None,
     actions: list[m.Action],
     triangulation: m.Triangulation | None,
-    surveys: list[m.SurveyReport] = (),
+    surveys: Sequence[m.SurveyReport] = (),
 ) -> list[m.KeyMessage]:
     """Three to five sentences a board member can act on, most important first: the statutory breach rate, the
     rubric whose lowest grades grew most, the weakest criterion, the service most asked to review, completion."""
@@ -307,19 +309,21 @@ def key_messages(
                 action=f"Send {s.service} its pack of the plans to review{' (' + s.pack + ')' if s.pack else ''}, and ask for its review before the next round.",
             )
         )
-    for c in completion:
-        if c.share is None:
+    for comp in completion:
+        if comp.share is None:
             continue
-        missing = c.allocated - (c.returned or 0)
-        change, direction = moved(c.share, c.previous_share, c.previous_round or "", worse_when_up=False)
+        missing = comp.allocated - (comp.returned or 0)
+        change, direction = moved(
+            comp.share, comp.previous_share, comp.previous_round or "", worse_when_up=False
+        )
         out.append(
             m.KeyMessage(
                 id="completion",
-                figure=_p(c.share),
+                figure=_p(comp.share),
                 direction=direction,
                 section="summary",
                 section_title="Summary",
-                finding=f"of the {c.allocated} audits allocated{' for ' + c.round if c.round else ''} were returned ({c.returned}).",
+                finding=f"of the {comp.allocated} audits allocated{' for ' + comp.round if comp.round else ''} were returned ({comp.returned}).",
                 change=change,
                 action=f"Chase the {missing} outstanding audits before the moderation workshop."
                 if missing > 0
@@ -327,22 +331,22 @@ def key_messages(
             )
         )
         break
-    for s in surveys if len(out) < 3 else []:
-        rated = [q for q in s.questions if q.positive_share is not None and q.answered >= MIN_BASE]
+    for survey in surveys if len(out) < 3 else []:
+        rated = [q for q in survey.questions if q.positive_share is not None and q.answered >= MIN_BASE]
         if rated:
             q = min(rated, key=lambda q: (q.positive_share, q.id))
             change, direction = moved(
                 q.positive_share, q.previous_positive_share, "the previous round", worse_when_up=False
             )
-            who = "families" if s.purpose == "survey" else "conversations"
+            who = "families" if survey.purpose == "survey" else "conversations"
             out.append(
                 m.KeyMessage(
                     id="survey",
                     figure=_p(q.positive_share),
                     direction=direction,
-                    section=s.anchor,
-                    section_title=s.title,
-                    finding=f"of {who} answered positively that {_quote(q.text, 100)} ({q.positive} of {q.answered}), the lowest of {s.title}.",
+                    section=survey.anchor,
+                    section_title=survey.title,
+                    finding=f"of {who} answered positively that {_quote(q.text, 100)} ({q.positive} of {q.answered}), the lowest of {survey.title}.",
                     change=change,
                     action="Agree with the services involved what would change this answer, and ask again next round.",
                 )

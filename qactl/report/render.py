@@ -108,6 +108,7 @@ def shipped_dir() -> Path:
 def resolve(template: str | None, fmt: str) -> tuple[tuple[str, ...], str]:
     """(search path, template name) for ``--template NAME|PATH`` and the output format."""
     shipped = str(shipped_dir())
+    search: tuple[str, ...]
     if template is None:
         search, name = (shipped,), f"practice-report.{fmt}.j2"
     else:

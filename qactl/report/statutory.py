@@ -8,13 +8,14 @@ shown together as "all dated steps", said so, and not compared with a later roun
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qactl.report import charts
 from qactl.report import model as m
 from qactl.report.aggregate import RubricTally
 from qactl.report.trends import Round
-from qactl.statutory.timeliness import rate
+from qactl.statutory.timeliness import Timeliness, rate
 
 _KIND_WORDS = {"statutory": "statutory", "target": "local target", None: "step"}
 
@@ -37,7 +38,7 @@ def _figures(kind: str, f: dict[str, Any], audits: bool = True) -> m.KindFigures
     )
 
 
-def _sum(kind: str, parts: list[dict[str, Any]], audits: bool = True) -> m.KindFigures | None:
+def _sum(kind: str, parts: Sequence[Mapping[str, Any]], audits: bool = True) -> m.KindFigures | None:
     """Figures of several milestones or rubrics added up (the counts; the shares worked out again from them)."""
     if not parts or not any(p["due"] or p["exception"] for p in parts):
         return None
@@ -46,7 +47,7 @@ def _sum(kind: str, parts: list[dict[str, Any]], audits: bool = True) -> m.KindF
     return _figures(kind, total, audits)
 
 
-def _kinds(result: dict[str, Any]) -> tuple[m.KindFigures | None, m.KindFigures | None, m.KindFigures | None]:
+def _kinds(result: Timeliness) -> tuple[m.KindFigures | None, m.KindFigures | None, m.KindFigures | None]:
     """(statutory, target, all steps): the kinds of a format-2 file, or every step of a format-1 file together."""
     if result["comparable"]:
         return _sum("statutory", [result["statutory"]]), _sum("target", [result["target"]]), None

@@ -8,6 +8,7 @@ figures are shown with a mark on the chart and no change is worked out across th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qactl.report import charts
@@ -122,7 +123,7 @@ def line_section(
     rows: list[tuple[str, list[float | None], str]],
     *,
     caption: str,
-    breaks_at: list[tuple[int, str]] = (),
+    breaks_at: Sequence[tuple[int, str]] = (),
 ) -> m.TrendChart:
     """A chart of the trends section and its table: ``rows`` are (name, values by round, legend words)."""
     series = []

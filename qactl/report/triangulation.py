@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qactl.report import model as m
 from qactl.report.aggregate import suppress
+
+if TYPE_CHECKING:
+    from qactl.triangulation.verdicts import ThemeResults
 
 SIGNAL_WORDS = {"strength": "strength", "concern": "concern", "middle": "in between", None: "too few to say"}
 ORIGIN_LABELS = {"audit": "Audits", "family": "Family feedback", "practice": "Practice conversations"}
@@ -194,7 +197,7 @@ def _improvement(p, label: str, *, new: bool = False) -> m.ImprovementAction:
 
 
 def build(
-    results: Mapping[str, Mapping[str, Any]],
+    results: ThemeResults,
     findings: Mapping[str, float],
     finding_labels: Mapping[str, str],
     themes: Mapping[str, str] | None,

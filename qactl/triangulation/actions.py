@@ -21,12 +21,15 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from qactl import clock
 from qactl.errors import ConfigError, InputError, Problem, QactlError
+
+if TYPE_CHECKING:
+    from qactl.triangulation.verdicts import Origin, ThemeResults
 
 Status = Literal["Not started", "In progress", "Complete", "Overdue"]
 STATUSES: list[str] = ["Not started", "In progress", "Complete", "Overdue"]
@@ -148,7 +151,7 @@ def _criteria(rubric_id: str) -> tuple[str, dict[str, str]] | None:
         r = resolve(rubric_id).rubric
     except (QactlError, OSError):
         return None
-    return r.title, {t.id: t.text for t in [*r.items, *r.milestones]}
+    return r.title, {**{i.id: i.text for i in r.items}, **{m.id: m.text for m in r.milestones}}
 
 
 def write_actions(
@@ -212,16 +215,22 @@ def write_actions_workbook(
     for c, (key, _, width) in enumerate(COLUMNS):
         ws.set_column(c, c, width, wrap if key in wrapped else top)
     for r, a in enumerate(actions, start=1):
-        texts = {"finding": finding_words(a.source)}
+        finding = finding_words(a.source)  # the finding in words; the other columns are the action's own
         lines = max(
-            lines_needed(texts.get(k) if k in texts else getattr(a, k) or "", w)
+            lines_needed((finding if k == "finding" else getattr(a, k)) or "", w)
             for k, _, w in COLUMNS
             if k in wrapped
         )
         if lines > 1:
             ws.set_row(r, 15 * lines)
         for c, (key, _, _) in enumerate(COLUMNS):
-            v = texts[key] if key in texts else getattr(a, key)
+            if key == "finding":
+                if finding is None:
+                    ws.write_blank(r, c, None)
+                else:
+                    ws.write_string(r, c, finding)
+                continue
+            v = getattr(a, key)
             if v is None:
                 ws.write_blank(r, c, None)
             elif key == "due":
@@ -519,10 +528,10 @@ def _summary(a: Action, status: str, current: float | None, change: float | None
     return f"{head}; no source finding recorded."
 
 
-_ORIGIN_PRECEDENCE = ("audit", "family", "practice")
+_ORIGIN_PRECEDENCE: tuple[Origin, ...] = ("audit", "family", "practice")
 
 
-def findings_from(theme_results: Mapping[str, Mapping[str, Mapping]]) -> dict[str, float]:
+def findings_from(theme_results: ThemeResults) -> dict[str, float]:
     """Current findings from :func:`qactl.triangulation.verdicts.theme_results`: ``RUBRIC:ITEM`` for every themed
     criterion, and ``theme:ID`` for every theme: the audit result, or where no audit measured the theme,
     the family result, else the practice-conversation result."""

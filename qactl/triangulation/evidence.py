@@ -19,11 +19,14 @@ import datetime as dt
 from collections.abc import Collection, Iterable
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qactl.errors import ConfigError, InputError, Problem
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 SurveySource = Literal["PCF", "CYP", "SENCO", "other"]
 
@@ -557,7 +560,7 @@ def _check_record(
         for err in exc.errors(include_url=False):
             key = str(err["loc"][0]) if err["loc"] else None
             if err["type"] == "missing":
-                col = by_key.get(key)
+                col = by_key.get(key) if key is not None else None
                 where = sheet.ref(row, col) if col is not None else f"{sheet.name}!{row}"
                 column = "" if col is not None else f" (the sheet has no `{key}` column)"
                 out.append(Problem(str(path), None, None, f"{where}: missing {key}{column}; {_NEEDED[kind]}"))
@@ -567,7 +570,7 @@ def _check_record(
         return out
 
 
-def _cell_message(key: str | None, err: dict) -> str:
+def _cell_message(key: str | None, err: ErrorDetails) -> str:
     t, found = err["type"], err.get("input")
     if isinstance(found, float) and found.is_integer():
         found = int(found)  # calamine reads every number as a float; show it as the sheet does

@@ -147,7 +147,8 @@ def theme_results(scored_files: Iterable[Mapping[str, Any]]) -> dict[Origin, dic
                 )
             for m in milestones:
                 r = (audit.get("milestones") or {}).get(m["id"])
-                met = MILESTONE_COUNTED.get(r.get("status")) if isinstance(r, dict) else None
+                status = r.get("status") if isinstance(r, dict) else None
+                met = MILESTONE_COUNTED.get(status) if isinstance(status, str) else None
                 if met is not None:
                     _tally(per_theme[MILESTONE_THEME], ref, (rubric_id, m["id"]), met)
     out: dict[Origin, dict[str, ThemeResult]] = {}

@@ -38,9 +38,9 @@ def earlier(example_round) -> dict[str, dict]:
 def ctx(example_round):
     from qactl.report.aggregate import Options
     from qactl.report.context import Loaded, build_context
-    from qactl.report.reading import open_document
     from qactl.report.themes import load_themes
     from qactl.report.triangulation import Triangulating
+    from qactl.results import open_document
     from qactl.triangulation.evidence import load_evidence
 
     def loaded(paths):

@@ -10,8 +10,8 @@ import pytest
 from qactl.report import ReportRequest, write_report
 from qactl.report.aggregate import Options
 from qactl.report.context import Loaded, build_context
-from qactl.report.reading import LazyAudits, open_document
 from qactl.report.themes import load_themes, matcher
+from qactl.results import AuditStream, open_document
 
 
 def context(paths, previous=(), *, min_cell=5, allocation=(), moderation=()):
@@ -470,7 +470,7 @@ def test_damaged_or_other_layout_files(files, tmp_path):
     pretty.write_text(
         json.dumps(json.loads(files["quality"].read_text(encoding="utf-8")), indent=4), encoding="utf-8"
     )
-    assert isinstance(open_document(files["quality"])["audits"], LazyAudits) and isinstance(
+    assert isinstance(open_document(files["quality"])["audits"], AuditStream) and isinstance(
         open_document(pretty)["audits"], list
     )
     a, b = (context([p]).rubrics[0] for p in (files["quality"], pretty))

@@ -75,9 +75,9 @@ def test_the_triangulation_table_puts_every_source_beside_the_audits(round1, tmp
     assert r.returncode == 0, r.stderr
     from qactl.report.aggregate import Options
     from qactl.report.context import Loaded, build_context  # the same figures, from the context
-    from qactl.report.reading import open_document
     from qactl.report.themes import load_themes
     from qactl.report.triangulation import Triangulating
+    from qactl.results import open_document
     from qactl.triangulation.evidence import load_evidence
 
     themes = load_themes()
