@@ -35,10 +35,12 @@ venv: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check qactl tests bench
 	$(VENV)/bin/ruff format --check qactl tests bench examples
+	$(VENV)/bin/mypy
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check qactl tests bench
 	$(VENV)/bin/ruff format --check qactl tests bench examples
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 demo: $(STAMP)
