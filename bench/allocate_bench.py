@@ -32,9 +32,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from child import run_child
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -137,19 +138,11 @@ def instances(quick: bool) -> list[dict]:
 
 # ---------------------------------------------------------------- measuring
 def run(cmd: list[str], *, env: dict, cwd: Path) -> dict:
-    """A whole process: wall and CPU seconds, peak RSS in MB, exit status, and the last line it wrote to stderr."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    return {
-        "wall": time.perf_counter() - start,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "mb": usage.ru_maxrss / 1024,
-        "exit": os.waitstatus_to_exitcode(status),
-        "err": err.strip().splitlines()[-1][:300] if err.strip() else "",
-        "load": os.getloadavg()[0],
-    }
+    """A whole process (bench/child.py): wall and CPU seconds, peak RSS in MB, exit status, and the last line it
+    wrote to stderr."""
+    r = run_child(cmd, env=env, cwd=cwd)
+    err = r["err"].strip()
+    return {**r, "err": err.splitlines()[-1][:300] if err else ""}
 
 
 # in a tree's own interpreter: allocate() with its stages timed, the solver's share and the objective reached

@@ -33,7 +33,6 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -45,6 +44,7 @@ QACTL = [PY, "-m", "qactl"]
 sys.path.insert(0, str(HERE))
 
 import realistic  # noqa: E402
+from child import run_child  # noqa: E402
 
 RUBRIC = realistic.RUBRIC
 BARE_CALAMINE = "import sys\nfrom python_calamine import CalamineWorkbook\nws = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0)\nn = 0\nfor row in ws.iter_rows():\n    for v in row:\n        n += 1\n"
@@ -52,21 +52,15 @@ BARE_CALAMINE = "import sys\nfrom python_calamine import CalamineWorkbook\nws = 
 
 # ---------------------------------------------------------------- measuring
 def run(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None) -> dict:
-    """A command as a child process: wall seconds, CPU seconds (user + system), peak RSS in MB, exit status, load."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        print(f"  ! {' '.join(map(str, cmd))[:200]} exited {code}: {err.strip()[:400]}", file=sys.stderr)
-    return {
-        "wall": time.perf_counter() - start,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "mb": usage.ru_maxrss / 1024,
-        "exit": code,
-        "load": os.getloadavg()[0],
-    }
+    """A command as a process (bench/child.py): wall seconds, CPU seconds (user + system), peak RSS in MB, exit
+    status, load."""
+    r = run_child(cmd, env=env, cwd=cwd)
+    if r["exit"] not in (0, 1):
+        print(
+            f"  ! {' '.join(map(str, cmd))[:200]} exited {r['exit']}: {r['err'].strip()[:400]}",
+            file=sys.stderr,
+        )
+    return {k: r[k] for k in ("wall", "cpu", "mb", "exit", "load")}
 
 
 def measure(named: dict[str, list[str]], repeats: int, env: dict) -> dict[str, dict]:
