@@ -46,27 +46,6 @@ class Triangulated:
     next_plan: list | None  # list[qactl.triangulation.actions.Action] to write, when asked
 
 
-def _suppress_counts(text: str, complaints: int, compliments: int, min_cell: int) -> str:
-    """The library's explanation with the complaint and compliment totals written as the table shows them."""
-    a, b = suppress(complaints, min_cell), suppress(compliments, min_cell)
-    for old, new in (
-        (
-            f"complaints ({complaints}, against {compliments} compliments)",
-            f"complaints ({a}, against {b} compliments)",
-        ),
-        (
-            f"compliments ({compliments}, against {complaints} complaints)",
-            f"compliments ({b}, against {a} complaints)",
-        ),
-        (
-            f"complaints and compliments ({complaints} and {compliments})",
-            f"complaints and compliments ({a} and {b})",
-        ),
-    ):
-        text = text.replace(old, new)
-    return text
-
-
 def _source(v) -> m.TriangulatedSource | None:
     if v is None:
         return None
@@ -126,7 +105,6 @@ def _theme(v, min_cell: int, suggestion: str | None) -> m.TriangulatedTheme:
             signal=c.signal,
             signal_words=SIGNAL_WORDS[c.signal],
         )
-        explanation = _suppress_counts(explanation, c.complaints, c.compliments, min_cell)
     return m.TriangulatedTheme(
         theme=v.theme,
         anchor=f"theme-{safe_id(v.theme)}",
@@ -224,7 +202,9 @@ def build(
     by_theme = {s.source: s.action for s in suggest_actions(views)}
     triangulation = None
     if t.evidence is not None or any(o in results for o in ("family", "practice")):
-        shown = [_theme(v, min_cell, by_theme.get(f"theme:{v.theme}")) for v in views]
+        # the same views, their explanations with small counts of complaints and compliments written as <5
+        worded = triangulate(results, t.evidence, themes, count=lambda n: suppress(n, min_cell))
+        shown = [_theme(v, min_cell, by_theme.get(f"theme:{v.theme}")) for v in worded]
         triangulation = m.Triangulation(
             finding=_finding(shown),
             evidence=t.evidence_name,

@@ -22,7 +22,7 @@ plain sentence ("Audits (…) and families (…) agree this is a concern.") givi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict
@@ -284,7 +284,11 @@ def kpi_signal(kpi: Kpi) -> Signal:
 
 
 def triangulate(
-    results: ThemeResults, evidence: Evidence | None, themes: Mapping[str, str] | None = None
+    results: ThemeResults,
+    evidence: Evidence | None,
+    themes: Mapping[str, str] | None = None,
+    *,
+    count: Callable[[int], str] = str,
 ) -> list[ThemeView]:
     """Every theme with any evidence, in the order of ``themes``, each source beside the others.
 
@@ -294,6 +298,8 @@ def triangulate(
         evidence: the loaded ``--evidence`` file, or ``None``.
         themes: theme id -> label, in report order (the theme dictionary); default :data:`THEME_LABELS`.
             Themes outside it that appear in ``results`` come after, labelled by their id.
+        count: how a count of complaints or compliments is written in the explanations (a report that hides small
+            numbers passes its own, e.g. ``<5``); the verdicts are always worked out from the counts themselves.
     """
     themes = dict(themes or THEME_LABELS)
     order = list(themes)
@@ -301,7 +307,8 @@ def triangulate(
         order += [t for t in per_theme if t not in order]
     views = []
     for theme in order:
-        view = _theme_view(theme, themes.get(theme, theme.replace("_", " ").capitalize()), results, evidence)
+        label = themes.get(theme, theme.replace("_", " ").capitalize())
+        view = _theme_view(theme, label, results, evidence, count)
         if view is not None:
             views.append(view)
     return views
@@ -327,7 +334,9 @@ def source_words(origin: Origin, sv: SourceView) -> str:
     return f"{_ORIGIN_WORDS[origin]} ({sv.met:,} of {_n(sv.answers, 'answer')} {what}, {sv.percent_met:g}%, from {_n(sv.audits, unit)})"
 
 
-def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | None) -> ThemeView | None:
+def _theme_view(
+    theme: str, label: str, results: ThemeResults, ev: Evidence | None, count: Callable[[int], str] = str
+) -> ThemeView | None:
     sources: dict[Origin, SourceView | None] = {}
     for origin in ("audit", "family", "practice"):
         r = results.get(origin, {}).get(theme)
@@ -366,14 +375,15 @@ def _theme_view(theme: str, label: str, results: ThemeResults, ev: Evidence | No
         signals[name] = sv.signal
         phrases[name] = source_words(origin, sv)
     if counts is not None:
+        against, praised = count(counts.complaints), count(counts.compliments)
         if counts.signal is None:
-            too_few.append(f"complaints and compliments ({counts.complaints} and {counts.compliments})")
+            too_few.append(f"complaints and compliments ({against} and {praised})")
         else:
             signals["complaints and compliments"] = counts.signal
             phrases["complaints and compliments"] = {
-                "concern": f"complaints ({counts.complaints}, against {counts.compliments} compliments)",
-                "strength": f"compliments ({counts.compliments}, against {counts.complaints} complaints)",
-                "middle": f"complaints and compliments ({counts.complaints} and {counts.compliments})",
+                "concern": f"complaints ({against}, against {praised} compliments)",
+                "strength": f"compliments ({praised}, against {against} complaints)",
+                "middle": f"complaints and compliments ({against} and {praised})",
             }[counts.signal]
     for s in surveys:
         if s.signal is None:
