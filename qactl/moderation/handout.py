@@ -108,7 +108,7 @@ def to_markdown(doc: ModerationFile) -> str:
         lines.append(
             f"| {i['id']} | {_md_cell(i['text'])} | {i['pairs']} | {_fmt(i['percent_agreement'], '%')} | "
             f"{_fmt(i.get('chance_agreement'), '%')} | {_fmt(i['kappa'])}{mark} | {_fmt(i.get('ac1'))} | "
-            f"{_fmt(i['weighted_kappa'])} | {strength(i['kappa'])}{mark} |"
+            f"{_fmt(i['weighted_kappa'])} | {strength(i['kappa']) + mark if i['kappa'] is not None else '–'} |"
         )
     paradox = [i for i in items if i.get("kappa_misleading")]
     if paradox:

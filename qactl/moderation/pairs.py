@@ -357,7 +357,9 @@ def _to_discuss(pairs: list[tuple[_Audit, _Audit]], schema: RubricSchema) -> lis
 
 
 def moderate_files(paths: list[Path], *, round_label: str | None = None) -> ModerationFile:
-    """Read scored files and moderate them. Each file is named by its path as given."""
+    """Read scored files and moderate them. Each file is named by its file name (``eps-advice.json``), or by its path
+    as given where two files share a name: the handout goes round a workshop, and a folder's path can say whose
+    computer, or whose case, it came from."""
     from qactl.results import read_scored
 
     seen: set[Path] = set()
@@ -368,4 +370,7 @@ def moderate_files(paths: list[Path], *, round_label: str | None = None) -> Mode
             raise InputError(f"{p} is given twice; each scored file once, please.")
         seen.add(key)
         docs.append((str(p), read_scored(p)))
+    names = [Path(n).name for n, _ in docs]
+    if len(set(names)) == len(names):
+        docs = [(name, doc) for name, (_, doc) in zip(names, docs, strict=True)]
     return moderate(docs, round_label=round_label)

@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from qactl.errors import UsageError
-from qactl.results import Audit, ScoredHeader, Summary, write_scored
+from qactl.results import Audit, ErrorRecord, ScoredHeader, Summary, write_scored
 from qactl.rubric.models import Rubric
 from qactl.sheets.csvcell import csv_cell, csv_row
 
@@ -86,7 +86,7 @@ class Layout:
         fields, comments = a["fields"], a["comments"]
         tail += [fields.get(k) for k in self.field_keys]
         tail += [comments.get(c.id) for c in self.rubric.comments]
-        tail.append("; ".join(f"{e['cell']} {e['value']!r}: {e['message']}" for e in a["errors"]) or None)
+        tail.append(errors_cell(a["errors"]))
         return [csv_cell(v) for v in head] + cells + [csv_cell(v) for v in tail]
 
     def flat(self, a: Audit) -> list[Any]:
@@ -109,8 +109,20 @@ class Layout:
             out += [ms.get("due"), ms.get("actual"), ms.get("status"), ms.get("days_late"), reason_cell(ms)]
         out += [a["fields"].get(k) for k in self.field_keys]
         out += [a["comments"].get(c.id) for c in self.rubric.comments]
-        out += ["; ".join(f"{e['cell']} {e['value']!r}: {e['message']}" for e in a["errors"]) or None]
+        out += [errors_cell(a["errors"])]
         return out
+
+
+def errors_cell(errors: Sequence[ErrorRecord]) -> str | None:
+    """An audit's problems in one cell, each ``CELL 'value': message``; the value is not given twice when the message
+    quotes it already (``Sheet1!G13 '31/02/2015' is not a real date``)."""
+    parts = []
+    for e in errors:
+        value = repr(e["value"])
+        parts.append(
+            f"{e['cell']} {e['message']}" if value in e["message"] else f"{e['cell']} {value}: {e['message']}"
+        )
+    return "; ".join(parts) or None
 
 
 def reason_cell(ms: Mapping[str, Any]) -> str | None:

@@ -24,7 +24,7 @@ from qactl.errors import UsageError
 from qactl.rubric.milestones import describe_due, describe_rule, due_of
 from qactl.rubric.models import Condition, Due, FieldType, Milestone, Rubric, reason_key
 
-TIMELINE_KIND = "qactl.statutory.timeline"
+TIMELINE_KIND = "qactl.timeline"
 
 #: The 15 days for representations on a draft plan or proposed amendments: "beginning with the day on which the
 #: draft plan was served" (SEND Regs reg 13(1)(a), 22(2)(c)), so the day served is the first of the 15.

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from qactl.errors import InputError
-from qactl.moderation import moderate_files
+from qactl.moderation import moderate_files, to_markdown
 from qactl.results import read_moderation, rubric_schema
 from qactl.rubric.loader import load_rubric
 
@@ -251,3 +251,21 @@ def test_read_moderation_refuses_a_damaged_file(tmp_path):
     )
     with pytest.raises(InputError, match="damaged: at pairs"):
         read_moderation(p)
+
+
+def test_files_are_named_by_their_names_not_the_folders_they_sit_in(scored, kit, tmp_path):
+    """The handout goes round a workshop: a file is named `eps-advice.json`, not `/home/…/Case of …/eps-advice.json`;
+    only when two files share a name does the path as given tell them apart."""
+    audit = kit.audit
+    one = scored("autumn.json", [audit(2, "p1", "Ada Brook", {"formulation": "Fully"})])
+    (tmp_path / "Team North").mkdir()
+    other = scored("Team North/spring.json", [audit(5, "p1", "Cal Dunn", {"formulation": "Partially"})])
+    doc = moderate_files([one.resolve(), other.resolve()])
+    assert [s["file"] for s in doc["sources"]] == ["autumn.json", "spring.json"]
+    handout = to_markdown(doc)
+    assert str(tmp_path) not in handout and "Team North" not in handout
+    assert "autumn.json, row 2" in handout and "spring.json, row 5" in handout
+
+    twin = scored("Team North/autumn.json", [audit(7, "p1", "Cal Dunn", {"formulation": "Partially"})])
+    doc = moderate_files([one, twin])
+    assert [s["file"] for s in doc["sources"]] == [str(one), str(twin)]

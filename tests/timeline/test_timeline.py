@@ -108,7 +108,7 @@ def test_cli_ehcna_table_and_json():
         app, ["timeline", "ehcna", "--received", "2025-03-03", "--rubric", str(EHCNA), "--json"]
     )
     doc = json.loads(r.output)
-    assert doc["kind"] == "qactl.statutory.timeline"
+    assert doc["kind"] == "qactl.timeline"  # the file kind of qactl 0.1, unchanged by the move of the module
     assert {d["id"]: d["date"] for d in doc["dates"]}["final_plan"] == "2025-07-21"
 
 
