@@ -10,24 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
+from example_round import DEMO_ALLOCATE, EXAMPLES
+
 GOLDEN = Path(__file__).parent / "golden"
 ENV = {**os.environ, "QACTL_KEY": "demo-key-not-for-real-data", "SOURCE_DATE_EPOCH": "1764000000"}
 
 
 def test_the_example_allocation_and_its_mail_merge_are_the_golden_files(tmp_path, golden):
-    args = [
-        "--plans",
-        EXAMPLES / "plans.xlsx",
-        "--cohort",
-        EXAMPLES / "cohort.yaml",
-        "--round",
-        "2025 Autumn",
-    ]
-    args += ["--moderation", "6", "--history", EXAMPLES / "previous-allocation.json", "--seed", "20251001"]
     done = subprocess.run(
-        [sys.executable, "-m", "qactl", "allocate", *map(str, args), "-o", "allocation.json"]
+        [sys.executable, "-m", "qactl", "allocate", *map(str, DEMO_ALLOCATE), "-o", "allocation.json"]
         + ["--mail-merge", "mail-merge.csv"],
         cwd=tmp_path,
         env=ENV,

@@ -11,29 +11,16 @@ import openpyxl
 import pytest
 import xlsxwriter
 from book_checks import fits_to_width, junk, repeated_rows, text_of
+from example_round import DEMO_ALLOCATE
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-DEMO = (
-    "--plans",
-    EXAMPLES / "plans.xlsx",
-    "--cohort",
-    EXAMPLES / "cohort.yaml",
-    "--round",
-    "2025 Autumn",
-    "--moderation",
-    "6",
-    "--history",
-    EXAMPLES / "previous-allocation.json",
-    "--seed",
-    "20251001",
-)
 
 
 @pytest.fixture
 def demo(tmp_path, qactl):
     out, merge = tmp_path / "allocation.xlsx", tmp_path / "mail-merge.csv"
-    code, _, err = qactl("allocate", *DEMO, "-o", out, "--mail-merge", merge)
+    code, _, err = qactl("allocate", *DEMO_ALLOCATE, "-o", out, "--mail-merge", merge)
     assert code == 0, err
     return out, merge, err
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from book_checks import fits_to_width, junk, repeated_rows
+from example_round import DEMO_ALLOCATE
 
 from qactl.chase import chase
 
@@ -26,18 +27,7 @@ def round_(tmp_path, qactl, monkeypatch):
     alloc = tmp_path / "allocation.json"
     code, _, err = qactl(
         "allocate",
-        "--plans",
-        EXAMPLES / "plans.xlsx",
-        "--cohort",
-        EXAMPLES / "cohort.yaml",
-        "--round",
-        "2025 Autumn",
-        "--moderation",
-        "6",
-        "--history",
-        EXAMPLES / "previous-allocation.json",
-        "--seed",
-        "20251001",
+        *DEMO_ALLOCATE,
         "-o",
         alloc,
     )

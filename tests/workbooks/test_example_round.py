@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from book_checks import junk
+from example_round import DEMO_ALLOCATE
 
 from qactl.rubric.loader import discover
 
@@ -47,18 +48,7 @@ def round_(tmp_path_factory):
 
     qactl(
         "allocate",
-        "--plans",
-        EXAMPLES / "plans.xlsx",
-        "--cohort",
-        EXAMPLES / "cohort.yaml",
-        "--round",
-        "2025 Autumn",
-        "--moderation",
-        "6",
-        "--history",
-        EXAMPLES / "previous-allocation.json",
-        "--seed",
-        "20251001",
+        *DEMO_ALLOCATE,
         "-o",
         out / "allocation.xlsx",
         "--mail-merge",
@@ -66,18 +56,7 @@ def round_(tmp_path_factory):
     )
     qactl(
         "allocate",
-        "--plans",
-        EXAMPLES / "plans.xlsx",
-        "--cohort",
-        EXAMPLES / "cohort.yaml",
-        "--round",
-        "2025 Autumn",
-        "--moderation",
-        "6",
-        "--history",
-        EXAMPLES / "previous-allocation.json",
-        "--seed",
-        "20251001",
+        *DEMO_ALLOCATE,
         "-o",
         out / "allocation.json",
     )
